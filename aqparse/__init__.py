@@ -1,0 +1,21 @@
+"""aqparse: Assemblée nationale parliamentary questions (QE, QOSD, QG) into typed records.
+
+    parse(text_or_bytes)        -> Question        one question (text, HTML page, open data)
+    parse_many(text_or_bytes)   -> Iterator[Question]   a dump of many
+    read(path)                  -> Iterator[Question]   a file, folder or archive
+    render(question)            -> str             the canonical text layout
+    Question.to_dict() / Question.from_dict()      the JSON form
+    ParseError                                     bad input: path, line, excerpt
+"""
+
+from .api import parse, parse_many, sniff
+from .errors import ParseError
+from .inputs import read
+from .records import (Attribution, Author, Defect, Erratum, Ministry, Publication, Question,
+                      Renewal, Signalement, Source, Withdrawal)
+from .render import render
+
+__version__ = "0.1.0"
+__all__ = ["parse", "parse_many", "read", "render", "sniff", "ParseError", "Question", "Author",
+           "Ministry", "Attribution", "Publication", "Signalement", "Renewal", "Erratum",
+           "Withdrawal", "Defect", "Source"]

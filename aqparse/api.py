@@ -1,0 +1,133 @@
+"""The library's entry points: ``parse``, ``parse_many``, ``read``.
+
+Whatever the input is — question text, a saved page, an open-data file, the old per-question
+XML — it is sniffed and handed to the parser of its format; all of them give ``Question``
+records. Text is the core path: decode → tokenize → split into questions → extract.
+"""
+
+import importlib
+import re
+from typing import Callable, Iterator, List, Optional, Union
+
+from .decode import decode
+from .errors import ParseError, excerpt
+from .extract import extract
+from .records import Question, Source
+from .tokenize import Token, split_questions, tokenize
+
+Data = Union[str, bytes]
+
+# format -> "module:function" giving parse_many(text, *, path, strict) -> Iterator[Question];
+# imported on first use, so the text path never pays for lxml.
+FORMAT_PARSERS = {
+    "html": "aqparse.html:parse_many",
+    "opendata-json": "aqparse.opendata:parse_many_json",
+    "opendata-xml": "aqparse.opendata:parse_many_xml",
+    "legacy-xml": "aqparse.opendata:parse_many_legacy_xml",
+}
+
+_HTML = re.compile(r"\s*(?:<!doctype\s+html|<html|<head|<body|<title|<meta|<div|<table|<!--)", re.I)
+_XML = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?P<tag>[\w:.-]+)", re.S)
+
+
+def sniff(text: str) -> str:
+    """The format of a decoded input: 'text', 'html', 'opendata-json', 'opendata-xml' or
+    'legacy-xml'."""
+    head = text[:4096].lstrip()
+    if head.startswith(("{", "[")):
+        return "opendata-json"
+    if head.startswith("<"):
+        if _HTML.match(head):
+            return "html"
+        m = _XML.match(head)
+        if m:
+            tag = m.group("tag").split(":")[-1]
+            if tag == "QUESTION":
+                return "legacy-xml"
+            if tag in ("question", "questions", "export", "questionsEcrites",
+                       "questionsGouvernement", "questionsOralesSansDebat"):
+                return "opendata-xml"
+        return "html"
+    return "text"
+
+
+def _parser_for(fmt: str) -> Callable[..., Iterator[Question]]:
+    module_name, function = FORMAT_PARSERS[fmt].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:  # a format whose parser is not installed in this build
+        raise ParseError(f"{fmt} input is not supported by this build ({exc})",
+                         code="unsupported-format") from None
+    return getattr(module, function)
+
+
+def parse_many(data: Data, *, strict: bool = False, path: Optional[str] = None,
+               format: Optional[str] = None) -> Iterator[Question]:
+    """Every question in ``data`` (a dump may hold many, one after another), in order.
+
+    Raises ``ParseError`` when the input holds no question at all, and under ``strict=True``
+    for the first question with a defect.
+    """
+    markup = isinstance(data, bytes) and data.lstrip()[:1] == b"<"
+    text = decode(data, path=path, is_html=markup)
+    if not text.strip():
+        raise ParseError("empty input", code="empty", path=path, line=1)
+    fmt = format or sniff(text)
+    if fmt != "text":
+        yield from _parser_for(fmt)(text, path=path, strict=strict)
+        return
+    yield from parse_text_many(text, path=path, strict=strict)
+
+
+def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = False,
+                    layout: str = "text", offset: int = 0,
+                    first_line: int = 1) -> Iterator[Question]:
+    """The text path on decoded text (used by the HTML parser too, on a page's text)."""
+    found = False
+    for group in split_questions(tokenize(text, offset=offset, first_line=first_line)):
+        if not _is_question(group):
+            # no number and hardly any label: trailing garbage, or no question at all
+            _raise_not_a_question(text, path, group, found)
+        found = True
+        source = Source(format="text", layout=layout, path=path, line=group[0].line)
+        yield extract(group, text, source=source, strict=strict, first_line=first_line)
+    if not found:
+        _raise_not_a_question(text, path, [], False)
+
+
+def _is_question(group: List[Token]) -> bool:
+    names = {t.name for t in group}
+    known = names - {"unknown", "unlabelled"}
+    return "number" in names or len(known) >= 3
+
+
+_LOOKS_LIKE = (
+    (re.compile(r"<\s*html|<!doctype", re.I), "an HTML page"),
+    (re.compile(r"\A\s*[{\[]"), "JSON"),
+    (re.compile(r"\A\s*<"), "XML or markup"),
+    (re.compile(r"%PDF-"), "a PDF file"),
+)
+
+
+def _raise_not_a_question(text: str, path: Optional[str], group: List[Token], after: bool):
+    if after:
+        first = group[0]
+        raise ParseError("text after the last question is not a question", code="trailing-text",
+                         path=path, line=first.line, excerpt=excerpt(first.value))
+    what = next((name for pattern, name in _LOOKS_LIKE if pattern.search(text[:2048])),
+                "text with no question labels")
+    raise ParseError(f"not a parliamentary question: looks like {what} (no 'Question N°' "
+                     "and no header labels found)", code="not-a-question", path=path, line=1,
+                     excerpt=excerpt(text.lstrip()))
+
+
+def parse(data: Data, *, strict: bool = False, path: Optional[str] = None,
+          format: Optional[str] = None) -> Question:
+    """The one question in ``data``. Raises ``ParseError`` if there is none, or several."""
+    questions = parse_many(data, strict=strict, path=path, format=format)
+    first = next(questions)
+    second = next(questions, None)
+    if second is not None:
+        raise ParseError("the input holds more than one question; use parse_many()",
+                         code="many-questions", path=path, line=second.source.line)
+    return first

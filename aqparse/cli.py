@@ -1,0 +1,201 @@
+"""cli: the ``aqparse`` command.
+
+Each subcommand is one row of ``COMMANDS``: a name, a function adding its arguments, and a
+function running it. Exit status: 0 all went well, 1 some input failed (or had defects under
+``--strict``), 2 usage or I/O error. Errors go to stderr with the path and the line.
+"""
+
+import argparse
+import json
+import sys
+from typing import Callable, Dict, List, NamedTuple, Optional
+
+from .errors import ParseError
+
+OK, SOME_FAILED, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad argument: reported in one line, before any work, with exit status 2."""
+
+
+def _err(message: str) -> None:
+    print(f"aqparse: {message}", file=sys.stderr)
+
+
+def _check_inputs(paths: List[str]) -> None:
+    import glob
+    import os
+
+    for path in paths:
+        if path != "-" and not os.path.exists(path) and not glob.has_magic(path):
+            raise UsageError(f"{path}: no such file or directory")
+
+
+# -- parse -------------------------------------------------------------------------------------
+
+def _add_parse(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files, folders, archives or globs; '-' reads stdin")
+    p.add_argument("--format", choices=("json", "jsonl"), default="json",
+                   help="json: one JSON array (default); jsonl: one record per line")
+    p.add_argument("--strict", action="store_true",
+                   help="a question with any defect is an error (exit status 1)")
+
+
+def _run_parse(args: argparse.Namespace) -> int:
+    from .inputs import documents, parse_document
+
+    _check_inputs(args.paths)
+    out = sys.stdout
+    status = OK
+    count = 0
+    if args.format == "json":
+        out.write("[")
+    for path in args.paths:
+        for doc in documents(path):
+            try:
+                for record in parse_document(doc, strict=args.strict):
+                    text = json.dumps(record.to_dict(), ensure_ascii=False,
+                                      indent=None if args.format == "jsonl" else 2)
+                    if args.format == "json":
+                        out.write(("," if count else "") + "\n" + text)
+                    else:
+                        out.write(text + "\n")
+                    count += 1
+            except ParseError as error:
+                _err(str(error))
+                status = SOME_FAILED
+    if args.format == "json":
+        out.write("\n]\n" if count else "]\n")
+    return status
+
+
+# -- render ------------------------------------------------------------------------------------
+
+def _add_render(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="inputs of any format; records in JSON (from 'aqparse parse') too")
+
+
+def _run_render(args: argparse.Namespace) -> int:
+    from .inputs import documents, parse_document
+    from .records import Question
+    from .render import render
+
+    _check_inputs(args.paths)
+    status = OK
+    first = True
+    for path in args.paths:
+        for doc in documents(path):
+            try:
+                records = _records_from_json(doc.read()) if doc.name.endswith(".json") else None
+                if records is None:
+                    records = parse_document(doc)
+                for record in records:
+                    if not first:
+                        sys.stdout.write("\n")
+                    sys.stdout.write(render(record))
+                    first = False
+            except ParseError as error:
+                _err(str(error))
+                status = SOME_FAILED
+    return status
+
+
+def _records_from_json(data: bytes):
+    """Records written by ``aqparse parse`` (a JSON object, array or JSON lines), else None."""
+    from .records import Question
+
+    try:
+        value = json.loads(data)
+    except ValueError:
+        try:
+            value = [json.loads(line) for line in data.splitlines() if line.strip()]
+        except ValueError:
+            return None
+    items = value if isinstance(value, list) else [value]
+    if items and all(isinstance(i, dict) and "uid" in i and "status" in i for i in items):
+        return [Question.from_dict(i) for i in items]
+    return None
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+def _add_fixtures(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=("check", "update"),
+                   help="check: compare each input with its NAME.json; update: rewrite them")
+    p.add_argument("dirs", nargs="+", metavar="DIR")
+
+
+def _run_fixtures(args: argparse.Namespace) -> int:
+    from . import fixtures
+
+    _check_inputs(args.dirs)
+    status = OK
+    for folder in args.dirs:
+        if args.action == "update":
+            for name, changed in fixtures.update(folder):
+                print(f"{'updated' if changed else 'unchanged'}: {name}")
+            continue
+        results = fixtures.check(folder)
+        for result in results:
+            if result.ok:
+                continue
+            status = SOME_FAILED
+            print(f"FAIL {result.name}")
+            for line in result.diff:
+                print(f"  {line}")
+        failed = sum(not r.ok for r in results)
+        print(f"{folder}: {len(results) - failed} of {len(results)} fixtures match")
+    return status
+
+
+class Command(NamedTuple):
+    help: str
+    add: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: Dict[str, Command] = {
+    "parse": Command("parse inputs and print the records as JSON", _add_parse, _run_parse),
+    "render": Command("print inputs (or JSON records) in the canonical text layout",
+                      _add_render, _run_render),
+    "fixtures": Command("check or update golden fixtures (NAME.txt + NAME.json pairs)",
+                        _add_fixtures, _run_fixtures),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aqparse",
+        description="Parse Assemblée nationale parliamentary questions into typed records.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"aqparse {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, command in COMMANDS.items():
+        command.add(sub.add_parser(name, help=command.help, description=command.help))
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command].run(args)
+    except UsageError as error:
+        _err(str(error))
+        return USAGE
+    except (OSError, FileNotFoundError) as error:
+        _err(str(error))
+        return USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

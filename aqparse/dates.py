@@ -1,0 +1,81 @@
+"""Dates and pages.
+
+The fast path reads ``dd/mm/yyyy`` and ISO ``yyyy-mm-dd`` with a regex and ``datetime.date``;
+only French long forms (``1er décembre 2015``, ``mardi 9 décembre 2014``) go to dateparser,
+which costs about a millisecond a call, so its answers are cached.
+"""
+
+import datetime as _dt
+import functools
+import re
+from typing import Optional, Tuple
+
+_NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})\Z")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+# a long form must at least look like "<day> <month> <year>" before dateparser sees it
+_LONG = re.compile(
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+    r"(?:1er|\d{1,2})\s+[^\W\d_]{3,10}\.?\s+\d{4}\Z",
+    re.IGNORECASE,
+)
+_DATEPARSER_SETTINGS = {
+    "STRICT_PARSING": True,
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "DATE_ORDER": "DMY",
+}
+
+DateResult = Tuple[Optional[_dt.date], Optional[str]]
+
+
+def parse_date(value: str) -> DateResult:
+    """``(date, None)`` or ``(None, reason)``; never raises, never guesses."""
+    value = " ".join(value.split())
+    if not value:
+        return None, "empty date"
+    m = _NUMERIC.match(value)
+    if m:
+        return _checked(int(m.group(3)), int(m.group(2)), int(m.group(1)), value)
+    m = _ISO.match(value)
+    if m:
+        return _checked(int(m.group(1)), int(m.group(2)), int(m.group(3)), value)
+    if _LONG.match(value):
+        found = _long_date(value.lower())
+        if found is None:
+            return None, f"{value!r} is not a date that exists"
+        return found, None
+    return None, f"{value!r} is not a date (expected dd/mm/yyyy, yyyy-mm-dd or '9 décembre 2014')"
+
+
+def _checked(year: int, month: int, day: int, raw: str) -> DateResult:
+    try:
+        return _dt.date(year, month, day), None
+    except ValueError:
+        return None, f"{raw!r} is not a date that exists"
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(value: str) -> Optional[_dt.date]:
+    return dateparser_date(value)
+
+
+def dateparser_date(value: str) -> Optional[_dt.date]:
+    """dateparser on its own, uncached (the benchmarks' slow baseline uses it directly)."""
+    import dateparser  # imported late: it takes a quarter of a second to load
+
+    found = dateparser.parse(value, languages=["fr"], settings=_DATEPARSER_SETTINGS)
+    return None if found is None else found.date()
+
+
+def format_date(value: _dt.date) -> str:
+    """The canonical text form, ``dd/mm/yyyy``."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+_PAGE = re.compile(r"\d{1,6}\Z")
+
+
+def parse_page(value: str) -> Tuple[Optional[int], Optional[str]]:
+    value = value.strip()
+    if _PAGE.match(value):
+        return int(value), None
+    return None, f"{value!r} is not a page number"

@@ -1,0 +1,42 @@
+"""The one exception aqparse raises for bad input."""
+
+from typing import Optional
+
+
+class ParseError(ValueError):
+    """Input that is not a question, or a defect under ``strict=True``.
+
+    Carries where it happened: ``path`` (when known), 1-based ``line`` (when known),
+    a defect ``code`` and a short ``excerpt`` of the offending input.
+    """
+
+    def __init__(self, message: str, *, code: str = "not-a-question", path: Optional[str] = None,
+                 line: Optional[int] = None, excerpt: Optional[str] = None):
+        self.message = message
+        self.code = code
+        self.path = path
+        self.line = line
+        self.excerpt = excerpt
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        text = f"{where}: {self.message} [{self.code}]"
+        if self.excerpt:
+            text += f": {self.excerpt!r}"
+        return text
+
+    def __reduce__(self):  # picklable across worker processes
+        return (_rebuild, (self.message, self.code, self.path, self.line, self.excerpt))
+
+
+def _rebuild(message, code, path, line, excerpt):
+    return ParseError(message, code=code, path=path, line=line, excerpt=excerpt)
+
+
+def excerpt(text: str, start: int = 0, width: int = 60) -> str:
+    """A short one-line excerpt of ``text`` from ``start``, for messages."""
+    piece = " ".join(text[start:start + width * 2].split())
+    return piece[:width] + ("…" if len(piece) > width else "")

@@ -1,0 +1,371 @@
+"""extract: the tokens of one question to a ``Question`` record.
+
+One small handler per token name (``HANDLERS``). A handler reads its token's value into the
+builder and records what it could not read as a ``Defect`` (code, message, line), like the
+``email`` package's defects: the record is always built, ``strict=True`` turns the first defect
+into a ``ParseError``. A value the extractor could not fully read is also kept verbatim in
+``extra`` under its label, so that nothing is lost and ``render`` can write it back.
+"""
+
+import re
+from typing import Callable, Dict, List, Optional, Sequence
+
+from .dates import parse_date, parse_page
+from .decode import clean_body, clean_value
+from .errors import ParseError, excerpt
+from .records import (Attribution, Author, Defect, Erratum, Ministry, Publication, Question,
+                      Renewal, Signalement, Source, Withdrawal, make_uid, status_of)
+from .tokenize import Token
+
+UNLABELLED = "(unlabelled)"   # the ``extra`` key of text that stood under no label
+
+KIND_NAMES = {
+    "question écrite": "QE", "qe": "QE",
+    "question orale sans débat": "QOSD", "question orale": "QOSD", "qosd": "QOSD",
+    "question au gouvernement": "QG", "qg": "QG",
+}
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+class Builder:
+    """Mutable scratch space for one question; turned into a frozen Question at the end."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.fields: Dict[str, object] = {}
+        self.labels: Dict[str, str] = {}          # field -> label it came from
+        self.changes: List[Token] = []            # attribution change tokens, in order
+        self.signalements: List[Signalement] = []
+        self.renewals: List[Renewal] = []
+        self.errata: List[Erratum] = []
+        self.extra: Dict[str, str] = {}
+        self.defects: List[Defect] = []
+
+    def defect(self, code: str, message: str, token: Optional[Token]) -> None:
+        self.defects.append(Defect(code, message, None if token is None else token.line))
+
+    def keep(self, token: Token, value: Optional[str] = None) -> None:
+        """Keep a value verbatim in ``extra`` (unknown label, or a value not fully read)."""
+        key = clean_value(token.label) or UNLABELLED
+        key = key.rstrip(" :>") or key
+        value = clean_value(token.value) if value is None else value
+        if key in self.extra:
+            if key == UNLABELLED:
+                self.extra[key] += "\n" + value
+                return
+            n = 2
+            while f"{key} ({n})" in self.extra:
+                n += 1
+            key = f"{key} ({n})"
+        self.extra[key] = value
+
+    def set_once(self, field: str, value, token: Token) -> None:
+        """Most labels appear once; a second, different value is a defect, kept in extra."""
+        if field in self.fields and self.fields[field] != value:
+            self.defect("duplicate-label",
+                        f"{clean_value(token.label)!r} given twice with different values", token)
+            self.keep(token)
+            return
+        self.fields[field] = value
+
+
+# -- value readers -----------------------------------------------------------------------------
+
+_DATE_PAGE = re.compile(r"(?P<date>.*?)(?:\s*\bpage\s*:?\s*(?P<page>\S*))?\s*\Z", re.S | re.I)
+_WITHDRAWAL = re.compile(r"(?P<date>[^()]*?)\s*(?:\((?P<reason>.*)\))?\s*\Z", re.S)
+_AUTHOR = re.compile(r"(?P<civ>MM\.|M\.|Mme|Mlle|Monsieur|Madame)?\s*(?P<name>[^(]*?)\s*"
+                     r"(?:\((?P<paren>.*)\))?\s*\Z", re.S)
+_NUMBER_VALUE = re.compile(r"\s*(?P<n>\d{1,7})\b(?P<rest>.*)\Z", re.S)
+
+
+def _date(b: Builder, token: Token, raw: str):
+    """A date, or None and a defect (the raw value is then kept in extra)."""
+    found, problem = parse_date(raw)
+    if problem:
+        b.defect("bad-date", f"{clean_value(token.label)}: {problem}", token)
+    return found
+
+
+def _date_page(b: Builder, token: Token):
+    """``dd/mm/yyyy page : N`` → (date, page, fully_read)."""
+    m = _DATE_PAGE.match(clean_value(token.value))
+    date_raw, page_raw = m.group("date"), m.group("page")
+    date = _date(b, token, date_raw) if date_raw else None
+    if not date_raw:
+        b.defect("missing-date", f"{clean_value(token.label)}: no date", token)
+    page, ok = None, date is not None
+    if page_raw is not None:
+        page, problem = parse_page(page_raw)
+        if problem:
+            b.defect("bad-page", f"{clean_value(token.label)}: {problem}", token)
+            ok = False
+    if not ok or (page_raw is not None and page is None):
+        b.keep(token)
+    return date, page
+
+
+def split_author(value: str, place_first: bool = False) -> Author:
+    """``Mme Prénom Nom (Group - Département )``; the département is after the last `` - ``
+    (groups may contain `` - ``). The current site prints the place first: ``place_first``."""
+    m = _AUTHOR.match(clean_value(value))
+    group = constituency = None
+    paren = m.group("paren")
+    if paren is not None:
+        paren = paren.strip()
+        if paren.startswith("- "):
+            group, constituency = None, paren[2:]
+        elif place_first and " - " in paren:
+            constituency, group = paren.split(" - ", 1)
+        elif " - " in paren:
+            group, constituency = paren.rsplit(" - ", 1)
+        elif paren.endswith(" -"):
+            group = paren[:-2]
+        else:
+            group = paren
+    return Author(civility=m.group("civ"), name=m.group("name"), group=group,
+                  constituency=constituency)
+
+
+def _roman(value: str) -> Optional[int]:
+    total = 0
+    values = [_ROMAN.get(c) for c in value.upper()]
+    if None in values:
+        return None
+    for i, v in enumerate(values):
+        total += -v if i + 1 < len(values) and values[i + 1] > v else v
+    return total
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+def _legislature(b: Builder, t: Token):
+    value = t.value.strip()
+    b.set_once("legislature", int(value) if value.isdigit() else _roman(value), t)
+
+
+def _number(b: Builder, t: Token):
+    m = _NUMBER_VALUE.match(t.value)
+    if m is None:
+        b.defect("bad-number", f"{clean_value(t.label)!r} is not followed by a number", t)
+        b.keep(t)
+        return
+    b.set_once("number", int(m.group("n")), t)
+    rest = m.group("rest").strip(" \n:")
+    if rest:
+        _unlabelled(b, t._replace(value=rest))
+
+
+def _author(b: Builder, t: Token):
+    b.set_once("author", split_author(t.value), t)
+
+
+def _kind(b: Builder, t: Token):
+    kind = KIND_NAMES.get(clean_value(t.value).lower().replace("debat", "débat"))
+    if kind is None:
+        b.defect("unknown-kind", f"question kind {clean_value(t.value)!r} is not QE, QOSD or QG", t)
+        b.keep(t, clean_value(t.value))
+        return
+    b.set_once("kind", kind, t)
+
+
+def _text_field(field: str) -> Callable[[Builder, Token], None]:
+    def handler(b: Builder, t: Token):
+        b.set_once(field, clean_value(t.value) or None, t)
+    handler.__name__ = f"_{field}"
+    return handler
+
+
+def _ministry(field: str) -> Callable[[Builder, Token], None]:
+    def handler(b: Builder, t: Token):
+        name = clean_value(t.value)
+        b.set_once(field, Ministry(name=name) if name else None, t)
+    handler.__name__ = f"_{field}"
+    return handler
+
+
+def _analyses(b: Builder, t: Token):
+    items = [item.strip(" .") for item in re.split(r"\.\s+|;|\.\Z", clean_value(t.value))]
+    b.set_once("analyses", tuple(i for i in items if i), t)
+
+
+def _published(field: str) -> Callable[[Builder, Token], None]:
+    def handler(b: Builder, t: Token):
+        date, page = _date_page(b, t)
+        b.set_once(f"{field}_date", date, t)
+        b.set_once(f"{field}_page", page, t)
+        b.fields[f"{field}_seen"] = True
+    handler.__name__ = f"_{field}_published"
+    return handler
+
+
+def _attribution_change(b: Builder, t: Token):
+    b.changes.append(t)
+
+
+def _signalement(b: Builder, t: Token):
+    date = _date(b, t, clean_value(t.value))
+    if date is None:
+        b.keep(t)
+    else:
+        b.signalements.append(Signalement(date=date))
+
+
+def _renewal(b: Builder, t: Token):
+    date = _date(b, t, clean_value(t.value))
+    if date is None:
+        b.keep(t)
+    else:
+        b.renewals.append(Renewal(date=date))
+
+
+def _withdrawal(b: Builder, t: Token):
+    m = _WITHDRAWAL.match(clean_value(t.value))
+    date_raw, reason = m.group("date").strip(), m.group("reason")
+    date = _date(b, t, date_raw) if date_raw else None
+    if date_raw and date is None:
+        b.keep(t)
+    b.set_once("withdrawal", Withdrawal(date=date, reason=reason), t)
+
+
+def _erratum(target: str) -> Callable[[Builder, Token], None]:
+    def handler(b: Builder, t: Token):
+        date, page = _date_page(b, t)
+        if date is not None:
+            b.errata.append(Erratum(target=target, date=date, page=page))
+    handler.__name__ = f"_erratum_{target}"
+    return handler
+
+
+def _body(field: str) -> Callable[[Builder, Token], None]:
+    def handler(b: Builder, t: Token):
+        b.set_once(f"{field}_text", clean_body(t.value), t)
+        b.fields[f"{field}_seen"] = True
+    handler.__name__ = f"_{field}_text"
+    return handler
+
+
+def _unknown(b: Builder, t: Token):
+    b.defect("unknown-label", f"unknown label {clean_value(t.label)!r}", t)
+    b.keep(t)
+
+
+def _unlabelled(b: Builder, t: Token):
+    text = clean_value(t.value)
+    if text:
+        b.defect("unlabelled-text", f"text under no label: {excerpt(text)!r}", t)
+        b.keep(t._replace(label=""), text)
+
+
+HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
+    "legislature": _legislature,
+    "number": _number,
+    "author": _author,
+    "kind": _kind,
+    "ministry_asked": _ministry("ministry_asked"),
+    "ministry_assigned": _ministry("ministry_assigned"),
+    "rubrique": _text_field("rubrique"),
+    "tete_analyse": _text_field("tete_analyse"),
+    "analyses": _analyses,
+    "title": _text_field("title"),
+    "question_published": _published("question"),
+    "answer_published": _published("answer"),
+    "attribution_change": _attribution_change,
+    "signalement": _signalement,
+    "renewal": _renewal,
+    "withdrawal": _withdrawal,
+    "erratum_question": _erratum("question"),
+    "erratum_answer": _erratum("answer"),
+    "question_text": _body("question"),
+    "answer_text": _body("answer"),
+    "unknown": _unknown,
+    "unlabelled": _unlabelled,
+}
+
+# -- assembling the record ---------------------------------------------------------------------
+
+def _publication(b: Builder, field: str) -> Optional[Publication]:
+    f = b.fields
+    date, page, text = f.get(f"{field}_date"), f.get(f"{field}_page"), f.get(f"{field}_text")
+    if date is None and page is None and text is None:
+        return None
+    return Publication(date=date, page=page, text=text)
+
+
+def _attributions(b: Builder, question: Optional[Publication]):
+    """The first attribution is the ministry asked, dated at the question's publication; each
+    change of attribution adds one; only the last ministry of a chain of changes is known."""
+    asked = b.fields.get("ministry_asked")
+    assigned = b.fields.get("ministry_assigned")
+    chain: List[Attribution] = []
+    if asked is not None:
+        chain.append(Attribution(ministry=asked, date=question.date if question else None))
+    for i, token in enumerate(b.changes):
+        date = _date(b, token, clean_value(token.value))
+        if date is None:
+            b.keep(token)
+            continue
+        chain.append(Attribution(ministry=assigned if i == len(b.changes) - 1 else None, date=date))
+    if len(chain) <= 1 and assigned is not None and assigned != asked:
+        chain.append(Attribution(ministry=assigned, date=None))
+    if assigned is None and chain:
+        assigned = chain[-1].ministry
+    return tuple(chain), assigned
+
+
+def _check_required(b: Builder, first: Optional[Token]) -> None:
+    for field, label in (("number", "Question N°"), ("kind", "question kind"),
+                         ("legislature", "législature")):
+        if b.fields.get(field) is None:
+            b.defect(f"missing-{field}", f"no {label} found", first)
+
+
+def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool = False,
+            first_line: int = 1) -> Question:
+    """A record from the tokens of one question. ``text`` is the input they were read from,
+    starting at line ``first_line``."""
+    b = Builder(text)
+    for token in tokens:
+        HANDLERS[token.name](b, token)
+    first = tokens[0] if tokens else None
+    _check_required(b, first)
+    f = b.fields
+    question = _publication(b, "question")
+    answer = _publication(b, "answer")
+    attributions, assigned = _attributions(b, question)
+    withdrawal = f.get("withdrawal")
+    record = Question(
+        uid=make_uid(f.get("legislature"), f.get("kind"), f.get("number")),
+        legislature=f.get("legislature"), kind=f.get("kind"), number=f.get("number"),
+        author=f.get("author"), ministry_asked=f.get("ministry_asked"),
+        ministry_assigned=assigned, attributions=attributions,
+        rubrique=f.get("rubrique"), tete_analyse=f.get("tete_analyse"),
+        analyses=f.get("analyses", ()), title=f.get("title"),
+        question=question, answer=answer,
+        signalements=b.signalements, renewals=b.renewals, errata=b.errata,
+        withdrawal=withdrawal, status=status_of(answer, withdrawal),
+        extra=b.extra, defects=b.defects, source=source,
+    )
+    if strict and record.defects:
+        raise_for(record, text, first_line)
+    return record
+
+
+def line_of(text: str, first_line: int, line: int) -> Optional[str]:
+    """The text of ``line`` in ``text`` (whose first line is ``first_line``)."""
+    pos = 0
+    for _ in range(line - first_line):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return None
+    end = text.find("\n", pos)
+    return text[pos:] if end < 0 else text[pos:end]
+
+
+def raise_for(record: Question, text: str, first_line: int = 1) -> None:
+    """``ParseError`` for the first defect of ``record``: same line, a short excerpt."""
+    d = record.defects[0]
+    line_text = None
+    if d.line is not None and d.line >= first_line:
+        line_text = line_of(text, first_line, d.line)
+    raise ParseError(d.message, code=d.code, path=record.source.path, line=d.line,
+                     excerpt=excerpt(line_text) if line_text is not None else None)

@@ -1,0 +1,214 @@
+"""The records: small frozen attrs classes, and their JSON form.
+
+Field names are the public contract of DESIGN.md; fields may be added, never renamed.
+Lists are tuples inside Python (records are immutable); dates are ``datetime.date``.
+``to_dict`` / ``from_dict`` give the JSON form (ISO dates, lists, ``None`` for missing)
+and are exact inverses of each other.
+"""
+
+import datetime as _dt
+from typing import Dict, Optional, Tuple
+
+import attrs
+import cattrs
+
+KINDS = ("QE", "QOSD", "QG")
+STATUSES = ("answered", "withdrawn", "pending")
+ERRATUM_TARGETS = ("question", "answer")
+FORMATS = ("text", "html", "opendata-json", "opendata-xml", "legacy-xml")
+
+
+def _blank_to_none(value):
+    """Missing is ``None``, never an empty string (the contract of the JSON form)."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _opt_int(value):
+    if value is None or isinstance(value, int):
+        return value
+    value = _blank_to_none(value)
+    return None if value is None else int(value)
+
+
+def _opt_date(value):
+    if value is None or type(value) is _dt.date:
+        return value
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    value = _blank_to_none(value)
+    return None if value is None else _dt.date.fromisoformat(value)
+
+
+def _str_tuple(values):
+    return tuple(v for v in (_blank_to_none(x) for x in values or ()) if v is not None)
+
+
+def _one_of(choices):
+    return attrs.validators.optional(attrs.validators.in_(choices))
+
+
+def _s():
+    return attrs.field(default=None, converter=_blank_to_none)
+
+
+def _d():
+    return attrs.field(default=None, converter=_opt_date)
+
+
+def _i():
+    return attrs.field(default=None, converter=_opt_int)
+
+
+def _tuple_of(cls):
+    return attrs.field(factory=tuple, converter=tuple,
+                       validator=attrs.validators.deep_iterable(attrs.validators.instance_of(cls)))
+
+
+@attrs.frozen
+class Ministry:
+    name: Optional[str] = _s()
+    full_name: Optional[str] = _s()
+    organe_ref: Optional[str] = _s()
+
+
+@attrs.frozen
+class Author:
+    civility: Optional[str] = _s()
+    name: Optional[str] = _s()
+    group: Optional[str] = _s()
+    group_abbrev: Optional[str] = _s()
+    constituency: Optional[str] = _s()
+    acteur_ref: Optional[str] = _s()
+    group_ref: Optional[str] = _s()
+    mandate_ref: Optional[str] = _s()
+
+
+@attrs.frozen
+class Attribution:
+    ministry: Optional[Ministry] = None
+    date: Optional[_dt.date] = _d()
+    jo_type: Optional[str] = _s()
+
+
+@attrs.frozen
+class Publication:
+    """The question or the answer as published in the JO: date, page, text."""
+
+    date: Optional[_dt.date] = _d()
+    page: Optional[int] = _i()
+    text: Optional[str] = _s()
+    jo_number: Optional[str] = _s()
+
+
+@attrs.frozen
+class Signalement:
+    date: Optional[_dt.date] = _d()
+
+
+@attrs.frozen
+class Renewal:
+    date: Optional[_dt.date] = _d()
+
+
+@attrs.frozen
+class Erratum:
+    target: str = attrs.field(validator=attrs.validators.in_(ERRATUM_TARGETS))
+    date: Optional[_dt.date] = _d()
+    page: Optional[int] = _i()
+
+
+@attrs.frozen
+class Withdrawal:
+    date: Optional[_dt.date] = _d()
+    reason: Optional[str] = _s()
+    code: Optional[str] = _s()
+
+
+@attrs.frozen
+class Defect:
+    """Something the parser had to guess or could not read. ``line`` is 1-based, or None."""
+
+    code: str
+    message: str
+    line: Optional[int] = None
+
+
+@attrs.frozen
+class Source:
+    format: Optional[str] = attrs.field(default=None, validator=_one_of(FORMATS))
+    layout: Optional[str] = _s()
+    path: Optional[str] = _s()
+    line: Optional[int] = None
+
+
+@attrs.frozen
+class Question:
+    uid: Optional[str] = _s()
+    legislature: Optional[int] = _i()
+    kind: Optional[str] = attrs.field(default=None, validator=_one_of(KINDS))
+    number: Optional[int] = _i()
+    author: Optional[Author] = None
+    ministry_asked: Optional[Ministry] = None
+    ministry_assigned: Optional[Ministry] = None
+    attributions: Tuple[Attribution, ...] = _tuple_of(Attribution)
+    rubrique: Optional[str] = _s()
+    tete_analyse: Optional[str] = _s()
+    analyses: Tuple[str, ...] = attrs.field(factory=tuple, converter=_str_tuple)
+    title: Optional[str] = _s()
+    question: Optional[Publication] = None
+    answer: Optional[Publication] = None
+    signalements: Tuple[Signalement, ...] = _tuple_of(Signalement)
+    renewals: Tuple[Renewal, ...] = _tuple_of(Renewal)
+    errata: Tuple[Erratum, ...] = _tuple_of(Erratum)
+    withdrawal: Optional[Withdrawal] = None
+    status: str = attrs.field(default="pending", validator=attrs.validators.in_(STATUSES))
+    extra: Dict[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
+    defects: Tuple[Defect, ...] = _tuple_of(Defect)
+    source: Source = attrs.field(factory=Source)
+
+    def to_dict(self) -> dict:
+        """The JSON form of DESIGN.md: ISO dates, lists, ``None`` for missing."""
+        return _converter.unstructure(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Question":
+        """Inverse of :meth:`to_dict`."""
+        return _converter.structure(data, cls)
+
+    def evolve(self, **changes) -> "Question":
+        return attrs.evolve(self, **changes)
+
+
+def status_of(answer: Optional[Publication], withdrawal: Optional[Withdrawal]) -> str:
+    """A withdrawn question stays withdrawn; otherwise an answer makes it answered."""
+    if withdrawal is not None:
+        return "withdrawn"
+    if answer is not None:
+        return "answered"
+    return "pending"
+
+
+def make_uid(legislature: Optional[int], kind: Optional[str], number: Optional[int]) -> Optional[str]:
+    """The AN open-data identifier: ``QANR5L{legislature}{kind}{number}``."""
+    if legislature is None or kind is None or number is None:
+        return None
+    return f"QANR5L{legislature}{kind}{number}"
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter()
+    conv.register_unstructure_hook(_dt.date, _dt.date.isoformat)
+    conv.register_structure_hook(_dt.date, lambda value, _: _opt_date(value))
+    # tuples inside Python, lists in the JSON form
+    conv.register_unstructure_hook_func(
+        lambda t: getattr(t, "__origin__", None) is tuple,
+        lambda value: [conv.unstructure(x) for x in value],
+    )
+    conv.register_unstructure_hook(dict, dict)
+    return conv
+
+
+_converter = _make_converter()

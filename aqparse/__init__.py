@@ -11,11 +11,11 @@
 from .api import parse, parse_many, sniff
 from .errors import ParseError
 from .inputs import read
-from .records import (Attribution, Author, Defect, Erratum, Ministry, Publication, Question,
+from .records import (Attribution, Author, Closure, Defect, Erratum, Ministry, Publication, Question,
                       Renewal, Signalement, Source, Withdrawal)
 from .render import render
 
 __version__ = "0.1.0"
 __all__ = ["parse", "parse_many", "read", "render", "sniff", "ParseError", "Question", "Author",
            "Ministry", "Attribution", "Publication", "Signalement", "Renewal", "Erratum",
-           "Withdrawal", "Defect", "Source"]
+           "Withdrawal", "Closure", "Defect", "Source"]

@@ -84,6 +84,9 @@ class Author:
     acteur_ref: Optional[str] = _s()
     group_ref: Optional[str] = _s()
     mandate_ref: Optional[str] = _s()
+    region: Optional[str] = _s()
+    department_code: Optional[str] = _s()
+    circonscription: Optional[int] = _i()
 
 
 @attrs.frozen
@@ -128,6 +131,17 @@ class Withdrawal:
 
 
 @attrs.frozen
+class Closure:
+    """How the AN closed the question (open data ``cloture``, legacy ``CLOTURE``, the old pages'
+    hidden ``CODRET``): ``code`` such as ``REP_PUB``, its ``label`` as published."""
+
+    code: Optional[str] = _s()
+    label: Optional[str] = _s()
+    date: Optional[_dt.date] = _d()
+    page: Optional[int] = _i()
+
+
+@attrs.frozen
 class Defect:
     """Something the parser had to guess or could not read. ``line`` is 1-based, or None."""
 
@@ -165,6 +179,7 @@ class Question:
     errata: Tuple[Erratum, ...] = _tuple_of(Erratum)
     withdrawal: Optional[Withdrawal] = None
     status: str = attrs.field(default="pending", validator=attrs.validators.in_(STATUSES))
+    closure: Optional[Closure] = None
     extra: Dict[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
     defects: Tuple[Defect, ...] = _tuple_of(Defect)
     source: Source = attrs.field(factory=Source)

@@ -74,7 +74,7 @@ class Builder:
 _DATE_PAGE = re.compile(r"(?P<date>.*?)(?:\s*\bpage\s*:?\s*(?P<page>\S*))?\s*\Z", re.S | re.I)
 _WITHDRAWAL = re.compile(r"(?P<date>[^()]*?)\s*(?:\((?P<reason>.*)\))?\s*\Z", re.S)
 _AUTHOR = re.compile(r"(?P<civ>MM\.|M\.|Mme|Mlle|Monsieur|Madame)?\s*(?P<name>[^(]*?)\s*"
-                     r"(?:\((?P<paren>.*)\))?\s*\Z", re.S)
+                     r"(?:\((?P<paren>.*?)\)?)?\s*\Z", re.S)
 _NUMBER_VALUE = re.compile(r"\s*(?P<n>\d{1,7})\b(?P<rest>.*)\Z", re.S)
 
 

@@ -47,18 +47,25 @@ def label(words: str) -> str:
             else:
                 piece.append(re.escape(ch))
         out.append("".join(piece))
-    return r"(?<![\w])" + BLANK.join(out) + r"(?![\w])"
+    return BLANK.join(out) + r"(?![\w])"
 
 
 class Rule(NamedTuple):
     """One row of the vocabulary.
 
-    name     the field the value feeds (the extractor's handler key)
-    pattern  regex of the label (and separator); a group ``v`` holds an inline value
-    in_body  also looked for inside a question/answer body (with ``body_pattern`` if given)
-    opens    the body that starts after this label ('question' / 'answer'), if any
-    starts   may start a new question in a dump
-    after    only a label when the previous token is one of these
+    name         the field the value feeds (the extractor's handler key)
+    pattern      regex of the label (and separator) where it starts; a group ``v`` holds an
+                 inline value. Tried at line starts, and mid-line where a word starts with a
+                 capital letter or a number starts (the old one-line layout)
+    line_only    only at a line start
+    in_body      also a label inside a question/answer body, at a line start
+    body_pattern the pattern to use there instead of ``pattern``
+    body_inline  a form unmistakable enough to be a label mid-line inside a body: case-
+                 sensitive, each alternative starting with a literal character
+    opens        the body that starts after this label ('question' / 'answer'), if any
+    starts       may start a new question in a dump
+    after        only a label when the previous token is one of these; looked for right
+                 after that token, wherever it stands (the author's lowercase "de")
     """
 
     name: str
@@ -68,22 +75,23 @@ class Rule(NamedTuple):
     opens: Optional[str] = None
     starts: bool = False
     after: Tuple[str, ...] = ()
+    line_only: bool = False
+    body_inline: Optional[str] = None
 
 
 _PUBLISHED = label("publiée au JO le") + SEP
-_LEG = (r"(?<!questions )(?<!de la )(?<!la )(?<![\w])(?P<v>\d{1,2}|[IVXL]{1,6})"
+_LEG = (r"(?<!questions )(?<!de la )(?<!la )(?P<v>\d{1,2}|[IVXL]{1,6})"
         r"[ ]?(?:ème|eme|ième|ieme|è|e|°)?[ ]{1,3}" + label("législature"))
-_LEG_LINE = r"(?m:^)[ ]{0,400}" + _LEG + r"[ ]{0,400}(?=\n|\Z)"
 _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
-_NUMBER_LINE = r"(?m:^)[ ]{0,400}" + _NUMBER + r"(?=[ ]{0,3}\d)"
 _ANSWER_HEAD = r"(?:" + label("Texte de la réponse") + r"|(?-i:D[EÉ]BAT))"
 
 RULES: Tuple[Rule, ...] = (
-    Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, starts=True),
-    Rule("number", _NUMBER, in_body=True, body_pattern=_NUMBER_LINE, starts=True),
+    Rule("legislature", _LEG, in_body=True, body_pattern=_LEG + r"[ ]{0,20}(?=\n|\Z)",
+         starts=True),
+    Rule("number", _NUMBER, in_body=True, body_pattern=_NUMBER + r"(?=[ ]{0,3}\d)", starts=True),
     Rule("author", r"(?<![\w])de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
          after=("number",)),
-    Rule("kind", r"(?<![\w])(?P<v>" + "|".join(
+    Rule("kind", r"(?P<v>" + "|".join(
         label(k) for k in ("Question écrite", "Question orale sans débat",
                            "Question orale avec débat", "Question au gouvernement",
                            "Question orale")) + ")"),
@@ -103,9 +111,10 @@ RULES: Tuple[Rule, ...] = (
     Rule("erratum_question", label("Erratum de la question") + BLANK + label("publié au JO le") + SEP),
     Rule("erratum_answer", label("Erratum de la réponse") + BLANK + label("publié au JO le") + SEP),
     Rule("question_text", label("Texte de la question") + SEP, opens="question"),
+    # inside a question body: at a line start, or mid-line written as a heading with its colon
     Rule("answer_text", _ANSWER_HEAD + SEP, opens="answer", in_body=True,
-         # inside a question body: at a line start, or written as a heading with its colon
-         body_pattern=r"(?:(?m:^)[ ]{0,400}" + _ANSWER_HEAD + SEP + r"|" + _ANSWER_HEAD + r"[ ]{0,3}:)"),
+         body_inline=r"Texte de la R[EÉ]PONSE[ ]{0,3}:|Texte de la r[ée]ponse[ ]{0,3}:|"
+                     r"D[EÉ]BAT[ ]{0,3}:"),
 )
 
 # Words that start a line inside a known field's value in copied pages ("page :" on its own
@@ -113,37 +122,114 @@ RULES: Tuple[Rule, ...] = (
 _NOT_LABELS = ("page", "le", "de")
 # A label the vocabulary does not know: at a line start, a capitalised run of words, then '>'
 # or ':'. Looked for in the header only; its value goes to ``extra``.
-_UNKNOWN = (r"(?m:^)[ ]{0,400}(?!(?:" + "|".join(_NOT_LABELS) + r")\b)"
+_UNKNOWN = (r"(?!(?:" + "|".join(_NOT_LABELS) + r")\b)"
             r"(?P<v>(?-i:[A-ZÀ-Ý])[^\W\d_][^\W\d_'’ -]{0,46}?)[ ]{0,3}(?:>|:)(?![/\d])")
 
 
 class Token(NamedTuple):
-    name: str      # rule name, or 'unknown', 'unlabelled', 'question_body', 'answer_body'
-    label: str     # the label as written ('' for bodies and unlabelled text)
+    name: str      # rule name, or 'unknown' (label not in RULES), 'unlabelled' (text under no label)
+    label: str     # the label as written ('' for unlabelled text)
     value: str     # the raw text of the value (inline value, or up to the next label)
     start: int     # offset of the label in the text
     end: int       # offset where the value ends
     line: int      # 1-based line of the label
 
 
-def _compile(rules: Sequence[Tuple[int, Rule]], body: bool) -> "re.Pattern[str]":
+def _alternation(rules: Sequence[Tuple[int, Rule]], attr: str, prefix: str,
+                 unknown: bool = False) -> str:
     parts = []
     for index, rule in rules:
-        pattern = rule.body_pattern if body and rule.body_pattern else rule.pattern
-        parts.append(f"(?P<r{index}>{pattern.replace('(?P<v>', f'(?P<v{index}>')})")
-    if not body:
-        parts.append(f"(?P<unknown>{_UNKNOWN.replace('(?P<v>', '(?P<vu>')})")
-    # unknown labels must not shadow known ones that start at the same line position
-    known = "|".join(r.pattern.replace("(?P<v>", "(?:") for _, r in rules)
-    joined = "|".join(parts).replace("(?!(?:" + "|".join(_NOT_LABELS), "(?!(?:" + known + "|"
-                                                                  + "|".join(_NOT_LABELS))
-    return re.compile(joined, re.IGNORECASE)
+        pattern = getattr(rule, attr) or rule.pattern
+        parts.append(f"(?P<{prefix}{index}>{pattern.replace('(?P<v>', f'(?P<{prefix}v{index}>')})")
+    if unknown:
+        parts.append(f"(?P<{prefix}unknown>{_UNKNOWN.replace('(?P<v>', f'(?P<{prefix}vu>')})")
+    return "|".join(parts)
+
+
+# Mid-line, a label starts with one of these (a capitalised word, or a legislature's number);
+# at a line start any case will do. The guard in front of each scanner is a plain character
+# class, so the regex engine rejects every other position at once: the scan is one linear
+# pass in C, and Python only sees the labels.
+MID_LINE_FIRST = "QRMTADEP0-9"
+
+
+def _scanner(line_rules, line_attr, mid_rules, mid_attr, guard, unknown=False):
+    line = _alternation(line_rules, line_attr, "l", unknown)
+    mid = _alternation(mid_rules, mid_attr, "m")
+    return re.compile(f"(?-i:(?=[{guard}\\n]))(?:\\n[ ]{{0,400}}(?:{line})"
+                      f"|(?<![\\w])(?:{mid}))", re.IGNORECASE)
 
 
 _INDEXED = tuple(enumerate(RULES))
-_HEADER_RE = _compile(_INDEXED, body=False)
-_BODY_RE = _compile(tuple((i, r) for i, r in _INDEXED if r.in_body), body=True)
-_BY_GROUP = {f"r{i}": (i, r) for i, r in _INDEXED}
+# group name -> (rule, group of its inline value); None for an unknown label
+_BY_GROUP = {f"{prefix}{i}": (r, f"{prefix}v{i}") for i, r in _INDEXED for prefix in "lmf"}
+_BY_GROUP["lunknown"] = (None, "lvu")
+
+_HEADER_RULES = [(i, r) for i, r in _INDEXED if not r.after]
+_HEADER_SCAN = _scanner(_HEADER_RULES, "pattern",
+                        [(i, r) for i, r in _HEADER_RULES if not r.line_only], "pattern",
+                        MID_LINE_FIRST, unknown=True)
+# Inside a body (most of the text), two searches the regex engine runs at memchr speed: line
+# starts (a literal "\n" prefix), and the unmistakable mid-line forms (``body_inline``, case-
+# sensitive alternatives that begin with a literal). The rule is identified afterwards.
+_BODY_RULES = [(i, r) for i, r in _INDEXED if r.in_body]
+_BODY_LINE = re.compile(f"\\n[ ]{{0,400}}(?:{_alternation(_BODY_RULES, 'body_pattern', 'l')})",
+                        re.IGNORECASE)
+_BODY_INLINE = [(re.compile(f"(?<![\\w])(?P<m{i}>{r.body_inline})"), r) for i, r in _INDEXED
+                if r.body_inline]
+_BODY_MID = re.compile("|".join(r.body_inline for _, r in _BODY_INLINE) or "(?!)")
+
+
+def _next_in_body(scan: str, resume: int):
+    line = _BODY_LINE.search(scan, resume)
+    stop = line.start() if line else len(scan)
+    pos = resume
+    while True:
+        mid = _BODY_MID.search(scan, pos, stop)
+        if mid is None:
+            return line
+        for pattern, _ in _BODY_INLINE:
+            m = pattern.match(scan, mid.start())
+            if m is not None:
+                return m
+        pos = mid.start() + 1
+
+
+# the start of the text is a line start too
+_HEADER_FIRST = re.compile(f"[ ]{{0,400}}(?:{_alternation(_HEADER_RULES, 'pattern', 'l', True)})",
+                           re.IGNORECASE)
+# rules with ``after``: looked for right after the token they follow
+_FOLLOWERS = {}
+for _name in {n for _, r in _INDEXED for n in r.after}:
+    _FOLLOWERS[_name] = re.compile(
+        _alternation([(i, r) for i, r in _INDEXED if _name in r.after], "pattern", "f"),
+        re.IGNORECASE)
+_FOLLOW_WINDOW = 400   # how far after its token a follower is looked for
+
+
+def _next_label(scan: str, resume: int, in_body: bool, previous: Optional[str],
+                open_name: str, value_start: int):
+    """The match of the next label at or after ``resume``, or None."""
+    if in_body:
+        return _next_in_body(scan, resume)
+    m = _HEADER_FIRST.match(scan, 0) if resume == 0 else None
+    search_at = resume
+    while m is None:
+        m = _HEADER_SCAN.search(scan, search_at)
+        if m is None:
+            break
+        if m.lastgroup == "lunknown" and open_name not in ("unlabelled", "unknown") \
+                and not scan[value_start:m.start("lunknown")].strip():
+            # a known label with nothing after it yet takes this line as its value
+            # (old pages: "Tête d'analyse :" then "Entreprises: Meurthe-et-Moselle")
+            search_at, m = m.end(), None
+    follower = _FOLLOWERS.get(previous)
+    if follower is not None:
+        found = follower.search(scan, resume,
+                                m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW)
+        if found is not None:
+            m = found
+    return m
 
 
 def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Token]:
@@ -157,27 +243,15 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
     in_body = False
     previous = None
     line, counted = first_line, 0
-    search_from = 0
+    resume = 0
     while True:
-        m = (_BODY_RE if in_body else _HEADER_RE).search(scan, search_from)
+        m = _next_label(scan, resume, in_body, previous, open_name, value_start)
         if m is None:
             break
-        start = m.start()
         group = m.lastgroup
-        if group == "unknown":
-            rule, name, inline_group = None, "unknown", "vu"
-        else:
-            index, rule = _BY_GROUP[group]
-            if rule.after and previous not in rule.after:
-                search_from = start + 1
-                continue
-            name, inline_group = rule.name, f"v{index}"
-        if rule is None and open_name not in ("unlabelled", "unknown") \
-                and not in_body and not scan[value_start:start].strip():
-            # a known label with nothing after it yet takes this line as its value
-            # (old pages: "Tête d'analyse :" then "Entreprises: Meurthe-et-Moselle")
-            search_from = m.end()
-            continue
+        start = m.start(group)
+        rule, inline_group = _BY_GROUP[group]
+        name = "unknown" if rule is None else rule.name
         line += scan.count("\n", counted, start)
         counted = start
         if open_name != "unlabelled" or text[value_start:start].strip():
@@ -185,20 +259,21 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
                         (open_start if open_name != "unlabelled" else value_start) + offset,
                         start + offset, open_line)
         inline = m.group(inline_group) if inline_group in m.re.groupindex else None
+        end = m.end()
         if rule is None:           # unknown label: the captured words are the label
             open_name, open_label = name, inline
-            open_start, open_line, value_start = start, line, m.end()
+            open_start, open_line, value_start = start, line, end
         elif inline is not None:   # the label carries its value (legislature, short kind)
-            yield Token(name, text[start:m.end()], text[m.start(inline_group):m.end(inline_group)],
-                        start + offset, m.end() + offset, line)
+            yield Token(name, text[start:end], text[m.start(inline_group):m.end(inline_group)],
+                        start + offset, end + offset, line)
             open_name, open_label = "unlabelled", ""
-            open_start, open_line, value_start = m.end(), line, m.end()
+            open_start, open_line, value_start = end, line, end
         else:
-            open_name, open_label = name, text[start:m.end()]
-            open_start, open_line, value_start = start, line, m.end()
+            open_name, open_label = name, text[start:end]
+            open_start, open_line, value_start = start, line, end
         in_body = rule is not None and rule.opens is not None
         previous = name
-        search_from = m.end() if m.end() > start else start + 1
+        resume = max(end, start + 1)
     if open_name != "unlabelled" or text[value_start:].strip():
         yield Token(open_name, open_label, text[value_start:],
                     (open_start if open_name != "unlabelled" else value_start) + offset,

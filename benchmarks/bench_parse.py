@@ -1,0 +1,119 @@
+"""Throughput of the text parser on a large generated dump, against two baselines measured
+in the same run:
+
+  (a) a bare regex scan of the same text for the labels: the floor no parser beats;
+  (b) the same parse with every date sent to dateparser (no fast path, no cache).
+
+The dump is made of the repository's fixtures, parsed and rendered back to the canonical
+layout, repeated with fresh question numbers until it holds --questions questions.
+
+    python benchmarks/bench_parse.py [--questions 20000] [--slow-sample 1000]
+
+Targets (issue 2): aqparse >= 20% of the bare scan's throughput, and >= 20x (b).
+(b) is measured on a sample of the dump (--slow-sample questions) because it is slow.
+"""
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import aqparse  # noqa: E402
+from aqparse import dates  # noqa: E402
+from aqparse.fixtures import pairs  # noqa: E402
+
+# the labels as literals, case-sensitive: the fastest scan Python's re can do for them
+BARE_SCAN = re.compile(
+    r"\d{1,2}(?:ème|e) législature|Question N°|Question écrite|Question orale sans débat|"
+    r"Question au gouvernement|Ministère interrogé|Ministère attributaire|Rubrique|"
+    r"Tête d'analyse|Analyse|Titre|Question publiée au JO le|Réponse publiée au JO le|"
+    r"Date de changement d'attribution|Date de signalement|Date de renouvellement|"
+    r"Question retirée le|Erratum de la question|Erratum de la réponse|Texte de la question|"
+    r"Texte de la réponse")
+
+
+def sample_records():
+    records = []
+    for _, path, _ in pairs(os.environ.get("AQ_FIXTURES", str(ROOT / "fixtures"))):
+        try:
+            found = list(aqparse.read(path))
+        except aqparse.ParseError:
+            continue
+        records += [r for r in found if r.number is not None and r.kind and r.legislature]
+    if not records:
+        sys.exit("no fixtures found in fixtures/")
+    return records
+
+
+def make_dump(records, count):
+    parts = []
+    for i in range(count):
+        record = records[i % len(records)]
+        parts.append(aqparse.render(record.evolve(number=100000 + i)))
+    return "\n".join(parts)
+
+
+def best_of(runs, func):
+    best = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = func()
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best, result
+
+
+def slow_parse_date(value):
+    """Every date through dateparser, uncached: what a parser without a fast path does."""
+    value = " ".join(value.split())
+    found = dates.dateparser_date(value)
+    return (found, None) if found else (None, f"{value!r} is not a date")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--questions", type=int, default=20000)
+    parser.add_argument("--slow-sample", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    records = sample_records()
+    dump = make_dump(records, args.questions)
+    size_mb = len(dump.encode()) / 1e6
+    print(f"dump: {args.questions} questions, {size_mb:.1f} MB, from {len(records)} fixture "
+          f"records")
+
+    scan_time, hits = best_of(args.runs, lambda: sum(1 for _ in BARE_SCAN.finditer(dump)))
+    parse_time, n = best_of(args.runs, lambda: sum(1 for _ in aqparse.parse_many(dump)))
+    assert n == args.questions, (n, args.questions)
+
+    sample = make_dump(records, args.slow_sample)
+    dates.dateparser_date("1 janvier 2000")          # load dateparser before timing
+    fast_sample, _ = best_of(args.runs, lambda: sum(1 for _ in aqparse.parse_many(sample)))
+    with mock.patch.object(dates, "parse_date", slow_parse_date), \
+            mock.patch("aqparse.extract.parse_date", slow_parse_date):
+        slow_time, m = best_of(1, lambda: sum(1 for _ in aqparse.parse_many(sample)))
+    assert m == args.slow_sample
+
+    scan_qps = args.questions / scan_time
+    parse_qps = args.questions / parse_time
+    fast_qps = args.slow_sample / fast_sample
+    slow_qps = args.slow_sample / slow_time
+    print(f"bare regex scan (a):          {scan_qps:12,.0f} questions/s  ({hits} label hits)")
+    print(f"aqparse parse_many:           {parse_qps:12,.0f} questions/s")
+    print(f"all dates via dateparser (b): {slow_qps:12,.0f} questions/s  "
+          f"(sample of {args.slow_sample}; aqparse on the same sample: {fast_qps:,.0f}/s)")
+    print(f"aqparse / bare scan = {parse_qps / scan_qps:.1%}   (target >= 20%)")
+    print(f"aqparse / (b)       = {fast_qps / slow_qps:.1f}x   (target >= 20x)")
+    print(f"command: python {os.path.relpath(__file__, ROOT)} --questions {args.questions} "
+          f"--slow-sample {args.slow_sample} --runs {args.runs}")
+
+
+if __name__ == "__main__":
+    main()

@@ -114,12 +114,12 @@ def split_author(value: str, place_first: bool = False) -> Author:
         paren = paren.strip()
         if paren.startswith("- "):
             group, constituency = None, paren[2:]
+        elif paren.endswith(" -"):        # a group, and no constituency after its dash
+            group = paren[:-2]
         elif place_first and " - " in paren:
             constituency, group = paren.split(" - ", 1)
         elif " - " in paren:
             group, constituency = paren.rsplit(" - ", 1)
-        elif paren.endswith(" -"):
-            group = paren[:-2]
         else:
             group = paren
     return Author(civility=m.group("civ"), name=m.group("name"), group=group,

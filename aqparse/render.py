@@ -27,6 +27,8 @@ def _author(author: Author) -> str:
         inside = author.group or ""
         if author.constituency is not None:
             inside = f"{inside} - {author.constituency}" if inside else f"- {author.constituency}"
+        elif " - " in inside:   # else the part after the group's own dash reads as a place
+            inside += " -"
         words += f" ({inside} )"
     return f"de {words}"
 

@@ -1,0 +1,257 @@
+"""The text parser: values read by hand from the inputs."""
+
+import datetime as dt
+
+import pytest
+
+import aqparse
+from aqparse import ParseError
+from aqparse.dates import parse_date
+from aqparse.records import Question
+
+D = dt.date
+
+# A question written for these tests, in the canonical layout.
+CANONICAL = """\
+15ème législature
+
+Question N° 1234
+de M. Jean Dupont (Gauche démocrate et républicaine - NUPES - Haute-Garonne )
+Question écrite
+Ministère interrogé > Transition écologique
+Ministère attributaire > Transports
+
+Rubrique > transports ferroviaires
+
+Tête d'analyse > SNCF
+
+Analyse > lignes secondaires. fermeture; avenir.
+
+Question publiée au JO le : 03/10/2017 page : 4567
+Réponse publiée au JO le : 16/01/2018 page : 389
+Date de changement d'attribution: 12/10/2017
+Date de signalement : 20/11/2017
+Date de renouvellement : 08/01/2018
+Erratum de la réponse publié au JO le : 23/01/2018 page : 512
+
+Texte de la question
+
+M. Jean Dupont interroge Mme la ministre sur l'avenir des lignes secondaires.
+
+Il souhaite connaître ses intentions.
+
+Texte de la réponse
+
+Le Gouvernement a engagé une revue des lignes.
+"""
+
+
+def test_canonical_layout_fields():
+    q = aqparse.parse(CANONICAL)
+    assert q.uid == "QANR5L15QE1234"
+    assert (q.legislature, q.kind, q.number) == (15, "QE", 1234)
+    assert q.author.civility == "M."
+    assert q.author.name == "Jean Dupont"
+    # the group itself contains " - ": the constituency is after the last one
+    assert q.author.group == "Gauche démocrate et républicaine - NUPES"
+    assert q.author.constituency == "Haute-Garonne"
+    assert q.ministry_asked.name == "Transition écologique"
+    assert q.ministry_assigned.name == "Transports"
+    assert [(a.ministry.name, a.date) for a in q.attributions] == [
+        ("Transition écologique", D(2017, 10, 3)), ("Transports", D(2017, 10, 12))]
+    assert q.rubrique == "transports ferroviaires"
+    assert q.tete_analyse == "SNCF"
+    assert q.analyses == ("lignes secondaires", "fermeture", "avenir")
+    assert (q.question.date, q.question.page) == (D(2017, 10, 3), 4567)
+    assert q.question.text == ("M. Jean Dupont interroge Mme la ministre sur l'avenir des lignes "
+                               "secondaires.\n\nIl souhaite connaître ses intentions.")
+    assert (q.answer.date, q.answer.page) == (D(2018, 1, 16), 389)
+    assert q.answer.text == "Le Gouvernement a engagé une revue des lignes."
+    assert [s.date for s in q.signalements] == [D(2017, 11, 20)]
+    assert [r.date for r in q.renewals] == [D(2018, 1, 8)]
+    assert [(e.target, e.date, e.page) for e in q.errata] == [("answer", D(2018, 1, 23), 512)]
+    assert q.status == "answered"
+    assert q.defects == () and q.extra == {}
+    assert q.source.format == "text" and q.source.line == 1
+
+
+def test_real_dump(corpus):
+    data = (corpus / "text" / "14-60104QE.txt").read_bytes()
+    q = aqparse.parse(data, path="14-60104QE.txt")
+    assert q.uid == "QANR5L14QE60104"
+    assert q.author.civility == "Mme" and q.author.name == "Valérie Lacroute"
+    assert q.author.group == "Union pour un Mouvement Populaire"
+    assert q.author.constituency == "Seine-et-Marne"
+    assert q.ministry_asked.name == "Économie, redressement productif et numérique"
+    assert q.ministry_assigned.name == "Numérique"
+    assert [a.date for a in q.attributions] == [D(2014, 7, 8), D(2014, 8, 27)]
+    assert q.rubrique == "télécommunications" and q.tete_analyse == "Internet"
+    assert q.analyses == ("transition numérique", "conseillers", "modalités")
+    assert (q.question.date, q.question.page) == (D(2014, 7, 8), 5747)
+    assert (q.answer.date, q.answer.page) == (D(2014, 12, 9), 10362)
+    assert q.question.text.startswith("Mme Valérie Lacroute interroge M. le ministre")
+    assert q.answer.text.startswith("Contrairement aux grandes entreprises")
+    assert q.answer.text.endswith("Echangeur PME Ile-de-France, etc.")
+    assert q.status == "answered" and q.defects == ()
+    assert q.source.path == "14-60104QE.txt"
+
+
+@pytest.mark.parametrize("transform", [
+    pytest.param(lambda t: t.replace("\n", "\r\n").encode("utf-8"), id="crlf"),
+    pytest.param(lambda t: ("\ufeff" + t).encode("utf-8"), id="bom"),
+    pytest.param(lambda t: t.encode("cp1252"), id="windows-1252"),
+    pytest.param(lambda t: t.encode("latin-1"), id="iso-8859-1"),
+    pytest.param(lambda t: t.encode("utf-8").decode("cp1252").encode("utf-8"), id="double-utf8"),
+    pytest.param(lambda t: t.replace(" > ", " >\xa0").replace("N° ", "N°\xa0"), id="nbsp"),
+    pytest.param(lambda t: t.replace(" > ", "\t>\t  ").replace(" : ", "   :\t"), id="tabs-blanks"),
+])
+def test_encodings_and_blanks_give_the_same_record(transform):
+    expected = aqparse.parse(CANONICAL)
+    got = aqparse.parse(transform(CANONICAL))
+    assert got.to_dict() == expected.to_dict()
+
+
+def test_value_on_the_following_lines_and_old_one_line_layout():
+    copied = ("14ème législature\n\n Question N° 200\n de\nMme\nMarie Durand\n(Socialiste - Isère )"
+              "\nQuestion au gouvernement\n\nMinistère interrogé >\n Affaires sociales et santé\n"
+              "Ministère attributaire >\n\n Affaires sociales et santé\n"
+              "Question publiée au JO le : 25/10/2012\n"
+              "Réponse publiée au JO le : 25/10/2012 page : 4198\n"
+              "Texte de la question\n\nTexte de la réponse\n\nM. le président. La parole est à "
+              "Mme Marie Durand.\n")
+    q = aqparse.parse(copied)
+    assert (q.kind, q.number, q.legislature) == ("QG", 200, 14)
+    assert (q.author.civility, q.author.name, q.author.group, q.author.constituency) == (
+        "Mme", "Marie Durand", "Socialiste", "Isère")
+    assert q.ministry_asked.name == q.ministry_assigned.name == "Affaires sociales et santé"
+    assert q.question.page is None and q.question.text is None
+    assert q.answer.text == "M. le président. La parole est à Mme Marie Durand."
+    assert q.defects == ()
+
+    one_line = ("Question N° : 450 de Mme Jacquaint Muguette ( Communiste - Seine-Saint-Denis ) QE "
+                "Ministère interrogé : logement Ministère attributaire : logement Question publiée "
+                "au JO le : 30/06/1997 page : 2254 Rubrique : logement : aides et prêts "
+                "Texte de la QUESTION : Mme Muguette Jacquaint attire l'attention. "
+                "Texte de la REPONSE : Les mesures prises.")
+    q = aqparse.parse(one_line)
+    assert (q.number, q.kind, q.author.name, q.author.group) == (450, "QE", "Jacquaint Muguette",
+                                                                 "Communiste")
+    assert q.author.constituency == "Seine-Saint-Denis"
+    assert q.rubrique == "logement : aides et prêts"
+    assert q.question.text == "Mme Muguette Jacquaint attire l'attention."
+    assert q.answer.text == "Les mesures prises."
+    # no legislature line: the uid cannot be built, and that is said
+    assert q.uid is None and [d.code for d in q.defects] == ["missing-legislature"]
+
+
+def test_withdrawal_with_and_without_date():
+    base = "XIVe législature\nQuestion N° 7\nQuestion orale sans débat\n"
+    q = aqparse.parse(base + "Question retirée le : 20/06/2017 (fin de mandat)\n")
+    assert q.legislature == 14 and q.kind == "QOSD"
+    assert (q.withdrawal.date, q.withdrawal.reason) == (D(2017, 6, 20), "fin de mandat")
+    assert q.status == "withdrawn"
+    q = aqparse.parse(base + "Question retirée le : (Retrait à l'initiative de l'auteur)\n")
+    assert q.withdrawal.date is None
+    assert q.withdrawal.reason == "Retrait à l'initiative de l'auteur"
+    assert q.status == "withdrawn"
+
+
+def test_pending_without_answer():
+    q = aqparse.parse("16e législature\nQuestion n°99\nQE\nQuestion publiée au JO le : "
+                      "2023-01-10 page : 12\nTexte de la question\nUne question.\n")
+    assert q.status == "pending" and q.answer is None
+    assert q.question.date == D(2023, 1, 10)
+
+
+def test_repeated_attribution_changes_keep_unknown_ministries_null():
+    q = aqparse.parse("14ème législature\nQuestion N° 5\nQuestion écrite\n"
+                      "Ministère interrogé > Intérieur\nMinistère attributaire > Justice\n"
+                      "Question publiée au JO le : 07/01/2014 page : 18\n"
+                      "Date de changement d'attribution: 03/04/2014\n"
+                      "Date de changement d'attribution: 27/08/2014\n")
+    assert [(a.ministry and a.ministry.name, a.date) for a in q.attributions] == [
+        ("Intérieur", D(2014, 1, 7)), (None, D(2014, 4, 3)), ("Justice", D(2014, 8, 27))]
+    assert q.ministry_assigned.name == "Justice"
+
+
+def test_bad_date_is_a_defect_kept_verbatim():
+    text = CANONICAL.replace("03/10/2017 page : 4567", "31/02/2014 page : 4567")
+    q = aqparse.parse(text)
+    assert q.question.date is None and q.question.page == 4567
+    assert [d.code for d in q.defects] == ["bad-date"]
+    assert "31/02/2014" in q.defects[0].message
+    assert q.defects[0].line == 15
+    assert q.extra["Question publiée au JO le"] == "31/02/2014 page : 4567"
+    with pytest.raises(ParseError) as info:
+        aqparse.parse(text, strict=True)
+    assert info.value.line == 15 and info.value.code == "bad-date"
+    assert "31/02/2014" in info.value.excerpt
+
+
+def test_unknown_label_and_unlabelled_text_are_kept_and_reported():
+    text = "Copié depuis le site\n" + CANONICAL.replace(
+        "Rubrique > transports", "Date de la séance : 17/10/2017\n\nRubrique > transports")
+    q = aqparse.parse(text)
+    assert q.extra == {"(unlabelled)": "Copié depuis le site", "Date de la séance": "17/10/2017"}
+    assert [(d.code, d.line) for d in q.defects] == [("unlabelled-text", 1), ("unknown-label", 10)]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("08/07/2014", D(2014, 7, 8)),
+    ("2014-07-08", D(2014, 7, 8)),
+    ("9 décembre 2014", D(2014, 12, 9)),
+    ("1er janvier 2015", D(2015, 1, 1)),
+    ("mardi 9 décembre 2014", D(2014, 12, 9)),
+])
+def test_dates(value, expected):
+    assert parse_date(value) == (expected, None)
+
+
+@pytest.mark.parametrize("value", ["31/02/2014", "30 février 2015", "hier", "2014-13-01", ""])
+def test_dates_that_do_not_exist_are_not_guessed(value):
+    found, problem = parse_date(value)
+    assert found is None and problem
+
+
+@pytest.mark.parametrize("data, code", [
+    (b"", "empty"),
+    ("   \n\n", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ("Lorem ipsum dolor sit amet.\nNothing here is a question.", "not-a-question"),
+    ("Compte rendu de la réunion du 3 mai : ordre du jour, divers.", "not-a-question"),
+])
+def test_not_a_question(data, code):
+    with pytest.raises(ParseError) as info:
+        aqparse.parse(data, path="in.txt")
+    assert info.value.code == code
+    assert info.value.path == "in.txt"
+    assert "in.txt" in str(info.value)
+
+
+def test_dump_of_several_questions():
+    second = CANONICAL.replace("Question N° 1234", "Question N° 1235")
+    without_leg = "\n".join(CANONICAL.splitlines()[2:]).replace("1234", "1236")
+    records = list(aqparse.parse_many(CANONICAL + "\n" + second + "\n" + without_leg))
+    assert [r.number for r in records] == [1234, 1235, 1236]
+    # CANONICAL is 30 lines; a blank line separates the questions
+    assert [r.source.line for r in records] == [1, 32, 63]
+    assert records[2].legislature is None
+    with pytest.raises(ParseError) as info:
+        aqparse.parse(CANONICAL + second)
+    assert info.value.code == "many-questions"
+
+
+def test_json_form_round_trip():
+    q = aqparse.parse(CANONICAL)
+    d = q.to_dict()
+    assert d["question"]["date"] == "2017-10-03" and d["answer"]["page"] == 389
+    assert d["withdrawal"] is None and d["extra"] == {} and d["analyses"][0] == "lignes secondaires"
+    assert Question.from_dict(d) == q
+
+
+def test_render_gives_the_canonical_layout_back():
+    q = aqparse.parse(CANONICAL)
+    text = aqparse.render(q)
+    assert text.startswith("15ème législature\n\nQuestion N° 1234\n")
+    again = aqparse.parse(text)
+    assert again.to_dict() == q.to_dict()

@@ -1,0 +1,85 @@
+"""Reading inputs: folders, archives, globs, and large dumps streamed in chunks."""
+
+import io
+import tarfile
+import zipfile
+
+import pytest
+
+import aqparse
+from aqparse import inputs
+
+QUESTION = """\
+14ème législature
+
+Question N° {n}
+de M. Paul Ricard (Les Républicains - Var )
+Question écrite
+Ministère interrogé > Défense
+Ministère attributaire > Défense
+Question publiée au JO le : 07/01/2014 page : 18
+Texte de la question
+
+M. Paul Ricard interroge M. le ministre de la défense (question {n}).
+"""
+
+
+def dump(count, start=1):
+    return "\n".join(QUESTION.format(n=n) for n in range(start, start + count))
+
+
+def test_large_dump_streamed_in_chunks_gives_the_same_records(tmp_path, monkeypatch):
+    text = dump(300)
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="cp1252")
+    monkeypatch.setattr(inputs, "STREAM_THRESHOLD", 1000)
+    monkeypatch.setattr(inputs, "CHUNK", 2048)     # cuts fall inside questions
+    streamed = list(aqparse.read(path))
+    whole = list(aqparse.parse_many(text, path=str(path)))
+    assert [q.number for q in streamed] == list(range(1, 301))
+    assert [q.to_dict() for q in streamed] == [q.to_dict() for q in whole]
+    assert streamed[-1].source.line == whole[-1].source.line == 1 + 299 * 12
+
+
+def test_folder_zip_tar_and_glob(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(dump(2, 1), encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text(dump(1, 3), encoding="utf-8")
+    (folder / ".hidden.txt").write_text("ignored", encoding="utf-8")
+    assert [q.number for q in aqparse.read(folder)] == [1, 2, 3]
+
+    archive = tmp_path / "questions.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("x/1.txt", dump(1, 10))
+        z.writestr("x/2.txt", dump(1, 11))
+    records = list(aqparse.read(archive))
+    assert [q.number for q in records] == [10, 11]
+    assert records[0].source.path == f"{archive}!x/1.txt"
+
+    tarball = tmp_path / "questions.tar.gz"
+    with tarfile.open(tarball, "w:gz") as t:
+        data = dump(1, 20).encode()
+        info = tarfile.TarInfo("q/20.txt")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    assert [q.number for q in aqparse.read(tarball)] == [20]
+
+    assert [q.number for q in aqparse.read(str(folder / "*.txt"))] == [1, 2]
+
+
+def test_read_reports_bad_documents_and_goes_on(tmp_path):
+    (tmp_path / "1.txt").write_text(dump(1, 1), encoding="utf-8")
+    (tmp_path / "2.txt").write_text("pas une question", encoding="utf-8")
+    (tmp_path / "3.txt").write_text(dump(1, 3), encoding="utf-8")
+    with pytest.raises(aqparse.ParseError):
+        list(aqparse.read(tmp_path))
+    failed = []
+    records = list(aqparse.read(tmp_path, on_error=lambda name, error: failed.append(name)))
+    assert [q.number for q in records] == [1, 3]
+    assert failed == [str(tmp_path / "2.txt")]
+
+
+def test_missing_path(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        list(aqparse.read(tmp_path / "nope.txt"))

@@ -47,7 +47,9 @@ def label(words: str) -> str:
             else:
                 piece.append(re.escape(ch))
         out.append("".join(piece))
-    return r"(?<![\w])" + BLANK.join(out) + r"(?![\w])"
+    # "N°" may touch its number ("Question n°60104"): no word boundary after it
+    tail = "" if words.endswith("N°") else r"(?![\w])"
+    return r"(?<![\w])" + BLANK.join(out) + tail
 
 
 class Rule(NamedTuple):

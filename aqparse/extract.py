@@ -27,6 +27,13 @@ KIND_NAMES = {
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
+def label_name(token: Token) -> str:
+    """The label as written, without its separator (``Rubrique >`` → ``Rubrique``): the name
+    that defect messages and ``extra`` keys show."""
+    name = clean_value(token.label)
+    return name.rstrip(" :>") or name
+
+
 class Builder:
     """Mutable scratch space for one question; turned into a frozen Question at the end."""
 
@@ -46,8 +53,7 @@ class Builder:
 
     def keep(self, token: Token, value: Optional[str] = None) -> None:
         """Keep a value verbatim in ``extra`` (unknown label, or a value not fully read)."""
-        key = clean_value(token.label) or UNLABELLED
-        key = key.rstrip(" :>") or key
+        key = label_name(token) or UNLABELLED
         value = clean_value(token.value) if value is None else value
         if key in self.extra:
             if key == UNLABELLED:
@@ -63,7 +69,7 @@ class Builder:
         """Most labels appear once; a second, different value is a defect, kept in extra."""
         if field in self.fields and self.fields[field] != value:
             self.defect("duplicate-label",
-                        f"{clean_value(token.label)!r} given twice with different values", token)
+                        f"{label_name(token)!r} given twice with different values", token)
             self.keep(token)
             return
         self.fields[field] = value
@@ -82,7 +88,7 @@ def _date(b: Builder, token: Token, raw: str):
     """A date, or None and a defect (the raw value is then kept in extra)."""
     found, problem = parse_date(raw)
     if problem:
-        b.defect("bad-date", f"{clean_value(token.label)}: {problem}", token)
+        b.defect("bad-date", f"{label_name(token)}: {problem}", token)
     return found
 
 
@@ -92,12 +98,12 @@ def _date_page(b: Builder, token: Token):
     date_raw, page_raw = m.group("date"), m.group("page")
     date = _date(b, token, date_raw) if date_raw else None
     if not date_raw:
-        b.defect("missing-date", f"{clean_value(token.label)}: no date", token)
+        b.defect("missing-date", f"{label_name(token)}: no date", token)
     page, ok = None, date is not None
     if page_raw is not None:
         page, problem = parse_page(page_raw)
         if problem:
-            b.defect("bad-page", f"{clean_value(token.label)}: {problem}", token)
+            b.defect("bad-page", f"{label_name(token)}: {problem}", token)
             ok = False
     if not ok or (page_raw is not None and page is None):
         b.keep(token)
@@ -146,7 +152,7 @@ def _legislature(b: Builder, t: Token):
 def _number(b: Builder, t: Token):
     m = _NUMBER_VALUE.match(t.value)
     if m is None:
-        b.defect("bad-number", f"{clean_value(t.label)!r} is not followed by a number", t)
+        b.defect("bad-number", f"{label_name(t)!r} is not followed by a number", t)
         b.keep(t)
         return
     b.set_once("number", int(m.group("n")), t)
@@ -245,7 +251,7 @@ def _body(field: str) -> Callable[[Builder, Token], None]:
 
 
 def _unknown(b: Builder, t: Token):
-    b.defect("unknown-label", f"unknown label {clean_value(t.label)!r}", t)
+    b.defect("unknown-label", f"unknown label {label_name(t)!r}", t)
     b.keep(t)
 
 

@@ -36,7 +36,7 @@ def label(words: str) -> str:
     out = []
     for word in words.split(" "):
         if word == "N°":
-            out.append(r"n(?:°|º|o\.?|r\.?)")
+            out.append(r"n(?:°|º|o\.?|r\.?|[?\ufffd])")   # '?': a degree sign lost in decoding
             continue
         piece = []
         for ch in word:
@@ -74,7 +74,7 @@ class Rule(NamedTuple):
 
 _PUBLISHED = label("publiée au JO le") + SEP
 _LEG = (r"(?<!questions )(?<!de la )(?<!la )(?<![\w])(?P<v>\d{1,2}|[IVXL]{1,6})"
-        r"[ ]?(?:ème|eme|ième|ieme|è|e|°)?[ ]{1,3}" + label("législature"))
+        r"[ ]?(?:i?[eèé?\ufffd]me|è|e|°)?[ ]{1,3}" + label("législature"))
 _LEG_LINE = r"(?m:^)[ ]{0,400}" + _LEG + r"[ ]{0,400}(?=\n|\Z)"
 _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
 _NUMBER_LINE = r"(?m:^)[ ]{0,400}" + _NUMBER + r"(?=[ ]{0,3}\d)"

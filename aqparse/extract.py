@@ -250,6 +250,12 @@ def _body(field: str) -> Callable[[Builder, Token], None]:
     return handler
 
 
+def _site_button(b: Builder, t: Token):
+    """A button of the AN site copied with the page: its own words carry nothing; text after
+    it stood under no label."""
+    _unlabelled(b, t)
+
+
 def _unknown(b: Builder, t: Token):
     b.defect("unknown-label", f"unknown label {label_name(t)!r}", t)
     b.keep(t)
@@ -283,6 +289,7 @@ HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
     "erratum_answer": _erratum("answer"),
     "question_text": _body("question"),
     "answer_text": _body("answer"),
+    "site_button": _site_button,
     "unknown": _unknown,
     "unlabelled": _unlabelled,
 }

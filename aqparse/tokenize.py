@@ -108,6 +108,10 @@ RULES: Tuple[Rule, ...] = (
     Rule("answer_text", _ANSWER_HEAD + SEP, opens="answer", in_body=True,
          # inside a question body: at a line start, or written as a heading with its colon
          body_pattern=r"(?:(?m:^)[ ]{0,400}" + _ANSWER_HEAD + SEP + r"|" + _ANSWER_HEAD + r"[ ]{0,3}:)"),
+    # the site's button in the empty answer area of a pending question, copied with the page:
+    # not an answer; recognised only as a whole line
+    Rule("site_button", label("Être alerté(e) de la réponse"), in_body=True,
+         body_pattern=r"(?m:^)[ ]{0,400}" + label("Être alerté(e) de la réponse") + r"[ ]{0,400}(?=\n|\Z)"),
 )
 
 # Words that start a line inside a known field's value in copied pages ("page :" on its own

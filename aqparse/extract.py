@@ -7,6 +7,7 @@ into a ``ParseError``. A value the extractor could not fully read is also kept v
 ``extra`` under its label, so that nothing is lost and ``render`` can write it back.
 """
 
+import datetime as _dt
 import re
 from typing import Callable, Dict, List, Optional, Sequence
 
@@ -41,7 +42,7 @@ class Builder:
         self.text = text
         self.fields: Dict[str, object] = {}
         self.labels: Dict[str, str] = {}          # field -> label it came from
-        self.changes: List[Token] = []            # attribution change tokens, in order
+        self.changes: List[Optional[_dt.date]] = []  # dates of the attribution changes, in order
         self.signalements: List[Signalement] = []
         self.renewals: List[Renewal] = []
         self.errata: List[Erratum] = []
@@ -205,7 +206,11 @@ def _published(field: str) -> Callable[[Builder, Token], None]:
 
 
 def _attribution_change(b: Builder, t: Token):
-    b.changes.append(t)
+    # a change whose date cannot be read still happened: it counts, with a null date
+    date = _date(b, t, clean_value(t.value))
+    if date is None:
+        b.keep(t)
+    b.changes.append(date)
 
 
 def _signalement(b: Builder, t: Token):
@@ -312,11 +317,7 @@ def _attributions(b: Builder, question: Optional[Publication]):
     chain: List[Attribution] = []
     if asked is not None:
         chain.append(Attribution(ministry=asked, date=question.date if question else None))
-    for i, token in enumerate(b.changes):
-        date = _date(b, token, clean_value(token.value))
-        if date is None:
-            b.keep(token)
-            continue
+    for i, date in enumerate(b.changes):
         chain.append(Attribution(ministry=assigned if i == len(b.changes) - 1 else None, date=date))
     if len(chain) <= 1 and assigned is not None and assigned != asked:
         chain.append(Attribution(ministry=assigned, date=None))

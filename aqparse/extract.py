@@ -87,6 +87,9 @@ _NUMBER_VALUE = re.compile(r"\s*(?P<n>\d{1,7})\b(?P<rest>.*)\Z", re.S)
 
 def _date(b: Builder, token: Token, raw: str):
     """A date, or None and a defect (the raw value is then kept in extra)."""
+    if not raw.strip():     # a label with nothing after it: the same defect as _date_page's
+        b.defect("missing-date", f"{label_name(token)}: no date", token)
+        return None
     found, problem = parse_date(raw)
     if problem:
         b.defect("bad-date", f"{label_name(token)}: {problem}", token)

@@ -369,6 +369,8 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
 
 def line_of(text: str, first_line: int, line: int) -> Optional[str]:
     """The text of ``line`` in ``text`` (whose first line is ``first_line``)."""
+    if "\r" in text:       # lines are counted as the tokenizer counts them (CRLF, lone CR)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     pos = 0
     for _ in range(line - first_line):
         pos = text.find("\n", pos) + 1

@@ -75,8 +75,11 @@ class Rule(NamedTuple):
 _PUBLISHED = label("publiée au JO le") + SEP
 _LEG = (r"(?<!questions )(?<!de la )(?<!la )(?<![\w])(?P<v>\d{1,2}|[IVXL]{1,6})"
         r"[ ]?(?:i?[eèé?\ufffd]me|è|e|°)?[ ]{1,3}" + label("législature"))
-_LEG_LINE = r"(?m:^)[ ]{0,400}" + _LEG + r"[ ]{0,400}(?=\n|\Z)"
 _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
+# inside a body, a legislature starts the next question of a dump at a line start, when it
+# stands alone on its line or (one-line old layout) "Question N° <number>" follows it at once
+_LEG_LINE = (r"(?m:^)[ ]{0,400}" + _LEG
+             + r"(?=[ ]{0,400}(?:\n|\Z)|[ ]{1,3}" + _NUMBER + r"[ ]{0,3}\d)")
 _NUMBER_LINE = r"(?m:^)[ ]{0,400}" + _NUMBER + r"(?=[ ]{0,3}\d)"
 _ANSWER_HEAD = r"(?:" + label("Texte de la réponse") + r"|(?-i:D[EÉ]BAT))"
 

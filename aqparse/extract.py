@@ -272,6 +272,9 @@ def _unknown(b: Builder, t: Token):
 def _unlabelled(b: Builder, t: Token):
     text = clean_value(t.value)
     if text:
+        # the defect points at the line where the text starts, not where its token opened
+        lead = t.value[:len(t.value) - len(t.value.lstrip())]
+        t = t._replace(line=t.line + lead.replace("\r\n", "\n").replace("\r", "\n").count("\n"))
         b.defect("unlabelled-text", f"text under no label: {excerpt(text)!r}", t)
         b.keep(t._replace(label=""), text)
 

@@ -32,6 +32,8 @@ def test_the_folder_holds_the_fixtures_of_issue_2():
     # at least 32 pairs, each input with its expected file (an empty folder must not pass)
     assert len(PAIRS) >= 32
     assert all(Path(expected).exists() for _, _, expected in PAIRS)
+    # the folder's README describes it and is not an input
+    assert (FIXTURES / "README.md").exists() and "README" not in {name for name, _, _ in PAIRS}
 
 
 @pytest.mark.parametrize("name,path,expected_path", PAIRS, ids=[p[0] for p in PAIRS])

@@ -83,12 +83,17 @@ _LEG_LINE = (r"(?m:^)[ ]{0,400}" + _LEG
 _NUMBER_LINE = r"(?m:^)[ ]{0,400}" + _NUMBER + r"(?=[ ]{0,3}\d)"
 _ANSWER_HEAD = r"(?:" + label("Texte de la réponse") + r"|(?-i:D[EÉ]BAT))"
 
+_NOT_AFTER_DETERMINER = "".join(f"(?<!{word} )" for word in
+                                ("la", "une", "cette", "sa", "ma", "ta", "leur", "notre", "votre"))
+
 RULES: Tuple[Rule, ...] = (
     Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, starts=True),
     Rule("number", _NUMBER, in_body=True, body_pattern=_NUMBER_LINE, starts=True),
     Rule("author", r"(?<![\w])de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
          after=("number",)),
-    Rule("kind", r"(?<![\w])(?P<v>" + "|".join(
+    # the long kind as a label is capitalised and not the object of a sentence ("… à la
+    # question écrite n° 12345" in a title is a value, not a label)
+    Rule("kind", _NOT_AFTER_DETERMINER + r"(?<![\w])(?=(?-i:Q))(?P<v>" + "|".join(
         label(k) for k in ("Question écrite", "Question orale sans débat",
                            "Question orale avec débat", "Question au gouvernement",
                            "Question orale")) + ")"),

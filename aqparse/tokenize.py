@@ -52,6 +52,15 @@ def label(words: str) -> str:
     return r"(?<![\w])" + BLANK.join(out) + tail
 
 
+def word_label(word: str) -> str:
+    """A one-word label that is also a common word of values (``Titre`` / "titre de séjour",
+    ``Analyse``, ``Rubrique``): a label when its separator follows, or alone on its line
+    (value on the next line); elsewhere it is part of a value."""
+    words = label(word)
+    return (r"(?:" + words + r"[ ]{0,3}(?:>|:)|(?m:^)[ ]{0,400}" + words
+            + r"(?=[ ]{0,400}(?:\n|\Z)))")
+
+
 class Rule(NamedTuple):
     """One row of the vocabulary.
 
@@ -100,10 +109,10 @@ RULES: Tuple[Rule, ...] = (
     Rule("kind", r"(?<![\w])(?-i:(?P<v>QE|QOSD|QG|QOAD))(?![\w])", after=("number", "author")),
     Rule("ministry_asked", label("Ministère interrogé") + SEP),
     Rule("ministry_assigned", label("Ministère attributaire") + SEP),
-    Rule("rubrique", label("Rubrique") + SEP),
+    Rule("rubrique", word_label("Rubrique")),
     Rule("tete_analyse", label("Tête d'analyse") + SEP),
-    Rule("analyses", r"(?<!d')(?<!d’)" + label("Analyse") + SEP),
-    Rule("title", label("Titre") + SEP),
+    Rule("analyses", r"(?<!d')(?<!d’)" + word_label("Analyse")),
+    Rule("title", word_label("Titre")),
     Rule("question_published", label("Question") + BLANK + _PUBLISHED),
     Rule("answer_published", label("Réponse") + BLANK + _PUBLISHED),
     Rule("attribution_change", label("Date de changement d'attribution") + SEP),

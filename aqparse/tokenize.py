@@ -97,7 +97,11 @@ _NOT_AFTER_DETERMINER = "".join(f"(?<!{word} )" for word in
 
 RULES: Tuple[Rule, ...] = (
     Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, starts=True),
-    Rule("number", _NUMBER, in_body=True, body_pattern=_NUMBER_LINE, starts=True),
+    # "Question N°" is a label at a line start, or right after the legislature (the one-line
+    # old layout); elsewhere ("… à la question n° 1893" in a title) it is part of a value
+    Rule("number", r"(?m:^)[ ]{0,400}" + _NUMBER, in_body=True, body_pattern=_NUMBER_LINE,
+         starts=True),
+    Rule("number", _NUMBER, starts=True, after=("legislature",)),
     Rule("author", r"(?<![\w])de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
          after=("number",)),
     # the long kind as a label is capitalised and not the object of a sentence ("… à la

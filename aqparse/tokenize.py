@@ -82,7 +82,11 @@ class Rule(NamedTuple):
 
 
 _PUBLISHED = label("publiée au JO le") + SEP
-_LEG = (r"(?<!questions )(?<!de la )(?<!la )(?<![\w])(?P<v>\d{1,2}|[IVXL]{1,6})"
+# a label is not the object of a sentence: "pendant cette 15e législature", "à la question
+# écrite n° 12" inside a value are not labels
+_NOT_AFTER_DETERMINER = "".join(f"(?<!{word} )" for word in (
+    "la", "une", "cette", "sa", "ma", "ta", "leur", "notre", "votre", "chaque"))
+_LEG = (r"(?<![\w])(?<!questions )" + _NOT_AFTER_DETERMINER + r"(?P<v>\d{1,2}|[IVXL]{1,6})"
         r"[ ]?(?:i?[eèé?\ufffd]me|è|e|°)?[ ]{1,3}" + label("législature"))
 _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
 # inside a body, a legislature starts the next question of a dump at a line start, when it
@@ -91,9 +95,6 @@ _LEG_LINE = (r"(?m:^)[ ]{0,400}" + _LEG
              + r"(?=[ ]{0,400}(?:\n|\Z)|[ ]{1,3}" + _NUMBER + r"[ ]{0,3}\d)")
 _NUMBER_LINE = r"(?m:^)[ ]{0,400}" + _NUMBER + r"(?=[ ]{0,3}\d)"
 _ANSWER_HEAD = r"(?:" + label("Texte de la réponse") + r"|(?-i:D[EÉ]BAT))"
-
-_NOT_AFTER_DETERMINER = "".join(f"(?<!{word} )" for word in
-                                ("la", "une", "cette", "sa", "ma", "ta", "leur", "notre", "votre"))
 
 RULES: Tuple[Rule, ...] = (
     Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, starts=True),
@@ -104,9 +105,8 @@ RULES: Tuple[Rule, ...] = (
     Rule("number", _NUMBER, starts=True, after=("legislature",)),
     Rule("author", r"(?<![\w])de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
          after=("number",)),
-    # the long kind as a label is capitalised and not the object of a sentence ("… à la
-    # question écrite n° 12345" in a title is a value, not a label)
-    Rule("kind", _NOT_AFTER_DETERMINER + r"(?<![\w])(?=(?-i:Q))(?P<v>" + "|".join(
+    # the long kind as a label is capitalised and not after a determiner
+    Rule("kind", r"(?<![\w])(?=(?-i:Q))" + _NOT_AFTER_DETERMINER + r"(?P<v>" + "|".join(
         label(k) for k in ("Question écrite", "Question orale sans débat",
                            "Question orale avec débat", "Question au gouvernement",
                            "Question orale")) + ")"),

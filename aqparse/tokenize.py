@@ -141,7 +141,7 @@ _NOT_LABELS = ("page", "le", "de")
 # A label the vocabulary does not know: at a line start, a capitalised run of words, then '>'
 # or ':'. Looked for in the header only; its value goes to ``extra``.
 _UNKNOWN = (r"(?m:^)[ ]{0,400}(?!(?:" + "|".join(_NOT_LABELS) + r")\b)"
-            r"(?P<v>(?-i:[A-ZÀ-Ý])[^\W\d_][^\W\d_'’ -]{0,46}?)[ ]{0,3}(?:>|:)(?![/\d])")
+            r"(?P<v>(?-i:[A-ZÀ-Ý])[^\W\d_](?:[^\W\d_]|['’ -]){0,46}?)[ ]{0,3}(?:>|:)(?![/\d])")
 
 
 class Token(NamedTuple):

@@ -7,6 +7,7 @@ into a ``ParseError``. A value the extractor could not fully read is also kept v
 ``extra`` under its label, so that nothing is lost and ``render`` can write it back.
 """
 
+import datetime as _dt
 import re
 from typing import Callable, Dict, List, Optional, Sequence
 
@@ -27,6 +28,13 @@ KIND_NAMES = {
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
+def label_name(token: Token) -> str:
+    """The label as written, without its separator (``Rubrique >`` → ``Rubrique``): the name
+    that defect messages and ``extra`` keys show."""
+    name = clean_value(token.label)
+    return name.rstrip(" :>") or name
+
+
 class Builder:
     """Mutable scratch space for one question; turned into a frozen Question at the end."""
 
@@ -34,7 +42,7 @@ class Builder:
         self.text = text
         self.fields: Dict[str, object] = {}
         self.labels: Dict[str, str] = {}          # field -> label it came from
-        self.changes: List[Token] = []            # attribution change tokens, in order
+        self.changes: List[Optional[_dt.date]] = []  # dates of the attribution changes, in order
         self.signalements: List[Signalement] = []
         self.renewals: List[Renewal] = []
         self.errata: List[Erratum] = []
@@ -46,8 +54,7 @@ class Builder:
 
     def keep(self, token: Token, value: Optional[str] = None) -> None:
         """Keep a value verbatim in ``extra`` (unknown label, or a value not fully read)."""
-        key = clean_value(token.label) or UNLABELLED
-        key = key.rstrip(" :>") or key
+        key = label_name(token) or UNLABELLED
         value = clean_value(token.value) if value is None else value
         if key in self.extra:
             if key == UNLABELLED:
@@ -63,7 +70,7 @@ class Builder:
         """Most labels appear once; a second, different value is a defect, kept in extra."""
         if field in self.fields and self.fields[field] != value:
             self.defect("duplicate-label",
-                        f"{clean_value(token.label)!r} given twice with different values", token)
+                        f"{label_name(token)!r} given twice with different values", token)
             self.keep(token)
             return
         self.fields[field] = value
@@ -80,9 +87,12 @@ _NUMBER_VALUE = re.compile(r"\s*(?P<n>\d{1,7})\b(?P<rest>.*)\Z", re.S)
 
 def _date(b: Builder, token: Token, raw: str):
     """A date, or None and a defect (the raw value is then kept in extra)."""
+    if not raw.strip():     # a label with nothing after it: the same defect as _date_page's
+        b.defect("missing-date", f"{label_name(token)}: no date", token)
+        return None
     found, problem = parse_date(raw)
     if problem:
-        b.defect("bad-date", f"{clean_value(token.label)}: {problem}", token)
+        b.defect("bad-date", f"{label_name(token)}: {problem}", token)
     return found
 
 
@@ -92,12 +102,12 @@ def _date_page(b: Builder, token: Token):
     date_raw, page_raw = m.group("date"), m.group("page")
     date = _date(b, token, date_raw) if date_raw else None
     if not date_raw:
-        b.defect("missing-date", f"{clean_value(token.label)}: no date", token)
+        b.defect("missing-date", f"{label_name(token)}: no date", token)
     page, ok = None, date is not None
     if page_raw is not None:
         page, problem = parse_page(page_raw)
         if problem:
-            b.defect("bad-page", f"{clean_value(token.label)}: {problem}", token)
+            b.defect("bad-page", f"{label_name(token)}: {problem}", token)
             ok = False
     if not ok or (page_raw is not None and page is None):
         b.keep(token)
@@ -146,7 +156,7 @@ def _legislature(b: Builder, t: Token):
 def _number(b: Builder, t: Token):
     m = _NUMBER_VALUE.match(t.value)
     if m is None:
-        b.defect("bad-number", f"{clean_value(t.label)!r} is not followed by a number", t)
+        b.defect("bad-number", f"{label_name(t)!r} is not followed by a number", t)
         b.keep(t)
         return
     b.set_once("number", int(m.group("n")), t)
@@ -199,7 +209,11 @@ def _published(field: str) -> Callable[[Builder, Token], None]:
 
 
 def _attribution_change(b: Builder, t: Token):
-    b.changes.append(t)
+    # a change whose date cannot be read still happened: it counts, with a null date
+    date = _date(b, t, clean_value(t.value))
+    if date is None:
+        b.keep(t)
+    b.changes.append(date)
 
 
 def _signalement(b: Builder, t: Token):
@@ -244,14 +258,23 @@ def _body(field: str) -> Callable[[Builder, Token], None]:
     return handler
 
 
+def _site_button(b: Builder, t: Token):
+    """A button of the AN site copied with the page: its own words carry nothing; text after
+    it stood under no label."""
+    _unlabelled(b, t)
+
+
 def _unknown(b: Builder, t: Token):
-    b.defect("unknown-label", f"unknown label {clean_value(t.label)!r}", t)
+    b.defect("unknown-label", f"unknown label {label_name(t)!r}", t)
     b.keep(t)
 
 
 def _unlabelled(b: Builder, t: Token):
     text = clean_value(t.value)
     if text:
+        # the defect points at the line where the text starts, not where its token opened
+        lead = t.value[:len(t.value) - len(t.value.lstrip())]
+        t = t._replace(line=t.line + lead.replace("\r\n", "\n").replace("\r", "\n").count("\n"))
         b.defect("unlabelled-text", f"text under no label: {excerpt(text)!r}", t)
         b.keep(t._replace(label=""), text)
 
@@ -277,6 +300,7 @@ HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
     "erratum_answer": _erratum("answer"),
     "question_text": _body("question"),
     "answer_text": _body("answer"),
+    "site_button": _site_button,
     "unknown": _unknown,
     "unlabelled": _unlabelled,
 }
@@ -299,11 +323,7 @@ def _attributions(b: Builder, question: Optional[Publication]):
     chain: List[Attribution] = []
     if asked is not None:
         chain.append(Attribution(ministry=asked, date=question.date if question else None))
-    for i, token in enumerate(b.changes):
-        date = _date(b, token, clean_value(token.value))
-        if date is None:
-            b.keep(token)
-            continue
+    for i, date in enumerate(b.changes):
         chain.append(Attribution(ministry=assigned if i == len(b.changes) - 1 else None, date=date))
     if len(chain) <= 1 and assigned is not None and assigned != asked:
         chain.append(Attribution(ministry=assigned, date=None))
@@ -352,6 +372,8 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
 
 def line_of(text: str, first_line: int, line: int) -> Optional[str]:
     """The text of ``line`` in ``text`` (whose first line is ``first_line``)."""
+    if "\r" in text:       # lines are counted as the tokenizer counts them (CRLF, lone CR)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     pos = 0
     for _ in range(line - first_line):
         pos = text.find("\n", pos) + 1

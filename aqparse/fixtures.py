@@ -1,7 +1,8 @@
 """Golden fixtures: an input ``NAME.<ext>`` next to its expected record(s) ``NAME.json``.
 
 ``NAME`` has no dot: ``NAME.txt``, ``NAME.html``, ``NAME.xml``, ``NAME.input.json`` (an
-open-data input) all pair with ``NAME.json``. The expected file holds one record (a JSON
+open-data input) all pair with ``NAME.json``. A ``README.*`` in the folder describes it and is
+not an input. The expected file holds one record (a JSON
 object) or, for a dump, a list of records. ``source.path`` is not compared (it depends on
 where the folder lives) and is written as null.
 """
@@ -27,7 +28,7 @@ def pairs(folder: str) -> Iterator[Tuple[str, str, str]]:
         if entry.startswith(".") or not os.path.isfile(path):
             continue
         name, _, ext = entry.partition(".")
-        if ext == "json" or not ext:
+        if ext == "json" or not ext or name.upper() == "README":   # the folder's own notes
             continue
         yield name, path, os.path.join(folder, name + ".json")
 

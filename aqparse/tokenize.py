@@ -36,7 +36,7 @@ def label(words: str) -> str:
     out = []
     for word in words.split(" "):
         if word == "N°":
-            out.append(r"n(?:°|º|o\.?|r\.?)")
+            out.append(r"n(?:°|º|o\.?|r\.?|[?\ufffd])")   # '?': a degree sign lost in decoding
             continue
         piece = []
         for ch in word:
@@ -47,7 +47,20 @@ def label(words: str) -> str:
             else:
                 piece.append(re.escape(ch))
         out.append("".join(piece))
-    return BLANK.join(out) + r"(?![\w])"
+    # "N°" may touch its number ("Question n°60104"): no word boundary after it
+    tail = "" if words.endswith("N°") else r"(?![\w])"
+    return r"(?<![\w])" + BLANK.join(out) + tail
+
+
+def word_label(word: str) -> dict:
+    """A one-word label that is also a common word of values (``Titre`` / "titre de séjour",
+    ``Analyse``, ``Rubrique``): a label when its separator follows, or alone on its line
+    (value on the next line); elsewhere it is part of a value. Gives the ``pattern`` and
+    ``line_pattern`` of its rule."""
+    words = label(word)
+    with_separator = words + r"[ ]{0,3}(?:>|:)"
+    return {"pattern": with_separator,
+            "line_pattern": r"(?:" + with_separator + "|" + words + r"(?=[ ]{0,400}(?:\n|\Z)))"}
 
 
 class Rule(NamedTuple):
@@ -57,6 +70,7 @@ class Rule(NamedTuple):
     pattern      regex of the label (and separator) where it starts; a group ``v`` holds an
                  inline value. Tried at line starts, and mid-line where a word starts with a
                  capital letter or a number starts (the old one-line layout)
+    line_pattern the pattern to use at a line start instead of ``pattern``
     line_only    only at a line start
     in_body      also a label inside a question/answer body, at a line start
     body_pattern the pattern to use there instead of ``pattern``
@@ -77,31 +91,44 @@ class Rule(NamedTuple):
     after: Tuple[str, ...] = ()
     line_only: bool = False
     body_inline: Optional[str] = None
+    line_pattern: Optional[str] = None
 
 
 _PUBLISHED = label("publiée au JO le") + SEP
-_LEG = (r"(?<!questions )(?<!de la )(?<!la )(?P<v>\d{1,2}|[IVXL]{1,6})"
-        r"[ ]?(?:ème|eme|ième|ieme|è|e|°)?[ ]{1,3}" + label("législature"))
+# a label is not the object of a sentence: "pendant cette 15e législature", "à la question
+# écrite n° 12" inside a value are not labels
+_NOT_AFTER_DETERMINER = "".join(f"(?<!{word} )" for word in (
+    "la", "une", "cette", "sa", "ma", "ta", "leur", "notre", "votre", "chaque"))
+_LEG = (r"(?<![\w])(?<!questions )" + _NOT_AFTER_DETERMINER + r"(?P<v>\d{1,2}|[IVXL]{1,6})"
+        r"[ ]?(?:i?[eèé?\ufffd]me|è|e|°)?[ ]{1,3}" + label("législature"))
 _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
+# inside a body, a legislature starts the next question of a dump at a line start, when it
+# stands alone on its line or (one-line old layout) "Question N° <number>" follows it at once
+_LEG_LINE = _LEG + r"(?=[ ]{0,400}(?:\n|\Z)|[ ]{1,3}" + _NUMBER + r"[ ]{0,3}\d)"
+_NUMBER_LINE = _NUMBER + r"(?=[ ]{0,3}\d)"
 _ANSWER_HEAD = r"(?:" + label("Texte de la réponse") + r"|(?-i:D[EÉ]BAT))"
 
 RULES: Tuple[Rule, ...] = (
-    Rule("legislature", _LEG, in_body=True, body_pattern=_LEG + r"[ ]{0,20}(?=\n|\Z)",
+    Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, starts=True),
+    # "Question N°" is a label at a line start, or right after the legislature (the one-line
+    # old layout); elsewhere ("… à la question n° 1893" in a title) it is part of a value
+    Rule("number", _NUMBER, line_only=True, in_body=True, body_pattern=_NUMBER_LINE,
          starts=True),
-    Rule("number", _NUMBER, in_body=True, body_pattern=_NUMBER + r"(?=[ ]{0,3}\d)", starts=True),
+    Rule("number", _NUMBER, starts=True, after=("legislature",)),
     Rule("author", r"(?<![\w])de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
          after=("number",)),
-    Rule("kind", r"(?P<v>" + "|".join(
+    # the long kind as a label is capitalised and not after a determiner
+    Rule("kind", r"(?<![\w])(?=(?-i:Q))" + _NOT_AFTER_DETERMINER + r"(?P<v>" + "|".join(
         label(k) for k in ("Question écrite", "Question orale sans débat",
                            "Question orale avec débat", "Question au gouvernement",
                            "Question orale")) + ")"),
     Rule("kind", r"(?<![\w])(?-i:(?P<v>QE|QOSD|QG|QOAD))(?![\w])", after=("number", "author")),
     Rule("ministry_asked", label("Ministère interrogé") + SEP),
     Rule("ministry_assigned", label("Ministère attributaire") + SEP),
-    Rule("rubrique", label("Rubrique") + SEP),
+    Rule("rubrique", **word_label("Rubrique")),
     Rule("tete_analyse", label("Tête d'analyse") + SEP),
-    Rule("analyses", r"(?<!d')(?<!d’)" + label("Analyse") + SEP),
-    Rule("title", label("Titre") + SEP),
+    Rule("analyses", **word_label("Analyse")),
+    Rule("title", **word_label("Titre")),
     Rule("question_published", label("Question") + BLANK + _PUBLISHED),
     Rule("answer_published", label("Réponse") + BLANK + _PUBLISHED),
     Rule("attribution_change", label("Date de changement d'attribution") + SEP),
@@ -115,6 +142,10 @@ RULES: Tuple[Rule, ...] = (
     Rule("answer_text", _ANSWER_HEAD + SEP, opens="answer", in_body=True,
          body_inline=r"Texte de la R[EÉ]PONSE[ ]{0,3}:|Texte de la r[ée]ponse[ ]{0,3}:|"
                      r"D[EÉ]BAT[ ]{0,3}:"),
+    # the site's button in the empty answer area of a pending question, copied with the page:
+    # not an answer; recognised only as a whole line
+    Rule("site_button", label("Être alerté(e) de la réponse") + r"[ ]{0,400}(?=\n|\Z)",
+         line_only=True, in_body=True),
 )
 
 # Words that start a line inside a known field's value in copied pages ("page :" on its own
@@ -167,7 +198,7 @@ _BY_GROUP = {f"{prefix}{i}": (r, f"{prefix}v{i}") for i, r in _INDEXED for prefi
 _BY_GROUP["lunknown"] = (None, "lvu")
 
 _HEADER_RULES = [(i, r) for i, r in _INDEXED if not r.after]
-_HEADER_SCAN = _scanner(_HEADER_RULES, "pattern",
+_HEADER_SCAN = _scanner(_HEADER_RULES, "line_pattern",
                         [(i, r) for i, r in _HEADER_RULES if not r.line_only], "pattern",
                         MID_LINE_FIRST, unknown=True)
 # Inside a body (most of the text), two searches the regex engine runs at memchr speed: line
@@ -197,7 +228,7 @@ def _next_in_body(scan: str, resume: int):
 
 
 # the start of the text is a line start too
-_HEADER_FIRST = re.compile(f"[ ]{{0,400}}(?:{_alternation(_HEADER_RULES, 'pattern', 'l', True)})",
+_HEADER_FIRST = re.compile(f"[ ]{{0,400}}(?:{_alternation(_HEADER_RULES, 'line_pattern', 'l', True)})",
                            re.IGNORECASE)
 # rules with ``after``: looked for right after the token they follow
 _FOLLOWERS = {}

@@ -20,10 +20,9 @@ FORMATS = ("text", "html", "opendata-json", "opendata-xml", "legacy-xml")
 
 def _blank_to_none(value):
     """Missing is ``None``, never an empty string (the contract of the JSON form)."""
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+    if value is None or value.__class__ is not str:
+        return value
+    return value.strip() or None
 
 
 def _opt_int(value):

@@ -17,6 +17,13 @@ from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from .decode import for_matching
 
+try:   # the standard library's regex parser, read to find where each rule can start
+    import re._constants as _sre_constants
+    import re._parser as _sre_parse
+except ImportError:   # Python 3.10
+    import sre_constants as _sre_constants
+    import sre_parse as _sre_parse
+
 # -- building label patterns -----------------------------------------------------------------
 
 # Old pages lose accents (``Minist?re``, ``Tete``), so each accented letter matches its plain
@@ -166,15 +173,98 @@ class Token(NamedTuple):
     line: int      # 1-based line of the label
 
 
+# group name -> (rule, or None for an unknown label; group of its inline value, if any)
+_BY_GROUP: dict = {}
+
+
+def _named(prefix: str, index, rule: Optional[Rule], pattern: str) -> str:
+    name = f"{prefix}{index}"
+    inline = f"{name}v" if "(?P<v>" in pattern else None
+    _BY_GROUP[name] = (rule, inline)
+    return f"(?P<{name}>{pattern.replace('(?P<v>', f'(?P<{name}v>')})"
+
+
 def _alternation(rules: Sequence[Tuple[int, Rule]], attr: str, prefix: str,
                  unknown: bool = False) -> str:
-    parts = []
-    for index, rule in rules:
-        pattern = getattr(rule, attr) or rule.pattern
-        parts.append(f"(?P<{prefix}{index}>{pattern.replace('(?P<v>', f'(?P<{prefix}v{index}>')})")
+    """The rules as one alternation, dispatched on the first character: each branch is
+    guarded by the class of characters its rules can start with, so at a given position the
+    engine tries only the few rules that can match there (rule order is kept within a
+    branch). A rule whose first characters cannot be worked out is tried everywhere."""
+    entries = [(index, rule, getattr(rule, attr) or rule.pattern) for index, rule in rules]
     if unknown:
-        parts.append(f"(?P<{prefix}unknown>{_UNKNOWN.replace('(?P<v>', f'(?P<{prefix}vu>')})")
-    return "|".join(parts)
+        entries.append(("unknown", None, _UNKNOWN))
+    firsts = [first_chars(pattern) for _, _, pattern in entries]
+    by_candidates: dict = {}
+    for char in sorted(set().union(*(f for f in firsts if f is not None))):
+        key = tuple(k for k, f in enumerate(firsts) if f is None or char in f)
+        by_candidates.setdefault(key, []).append(char)
+    branches = []
+    for b, (key, chars) in enumerate(by_candidates.items()):
+        alternatives = "|".join(_named(f"{prefix}{b}_", *entries[k]) for k in key)
+        branches.append(f"(?-i:(?=[{''.join(map(re.escape, chars))}]))(?:{alternatives})")
+    anywhere = [k for k, f in enumerate(firsts) if f is None]
+    if anywhere:
+        branches.append("|".join(_named(f"{prefix}x_", *entries[k]) for k in anywhere))
+    return "|".join(branches)
+
+
+def first_chars(pattern: str) -> Optional[frozenset]:
+    """The characters a match of ``pattern`` (case-insensitive) can start with, or None when
+    that cannot be worked out. Reads the parsed pattern of the standard ``re`` module."""
+    try:
+        parsed = _sre_parse.parse(pattern, re.IGNORECASE)
+    except Exception:   # an internal API: never let it break the import
+        return None
+    found = _first(list(parsed), re.IGNORECASE)
+    return None if found is None or found[1] else frozenset(found[0])
+
+
+def _cased(char: str, flags: int) -> set:
+    return {char, char.lower(), char.upper()} if flags & re.IGNORECASE else {char}
+
+
+def _first(items, flags):
+    """(first characters, may match empty) of a parsed sequence, or None if unknown."""
+    c = _sre_constants
+    out: set = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.SUBPATTERN:
+            sub_flags = (flags | av[1]) & ~av[2]
+            found = _first(list(av[3]), sub_flags)
+        elif op is c.BRANCH:
+            results = [_first(list(alt), flags) for alt in av[1]]
+            if any(r is None for r in results):
+                return None
+            found = (set().union(*(r[0] for r in results)), any(r[1] for r in results))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            found = _first(list(av[2]), flags)
+            if found is not None and av[0] == 0:
+                found = (found[0], True)
+        elif op is c.LITERAL:
+            found = (_cased(chr(av), flags), False)
+        elif op is c.IN:
+            chars: set = set()
+            for item_op, item in av:
+                if item_op is c.LITERAL:
+                    chars |= _cased(chr(item), flags)
+                elif item_op is c.RANGE:
+                    for code in range(item[0], item[1] + 1):
+                        chars |= _cased(chr(code), flags)
+                elif item_op is c.CATEGORY and item is c.CATEGORY_DIGIT:
+                    chars |= set("0123456789")
+                else:
+                    return None
+            found = (chars, False)
+        else:
+            return None
+        if found is None:
+            return None
+        out |= found[0]
+        if not found[1]:
+            return out, False
+    return out, True
 
 
 # Mid-line, a label follows a blank and starts with one of these (a capitalised word, or a
@@ -193,9 +283,6 @@ def _scanner(line_rules, line_attr, mid_rules, mid_attr, guard, unknown=False):
 
 
 _INDEXED = tuple(enumerate(RULES))
-# group name -> (rule, group of its inline value); None for an unknown label
-_BY_GROUP = {f"{prefix}{i}": (r, f"{prefix}v{i}") for i, r in _INDEXED for prefix in "lmf"}
-_BY_GROUP["lunknown"] = (None, "lvu")
 
 _HEADER_RULES = [(i, r) for i, r in _INDEXED if not r.after]
 _HEADER_SCAN = _scanner(_HEADER_RULES, "line_pattern",
@@ -207,8 +294,8 @@ _HEADER_SCAN = _scanner(_HEADER_RULES, "line_pattern",
 _BODY_RULES = [(i, r) for i, r in _INDEXED if r.in_body]
 _BODY_LINE = re.compile(f"\\n[ ]{{0,400}}(?:{_alternation(_BODY_RULES, 'body_pattern', 'l')})",
                         re.IGNORECASE)
-_BODY_INLINE = [(re.compile(f"(?<![\\w])(?P<m{i}>{r.body_inline})"), r) for i, r in _INDEXED
-                if r.body_inline]
+_BODY_INLINE = [(re.compile(f"(?<![\\w]){_named('b', i, r, r.body_inline)}"), r)
+                for i, r in _INDEXED if r.body_inline]
 _BODY_MID = re.compile("|".join(r.body_inline for _, r in _BODY_INLINE) or "(?!)")
 
 
@@ -250,8 +337,8 @@ def _next_label(scan: str, resume: int, in_body: bool, previous: Optional[str],
         m = _HEADER_SCAN.search(scan, search_at)
         if m is None:
             break
-        if m.lastgroup == "lunknown" and open_name not in ("unlabelled", "unknown") \
-                and not scan[value_start:m.start("lunknown")].strip():
+        if _BY_GROUP[m.lastgroup][0] is None and open_name not in ("unlabelled", "unknown") \
+                and not scan[value_start:m.start(m.lastgroup)].strip():
             # a known label with nothing after it yet takes this line as its value
             # (old pages: "Tête d'analyse :" then "Entreprises: Meurthe-et-Moselle")
             search_at, m = m.end(), None
@@ -290,7 +377,7 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
             yield Token(open_name, open_label, text[value_start:start],
                         (open_start if open_name != "unlabelled" else value_start) + offset,
                         start + offset, open_line)
-        inline = m.group(inline_group) if inline_group in m.re.groupindex else None
+        inline = m.group(inline_group) if inline_group else None
         end = m.end()
         if rule is None:           # unknown label: the captured words are the label
             open_name, open_label = name, inline
@@ -324,18 +411,14 @@ def split_questions(tokens: Iterator[Token]) -> Iterator[List[Token]]:
     current: List[Token] = []
     seen = set()
     for token in tokens:
-        if token.name in ("legislature", "number") and _starts_new(token.name, seen):
-            if "number" in seen:
-                yield current
-                current, seen = [], set()
+        name = token.name
+        if name in _STARTERS and "number" in seen:   # the current question is complete
+            yield current
+            current, seen = [], set()
         current.append(token)
-        seen.add(token.name)
+        seen.add(name)
     if current:
         yield current
 
 
-def _starts_new(name: str, seen: set) -> bool:
-    if name == "legislature":
-        return "legislature" in seen or "question_body" in seen or "answer_body" in seen \
-            or "number" in seen
-    return "number" in seen
+_STARTERS = frozenset(("legislature", "number"))

@@ -1,0 +1,515 @@
+"""html: saved pages of questions.assemblee-nationale.fr, every layout, into the same records.
+
+A page is read with lxml; its layout is found by itself (``LAYOUTS``, tried in order) and its
+question region is turned into the tokens of the text path, so the one extractor
+(``extract.extract``) builds the record:
+
+- ``fiche``: the old "FICHE QUESTION" pages (legislatures 7-11). The data is in made-up
+  elements (``<NUM>``, ``<AUT>``, ``<DPQ>``…); each becomes a token (``FICHE_FIELDS``). A hidden
+  block at the end holds codes no reader sees: the group abbreviation, the region, the
+  closure code.
+- ``table`` (the 2010s), ``question_col`` (legislatures 14-16) and ``dyn`` (the current
+  ``/dyn/<legislature>/questions/<uid>`` pages): label and value stand side by side in the
+  page. The region is cut into fields (the smallest blocks holding text) and bodies (the
+  question and answer texts, found by the layout's ``body`` rule); the fields' text is read by
+  the tokenizer, as a browser copy of the page would be, and each body becomes the value of
+  the body label just before it (``Texte de la question``, ``Réponse publiée le …``).
+
+Bodies follow ``markup``'s convention (paragraphs, tables as tab-separated rows). Token lines
+are the page's source lines, so defects and ``strict`` errors point into the HTML.
+
+bs4 is used where lxml cannot read a page: when a page's source shows a question layout but
+lxml's tree does not (libxml2 swallows a page after an unclosed ``<title>``, for one), the
+page is read again through ``lxml.html.soupparser`` (BeautifulSoup's ``html.parser``).
+"""
+
+import re
+from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+
+import attrs
+import lxml.etree
+import lxml.html
+
+from .decode import clean_value
+from .errors import ParseError, excerpt
+from .extract import extract, raise_for
+from .markup import element_text, nodes_text
+from .records import Author, Closure, Defect, Question, Source
+from .tokenize import Token, tokenize
+
+# huge_tree: without it libxml2 silently drops everything nested deeper than 256 elements,
+# which the unclosed <B> and <FONT> of old pages can reach
+_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+_BLOCKS = frozenset("address article aside blockquote center dd div dl dt fieldset figure "
+                    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p section table "
+                    "tbody thead tfoot tr td th ul".split())
+# not part of a question: code, and the controls of the page ("Être alerté(e) de la réponse")
+_SKIP = frozenset("script style noscript template form button input select textarea".split())
+_HIDDEN = re.compile(r"visibility\s*:\s*hidden|display\s*:\s*none", re.I)
+
+
+def _classes(el) -> Sequence[str]:
+    return (el.get("class") or "").split()
+
+
+def _hidden(el) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+# -- the page cut into fields and bodies ---------------------------------------------------------
+
+class Field(NamedTuple):
+    text: str
+    line: Optional[int]
+
+
+class Body(NamedTuple):
+    text: Optional[str]
+    line: Optional[int]
+
+
+Part = object  # Field | Body
+Role = Callable[[object], Optional[str]]   # element -> 'skip' | 'body' | 'heading' | None
+
+
+def _cut(elements: Sequence, role: Role) -> List[Part]:
+    """Fields and bodies of ``elements``, in page order. ``role`` names the elements that are a
+    body ('body'), a heading whose following siblings are a body ('heading'), or to be left
+    out ('skip')."""
+    for el in elements:
+        _prune(el)
+    parts: List[Part] = []
+    for el in elements:
+        _collect(el, role, parts)
+    return parts
+
+
+def _prune(region) -> None:
+    """Drop what a reader does not see as text of the question (controls, code, hidden
+    elements), keeping the text that follows them."""
+    doomed = [el for el in region.iter() if isinstance(el.tag, str)
+              and (el.tag in _SKIP or _hidden(el)) and el is not region]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _collect(el, role: Role, parts: List[Part]) -> bool:
+    """Add ``el``'s parts; True when ``el`` was a heading (its siblings are taken)."""
+    if not isinstance(el.tag, str) or el.tag in _SKIP or _hidden(el):
+        return False
+    kind = role(el)
+    if kind == "skip":
+        return False
+    if kind == "body":
+        parts.append(Body(element_text(el), el.sourceline))
+        return False
+    if kind == "heading":
+        parts.append(Field(element_text(el) or "", el.sourceline))
+        parts.append(Body(nodes_text(list(el.itersiblings()), el.tail), el.sourceline))
+        return True
+    if not any(True for _ in el.iterdescendants(*_BLOCKS)):
+        text = element_text(el)
+        if text:
+            parts.append(Field(text, el.sourceline))
+        return False
+    # a container: runs of text and inline elements between its blocks are fields too
+    run_text, run = el.text, []
+    for child in el:
+        if isinstance(child.tag, str) and (child.tag in _BLOCKS or role(child)):
+            _flush(run_text, run, el, parts)
+            if _collect(child, role, parts):
+                return False
+            run_text, run = child.tail, []
+        else:
+            run.append(child)
+    _flush(run_text, run, el, parts)
+    return False
+
+
+def _flush(text: Optional[str], run: list, parent, parts: List[Part]) -> None:
+    if not run and not (text and text.strip()):
+        return
+    found = nodes_text([n for n in run if not (isinstance(n.tag, str) and n.tag in _SKIP)], text)
+    if found:
+        line = next((n.sourceline for n in run if n.sourceline), parent.sourceline)
+        parts.append(Field(found, line))
+
+
+def _tokens(parts: Sequence[Part]) -> List[Token]:
+    """The fields read by the tokenizer, a run at a time; each body becomes the value of the
+    (empty) body label that precedes it."""
+    tokens: List[Token] = []
+    run: List[Field] = []
+    for part in parts:
+        if isinstance(part, Field):
+            run.append(part)
+            continue
+        tokens.extend(_read_fields(run))
+        run = []
+        last = tokens[-1] if tokens else None
+        if last is not None and last.name in ("question_text", "answer_text") \
+                and not last.value.strip():
+            tokens[-1] = last._replace(value=part.text or "")
+        elif part.text:           # a body under no label: kept, and reported by the extractor
+            tokens.append(Token("unlabelled", "", part.text, 0, 0, part.line))
+    tokens.extend(_read_fields(run))
+    return tokens
+
+
+def _read_fields(fields: Sequence[Field]) -> List[Token]:
+    if not fields:
+        return []
+    lines: List[Optional[int]] = []
+    for field in fields:
+        lines.extend([field.line] * (field.text.count("\n") + 1))
+    text = "\n".join(f.text for f in fields)
+    return [t._replace(line=lines[min(t.line, len(lines)) - 1]) for t in tokenize(text)]
+
+
+# -- markup-only values (not visible on the page) ------------------------------------------------
+
+class Check(NamedTuple):
+    """A value the markup gives that the record must agree with (else a defect)."""
+    what: str
+    expected: str
+    seen: Callable[[Question], str]
+    line: Optional[int]
+
+
+class Page(NamedTuple):
+    tokens: List[Token]
+    line: Optional[int]                      # where the question starts in the page
+    author: Dict[str, Optional[str]] = {}    # Author fields only the markup gives
+    closure: Optional[Closure] = None
+    checks: Tuple[Check, ...] = ()
+
+
+_ACTEUR = re.compile(r"(PA\d+)")
+
+
+def _acteur_ref(links) -> Dict[str, Optional[str]]:
+    """The deputy's identifier from the link to their page (``…/deputes/fiche/OMC_PA334``)."""
+    for a in links:
+        m = _ACTEUR.search(a.get("data-document-id") or "") or _ACTEUR.search(a.get("href") or "")
+        if m:
+            return {"acteur_ref": m.group(1)}
+    return {}
+
+
+def _with_markup(record: Question, page: Page) -> Question:
+    """Add what only the markup gives (never over a value the page's text gave)."""
+    changes: Dict[str, object] = {}
+    defects = [Defect("hidden-mismatch", f"the page's markup gives {c.what} {c.expected!r} but "
+                      f"its text gives {c.seen(record)!r}", c.line)
+               for c in page.checks if c.seen(record) != c.expected]
+    if defects:
+        changes["defects"] = record.defects + tuple(defects)
+    author = record.author or Author()
+    values = {k: v for k, v in page.author.items() if v and getattr(author, k) is None}
+    if values:
+        changes["author"] = attrs.evolve(author, **values)
+    if page.closure is not None:
+        changes["closure"] = page.closure
+    return record.evolve(**changes) if changes else record
+
+
+# -- layout "fiche": the old pages' made-up elements ---------------------------------------------
+
+class FicheField(NamedTuple):
+    tags: Tuple[str, ...]     # the elements holding the value (lxml lower-cases them)
+    name: str                 # the token name (extract.HANDLERS)
+    label: str                # the label the page shows (for messages and ``extra``)
+
+
+FICHE_FIELDS: Tuple[FicheField, ...] = (
+    FicheField(("leg",), "legislature", "législature"),
+    FicheField(("num",), "number", "Question N° :"),
+    FicheField(("civ", "aut", "groupe", "dept"), "author", "de"),
+    FicheField(("nat",), "kind", "Question"),
+    FicheField(("ret", "dret", "cret"), "withdrawal", "Question retirée le :"),
+    FicheField(("mini",), "ministry_asked", "Ministère interrogé :"),
+    FicheField(("mina",), "ministry_assigned", "Ministère attributaire :"),
+    FicheField(("dpq", "pgq"), "question_published", "Question publiée au JO le :"),
+    FicheField(("dpr", "pgrep"), "answer_published", "Réponse publiée au JO le :"),
+    FicheField(("derq", "pgerq"), "erratum_question", "Erratum de la question publié au JO le :"),
+    FicheField(("derr", "pgerrep"), "erratum_answer", "Erratum de la réponse publié au JO le :"),
+    FicheField(("dsign",), "signalement", "Date de signalement :"),
+    # DRAPS is taken for the date of renewal ("rappel"); no page seen so far fills it
+    FicheField(("draps",), "renewal", "Date de renouvellement :"),
+    FicheField(("dca",), "attribution_change", "Date de changement d'attribution :"),
+    FicheField(("rub",), "rubrique", "Rubrique :"),
+    FicheField(("tana",), "tete_analyse", "Tête d'analyse :"),
+    FicheField(("ana",), "analyses", "Analyse :"),
+    FicheField(("quest",), "question_text", "Texte de la QUESTION :"),
+    FicheField(("rep", "comprep"), "answer_text", "Texte de la REPONSE :"),
+)
+# the hidden block: group abbreviation, legislature, closure code, region, answered (O/N)
+_FICHE_HIDDEN = ("grp", "nleg", "codret", "reg", "reponse")
+# elements that only hold others
+_FICHE_CONTAINERS = ("rubriquage", "textes", "dc")
+_FICHE_TAGS = frozenset(t for f in FICHE_FIELDS for t in f.tags) | frozenset(_FICHE_HIDDEN) \
+    | frozenset(_FICHE_CONTAINERS)
+_LEG_NUMBER = re.compile(r"\s*(\d{1,2}(?!\d)|[IVXL]{1,6}(?![\w]))")
+# codes whose label the AN publishes (open data ``libelleCloture``)
+CLOSURE_LABELS = {"REP_PUB": "Réponse publiée"}
+
+
+def _fiche_values(root) -> Dict[str, list]:
+    values: Dict[str, list] = {}
+    for el in root.iter(*_FICHE_TAGS):
+        values.setdefault(el.tag, []).append(el)
+    return values
+
+
+def _value(el) -> str:
+    return clean_value(el.text_content())
+
+
+def _fiche_value(field: FicheField, els: Dict[str, list], i: int) -> Tuple[Optional[str], int]:
+    """The token value of ``field`` (its ``i``-th occurrence) and its line; None if absent."""
+    def get(tag):
+        found = els.get(tag, [])
+        return found[i] if i < len(found) else None
+
+    first = get(field.tags[0])
+    line = first.sourceline if first is not None else None
+    texts = [(_value(e) if e is not None else "") for e in map(get, field.tags)]
+    name = field.name
+    if name in ("question_text", "answer_text"):
+        bodies = [element_text(e) for e in map(get, field.tags) if e is not None]
+        text = "\n\n".join(b for b in bodies if b)
+        return (text or None), line
+    if not any(texts):
+        return None, line
+    if name == "legislature":
+        m = _LEG_NUMBER.match(texts[0])
+        return (m.group(1) if m else texts[0]), line
+    if name == "author":
+        civ, aut, group, dept = texts
+        place = " - ".join(p for p in (group, dept) if p) if group else (f"- {dept}" if dept else "")
+        return " ".join(p for p in (civ, aut, f"({place})" if place else "") if p), line
+    if name == "withdrawal":
+        _, date, reason = texts
+        return f"{date} ({reason})" if reason else date, line
+    if len(field.tags) == 2:      # a date and its page
+        date, page = texts
+        return (f"{date} page : {page}" if page else date), line
+    return texts[0], line
+
+
+def read_fiche(root, anchor) -> Page:
+    els = _fiche_values(root)
+    tokens: List[Token] = []
+    for field in FICHE_FIELDS:
+        count = max(len(els.get(t, [])) for t in field.tags)
+        for i in range(count):
+            value, line = _fiche_value(field, els, i)
+            if value is not None:
+                tokens.append(Token(field.name, field.label, value, 0, 0, line))
+    # a made-up element the table does not know: kept (extra) and reported
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag not in _FICHE_TAGS \
+                and el.tag not in lxml.html.defs.tags and _value(el):
+            tokens.append(Token("unknown", el.tag.upper(), _value(el), 0, 0, el.sourceline))
+    hidden = {tag: (_value(e[0]), e[0].sourceline) for tag, e in els.items() if tag in _FICHE_HIDDEN}
+
+    def h(tag):
+        return hidden.get(tag, (None, None))
+
+    code = h("codret")[0]
+    checks = []
+    if h("nleg")[0]:
+        checks.append(Check("legislature", h("nleg")[0], lambda q: str(q.legislature),
+                            h("nleg")[1]))
+    if h("reponse")[0] in ("O", "N"):     # O: an answer was published
+        checks.append(Check("answered", h("reponse")[0],
+                            lambda q: "O" if q.answer is not None else "N", h("reponse")[1]))
+    return Page(tokens, anchor.sourceline,
+                author={"group_abbrev": h("grp")[0], "region": h("reg")[0]},
+                closure=Closure(code=code, label=CLOSURE_LABELS.get(code)) if code else None,
+                checks=tuple(checks))
+
+
+# -- layout "question_col": legislatures 14-16 ---------------------------------------------------
+
+def _question_col_role(el) -> Optional[str]:
+    if el.tag == "h3":
+        parent = el.getparent()
+        if parent is not None and {"question", "answer"} & set(_classes(parent)):
+            return "heading"
+    return None
+
+
+def read_question_col(root, anchor) -> Page:
+    region = [anchor]
+    for sibling in anchor.itersiblings():
+        region.append(sibling)
+        if "question_answer" in _classes(sibling):
+            break
+    links = anchor.getparent().xpath(".//*[@id='question_col80']//a") \
+        if anchor.getparent() is not None else []
+    return Page(_tokens(_cut(region, _question_col_role)), anchor.sourceline,
+                author=_acteur_ref(links))
+
+
+# -- layout "dyn": the current site ----------------------------------------------------------------
+
+def _dyn_role(el) -> Optional[str]:
+    if "bloc-actions" in _classes(el):          # "partager" and the share buttons
+        return "skip"
+    if el.tag == "p":
+        following = el.getnext()
+        if following is not None and following.tag == "p" and "_pa-small" in _classes(following):
+            return "heading"
+    return None
+
+
+_DYN_UID = re.compile(r"\s*(QANR5L\d+(?:QE|QG|QOSD)\d+)")
+
+
+def read_dyn(root, anchor) -> Page:
+    tokens = _tokens(_cut([anchor], _dyn_role))
+    checks = []
+    m = _DYN_UID.match(anchor.get("data-id") or "")
+    if m:
+        checks.append(Check("uid", m.group(1), lambda q: str(q.uid), anchor.sourceline))
+    return Page(tokens, anchor.sourceline,
+                author=_acteur_ref(anchor.xpath(".//a[@data-document-id]")),
+                checks=tuple(checks))
+
+
+# -- layout "table": the 2010s -------------------------------------------------------------------
+
+def _table_role(el) -> Optional[str]:
+    return "body" if el.tag == "div" and "contenutexte" in _classes(el) else None
+
+
+def read_table(root, anchor) -> Page:
+    bodies = root.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' contenutexte ')]")
+    region = anchor
+    if bodies:     # the smallest element holding the header and the last body
+        ancestors = set(bodies[-1].iterancestors())
+        region = next((a for a in anchor.iterancestors() if a in ancestors), root)
+    return Page(_tokens(_cut([region], _table_role)), anchor.sourceline,
+                author=_acteur_ref(region.xpath(".//a[contains(@href, 'PA')]")))
+
+
+# -- finding the layout ----------------------------------------------------------------------------
+
+class Layout(NamedTuple):
+    name: str
+    anchor: "lxml.etree.XPath"     # the element the question region starts at
+    in_source: "re.Pattern[str]"   # the same thing, looked for in the page's source
+    read: Callable[[object, object], Page]
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+LAYOUTS: Tuple[Layout, ...] = (
+    Layout("dyn", lxml.etree.XPath(f"//div[{_has_class('_style-question')}]"),
+           re.compile(r"_style-question"), read_dyn),
+    Layout("question_col", lxml.etree.XPath(f"//*[{_has_class('question_legislature')}]"),
+           re.compile(r"question_legislature"), read_question_col),
+    Layout("fiche", lxml.etree.XPath("//leg | //num"),
+           re.compile(r"<(?:LEG|NUM)>", re.I), read_fiche),
+    Layout("table", lxml.etree.XPath(f"//td[{_has_class('tdstyleh1')}]"
+                                     f" | //div[{_has_class('contenutexte')}]"),
+           re.compile(r"tdstyleh1|contenutexte"), read_table),
+)
+
+
+def detect(root) -> Optional[Tuple[Layout, object]]:
+    """The layout of a parsed page and the element its question starts at, or None."""
+    for layout in LAYOUTS:
+        found = layout.anchor(root)
+        if found:
+            return layout, found[0]
+    return None
+
+
+def _lxml_tree(text: str):
+    # an XML declaration naming an encoding is refused on str input; blank it, keeping lines
+    text = _XML_DECLARATION.sub(lambda m: " " * len(m.group(0)), text, count=1)
+    try:
+        return lxml.html.document_fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _soup_tree(text: str):
+    from lxml.html import soupparser   # bs4: only for the pages lxml cannot read
+
+    return soupparser.fromstring(text, features="html.parser")
+
+
+def _find(text: str, path: Optional[str]):
+    root = _lxml_tree(text)
+    found = detect(root) if root is not None else None
+    if found is None and any(layout.in_source.search(text) for layout in LAYOUTS):
+        root = _soup_tree(text)       # the source shows a question that lxml's tree lost
+        found = detect(root)
+    if found is None:
+        raise not_a_question(root, text, path)
+    return root, found
+
+
+# -- pages that are not a question ------------------------------------------------------------------
+
+_NOT_A_QUESTION: Tuple[Tuple["re.Pattern[str]", str], ...] = (
+    (re.compile(r"\b404\b|page (?:non trouvée|introuvable)|not found|n'existe (?:pas|plus)", re.I),
+     "a 404 error page (page not found)"),
+    (re.compile(r"\b50[0234]\b|service (?:temporairement )?(?:unavailable|indisponible)|bad gateway"
+                r"|internal server error|gateway time-?out|erreur (?:interne|du serveur)"
+                r"|en maintenance", re.I),
+     "a server error page (50x)"),
+    (re.compile(r"recherche|résultats?\b|search", re.I), "a search page"),
+    (re.compile(r"\A\s*(?:accueil|assemblée nationale)\s*(?:[-|–—]\s*(?:accueil|assemblée nationale)"
+                r"\s*)?\Z", re.I), "the site's home page"),
+)
+
+
+def _what_page(root) -> Tuple[str, str]:
+    if root is None:
+        return "an empty HTML document", ""
+    title = clean_value(root.findtext(".//title") or "")
+    heading = next((clean_value(h.text_content()) for h in root.iter("h1") if h.text_content()), "")
+    for pattern, what in _NOT_A_QUESTION[:2]:
+        if pattern.search(title) or pattern.search(heading):
+            return what, title or heading
+    search, home = _NOT_A_QUESTION[2], _NOT_A_QUESTION[3]
+    if search[0].search(title) or search[0].search(heading) \
+            or root.xpath("//form//input[@type='search' or @name='q' or @name='query']"):
+        return search[1], title or heading
+    if home[0].search(title):
+        return home[1], title
+    return "an HTML page with no question on it", title or heading
+
+
+def not_a_question(root, text: str, path: Optional[str]) -> ParseError:
+    what, title = _what_page(root)
+    named = f" (title: {title!r})" if title else ""
+    return ParseError(f"not a parliamentary question: this page looks like {what}{named}",
+                      code="not-a-question", path=path, line=1, excerpt=excerpt(text.lstrip()))
+
+
+# -- entry point ----------------------------------------------------------------------------------
+
+def parse_many(text: str, *, path: Optional[str] = None, strict: bool = False) -> Iterator[Question]:
+    """The question on a saved page (``text`` already decoded). Raises ``ParseError`` for a
+    page that is not a question, naming what it looks like."""
+    root, (layout, anchor) = _find(text, path)
+    page = layout.read(root, anchor)
+    source = Source(format="html", layout=layout.name, path=path, line=page.line)
+    record = _with_markup(extract(page.tokens, text, source=source), page)
+    if strict and record.defects:
+        raise_for(record, text)
+    yield record
+
+
+def parse(text: str, *, path: Optional[str] = None, strict: bool = False) -> Question:
+    return next(parse_many(text, path=path, strict=strict))

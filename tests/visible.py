@@ -122,6 +122,8 @@ def question_region(root) -> List:
         return [dyn[0]]
     table = root.xpath('//td[@class="tdstyleh1"]/ancestor::table[last()]')
     if table:
-        return [table[0]] + [el for el in table[0].itersiblings()
-                             if el.xpath('descendant-or-self::div[@class="contenutexte"]')]
+        following = list(table[0].itersiblings())
+        last = max((i for i, el in enumerate(following)
+                    if el.xpath('descendant-or-self::div[@class="contenutexte"]')), default=-1)
+        return [table[0]] + following[:last + 1]
     return [root.find("body")]

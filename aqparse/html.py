@@ -24,7 +24,7 @@ page is read again through ``lxml.html.soupparser`` (BeautifulSoup's ``html.pars
 """
 
 import re
-from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import attrs
 import lxml.etree
@@ -70,7 +70,7 @@ class Body(NamedTuple):
     line: Optional[int]
 
 
-Part = object  # Field | Body
+Part = Union[Field, Body]
 Role = Callable[[object], Optional[str]]   # element -> 'skip' | 'body' | 'heading' | None
 
 
@@ -98,7 +98,7 @@ def _prune(region) -> None:
 
 def _collect(el, role: Role, parts: List[Part]) -> bool:
     """Add ``el``'s parts; True when ``el`` was a heading (its siblings are taken)."""
-    if not isinstance(el.tag, str) or el.tag in _SKIP or _hidden(el):
+    if not isinstance(el.tag, str):
         return False
     kind = role(el)
     if kind == "skip":
@@ -132,7 +132,7 @@ def _collect(el, role: Role, parts: List[Part]) -> bool:
 def _flush(text: Optional[str], run: list, parent, parts: List[Part]) -> None:
     if not run and not (text and text.strip()):
         return
-    found = nodes_text([n for n in run if not (isinstance(n.tag, str) and n.tag in _SKIP)], text)
+    found = nodes_text(run, text)
     if found:
         line = next((n.sourceline for n in run if n.sourceline), parent.sourceline)
         parts.append(Field(found, line))
@@ -249,7 +249,7 @@ FICHE_FIELDS: Tuple[FicheField, ...] = (
 # the hidden block: group abbreviation, legislature, closure code, region, answered (O/N)
 _FICHE_HIDDEN = ("grp", "nleg", "codret", "reg", "reponse")
 # elements that only hold others
-_FICHE_CONTAINERS = ("rubriquage", "textes", "dc")
+_FICHE_CONTAINERS = ("rubriquage", "textes")
 _FICHE_TAGS = frozenset(t for f in FICHE_FIELDS for t in f.tags) | frozenset(_FICHE_HIDDEN) \
     | frozenset(_FICHE_CONTAINERS)
 _LEG_NUMBER = re.compile(r"\s*(\d{1,2}(?!\d)|[IVXL]{1,6}(?![\w]))")
@@ -287,10 +287,10 @@ def _fiche_value(field: FicheField, els: Dict[str, list], i: int) -> Tuple[Optio
     if name == "legislature":
         m = _LEG_NUMBER.match(texts[0])
         return (m.group(1) if m else texts[0]), line
-    if name == "author":
+    if name == "author":         # as the page shows it: "M. Nom Prénom (Groupe - Département)"
         civ, aut, group, dept = texts
-        place = " - ".join(p for p in (group, dept) if p) if group else (f"- {dept}" if dept else "")
-        return " ".join(p for p in (civ, aut, f"({place})" if place else "") if p), line
+        paren = f"({group} - {dept})" if dept else f"({group})" if group else ""
+        return " ".join(p for p in (civ, aut, paren) if p), line
     if name == "withdrawal":
         _, date, reason = texts
         return f"{date} ({reason})" if reason else date, line
@@ -309,12 +309,13 @@ def read_fiche(root, anchor) -> Page:
             value, line = _fiche_value(field, els, i)
             if value is not None:
                 tokens.append(Token(field.name, field.label, value, 0, 0, line))
-    # a made-up element the table does not know: kept (extra) and reported
+    # a made-up element the table does not know (a filled <DC>, say): kept (extra), reported
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag not in _FICHE_TAGS \
                 and el.tag not in lxml.html.defs.tags and _value(el):
             tokens.append(Token("unknown", el.tag.upper(), _value(el), 0, 0, el.sourceline))
-    hidden = {tag: (_value(e[0]), e[0].sourceline) for tag, e in els.items() if tag in _FICHE_HIDDEN}
+    hidden = {tag: (_value(e[0]), e[0].sourceline)
+              for tag, e in els.items() if tag in _FICHE_HIDDEN}
 
     def h(tag):
         return hidden.get(tag, (None, None))
@@ -387,12 +388,17 @@ def _table_role(el) -> Optional[str]:
     return "body" if el.tag == "div" and "contenutexte" in _classes(el) else None
 
 
+_TABLE_BODIES = lxml.etree.XPath("//div[contains(concat(' ', normalize-space(@class), ' '), "
+                                 "' contenutexte ')]")
+
+
 def read_table(root, anchor) -> Page:
-    bodies = root.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' contenutexte ')]")
-    region = anchor
-    if bodies:     # the smallest element holding the header and the last body
-        ancestors = set(bodies[-1].iterancestors())
-        region = next((a for a in anchor.iterancestors() if a in ancestors), root)
+    bodies = _TABLE_BODIES(root)
+    if _table_role(anchor) == "body":      # no legislature cell: the whole page
+        region = root.find("body") if root.find("body") is not None else root
+    else:                                  # the smallest element holding it and the last body
+        ancestors = set(bodies[-1].iterancestors()) if bodies else set()
+        region = next((a for a in anchor.iterancestors() if a in ancestors), anchor)
     return Page(_tokens(_cut([region], _table_role)), anchor.sourceline,
                 author=_acteur_ref(region.xpath(".//a[contains(@href, 'PA')]")))
 
@@ -460,16 +466,28 @@ def _find(text: str, path: Optional[str]):
 
 # -- pages that are not a question ------------------------------------------------------------------
 
-_NOT_A_QUESTION: Tuple[Tuple["re.Pattern[str]", str], ...] = (
-    (re.compile(r"\b404\b|page (?:non trouvée|introuvable)|not found|n'existe (?:pas|plus)", re.I),
-     "a 404 error page (page not found)"),
-    (re.compile(r"\b50[0234]\b|service (?:temporairement )?(?:unavailable|indisponible)|bad gateway"
-                r"|internal server error|gateway time-?out|erreur (?:interne|du serveur)"
-                r"|en maintenance", re.I),
-     "a server error page (50x)"),
-    (re.compile(r"recherche|résultats?\b|search", re.I), "a search page"),
-    (re.compile(r"\A\s*(?:accueil|assemblée nationale)\s*(?:[-|–—]\s*(?:accueil|assemblée nationale)"
-                r"\s*)?\Z", re.I), "the site's home page"),
+class LooksLike(NamedTuple):
+    """A kind of page that is not a question: how its title (or first heading) reads, or an
+    element that gives it away."""
+    what: str
+    title: "re.Pattern[str]"
+    element: Optional["lxml.etree.XPath"] = None
+
+
+LOOKS_LIKE: Tuple[LooksLike, ...] = (
+    LooksLike("a 404 error page (page not found)",
+              re.compile(r"\b404\b|page (?:non trouvée|introuvable)|\bnot found\b"
+                         r"|n'existe (?:pas|plus)", re.I)),
+    LooksLike("a server error page (50x)",
+              re.compile(r"\b50[0234]\b|service (?:temporairement )?(?:unavailable|indisponible)"
+                         r"|bad gateway|internal server error|gateway time-?out"
+                         r"|erreur (?:interne|du serveur)|en maintenance", re.I)),
+    # before the search page: the home page has a search box too
+    LooksLike("the site's home page",
+              re.compile(r"\A\s*(?:accueil|assemblée nationale)\s*(?:[-|–—]\s*"
+                         r"(?:accueil|assemblée nationale)\s*)?\Z", re.I)),
+    LooksLike("a search page", re.compile(r"recherche|résultats?\b|search", re.I),
+              lxml.etree.XPath("//form//input[@type='search' or @name='q' or @name='query']")),
 )
 
 
@@ -477,16 +495,11 @@ def _what_page(root) -> Tuple[str, str]:
     if root is None:
         return "an empty HTML document", ""
     title = clean_value(root.findtext(".//title") or "")
-    heading = next((clean_value(h.text_content()) for h in root.iter("h1") if h.text_content()), "")
-    for pattern, what in _NOT_A_QUESTION[:2]:
-        if pattern.search(title) or pattern.search(heading):
-            return what, title or heading
-    search, home = _NOT_A_QUESTION[2], _NOT_A_QUESTION[3]
-    if search[0].search(title) or search[0].search(heading) \
-            or root.xpath("//form//input[@type='search' or @name='q' or @name='query']"):
-        return search[1], title or heading
-    if home[0].search(title):
-        return home[1], title
+    heading = next((clean_value(h.text_content()) for h in root.iter("h1")), "")
+    for looks in LOOKS_LIKE:
+        if looks.title.search(title) or looks.title.search(heading) \
+                or (looks.element is not None and looks.element(root)):
+            return looks.what, title or heading
     return "an HTML page with no question on it", title or heading
 
 
@@ -510,6 +523,3 @@ def parse_many(text: str, *, path: Optional[str] = None, strict: bool = False) -
         raise_for(record, text)
     yield record
 
-
-def parse(text: str, *, path: Optional[str] = None, strict: bool = False) -> Question:
-    return next(parse_many(text, path=path, strict=strict))

@@ -530,7 +530,8 @@ NOT_QUESTIONS = [
      "<ul><li><a href='/dyn/16/questions/QANR5L16QE200'>Question n°200</a></li></ul>"
      "</body></html>", "search page"),
     ("<!DOCTYPE html><html><head><title>Assemblée nationale</title></head><body><nav>"
-     "<a href='/dyn/vos-deputes'>Vos députés</a></nav><h2>À la une</h2></body></html>",
+     "<a href='/dyn/vos-deputes'>Vos députés</a><form action='/recherche'>"
+     "<input type='search' name='q'></form></nav><h2>À la une</h2></body></html>",
      "home page"),
     ("<html><body><p>Mes notes de lecture</p></body></html>", "no question on it"),
 ]

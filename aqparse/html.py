@@ -62,7 +62,8 @@ def _hidden(el) -> bool:
 
 class Field(NamedTuple):
     text: str
-    line: Optional[int]
+    line: Optional[int]                      # the source line of its first line of text
+    breaks: Tuple[Optional[int], ...] = ()   # the source lines of the next ones (<br>)
 
 
 class Body(NamedTuple):
@@ -113,7 +114,8 @@ def _collect(el, role: Role, parts: List[Part]) -> bool:
     if not any(True for _ in el.iterdescendants(*_BLOCKS)):
         text = element_text(el)
         if text:
-            parts.append(Field(text, el.sourceline))
+            parts.append(Field(text, _text_line(el.sourceline, el.text),
+                               tuple(_text_line(br.sourceline, br.tail) for br in el.iter("br"))))
         return False
     # a container: runs of text and inline elements between its blocks are fields too
     run_text, run = el.text, []
@@ -159,12 +161,22 @@ def _tokens(parts: Sequence[Part]) -> List[Token]:
     return tokens
 
 
+def _text_line(line: Optional[int], text: Optional[str]) -> Optional[int]:
+    """The source line where ``text`` (starting on ``line``) has its first visible character."""
+    if line is None or not text or not text.strip():
+        return line
+    return line + text.count("\n", 0, len(text) - len(text.lstrip()))
+
+
 def _read_fields(fields: Sequence[Field]) -> List[Token]:
     if not fields:
         return []
     lines: List[Optional[int]] = []
     for field in fields:
-        lines.extend([field.line] * (field.text.count("\n") + 1))
+        more = field.text.count("\n")
+        lines.append(field.line)
+        lines.extend(field.breaks[min(i, len(field.breaks) - 1)] if field.breaks else field.line
+                     for i in range(more))
     text = "\n".join(f.text for f in fields)
     return [t._replace(line=lines[min(t.line, len(lines)) - 1]) for t in tokenize(text)]
 

@@ -573,3 +573,24 @@ def test_xhtml_declaration_is_accepted():
     raw = fixture("table_qe_answered.html")
     q = aqparse.parse(b'<?xml version="1.0" encoding="utf-8"?>\n' + raw)
     assert q.uid == "QANR5L13QE24518" and q.source.line == 13
+
+
+def test_defects_point_to_the_line_of_the_page():
+    text = (FIXTURES / "table_qe_withdrawn.html").read_text(encoding="utf-8")
+    bad = text.replace("Date de signalement : <b>24/05/2010</b>",
+                       "Date de signalement : <b>31/02/2010</b>")
+    line = text.splitlines().index("Date de signalement : <b>24/05/2010</b><br>") + 1
+    q = aqparse.parse(bad)
+    assert [(x.code, x.line) for x in q.defects] == [("bad-date", line)]
+    assert q.extra == {"Date de signalement": "31/02/2010"}
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(bad, strict=True, path="q.html")
+    assert (error.value.path, error.value.line, error.value.code) == ("q.html", line, "bad-date")
+    assert error.value.excerpt.startswith("Date de signalement : <b>31/02/2010</b>")
+    # a label the vocabulary does not know: kept under its name, reported at its line
+    q = aqparse.parse(text.replace("Rubrique &gt;", "Thème &gt;"))
+    assert q.rubrique is None and q.extra == {"Thème": "transports ferroviaires"}
+    assert [(x.code, x.line) for x in q.defects] == [
+        ("unknown-label", text.splitlines().index(
+            '<td class="tdstyle">Rubrique &gt; <span class="contenu">transports ferroviaires'
+            '</span></td>') + 1)]

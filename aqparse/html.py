@@ -23,6 +23,7 @@ lxml's tree does not (libxml2 swallows a page after an unclosed ``<title>``, for
 page is read again through ``lxml.html.soupparser`` (BeautifulSoup's ``html.parser``).
 """
 
+import functools
 import re
 from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -35,7 +36,7 @@ from .errors import ParseError, excerpt
 from .extract import extract, raise_for
 from .markup import element_text, nodes_text
 from .records import Author, Closure, Defect, Question, Source
-from .tokenize import Token, tokenize
+from .tokenize import RULES, Token, tokenize
 
 # huge_tree: without it libxml2 silently drops everything nested deeper than 256 elements,
 # which the unclosed <B> and <FONT> of old pages can reach
@@ -81,23 +82,40 @@ def _cut(elements: Sequence, role: Role) -> List[Part]:
     out ('skip')."""
     for el in elements:
         _prune(el)
+    containers = _containers(elements)
     parts: List[Part] = []
     for el in elements:
-        _collect(el, role, parts)
+        _collect(el, role, parts, containers)
     return parts
+
+
+def _containers(elements: Sequence) -> set:
+    """The elements that hold a block (the others are read as one field)."""
+    found: set = set()
+    for top in elements:
+        for block in top.iterdescendants(*_BLOCKS):
+            parent = block.getparent()
+            while parent is not None and parent not in found:
+                found.add(parent)
+                if parent is top:
+                    break
+                parent = parent.getparent()
+    return found
+
+
+_PRUNE = lxml.etree.XPath(" | ".join(f".//{tag}" for tag in sorted(_SKIP))
+                          + " | .//*[@hidden] | .//*[@style]")
 
 
 def _prune(region) -> None:
     """Drop what a reader does not see as text of the question (controls, code, hidden
     elements), keeping the text that follows them."""
-    doomed = [el for el in region.iter() if isinstance(el.tag, str)
-              and (el.tag in _SKIP or _hidden(el)) and el is not region]
-    for el in doomed:
-        if el.getparent() is not None:
+    for el in _PRUNE(region):
+        if (el.tag in _SKIP or _hidden(el)) and el.getparent() is not None:
             el.drop_tree()
 
 
-def _collect(el, role: Role, parts: List[Part]) -> bool:
+def _collect(el, role: Role, parts: List[Part], containers: set) -> bool:
     """Add ``el``'s parts; True when ``el`` was a heading (its siblings are taken)."""
     if not isinstance(el.tag, str):
         return False
@@ -111,7 +129,7 @@ def _collect(el, role: Role, parts: List[Part]) -> bool:
         parts.append(Field(element_text(el) or "", el.sourceline))
         parts.append(Body(nodes_text(list(el.itersiblings()), el.tail), el.sourceline))
         return True
-    if not any(True for _ in el.iterdescendants(*_BLOCKS)):
+    if el not in containers:
         text = element_text(el)
         if text:
             parts.append(Field(text, _text_line(el.sourceline, el.text),
@@ -122,7 +140,7 @@ def _collect(el, role: Role, parts: List[Part]) -> bool:
     for child in el:
         if isinstance(child.tag, str) and (child.tag in _BLOCKS or role(child)):
             _flush(run_text, run, el, parts)
-            if _collect(child, role, parts):
+            if _collect(child, role, parts, containers):
                 return False
             run_text, run = child.tail, []
         else:
@@ -168,7 +186,47 @@ def _text_line(line: Optional[int], text: Optional[str]) -> Optional[int]:
     return line + text.count("\n", 0, len(text) - len(text.lstrip()))
 
 
+# A field that is one label, its separator and a value on one line ("Ministère interrogé >
+# Culture") needs the tokenizer only for its label, which pages repeat: that reading is
+# remembered and the rest of the line is the value. Other fields, and labels that a rule
+# after them depends on (``Rule.after``), are read by the tokenizer a run at a time.
+_HEAD = re.compile(r"[^\n>:]{1,60}?[ ]{0,3}[>:]")
+_CONTEXT = frozenset(name for rule in RULES for name in rule.after)
+_OPENS = frozenset(rule.name for rule in RULES if rule.opens)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_label(head: str) -> Optional[str]:
+    """The token name when ``head`` is exactly one known label, with no value of its own."""
+    tokens = list(tokenize(head))
+    if len(tokens) != 1:
+        return None
+    t = tokens[0]
+    if t.name in ("unknown", "unlabelled") or t.value.strip() or t.start != 0 \
+            or t.name in _CONTEXT or t.name in _OPENS:
+        return None
+    return t.name
+
+
 def _read_fields(fields: Sequence[Field]) -> List[Token]:
+    tokens: List[Token] = []
+    run: List[Field] = []
+    for field in fields:
+        m = _HEAD.match(field.text) if "\n" not in field.text else None
+        name = _plain_label(m.group(0)) if m and field.text[m.end():].strip() else None
+        if name is None:
+            run.append(field)
+            continue
+        tokens.extend(_tokenize_fields(run))
+        run = []
+        tokens.append(Token(name, m.group(0), field.text[m.end():], 0, 0, field.line))
+    tokens.extend(_tokenize_fields(run))
+    return tokens
+
+
+def _tokenize_fields(fields: Sequence[Field]) -> List[Token]:
+    """The tokens of ``fields`` read as one text, a field a line (or more, at its ``<br>``),
+    with the page's source lines."""
     if not fields:
         return []
     lines: List[Optional[int]] = []
@@ -420,25 +478,40 @@ def read_table(root, anchor) -> Page:
 class Layout(NamedTuple):
     name: str
     anchor: "lxml.etree.XPath"     # the element the question region starts at
-    in_source: "re.Pattern[str]"   # the same thing, looked for in the page's source
+    markers: Tuple[str, ...]       # what shows this layout in the page's source
     read: Callable[[object, object], Page]
+    # what follows the question region in the source: when found, only the region is parsed
+    # (the site's menus, scripts and footer are most of a page's bytes and of its parse time)
+    region_ends: Tuple[str, ...] = ()
 
 
 def _has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
+_PAGE_END = ("<footer", "</main>", "</body>", "</BODY>")
+
 LAYOUTS: Tuple[Layout, ...] = (
     Layout("dyn", lxml.etree.XPath(f"//div[{_has_class('_style-question')}]"),
-           re.compile(r"_style-question"), read_dyn),
+           ("_style-question",), read_dyn, ("bloc-actions",) + _PAGE_END),
     Layout("question_col", lxml.etree.XPath(f"//*[{_has_class('question_legislature')}]"),
-           re.compile(r"question_legislature"), read_question_col),
+           ("question_legislature",), read_question_col, ("print_and_pdf",) + _PAGE_END),
     Layout("fiche", lxml.etree.XPath("//leg | //num"),
-           re.compile(r"<(?:LEG|NUM)>", re.I), read_fiche),
+           ("<NUM>", "<num>", "<LEG>", "<leg>"), read_fiche),
     Layout("table", lxml.etree.XPath(f"//td[{_has_class('tdstyleh1')}]"
                                      f" | //div[{_has_class('contenutexte')}]"),
-           re.compile(r"tdstyleh1|contenutexte"), read_table),
+           ("tdstyleh1", "contenutexte"), read_table),
 )
+
+
+def _first(text: str, needles: Sequence[str], start: int = 0) -> int:
+    """Where the first of ``needles`` stands in ``text`` (from ``start``), or -1."""
+    best = -1
+    for needle in needles:      # each search stops where the best so far is
+        i = text.find(needle, start, len(text) if best < 0 else best)
+        if i >= 0:
+            best = i
+    return best
 
 
 def detect(root) -> Optional[Tuple[Layout, object]]:
@@ -459,6 +532,17 @@ def _lxml_tree(text: str):
         return None
 
 
+def _region_tree(text: str, layout: Layout, marker: int):
+    """The question region alone (from the tag holding ``marker`` to the tag holding the first
+    of ``region_ends``), parsed with the page's line numbers (blank lines before it)."""
+    start = text.rfind("<", 0, marker)
+    end = _first(text, layout.region_ends, marker) if layout.region_ends else -1
+    if start < 0 or end < 0:
+        return None
+    end = text.rfind("<", start, end)
+    return _lxml_tree("\n" * text.count("\n", 0, start) + text[start:end])
+
+
 def _soup_tree(text: str):
     from lxml.html import soupparser   # bs4: only for the pages lxml cannot read
 
@@ -466,14 +550,27 @@ def _soup_tree(text: str):
 
 
 def _find(text: str, path: Optional[str]):
-    root = _lxml_tree(text)
-    found = detect(root) if root is not None else None
-    if found is None and any(layout.in_source.search(text) for layout in LAYOUTS):
-        root = _soup_tree(text)       # the source shows a question that lxml's tree lost
+    """The tree to read, the layout and the element the question starts at."""
+    page = None
+    shown = False
+    for layout in LAYOUTS:
+        marker = _first(text, layout.markers)
+        if marker < 0:
+            continue
+        shown = True
+        root = _region_tree(text, layout, marker)
+        found = layout.anchor(root) if root is not None else None
+        if not found:
+            page = page if page is not None else _lxml_tree(text)
+            root, found = page, layout.anchor(page) if page is not None else None
+        if found:
+            return root, (layout, found[0])
+    if shown:   # the source shows a question that lxml's tree lost: read it through bs4
+        root = _soup_tree(text)
         found = detect(root)
-    if found is None:
-        raise not_a_question(root, text, path)
-    return root, found
+        if found:
+            return root, found
+    raise not_a_question(page if page is not None else _lxml_tree(text), text, path)
 
 
 # -- pages that are not a question ------------------------------------------------------------------

@@ -236,7 +236,13 @@ def _tokenize_fields(fields: Sequence[Field]) -> List[Token]:
         lines.extend(field.breaks[min(i, len(field.breaks) - 1)] if field.breaks else field.line
                      for i in range(more))
     text = "\n".join(f.text for f in fields)
-    return [t._replace(line=lines[min(t.line, len(lines)) - 1]) for t in tokenize(text)]
+    return [t._replace(line=lines[min(t.line, len(lines)) - 1]) for t in _tokenized(text)]
+
+
+@functools.lru_cache(maxsize=512)
+def _tokenized(text: str) -> Tuple[Token, ...]:
+    # runs such as "Texte de la réponse" come back on every page
+    return tuple(tokenize(text))
 
 
 # -- markup-only values (not visible on the page) ------------------------------------------------
@@ -525,7 +531,10 @@ def detect(root) -> Optional[Tuple[Layout, object]]:
 
 def _lxml_tree(text: str):
     # an XML declaration naming an encoding is refused on str input; blank it, keeping lines
-    text = _XML_DECLARATION.sub(lambda m: " " * len(m.group(0)), text, count=1)
+    declaration = _XML_DECLARATION.match(text)
+    if declaration is not None:
+        head = declaration.group(0)
+        text = re.sub(r"[^\n]", " ", head) + text[len(head):]
     try:
         return lxml.html.document_fromstring(text, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):

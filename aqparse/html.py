@@ -1,26 +1,27 @@
 """html: saved pages of questions.assemblee-nationale.fr, every layout, into the same records.
 
-A page is read with lxml; its layout is found by itself (``LAYOUTS``, tried in order) and its
-question region is turned into the tokens of the text path, so the one extractor
-(``extract.extract``) builds the record:
+The layout of a page is found by itself (``LAYOUTS``, tried in order: markers in the source,
+then the element the question starts at) and its question region is turned into the tokens of
+the text path, so that the one extractor (``extract.extract``) builds the record:
 
 - ``fiche``: the old "FICHE QUESTION" pages (legislatures 7-11). The data is in made-up
   elements (``<NUM>``, ``<AUT>``, ``<DPQ>``…); each becomes a token (``FICHE_FIELDS``). A hidden
   block at the end holds codes no reader sees: the group abbreviation, the region, the
   closure code.
 - ``table`` (the 2010s), ``question_col`` (legislatures 14-16) and ``dyn`` (the current
-  ``/dyn/<legislature>/questions/<uid>`` pages): label and value stand side by side in the
-  page. The region is cut into fields (the smallest blocks holding text) and bodies (the
-  question and answer texts, found by the layout's ``body`` rule); the fields' text is read by
-  the tokenizer, as a browser copy of the page would be, and each body becomes the value of
-  the body label just before it (``Texte de la question``, ``Réponse publiée le …``).
+  ``/dyn/<legislature>/questions/<uid>`` pages): label and value stand side by side. The region
+  is cut into fields (the smallest blocks holding text) and bodies (the question and answer
+  texts, which the layout's ``role`` names); the fields are read by the tokenizer, as a browser
+  copy of the page would be, and each body becomes the value of the body label before it
+  (``Texte de la question``, ``Réponse publiée le …``).
 
 Bodies follow ``markup``'s convention (paragraphs, tables as tab-separated rows). Token lines
 are the page's source lines, so defects and ``strict`` errors point into the HTML.
 
-bs4 is used where lxml cannot read a page: when a page's source shows a question layout but
-lxml's tree does not (libxml2 swallows a page after an unclosed ``<title>``, for one), the
-page is read again through ``lxml.html.soupparser`` (BeautifulSoup's ``html.parser``).
+lxml reads the pages (only the question region of the large ones). bs4 is used where lxml
+cannot: when the source shows a question layout but lxml's tree does not (libxml2 swallows a
+page after an unclosed ``<title>``, for one), the page is read again through
+``lxml.html.soupparser`` (BeautifulSoup's ``html.parser``).
 """
 
 import functools

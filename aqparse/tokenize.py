@@ -124,7 +124,7 @@ _KEY_DATE = r"[ \n]{1,10}(?:" + label("Question publiée le") + "|" + label("Ré
     + r")[ ]{1,3}" + _DATE
 
 RULES += (
-    Rule("heading_number", r"(?<![\w])n[°º][ ]{0,3}(?=\d)", after=("kind",)),
+    Rule("heading_number", r"(?<![\w])n[°º][ ]{0,3}(?=\d{1,7}[ ]{0,3}:)", after=("kind",)),
     Rule("question_published_jo", label("Publication de la question au Journal Officiel du")),
     Rule("answer_published_jo", label("Publication de la réponse au Journal Officiel du")),
     Rule("author_place_first", label("Question de") + r"[ ]{0,3}:[ ]{0,3}"

@@ -594,3 +594,18 @@ def test_defects_point_to_the_line_of_the_page():
         ("unknown-label", text.splitlines().index(
             '<td class="tdstyle">Rubrique &gt; <span class="contenu">transports ferroviaires'
             '</span></td>') + 1)]
+
+
+def test_dyn_page_without_answer():
+    # the same page as it stood before the answer: no answer column, no answer dates
+    import lxml.html
+    root = lxml.html.document_fromstring(page("aclain_16_qe.html").read_text(encoding="utf-8"))
+    column = root.xpath("//div[contains(@class, 'size-3')]")[0]
+    column.remove(column[1])
+    for el in root.xpath("//a[contains(., 'Publication de la réponse')]"
+                         " | //span[contains(., 'Réponse publiée le')]"):
+        el.drop_tree()
+    q = aqparse.parse(lxml.html.tostring(root, encoding="unicode"))
+    assert (q.status, q.answer, q.defects) == ("pending", None, ())
+    assert (q.question.date, q.question.page) == (d("26/07/2022"), 3501)
+    assert q.question.text.startswith("Mme Marie-Pierre Rixain appelle l'attention")

@@ -68,7 +68,7 @@ def _unmangle(match: "re.Match[str]") -> str:
 
 
 _HINT_LEADS = "\u00c2\u00c3\u00c5\u00e2"
-_CONT_CHARS = frozenset(chr(c) for c in range(0x80, 0xC0)) | frozenset(_CONT[3:])
+_CONT_CHARS = frozenset(map(chr, range(0x80, 0xC0))) | frozenset(_CONT.replace("\x80-\xbf", ""))
 
 
 def _has_mojibake_hint(text: str) -> bool:

@@ -16,7 +16,7 @@ import pytest
 import aqparse
 from aqparse.decode import decode
 from aqparse.errors import ParseError
-from visible import parse_page, question_region, visible_text
+from html_visible import parse_page, question_region, visible_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "html"

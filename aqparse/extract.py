@@ -287,7 +287,8 @@ HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
 _HEADING = re.compile(r"\s*(?P<n>\d{1,7})\s*:?\s*(?P<title>.*)\Z", re.S)
 _DATE_AT_END = re.compile(r"(?:\ble\s+)?(?P<date>(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\.?\s+\d{4}"
                           r"|\d{1,2}/\d{1,2}/\d{4})\s*\Z")
-_KEY_DATE = re.compile(r"(?P<what>question|r[ée]ponse)\s+publi[ée]e\s+le\s+(?P<date>[^\n]+)", re.I)
+_KEY_DATE = re.compile(r"(?P<what>question|r[ée]ponse)\s+publi[ée]e\s+le\s+(?P<date>[^\n]+)",
+                       re.I)
 
 
 def _heading_number(b: Builder, t: Token):

@@ -60,7 +60,7 @@ def _hidden(el) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
 
 
-# -- the page cut into fields and bodies ---------------------------------------------------------
+# -- the page cut into fields and bodies -----------------------------------------------------------
 
 class Field(NamedTuple):
     text: str
@@ -246,7 +246,7 @@ def _tokenized(text: str) -> Tuple[Token, ...]:
     return tuple(tokenize(text))
 
 
-# -- markup-only values (not visible on the page) ------------------------------------------------
+# -- markup-only values (not visible on the page) --------------------------------------------------
 
 class Check(NamedTuple):
     """A value the markup gives that the record must agree with (else a defect)."""
@@ -293,7 +293,7 @@ def _with_markup(record: Question, page: Page) -> Question:
     return record.evolve(**changes) if changes else record
 
 
-# -- layout "fiche": the old pages' made-up elements ---------------------------------------------
+# -- layout "fiche": the old pages' made-up elements -----------------------------------------------
 
 class FicheField(NamedTuple):
     tags: Tuple[str, ...]     # the elements holding the value (lxml lower-cases them)
@@ -411,7 +411,7 @@ def read_fiche(root, anchor) -> Page:
                 checks=tuple(checks))
 
 
-# -- layout "question_col": legislatures 14-16 ---------------------------------------------------
+# -- layout "question_col": legislatures 14-16 -----------------------------------------------------
 
 def _question_col_role(el) -> Optional[str]:
     if el.tag == "h3":
@@ -459,7 +459,7 @@ def read_dyn(root, anchor) -> Page:
                 checks=tuple(checks))
 
 
-# -- layout "table": the 2010s -------------------------------------------------------------------
+# -- layout "table": the 2010s ---------------------------------------------------------------------
 
 def _table_role(el) -> Optional[str]:
     return "body" if el.tag == "div" and "contenutexte" in _classes(el) else None
@@ -583,7 +583,7 @@ def _find(text: str, path: Optional[str]):
     raise not_a_question(page if page is not None else _lxml_tree(text), text, path)
 
 
-# -- pages that are not a question ------------------------------------------------------------------
+# -- pages that are not a question -----------------------------------------------------------------
 
 class LooksLike(NamedTuple):
     """A kind of page that is not a question: how its title (or first heading) reads, or an
@@ -629,9 +629,10 @@ def not_a_question(root, text: str, path: Optional[str]) -> ParseError:
                       code="not-a-question", path=path, line=1, excerpt=excerpt(text.lstrip()))
 
 
-# -- entry point ----------------------------------------------------------------------------------
+# -- entry point -----------------------------------------------------------------------------------
 
-def parse_many(text: str, *, path: Optional[str] = None, strict: bool = False) -> Iterator[Question]:
+def parse_many(text: str, *, path: Optional[str] = None,
+               strict: bool = False) -> Iterator[Question]:
     """The question on a saved page (``text`` already decoded). Raises ``ParseError`` for a
     page that is not a question, naming what it looks like."""
     root, (layout, anchor) = _find(text, path)

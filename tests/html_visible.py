@@ -117,7 +117,8 @@ def question_region(root) -> List:
             if "question_answer" in (sibling.get("class") or ""):
                 break
         return out
-    dyn = root.xpath('//div[contains(@class, "_style-question")]//div[contains(@class, "_vertical")]')
+    dyn = root.xpath('//div[contains(@class, "_style-question")]'
+                     '//div[contains(@class, "_vertical")]')
     if dyn:
         return [dyn[0]]
     table = root.xpath('//td[@class="tdstyleh1"]/ancestor::table[last()]')

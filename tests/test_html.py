@@ -370,7 +370,7 @@ def test_hidden_block_disagreeing_with_the_page_is_a_defect():
     assert "REPONSE" in error.value.excerpt
 
 
-# -- the page's details ------------------------------------------------------------------------------
+# -- the page's details ----------------------------------------------------------------------------
 
 def test_dyn_page_details():
     q = aqparse.parse(page("aclain_16_qe.html").read_bytes())
@@ -379,7 +379,8 @@ def test_dyn_page_details():
     assert q.author.constituency is None
     q = aqparse.parse(page("aclain_16_qg.html").read_bytes())
     assert q.question.text is None
-    assert q.title == "PROJET DE LOI D'ORIENTATION ET DE PROGRAMMATION DU MINISTÈRE DE L'INTÉRIEUR"
+    assert q.title == ("PROJET DE LOI D'ORIENTATION ET DE PROGRAMMATION DU MINISTÈRE DE "
+                       "L'INTÉRIEUR")
 
 
 def test_question_col_titles_and_attribution_change():
@@ -442,7 +443,7 @@ def test_cli_parses_a_page():
                                 "path": str(path), "line": 493}
 
 
-# -- layout "table" (the 2010s): fixtures written from the vocabulary ---------------------------------
+# -- layout "table" (the 2010s): fixtures written from the vocabulary ------------------------------
 
 def fixture(name):
     return (FIXTURES / name).read_bytes()
@@ -516,7 +517,7 @@ def test_table_layout_gives_the_record_of_its_visible_text(name):
     assert from_html == from_text
 
 
-# -- pages that are not a question ----------------------------------------------------------------------
+# -- pages that are not a question -----------------------------------------------------------------
 
 NOT_QUESTIONS = [
     ("<!DOCTYPE html><html><head><title>Page non trouvée - Assemblée nationale</title></head>"
@@ -548,7 +549,7 @@ def test_page_that_is_not_a_question(text, what):
                                        "looks like")
 
 
-# -- what lxml alone cannot read -------------------------------------------------------------------------
+# -- what lxml alone cannot read -------------------------------------------------------------------
 
 def test_page_lxml_cannot_read_is_read_through_bs4():
     # an unclosed <title>: libxml2 takes the rest of the page for the title's text

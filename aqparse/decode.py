@@ -67,12 +67,28 @@ def _unmangle(match: "re.Match[str]") -> str:
         return chunk
 
 
+_HINT_LEADS = "\u00c2\u00c3\u00c5\u00e2"
+_CONT_CHARS = frozenset(map(chr, range(0x80, 0xC0))) | frozenset(_CONT.replace("\x80-\xbf", ""))
+
+
+def _has_mojibake_hint(text: str) -> bool:
+    """``_MOJIBAKE_HINT.search(text) is not None``, some 40 times faster on a whole page:
+    the lead characters are rare, and ``str.find`` skips to them."""
+    for lead in _HINT_LEADS:
+        i = text.find(lead)
+        while i >= 0:
+            if text[i + 1:i + 2] in _CONT_CHARS:
+                return True
+            i = text.find(lead, i + 1)
+    return False
+
+
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8 that was decoded as windows-1252/latin-1 (``Ã©`` → ``é``).
 
     Only runs that decode as valid UTF-8 are replaced, so correct text is left alone.
     """
-    if _MOJIBAKE_HINT.search(text) is None:
+    if not _has_mojibake_hint(text):
         return text
     return _MOJIBAKE.sub(_unmangle, text)
 
@@ -92,7 +108,9 @@ def for_matching(text: str) -> str:
     return text
 
 
-_SPACES = re.compile(r"[ \xa0\u202f\u2007]+")
+# a run of blanks that is not already one plain space (those are most of a text: leaving
+# them alone makes the substitution several times faster)
+_SPACES = re.compile(r" [ \xa0\u202f\u2007]+|[\xa0\u202f\u2007][ \xa0\u202f\u2007]*")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -108,8 +126,7 @@ def clean_body(text: Optional[str]) -> Optional[str]:
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [(_SPACES.sub(" ", line) if "  " in line or "\xa0" in line or "\u202f" in line
-              or "\u2007" in line else line).strip(" ") for line in text.split("\n")]
+    lines = [line.strip(" ") for line in _SPACES.sub(" ", text).split("\n")]
     paragraphs, current = [], []
     for line in lines:
         if line.strip():

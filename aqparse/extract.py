@@ -305,6 +305,95 @@ HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
     "unlabelled": _unlabelled,
 }
 
+
+# -- the current site's /dyn/ pages (see tokenize: their rows) --------------------------------
+
+_HEADING = re.compile(r"\s*(?P<n>\d{1,7})\s*:?\s*(?P<title>.*)\Z", re.S)
+_DATE_AT_END = re.compile(r"(?:\ble\s+)?(?P<date>(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\.?\s+\d{4}"
+                          r"|\d{1,2}/\d{1,2}/\d{4})\s*\Z")
+_KEY_DATE = re.compile(r"(?P<what>question|r[ée]ponse)\s+publi[ée]e\s+le\s+(?P<date>[^\n]+)",
+                       re.I)
+
+
+def _heading_number(b: Builder, t: Token):
+    """``n°200 : Agriculture biologique`` after the kind: the number, then the title."""
+    m = _HEADING.match(t.value)
+    if m is None:
+        _number(b, t)
+        return
+    b.set_once("number", int(m.group("n")), t)
+    title = clean_value(m.group("title"))
+    if title:
+        b.set_once("title", title, t)
+
+
+def _published_jo(field: str) -> Callable[[Builder, Token], None]:
+    """``26 juillet 2022, page 3501``: the comma before ``page`` is the only difference."""
+    inner = _published(field)
+
+    def handler(b: Builder, t: Token):
+        inner(b, t._replace(value=t.value.replace(",", " ")))
+    handler.__name__ = f"_{field}_published_jo"
+    return handler
+
+
+def _author_place_first(b: Builder, t: Token):
+    """``Mme X (Ile-de-France - Renaissance)``: the place is a region, the group comes last."""
+    a = split_author(t.value, place_first=True)
+    b.set_once("author", Author(civility=a.civility, name=a.name, group=a.group,
+                                region=a.constituency), t)
+
+
+def _dated(*fields: str) -> Callable[[Builder, Token], None]:
+    """A date alone (``Réponse publiée le 27 septembre 2022``) for the given publications;
+    their page, if any, comes from another line."""
+    def handler(b: Builder, t: Token):
+        date = _date(b, t, clean_value(t.value))
+        if date is None:
+            b.keep(t)
+            return
+        for field in fields:
+            b.set_once(f"{field}_date", date, t)
+    handler.__name__ = "_dated_" + "_".join(fields)
+    return handler
+
+
+def _key_dates(b: Builder, t: Token):
+    for m in _KEY_DATE.finditer(t.value):
+        field = "question" if m.group("what").lower() == "question" else "answer"
+        _dated(field)(b, t._replace(value=m.group("date")))
+
+
+def _session_date(b: Builder, t: Token):
+    """``La question a été posée au Gouvernement en séance, parue dans le journal officiel le
+    26 octobre 2022``: the question's date in the JO."""
+    m = _DATE_AT_END.search(clean_value(t.value))
+    if m is None:
+        b.defect("bad-date", f"{clean_value(t.label)}: no date in {excerpt(t.value)!r}", t)
+        b.keep(t)
+        return
+    _dated("question")(b, t._replace(value=m.group("date")))
+
+
+def _question_type(b: Builder, t: Token):
+    # "Type de question : Question écrite": the kind is read as a token of its own
+    if clean_value(t.value):
+        _kind(b, t)
+
+
+HANDLERS.update({
+    "heading_number": _heading_number,
+    "question_published_jo": _published_jo("question"),
+    "answer_published_jo": _published_jo("answer"),
+    "author_place_first": _author_place_first,
+    "asked_in_session": _dated("question", "answer"),
+    "answer_dated": _dated("answer"),
+    "key_data": _unlabelled,
+    "question_type": _question_type,
+    "key_dates": _key_dates,
+    "session_date": _session_date,
+})
+
 # -- assembling the record ---------------------------------------------------------------------
 
 def _publication(b: Builder, field: str) -> Optional[Publication]:

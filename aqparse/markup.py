@@ -85,6 +85,15 @@ def element_text(element) -> Optional[str]:
     return clean_body("".join(out))
 
 
+def nodes_text(nodes, text: Optional[str] = None) -> Optional[str]:
+    """The body text of a run of sibling nodes (each with its tail) after ``text``: what
+    follows a heading inside its container, say (the heading's tail, then its next siblings)."""
+    out: List[str] = [_flow(text)] if text else []
+    for node in nodes:
+        _walk(node, out)
+    return clean_body("".join(out))
+
+
 def _flow(text: str) -> str:
     # a newline in the HTML source is just a blank; only elements break lines
     return text.replace("\r", " ").replace("\n", " ")

@@ -155,6 +155,41 @@ RULES: Tuple[Rule, ...] = (
          line_only=True, in_body=True),
 )
 
+# The current site's /dyn/ pages as a browser copies them: a title line "Question écrite
+# n°200 : Agriculture biologique", long dates ("du 26 juillet 2022, page 3501"), the author
+# with the place first ("Question de : Mme X (Ile-de-France - Renaissance)") then the
+# question, "Réponse publiée le <date>" then the answer, and a "Données clés" box that
+# repeats them with the rubrique and the ministries. A label with its value inline that
+# ``opens`` a body is followed by that body.
+_DATE = (r"(?:\d{1,2}/\d{1,2}/\d{4}|(?:1er|\d{1,2})[ ]{1,3}[^\W\d_]{3,9}\.?[ ]{1,3}\d{4})")
+_DATED = r"[ ]{1,3}(?P<v>" + _DATE + ")"
+_ANSWERED = (label("Réponse publiée le") + _DATED,
+             label("Réponse en séance, et publiée le") + _DATED)
+_ASKED_IN_SESSION = r",?[ ]{0,3}" + label("posée en séance, et publiée le") + _DATED
+_KEY_DATE = r"[ \n]{1,10}(?:" + label("Question publiée le") + "|" + label("Réponse publiée le") \
+    + r")[ ]{1,3}" + _DATE
+
+RULES += (
+    Rule("heading_number", r"(?<![\w])n[°º][ ]{0,3}(?=\d{1,7}[ ]{0,3}:)", after=("kind",)),
+    Rule("question_published_jo", label("Publication de la question au Journal Officiel du")),
+    Rule("answer_published_jo", label("Publication de la réponse au Journal Officiel du")),
+    Rule("author_place_first", label("Question de") + r"[ ]{0,3}:[ ]{0,3}"
+         r"(?P<v>[^\n(]{1,160}(?:\([^\n()]{0,200}\))?)", opens="question"),
+    Rule("author_place_first", label("Auteur") + r"[ ]{0,3}:", line_only=True),
+    # a QG: ", posée en séance, et publiée le <date>", then the debate, which is its answer
+    Rule("asked_in_session", _ASKED_IN_SESSION, opens="answer", in_body=True,
+         body_inline=r",[ ]{0,3}pos[ée]e en s[ée]ance, et publi[ée]e le" + _DATED),
+    Rule("answer_dated", _ANSWERED[0], opens="answer", in_body=True),
+    Rule("answer_dated", _ANSWERED[1], opens="answer", in_body=True),
+    Rule("key_data", label("Données clés"), in_body=True,
+         body_pattern=label("Données clés") + r"[ ]{0,400}(?=\n|\Z)"),
+    Rule("question_type", label("Type de question") + r"[ ]{0,3}:"),
+    Rule("ministry_assigned", label("Ministère répondant") + SEP),
+    # the box's own date lines, taken with their label so they do not open a body again
+    Rule("key_dates", label("Dates") + r"[ ]{0,3}:(?P<v>(?:" + _KEY_DATE + "){1,4})"),
+    Rule("session_date", label("Date de la séance") + r"[ ]{0,3}:"),
+)
+
 # Words that start a line inside a known field's value in copied pages ("page :" on its own
 # line in the old layout): not unknown labels.
 _NOT_LABELS = ("page", "le", "de")
@@ -386,6 +421,8 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
             yield Token(name, text[start:end], text[m.start(inline_group):m.end(inline_group)],
                         start + offset, end + offset, line)
             open_name, open_label = "unlabelled", ""
+            if rule.opens is not None:   # "Réponse publiée le <date>" then the answer
+                open_name, open_label = f"{rule.opens}_text", text[start:end]
             open_start, open_line, value_start = end, line, end
         else:
             open_name, open_label = name, text[start:end]

@@ -190,9 +190,10 @@ def test_bad_date_is_a_defect_kept_verbatim():
 
 def test_unknown_label_and_unlabelled_text_are_kept_and_reported():
     text = "Copié depuis le site\n" + CANONICAL.replace(
-        "Rubrique > transports", "Date de la séance : 17/10/2017\n\nRubrique > transports")
+        "Rubrique > transports", "Commission saisie > affaires sociales\n\nRubrique > transports")
     q = aqparse.parse(text)
-    assert q.extra == {"(unlabelled)": "Copié depuis le site", "Date de la séance": "17/10/2017"}
+    assert q.extra == {"(unlabelled)": "Copié depuis le site",
+                       "Commission saisie": "affaires sociales"}
     assert [(d.code, d.line) for d in q.defects] == [("unlabelled-text", 1), ("unknown-label", 10)]
 
 

@@ -1,0 +1,645 @@
+"""html: saved pages of questions.assemblee-nationale.fr, every layout, into the same records.
+
+The layout of a page is found by itself (``LAYOUTS``, tried in order: markers in the source,
+then the element the question starts at) and its question region is turned into the tokens of
+the text path, so that the one extractor (``extract.extract``) builds the record:
+
+- ``fiche``: the old "FICHE QUESTION" pages (legislatures 7-11). The data is in made-up
+  elements (``<NUM>``, ``<AUT>``, ``<DPQ>``…); each becomes a token (``FICHE_FIELDS``). A hidden
+  block at the end holds codes no reader sees: the group abbreviation, the region, the
+  closure code.
+- ``table`` (the 2010s), ``question_col`` (legislatures 14-16) and ``dyn`` (the current
+  ``/dyn/<legislature>/questions/<uid>`` pages): label and value stand side by side. The region
+  is cut into fields (the smallest blocks holding text) and bodies (the question and answer
+  texts, which the layout's ``role`` names); the fields are read by the tokenizer, as a browser
+  copy of the page would be, and each body becomes the value of the body label before it
+  (``Texte de la question``, ``Réponse publiée le …``).
+
+Bodies follow ``markup``'s convention (paragraphs, tables as tab-separated rows). Token lines
+are the page's source lines, so defects and ``strict`` errors point into the HTML.
+
+lxml reads the pages (only the question region of the large ones). bs4 is used where lxml
+cannot: when the source shows a question layout but lxml's tree does not (libxml2 swallows a
+page after an unclosed ``<title>``, for one), the page is read again through
+``lxml.html.soupparser`` (BeautifulSoup's ``html.parser``).
+"""
+
+import functools
+import re
+from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+import attrs
+import lxml.etree
+import lxml.html
+
+from .decode import clean_value
+from .errors import ParseError, excerpt
+from .extract import extract, raise_for
+from .markup import element_text, nodes_text
+from .records import Author, Closure, Defect, Question, Source
+from .tokenize import RULES, Token, tokenize
+
+# huge_tree: without it libxml2 silently drops everything nested deeper than 256 elements,
+# which the unclosed <B> and <FONT> of old pages can reach
+_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+_BLOCKS = frozenset("address article aside blockquote center dd div dl dt fieldset figure "
+                    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p section table "
+                    "tbody thead tfoot tr td th ul".split())
+# not part of a question: code, and the controls of the page ("Être alerté(e) de la réponse")
+_SKIP = frozenset("script style noscript template form button input select textarea".split())
+_HIDDEN = re.compile(r"visibility\s*:\s*hidden|display\s*:\s*none", re.I)
+
+
+def _classes(el) -> Sequence[str]:
+    return (el.get("class") or "").split()
+
+
+def _hidden(el) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+# -- the page cut into fields and bodies -----------------------------------------------------------
+
+class Field(NamedTuple):
+    text: str
+    line: Optional[int]                      # the source line of its first line of text
+    breaks: Tuple[Optional[int], ...] = ()   # the source lines of the next ones (<br>)
+
+
+class Body(NamedTuple):
+    text: Optional[str]
+    line: Optional[int]
+
+
+Part = Union[Field, Body]
+Role = Callable[[object], Optional[str]]   # element -> 'skip' | 'body' | 'heading' | None
+
+
+def _cut(elements: Sequence, role: Role) -> List[Part]:
+    """Fields and bodies of ``elements``, in page order. ``role`` names the elements that are a
+    body ('body'), a heading whose following siblings are a body ('heading'), or to be left
+    out ('skip')."""
+    for el in elements:
+        _prune(el)
+    containers = _containers(elements)
+    parts: List[Part] = []
+    for el in elements:
+        _collect(el, role, parts, containers)
+    return parts
+
+
+def _containers(elements: Sequence) -> set:
+    """The elements that hold a block (the others are read as one field)."""
+    found: set = set()
+    for top in elements:
+        for block in top.iterdescendants(*_BLOCKS):
+            parent = block.getparent()
+            while parent is not None and parent not in found:
+                found.add(parent)
+                if parent is top:
+                    break
+                parent = parent.getparent()
+    return found
+
+
+_PRUNE = lxml.etree.XPath(" | ".join(f".//{tag}" for tag in sorted(_SKIP))
+                          + " | .//*[@hidden] | .//*[@style]")
+
+
+def _prune(region) -> None:
+    """Drop what a reader does not see as text of the question (controls, code, hidden
+    elements), keeping the text that follows them."""
+    for el in _PRUNE(region):
+        if (el.tag in _SKIP or _hidden(el)) and el.getparent() is not None:
+            el.drop_tree()
+
+
+def _collect(el, role: Role, parts: List[Part], containers: set) -> bool:
+    """Add ``el``'s parts; True when ``el`` was a heading (its siblings are taken)."""
+    if not isinstance(el.tag, str):
+        return False
+    kind = role(el)
+    if kind == "skip":
+        return False
+    if kind == "body":
+        parts.append(Body(element_text(el), el.sourceline))
+        return False
+    if kind == "heading":
+        parts.append(Field(element_text(el) or "", el.sourceline))
+        parts.append(Body(nodes_text(list(el.itersiblings()), el.tail), el.sourceline))
+        return True
+    if el not in containers:
+        text = element_text(el)
+        if text:
+            parts.append(Field(text, _text_line(el.sourceline, el.text),
+                               tuple(_text_line(br.sourceline, br.tail) for br in el.iter("br"))))
+        return False
+    # a container: runs of text and inline elements between its blocks are fields too
+    run_text, run = el.text, []
+    for child in el:
+        if isinstance(child.tag, str) and (child.tag in _BLOCKS or role(child)):
+            _flush(run_text, run, el, parts)
+            if _collect(child, role, parts, containers):
+                return False
+            run_text, run = child.tail, []
+        else:
+            run.append(child)
+    _flush(run_text, run, el, parts)
+    return False
+
+
+def _flush(text: Optional[str], run: list, parent, parts: List[Part]) -> None:
+    if not run and not (text and text.strip()):
+        return
+    found = nodes_text(run, text)
+    if found:
+        line = next((n.sourceline for n in run if n.sourceline), parent.sourceline)
+        parts.append(Field(found, line))
+
+
+def _tokens(parts: Sequence[Part]) -> List[Token]:
+    """The fields read by the tokenizer, a run at a time; each body becomes the value of the
+    (empty) body label that precedes it."""
+    tokens: List[Token] = []
+    run: List[Field] = []
+    for part in parts:
+        if isinstance(part, Field):
+            run.append(part)
+            continue
+        tokens.extend(_read_fields(run))
+        run = []
+        last = tokens[-1] if tokens else None
+        if last is not None and last.name in ("question_text", "answer_text") \
+                and not last.value.strip():
+            tokens[-1] = last._replace(value=part.text or "")
+        elif part.text:           # a body under no label: kept, and reported by the extractor
+            tokens.append(Token("unlabelled", "", part.text, 0, 0, part.line))
+    tokens.extend(_read_fields(run))
+    return tokens
+
+
+def _text_line(line: Optional[int], text: Optional[str]) -> Optional[int]:
+    """The source line where ``text`` (starting on ``line``) has its first visible character."""
+    if line is None or not text or not text.strip():
+        return line
+    return line + text.count("\n", 0, len(text) - len(text.lstrip()))
+
+
+# A field that is one label, its separator and a value on one line ("Ministère interrogé >
+# Culture") needs the tokenizer only for its label, which pages repeat: that reading is
+# remembered and the rest of the line is the value. Other fields, and labels that a rule
+# after them depends on (``Rule.after``), are read by the tokenizer a run at a time.
+_HEAD = re.compile(r"[^\n>:]{1,60}?[ ]{0,3}[>:]")
+_CONTEXT = frozenset(name for rule in RULES for name in rule.after)
+_OPENS = frozenset(rule.name for rule in RULES if rule.opens)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_label(head: str) -> Optional[str]:
+    """The token name when ``head`` is exactly one known label, with no value of its own."""
+    tokens = list(tokenize(head))
+    if len(tokens) != 1:
+        return None
+    t = tokens[0]
+    if t.name in ("unknown", "unlabelled") or t.value.strip() or t.start != 0 \
+            or t.name in _CONTEXT or t.name in _OPENS:
+        return None
+    return t.name
+
+
+def _read_fields(fields: Sequence[Field]) -> List[Token]:
+    tokens: List[Token] = []
+    run: List[Field] = []
+    for field in fields:
+        m = _HEAD.match(field.text) if "\n" not in field.text else None
+        name = _plain_label(m.group(0)) if m and field.text[m.end():].strip() else None
+        if name is None:
+            run.append(field)
+            continue
+        tokens.extend(_tokenize_fields(run))
+        run = []
+        tokens.append(Token(name, m.group(0), field.text[m.end():], 0, 0, field.line))
+    tokens.extend(_tokenize_fields(run))
+    return tokens
+
+
+def _tokenize_fields(fields: Sequence[Field]) -> List[Token]:
+    """The tokens of ``fields`` read as one text, a field a line (or more, at its ``<br>``),
+    with the page's source lines."""
+    if not fields:
+        return []
+    lines: List[Optional[int]] = []
+    for field in fields:
+        more = field.text.count("\n")
+        lines.append(field.line)
+        lines.extend(field.breaks[min(i, len(field.breaks) - 1)] if field.breaks else field.line
+                     for i in range(more))
+    text = "\n".join(f.text for f in fields)
+    return [t._replace(line=lines[min(t.line, len(lines)) - 1]) for t in _tokenized(text)]
+
+
+@functools.lru_cache(maxsize=512)
+def _tokenized(text: str) -> Tuple[Token, ...]:
+    # runs such as "Texte de la réponse" come back on every page
+    return tuple(tokenize(text))
+
+
+# -- markup-only values (not visible on the page) --------------------------------------------------
+
+class Check(NamedTuple):
+    """A value the markup gives that the record must agree with (else a defect)."""
+    what: str
+    expected: str
+    seen: Callable[[Question], str]
+    line: Optional[int]
+
+
+class Page(NamedTuple):
+    tokens: List[Token]
+    line: Optional[int]                      # where the question starts in the page
+    author: Dict[str, Optional[str]] = {}    # Author fields only the markup gives
+    closure: Optional[Closure] = None
+    checks: Tuple[Check, ...] = ()
+
+
+_ACTEUR = re.compile(r"(PA\d+)")
+
+
+def _acteur_ref(links) -> Dict[str, Optional[str]]:
+    """The deputy's identifier from the link to their page (``…/deputes/fiche/OMC_PA334``)."""
+    for a in links:
+        m = _ACTEUR.search(a.get("data-document-id") or "") or _ACTEUR.search(a.get("href") or "")
+        if m:
+            return {"acteur_ref": m.group(1)}
+    return {}
+
+
+def _with_markup(record: Question, page: Page) -> Question:
+    """Add what only the markup gives (never over a value the page's text gave)."""
+    changes: Dict[str, object] = {}
+    defects = [Defect("hidden-mismatch", f"the page's markup gives {c.what} {c.expected!r} but "
+                      f"its text gives {c.seen(record)!r}", c.line)
+               for c in page.checks if c.seen(record) != c.expected]
+    if defects:
+        changes["defects"] = record.defects + tuple(defects)
+    author = record.author or Author()
+    values = {k: v for k, v in page.author.items() if v and getattr(author, k) is None}
+    if values:
+        changes["author"] = attrs.evolve(author, **values)
+    if page.closure is not None:
+        changes["closure"] = page.closure
+    return record.evolve(**changes) if changes else record
+
+
+# -- layout "fiche": the old pages' made-up elements -----------------------------------------------
+
+class FicheField(NamedTuple):
+    tags: Tuple[str, ...]     # the elements holding the value (lxml lower-cases them)
+    name: str                 # the token name (extract.HANDLERS)
+    label: str                # the label the page shows (for messages and ``extra``)
+
+
+FICHE_FIELDS: Tuple[FicheField, ...] = (
+    FicheField(("leg",), "legislature", "législature"),
+    FicheField(("num",), "number", "Question N° :"),
+    FicheField(("civ", "aut", "groupe", "dept"), "author", "de"),
+    FicheField(("nat",), "kind", "Question"),
+    FicheField(("ret", "dret", "cret"), "withdrawal", "Question retirée le :"),
+    FicheField(("mini",), "ministry_asked", "Ministère interrogé :"),
+    FicheField(("mina",), "ministry_assigned", "Ministère attributaire :"),
+    FicheField(("dpq", "pgq"), "question_published", "Question publiée au JO le :"),
+    FicheField(("dpr", "pgrep"), "answer_published", "Réponse publiée au JO le :"),
+    FicheField(("derq", "pgerq"), "erratum_question", "Erratum de la question publié au JO le :"),
+    FicheField(("derr", "pgerrep"), "erratum_answer", "Erratum de la réponse publié au JO le :"),
+    FicheField(("dsign",), "signalement", "Date de signalement :"),
+    # DRAPS is taken for the date of renewal ("rappel"); no page seen so far fills it
+    FicheField(("draps",), "renewal", "Date de renouvellement :"),
+    FicheField(("dca",), "attribution_change", "Date de changement d'attribution :"),
+    FicheField(("rub",), "rubrique", "Rubrique :"),
+    FicheField(("tana",), "tete_analyse", "Tête d'analyse :"),
+    FicheField(("ana",), "analyses", "Analyse :"),
+    FicheField(("quest",), "question_text", "Texte de la QUESTION :"),
+    FicheField(("rep", "comprep"), "answer_text", "Texte de la REPONSE :"),
+)
+# the hidden block: group abbreviation, legislature, closure code, region, answered (O/N)
+_FICHE_HIDDEN = ("grp", "nleg", "codret", "reg", "reponse")
+# elements that only hold others
+_FICHE_CONTAINERS = ("rubriquage", "textes")
+_FICHE_TAGS = frozenset(t for f in FICHE_FIELDS for t in f.tags) | frozenset(_FICHE_HIDDEN) \
+    | frozenset(_FICHE_CONTAINERS)
+_LEG_NUMBER = re.compile(r"\s*(\d{1,2}(?!\d)|[IVXL]{1,6}(?![\w]))")
+# codes whose label the AN publishes (open data ``libelleCloture``)
+CLOSURE_LABELS = {"REP_PUB": "Réponse publiée"}
+
+
+def _fiche_values(root) -> Dict[str, list]:
+    values: Dict[str, list] = {}
+    for el in root.iter(*_FICHE_TAGS):
+        values.setdefault(el.tag, []).append(el)
+    return values
+
+
+def _value(el) -> str:
+    return clean_value(el.text_content())
+
+
+def _fiche_value(field: FicheField, els: Dict[str, list], i: int) -> Tuple[Optional[str], int]:
+    """The token value of ``field`` (its ``i``-th occurrence) and its line; None if absent."""
+    def get(tag):
+        found = els.get(tag, [])
+        return found[i] if i < len(found) else None
+
+    first = get(field.tags[0])
+    line = first.sourceline if first is not None else None
+    texts = [(_value(e) if e is not None else "") for e in map(get, field.tags)]
+    name = field.name
+    if name in ("question_text", "answer_text"):
+        bodies = [element_text(e) for e in map(get, field.tags) if e is not None]
+        text = "\n\n".join(b for b in bodies if b)
+        return (text or None), line
+    if not any(texts):
+        return None, line
+    if name == "legislature":
+        m = _LEG_NUMBER.match(texts[0])
+        return (m.group(1) if m else texts[0]), line
+    if name == "author":         # as the page shows it: "M. Nom Prénom (Groupe - Département)"
+        civ, aut, group, dept = texts
+        paren = f"({group} - {dept})" if dept else f"({group})" if group else ""
+        return " ".join(p for p in (civ, aut, paren) if p), line
+    if name == "withdrawal":
+        _, date, reason = texts
+        return f"{date} ({reason})" if reason else date, line
+    if len(field.tags) == 2:      # a date and its page
+        date, page = texts
+        return (f"{date} page : {page}" if page else date), line
+    return texts[0], line
+
+
+def read_fiche(root, anchor) -> Page:
+    els = _fiche_values(root)
+    tokens: List[Token] = []
+    for field in FICHE_FIELDS:
+        count = max(len(els.get(t, [])) for t in field.tags)
+        for i in range(count):
+            value, line = _fiche_value(field, els, i)
+            if value is not None:
+                tokens.append(Token(field.name, field.label, value, 0, 0, line))
+    # a made-up element the table does not know (a filled <DC>, say): kept (extra), reported
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag not in _FICHE_TAGS \
+                and el.tag not in lxml.html.defs.tags and _value(el):
+            tokens.append(Token("unknown", el.tag.upper(), _value(el), 0, 0, el.sourceline))
+    hidden = {tag: (_value(e[0]), e[0].sourceline)
+              for tag, e in els.items() if tag in _FICHE_HIDDEN}
+
+    def h(tag):
+        return hidden.get(tag, (None, None))
+
+    code = h("codret")[0]
+    checks = []
+    if h("nleg")[0]:
+        checks.append(Check("legislature", h("nleg")[0], lambda q: str(q.legislature),
+                            h("nleg")[1]))
+    if h("reponse")[0] in ("O", "N"):     # O: an answer was published
+        checks.append(Check("answered", h("reponse")[0],
+                            lambda q: "O" if q.answer is not None else "N", h("reponse")[1]))
+    return Page(tokens, anchor.sourceline,
+                author={"group_abbrev": h("grp")[0], "region": h("reg")[0]},
+                closure=Closure(code=code, label=CLOSURE_LABELS.get(code)) if code else None,
+                checks=tuple(checks))
+
+
+# -- layout "question_col": legislatures 14-16 -----------------------------------------------------
+
+def _question_col_role(el) -> Optional[str]:
+    if el.tag == "h3":
+        parent = el.getparent()
+        if parent is not None and {"question", "answer"} & set(_classes(parent)):
+            return "heading"
+    return None
+
+
+def read_question_col(root, anchor) -> Page:
+    region = [anchor]
+    for sibling in anchor.itersiblings():
+        region.append(sibling)
+        if "question_answer" in _classes(sibling):
+            break
+    links = anchor.getparent().xpath(".//*[@id='question_col80']//a") \
+        if anchor.getparent() is not None else []
+    return Page(_tokens(_cut(region, _question_col_role)), anchor.sourceline,
+                author=_acteur_ref(links))
+
+
+# -- layout "dyn": the current site ----------------------------------------------------------------
+
+def _dyn_role(el) -> Optional[str]:
+    if "bloc-actions" in _classes(el):          # "partager" and the share buttons
+        return "skip"
+    if el.tag == "p":
+        following = el.getnext()
+        if following is not None and following.tag == "p" and "_pa-small" in _classes(following):
+            return "heading"
+    return None
+
+
+_DYN_UID = re.compile(r"\s*(QANR5L\d+(?:QE|QG|QOSD)\d+)")
+
+
+def read_dyn(root, anchor) -> Page:
+    tokens = _tokens(_cut([anchor], _dyn_role))
+    checks = []
+    m = _DYN_UID.match(anchor.get("data-id") or "")
+    if m:
+        checks.append(Check("uid", m.group(1), lambda q: str(q.uid), anchor.sourceline))
+    return Page(tokens, anchor.sourceline,
+                author=_acteur_ref(anchor.xpath(".//a[@data-document-id]")),
+                checks=tuple(checks))
+
+
+# -- layout "table": the 2010s ---------------------------------------------------------------------
+
+def _table_role(el) -> Optional[str]:
+    return "body" if el.tag == "div" and "contenutexte" in _classes(el) else None
+
+
+_TABLE_BODIES = lxml.etree.XPath("//div[contains(concat(' ', normalize-space(@class), ' '), "
+                                 "' contenutexte ')]")
+
+
+def read_table(root, anchor) -> Page:
+    bodies = _TABLE_BODIES(root)
+    if _table_role(anchor) == "body":      # no legislature cell: the whole page
+        region = root.find("body") if root.find("body") is not None else root
+    else:                                  # the smallest element holding it and the last body
+        ancestors = set(bodies[-1].iterancestors()) if bodies else set()
+        region = next((a for a in anchor.iterancestors() if a in ancestors), anchor)
+    return Page(_tokens(_cut([region], _table_role)), anchor.sourceline,
+                author=_acteur_ref(region.xpath(".//a[contains(@href, 'PA')]")))
+
+
+# -- finding the layout ----------------------------------------------------------------------------
+
+class Layout(NamedTuple):
+    name: str
+    anchor: "lxml.etree.XPath"     # the element the question region starts at
+    markers: Tuple[str, ...]       # what shows this layout in the page's source
+    read: Callable[[object, object], Page]
+    # what follows the question region in the source: when found, only the region is parsed
+    # (the site's menus, scripts and footer are most of a page's bytes and of its parse time)
+    region_ends: Tuple[str, ...] = ()
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+_PAGE_END = ("<footer", "</main>", "</body>", "</BODY>")
+
+LAYOUTS: Tuple[Layout, ...] = (
+    Layout("dyn", lxml.etree.XPath(f"//div[{_has_class('_style-question')}]"),
+           ("_style-question",), read_dyn, ("bloc-actions",) + _PAGE_END),
+    Layout("question_col", lxml.etree.XPath(f"//*[{_has_class('question_legislature')}]"),
+           ("question_legislature",), read_question_col, ("print_and_pdf",) + _PAGE_END),
+    Layout("fiche", lxml.etree.XPath("//leg | //num"),
+           ("<NUM>", "<num>", "<LEG>", "<leg>"), read_fiche),
+    Layout("table", lxml.etree.XPath(f"//td[{_has_class('tdstyleh1')}]"
+                                     f" | //div[{_has_class('contenutexte')}]"),
+           ("tdstyleh1", "contenutexte"), read_table),
+)
+
+
+def _first(text: str, needles: Sequence[str], start: int = 0) -> int:
+    """Where the first of ``needles`` stands in ``text`` (from ``start``), or -1."""
+    best = -1
+    for needle in needles:      # each search stops where the best so far is
+        i = text.find(needle, start, len(text) if best < 0 else best)
+        if i >= 0:
+            best = i
+    return best
+
+
+def detect(root) -> Optional[Tuple[Layout, object]]:
+    """The layout of a parsed page and the element its question starts at, or None."""
+    for layout in LAYOUTS:
+        found = layout.anchor(root)
+        if found:
+            return layout, found[0]
+    return None
+
+
+def _lxml_tree(text: str):
+    # an XML declaration naming an encoding is refused on str input; blank it, keeping lines
+    declaration = _XML_DECLARATION.match(text)
+    if declaration is not None:
+        head = declaration.group(0)
+        text = re.sub(r"[^\n]", " ", head) + text[len(head):]
+    try:
+        return lxml.html.document_fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _region_tree(text: str, layout: Layout, marker: int):
+    """The question region alone (from the tag holding ``marker`` to the tag holding the first
+    of ``region_ends``), parsed with the page's line numbers (blank lines before it)."""
+    start = text.rfind("<", 0, marker)
+    end = _first(text, layout.region_ends, marker) if layout.region_ends else -1
+    if start < 0 or end < 0:
+        return None
+    end = text.rfind("<", start, end)
+    return _lxml_tree("\n" * text.count("\n", 0, start) + text[start:end])
+
+
+def _soup_tree(text: str):
+    from lxml.html import soupparser   # bs4: only for the pages lxml cannot read
+
+    return soupparser.fromstring(text, features="html.parser")
+
+
+def _find(text: str, path: Optional[str]):
+    """The tree to read, the layout and the element the question starts at."""
+    page = None
+    shown = False
+    for layout in LAYOUTS:
+        marker = _first(text, layout.markers)
+        if marker < 0:
+            continue
+        shown = True
+        root = _region_tree(text, layout, marker)
+        found = layout.anchor(root) if root is not None else None
+        if not found:
+            page = page if page is not None else _lxml_tree(text)
+            root, found = page, layout.anchor(page) if page is not None else None
+        if found:
+            return root, (layout, found[0])
+    if shown:   # the source shows a question that lxml's tree lost: read it through bs4
+        root = _soup_tree(text)
+        found = detect(root)
+        if found:
+            return root, found
+    raise not_a_question(page if page is not None else _lxml_tree(text), text, path)
+
+
+# -- pages that are not a question -----------------------------------------------------------------
+
+class LooksLike(NamedTuple):
+    """A kind of page that is not a question: how its title (or first heading) reads, or an
+    element that gives it away."""
+    what: str
+    title: "re.Pattern[str]"
+    element: Optional["lxml.etree.XPath"] = None
+
+
+LOOKS_LIKE: Tuple[LooksLike, ...] = (
+    LooksLike("a 404 error page (page not found)",
+              re.compile(r"\b404\b|page (?:non trouvée|introuvable)|\bnot found\b"
+                         r"|n'existe (?:pas|plus)", re.I)),
+    LooksLike("a server error page (50x)",
+              re.compile(r"\b50[0234]\b|service (?:temporairement )?(?:unavailable|indisponible)"
+                         r"|bad gateway|internal server error|gateway time-?out"
+                         r"|erreur (?:interne|du serveur)|en maintenance", re.I)),
+    # before the search page: the home page has a search box too
+    LooksLike("the site's home page",
+              re.compile(r"\A\s*(?:accueil|assemblée nationale)\s*(?:[-|–—]\s*"
+                         r"(?:accueil|assemblée nationale)\s*)?\Z", re.I)),
+    LooksLike("a search page", re.compile(r"recherche|résultats?\b|search", re.I),
+              lxml.etree.XPath("//form//input[@type='search' or @name='q' or @name='query']")),
+)
+
+
+def _what_page(root) -> Tuple[str, str]:
+    if root is None:
+        return "an empty HTML document", ""
+    title = clean_value(root.findtext(".//title") or "")
+    heading = next((clean_value(h.text_content()) for h in root.iter("h1")), "")
+    for looks in LOOKS_LIKE:
+        if looks.title.search(title) or looks.title.search(heading) \
+                or (looks.element is not None and looks.element(root)):
+            return looks.what, title or heading
+    return "an HTML page with no question on it", title or heading
+
+
+def not_a_question(root, text: str, path: Optional[str]) -> ParseError:
+    what, title = _what_page(root)
+    named = f" (title: {title!r})" if title else ""
+    return ParseError(f"not a parliamentary question: this page looks like {what}{named}",
+                      code="not-a-question", path=path, line=1, excerpt=excerpt(text.lstrip()))
+
+
+# -- entry point -----------------------------------------------------------------------------------
+
+def parse_many(text: str, *, path: Optional[str] = None,
+               strict: bool = False) -> Iterator[Question]:
+    """The question on a saved page (``text`` already decoded). Raises ``ParseError`` for a
+    page that is not a question, naming what it looks like."""
+    root, (layout, anchor) = _find(text, path)
+    page = layout.read(root, anchor)
+    source = Source(format="html", layout=layout.name, path=path, line=page.line)
+    record = _with_markup(extract(page.tokens, text, source=source), page)
+    if strict and record.defects:
+        raise_for(record, text)
+    yield record
+

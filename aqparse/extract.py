@@ -216,20 +216,16 @@ def _attribution_change(b: Builder, t: Token):
     b.changes.append(date)
 
 
-def _signalement(b: Builder, t: Token):
-    date = _date(b, t, clean_value(t.value))
-    if date is None:
-        b.keep(t)
-    else:
-        b.signalements.append(Signalement(date=date))
-
-
-def _renewal(b: Builder, t: Token):
-    date = _date(b, t, clean_value(t.value))
-    if date is None:
-        b.keep(t)
-    else:
-        b.renewals.append(Renewal(date=date))
+def _dated_event(events: str, cls) -> Callable[[Builder, Token], None]:
+    """A signalement or a renewal: a date; one that cannot be read is kept verbatim."""
+    def handler(b: Builder, t: Token):
+        date = _date(b, t, clean_value(t.value))
+        if date is None:
+            b.keep(t)
+        else:
+            getattr(b, events).append(cls(date=date))
+    handler.__name__ = f"_{events}"
+    return handler
 
 
 def _withdrawal(b: Builder, t: Token):
@@ -293,8 +289,8 @@ HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
     "question_published": _published("question"),
     "answer_published": _published("answer"),
     "attribution_change": _attribution_change,
-    "signalement": _signalement,
-    "renewal": _renewal,
+    "signalement": _dated_event("signalements", Signalement),
+    "renewal": _dated_event("renewals", Renewal),
     "withdrawal": _withdrawal,
     "erratum_question": _erratum("question"),
     "erratum_answer": _erratum("answer"),

@@ -25,6 +25,7 @@ from .tokenize import split_questions, tokenize
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
 CHUNK = 4 << 20
 _SKIP_NAMES = (".DS_Store", "Thumbs.db")
+_STREAMED_FORMATS = ("opendata-json", "opendata-xml", "legacy-xml")
 
 
 @attrs.frozen
@@ -127,8 +128,14 @@ def parse_document(doc: Document, *, strict: bool = False) -> Iterator[Question]
     if doc.size is not None and doc.size > STREAM_THRESHOLD:
         with doc.opener() as stream:
             head = stream.read(65536)
-            if sniff(decode(head[:4096] + b" ", path=doc.name)) == "text":
+            fmt = sniff(decode(head[:4096] + b" ", path=doc.name))
+            if fmt == "text":
                 yield from _stream_text(head, stream, doc.name, strict)
+                return
+            if fmt in _STREAMED_FORMATS:   # open-data dumps: one question in memory at a time
+                from .opendata import parse_stream
+
+                yield from parse_stream(stream, fmt, head=head, path=doc.name, strict=strict)
                 return
             data = head + stream.read()
     else:

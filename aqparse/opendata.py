@@ -44,8 +44,8 @@ _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\r\n]*")
 # strings (unrolled loop: linear on long texts) and brackets, to find where an object ends
 _STRUCT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]')
-WHOLE_LIMIT = 4 << 20     # a container longer than this (chars) is walked into, not decoded
-READ_CHUNK = 1 << 20
+WHOLE_LIMIT = 1 << 20     # a container longer than this (chars) is walked into, not decoded
+READ_CHUNK = 256 << 10
 
 
 class _JsonWindow:
@@ -441,9 +441,10 @@ def body(ctx, value, where):
     return fragment_text(value)
 
 
-def texts(ctx, value, where):
+def analyses(ctx, value, where):
+    """Index terms; a final dot is punctuation, dropped as the text path drops it."""
     items = [text(ctx, v, f"{where}[{i}]") for i, v in enumerate(_many(value))]
-    return tuple(i for i in items if i)
+    return tuple(i.rstrip(" .") for i in items if i and i.rstrip(" ."))
 
 
 _KIND_NAMES = {"QuestionEcrite_Type": "QE", "QuestionGouvernement_Type": "QG",
@@ -584,7 +585,7 @@ OPENDATA = (
     Field("rubrique", "indexationAN.rubrique", text),
     Field("tete_analyse", "indexationAN.teteAnalyse", text),
     # recent dumps: analyses.analyse; older ones: ANALYSE.ANA
-    Field("analyses", "indexationAN.analyses.analyse|indexationAN.ANALYSE.ANA", texts),
+    Field("analyses", "indexationAN.analyses.analyse|indexationAN.ANALYSE.ANA", analyses),
     Field("author", "auteur", record(Author, AUTHOR)),
     Field("ministry_asked", "minInt", record(Ministry, MINISTRY)),
     Field("attributions", "minAttribs.minAttrib", each(record(Attribution, ATTRIBUTION))),
@@ -667,7 +668,7 @@ LEGACY = (
     Field("author", "", record(Author, LEGACY_AUTHOR)),
     Field("rubrique", "INDEXATION_AN.@RUBRIQUE|INDEXATION_AN.RUBRIQUE", text),
     Field("tete_analyse", "INDEXATION_AN.TETE_ANALYSE", text),
-    Field("analyses", "INDEXATION_AN.ANALYSE.ANA", texts),
+    Field("analyses", "INDEXATION_AN.ANALYSE.ANA", analyses),
     Field("ministry_asked", "MINI", record(Ministry, LEGACY_MINISTRY)),
     Field("attributions", "MINA.ORDRE", each(record(None, LEGACY_ATTRIBUTION))),
     Field("errata_question", "ERRATUM_QUESTION", each(record(None, _legacy_jo()))),

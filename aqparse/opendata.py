@@ -105,7 +105,7 @@ class _JsonWindow:
 
     def end_of_container(self) -> Optional[int]:
         """Where the object or array at ``i`` ends (exclusive), or None when it is longer than
-        ``WHOLE_LIMIT`` (or the scan is unsure): then it is walked into instead."""
+        ``WHOLE_LIMIT``."""
         self.fill(WHOLE_LIMIT)
         depth = 0
         for m in _STRUCT.finditer(self.buf, self.i, self.i + WHOLE_LIMIT):
@@ -118,62 +118,63 @@ class _JsonWindow:
                     return m.end()
         return None
 
-    def value(self) -> Any:
-        """Decode the (small) value at ``i``."""
-        self.fill(WHOLE_LIMIT)
-        try:
-            value, end = _DECODER.raw_decode(self.buf, self.i)
-        except json.JSONDecodeError as error:
-            self.fail(error.msg, error.pos)
+    def small(self) -> Any:
+        """The value at ``i`` decoded, or ``BIG`` (and ``i`` unchanged) for a container longer
+        than ``WHOLE_LIMIT``, which is then walked into rather than decoded."""
+        if self.peek() not in ("{", "["):
+            return self.whole()
+        end = self.end_of_container()
+        if end is None:
+            return BIG
+        try:   # on a copy: a scan fooled by a string cut at the window's edge cannot run away
+            value, used = _DECODER.raw_decode(self.buf[self.i:end])
+        except json.JSONDecodeError:
+            return BIG
+        if used != end - self.i:
+            return BIG
         self.i = end
         return value
+
+    def whole(self) -> Any:
+        """The value at ``i`` decoded, however long (a scalar, or a member of one question)."""
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.i)
+            except json.JSONDecodeError as error:
+                if self.chunks is None:
+                    self.fail(error.msg, error.pos)
+                self.fill(2 * (len(self.buf) - self.i) + READ_CHUNK)
+                continue
+            self.i = end
+            return value
+
+    def member_name(self) -> str:
+        if self.peek() != '"':
+            self.fail("expected a member name")
+        name = self.whole()
+        self.expect(":", "after a member name")
+        return name
+
+    def next_item(self, close: str, first: bool) -> bool:
+        """Step to the next item of a container: False at its end."""
+        c = self.peek()
+        if c == close:
+            self.i += 1
+            return False
+        if not c:
+            self.fail(f"the input ends before {close!r}")
+        if not first:
+            self.expect(",", f"or {close!r} between items")
+        return True
+
+
+BIG = object()
 
 
 class _JsonError(Exception):
     def __init__(self, message, line, snippet):
         super().__init__(message)
         self.message, self.line, self.snippet = message, line, snippet
-
-
-def _json_values(w: _JsonWindow) -> Iterator[Tuple[Any, int]]:
-    """The small JSON values the input is made of, with their line: a container longer than
-    ``WHOLE_LIMIT`` (a dump's wrapper) is walked into, member by member."""
-    while w.peek():
-        yield from _json_walk(w)
-
-
-def _json_walk(w: _JsonWindow) -> Iterator[Tuple[Any, int]]:
-    c = w.peek()
-    line = w.line_at(w.i)
-    if c not in ("{", "["):
-        yield w.value(), line
-        return
-    end = w.end_of_container()
-    if end is not None:
-        try:
-            value, used = _DECODER.raw_decode(w.buf[w.i:end])
-        except json.JSONDecodeError:
-            value, used = None, -1          # the scan was fooled: walk into it instead
-        if used == end - w.i:
-            w.i = end
-            yield value, line
-            return
-    close = "}" if c == "{" else "]"
-    w.i += 1
-    first = True
-    while w.peek() != close:
-        if not first:
-            w.expect(",", f"or {close!r} between members")
-        first = False
-        if c == "{":
-            if w.peek() != '"':
-                w.fail("expected a member name")
-            w.value()
-            w.expect(":", "after a member name")
-        if not w.peek():
-            w.fail(f"the input ends before {close!r}")
-        yield from _json_walk(w)
-    w.i += 1
 
 
 def _looks_like_question(obj: dict) -> bool:
@@ -200,11 +201,58 @@ def _questions_in(value: Any) -> Iterator[Any]:
             yield from _questions_in(item)
 
 
+def _json_walk(w: _JsonWindow) -> Iterator[Tuple[dict, int]]:
+    """The questions in the JSON value at ``w.i``, with their line.
+
+    A value shorter than ``WHOLE_LIMIT`` is decoded at once and searched. A longer one (a
+    dump's wrapper) is walked into item by item, so memory holds one question at a time. An
+    object walked into keeps its small members: once they show it is a question itself (a
+    ``uid`` or an ``identifiant``: a question longer than the limit), its other members are
+    decoded whole, and it is given as one question at its end.
+    """
+    w.peek()
+    line = w.line_at(w.i)
+    value = w.small()
+    if value is not BIG:
+        for question in _questions_in(value):
+            yield question, line
+        return
+    opening = w.buf[w.i]
+    w.i += 1
+    if opening == "[":
+        first = True
+        while w.next_item("]", first):
+            first = False
+            yield from _json_walk(w)
+        return
+    kept: Dict[str, Any] = {}
+    first = True
+    while w.next_item("}", first):
+        first = False
+        name = w.member_name()
+        if _looks_like_question(kept):       # a member of one long question
+            kept[name] = w.whole()
+            continue
+        w.peek()
+        member_line = w.line_at(w.i)
+        value = w.small()
+        if value is BIG:
+            yield from _json_walk(w)
+            continue
+        found = list(_questions_in(value))
+        for question in found:
+            yield question, member_line
+        if not found:
+            kept[name] = value
+    if _looks_like_question(kept) or _is_record(kept):
+        yield kept, line
+
+
 def _json_questions(window: _JsonWindow, path: Optional[str]) -> Iterator[Tuple[dict, int]]:
+    """Every question of a JSON input: one value, or several one after another (JSON lines)."""
     try:
-        for value, line in _json_values(window):
-            for question in _questions_in(value):
-                yield question, line
+        while window.peek():
+            yield from _json_walk(window)
     except _JsonError as error:
         raise ParseError(f"not valid JSON: {error.message}", code="bad-json", path=path,
                          line=error.line, excerpt=error.snippet) from None

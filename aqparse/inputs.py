@@ -52,12 +52,16 @@ def _skip(name: str) -> bool:
 
 
 def _zip_documents(path: str) -> Iterator[Document]:
+    # One archive open for the whole walk: opening it again for each member re-reads its
+    # central directory every time, which is quadratic on an archive of many files. A document
+    # opened once the walk is over opens the archive again for itself.
     with zipfile.ZipFile(path) as archive:
-        infos = [i for i in archive.infolist() if not i.is_dir() and not _skip(i.filename)
-                 and "__MACOSX/" not in i.filename]
-    for info in infos:
-        yield Document(f"{path}!{info.filename}",
-                       lambda info=info: _ZipMember(path, info), info.file_size)
+        for info in archive.infolist():
+            if info.is_dir() or _skip(info.filename) or "__MACOSX/" in info.filename:
+                continue
+            yield Document(f"{path}!{info.filename}",
+                           lambda info=info: (archive.open(info) if archive.fp is not None
+                                              else _ZipMember(path, info)), info.file_size)
 
 
 class _ZipMember(io.BufferedIOBase):

@@ -2,9 +2,9 @@
 
 Three stages, one per section below:
 
-1. **find** the question objects in a file, streamed: a JSON file is walked with a small
-   scanner that decodes one question at a time with the standard ``json`` decoder (so a dump of
-   hundreds of MB never becomes one Python tree); an XML file goes through lxml's pull parser
+1. **find** the question objects in a file, streamed: a JSON file is walked container by
+   container, and a question's members are decoded by the standard ``json`` decoder (so a dump
+   of hundreds of MB never becomes one Python tree, nor one string); an XML file goes through lxml's pull parser
    and each question element is freed once read. A file may hold one question or many, under
    any wrapper (``{"questions": {"question": [...]}}``, a top-level list, JSON lines,
    ``<export>``…): any object that looks like a question is one, wherever it is nested.
@@ -42,15 +42,12 @@ ANSWERED = "REP_PUB"      # the closure code of a published answer; any other is
 
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\r\n]*")
-# strings (unrolled loop: linear on long texts) and brackets, to find where an object ends
-_STRUCT = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]')
-WHOLE_LIMIT = 1 << 20     # a container longer than this (chars) is walked into, not decoded
-READ_CHUNK = 256 << 10
+READ_CHUNK = 256 << 10    # characters read at a time from a stream
 
 
 class _JsonWindow:
     """JSON text seen through a window: the whole text, or a stream of chunks read as needed
-    (then the consumed part is dropped, so memory stays bounded by ``WHOLE_LIMIT``)."""
+    (then the consumed part is dropped: memory holds what is being decoded, not the file)."""
 
     def __init__(self, text: str = "", chunks: Optional[Iterator[str]] = None):
         self.buf = text
@@ -92,58 +89,31 @@ class _JsonWindow:
                 return self.buf[self.i:self.i + 1]
             self.fill(READ_CHUNK)
 
-    def expect(self, chars: str, where: str) -> str:
+    def expect(self, chars: str, where: str) -> None:
         c = self.peek()
         if not c or c not in chars:
             self.fail(f"expected {' or '.join(repr(x) for x in chars)} {where}")
         self.i += 1
-        return c
 
     def fail(self, message: str, pos: Optional[int] = None):
         pos = self.i if pos is None else pos
         raise _JsonError(message, self.line_at(pos), excerpt(self.buf, pos))
 
-    def end_of_container(self) -> Optional[int]:
-        """Where the object or array at ``i`` ends (exclusive), or None when it is longer than
-        ``WHOLE_LIMIT``."""
-        self.fill(WHOLE_LIMIT)
-        depth = 0
-        for m in _STRUCT.finditer(self.buf, self.i, self.i + WHOLE_LIMIT):
-            c = m.group()
-            if c in "{[":
-                depth += 1
-            elif c in "}]":
-                depth -= 1
-                if depth == 0:
-                    return m.end()
-        return None
-
-    def small(self) -> Any:
-        """The value at ``i`` decoded, or ``BIG`` (and ``i`` unchanged) for a container longer
-        than ``WHOLE_LIMIT``, which is then walked into rather than decoded."""
-        if self.peek() not in ("{", "["):
-            return self.whole()
-        end = self.end_of_container()
-        if end is None:
-            return BIG
-        try:   # on a copy: a scan fooled by a string cut at the window's edge cannot run away
-            value, used = _DECODER.raw_decode(self.buf[self.i:end])
-        except json.JSONDecodeError:
-            return BIG
-        if used != end - self.i:
-            return BIG
-        self.i = end
-        return value
-
     def whole(self) -> Any:
-        """The value at ``i`` decoded, however long (a scalar, or a member of one question)."""
+        """The value at ``i``, decoded by the ``json`` module."""
+        if not self.peek():
+            self.fail("the input ends where a value is expected")
+        self.fill(READ_CHUNK)
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.i)
             except json.JSONDecodeError as error:
                 if self.chunks is None:
                     self.fail(error.msg, error.pos)
-                self.fill(2 * (len(self.buf) - self.i) + READ_CHUNK)
+                self.fill(2 * (len(self.buf) - self.i) + READ_CHUNK)   # not all read yet
+                continue
+            if end == len(self.buf) and self.chunks is not None:
+                self.fill(len(self.buf) - self.i + READ_CHUNK)   # "12" may be "1234" cut short
                 continue
             self.i = end
             return value
@@ -156,7 +126,7 @@ class _JsonWindow:
         return name
 
     def next_item(self, close: str, first: bool) -> bool:
-        """Step to the next item of a container: False at its end."""
+        """Step to the next item of the container being walked: False at its end."""
         c = self.peek()
         if c == close:
             self.i += 1
@@ -168,13 +138,13 @@ class _JsonWindow:
         return True
 
 
-BIG = object()
-
-
 class _JsonError(Exception):
     def __init__(self, message, line, snippet):
         super().__init__(message)
         self.message, self.line, self.snippet = message, line, snippet
+
+
+GIVEN = object()   # what a walked container returns when the questions in it were given out
 
 
 def _looks_like_question(obj: dict) -> bool:
@@ -188,64 +158,47 @@ def _is_record(obj: dict) -> bool:
     return "uid" in obj and "status" in obj and "source" in obj and "identifiant" not in obj
 
 
-def _questions_in(value: Any) -> Iterator[Any]:
-    """Question objects inside a decoded JSON value, in order, at any depth."""
-    if isinstance(value, dict):
-        if _looks_like_question(value) or _is_record(value):
-            yield value
-            return
-        for item in value.values():
-            yield from _questions_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _questions_in(item)
+def _json_walk(w: _JsonWindow):
+    """Give out (question, line) for the questions in the JSON value at ``w.i``, and return
+    that value when it holds none (``GIVEN`` when it did).
 
-
-def _json_walk(w: _JsonWindow) -> Iterator[Tuple[dict, int]]:
-    """The questions in the JSON value at ``w.i``, with their line.
-
-    A value shorter than ``WHOLE_LIMIT`` is decoded at once and searched. A longer one (a
-    dump's wrapper) is walked into item by item, so memory holds one question at a time. An
-    object walked into keeps its small members: once they show it is a question itself (a
-    ``uid`` or an ``identifiant``: a question longer than the limit), its other members are
-    decoded whole, and it is given as one question at its end.
+    Containers are walked into item by item, so a dump of any size holds one question in
+    memory at a time. An object is a question once its members show a ``uid`` or an
+    ``identifiant``: from there its other members are decoded whole by the ``json`` module
+    (fast), and the object is given out at its end, with the line it starts on.
     """
-    w.peek()
+    c = w.peek()
     line = w.line_at(w.i)
-    value = w.small()
-    if value is not BIG:
-        for question in _questions_in(value):
-            yield question, line
-        return
-    opening = w.buf[w.i]
+    if c not in ("{", "["):
+        return w.whole()
     w.i += 1
-    if opening == "[":
-        first = True
-        while w.next_item("]", first):
-            first = False
-            yield from _json_walk(w)
-        return
+    given = False
+    if c == "[":
+        items: List[Any] = []
+        while w.next_item("]", not items and not given):
+            value = yield from _json_walk(w)
+            if value is GIVEN:
+                given = True
+            else:
+                items.append(value)
+        return GIVEN if given else items
     kept: Dict[str, Any] = {}
     first = True
     while w.next_item("}", first):
         first = False
         name = w.member_name()
-        if _looks_like_question(kept):       # a member of one long question
+        if _looks_like_question(kept):
             kept[name] = w.whole()
             continue
-        w.peek()
-        member_line = w.line_at(w.i)
-        value = w.small()
-        if value is BIG:
-            yield from _json_walk(w)
-            continue
-        found = list(_questions_in(value))
-        for question in found:
-            yield question, member_line
-        if not found:
+        value = yield from _json_walk(w)
+        if value is GIVEN:
+            given = True
+        else:
             kept[name] = value
     if _looks_like_question(kept) or _is_record(kept):
         yield kept, line
+        return GIVEN
+    return GIVEN if given else kept
 
 
 def _json_questions(window: _JsonWindow, path: Optional[str]) -> Iterator[Tuple[dict, int]]:
@@ -903,7 +856,7 @@ def parse_many_legacy_xml(text: str, *, path: Optional[str] = None,
 def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = None,
                  strict: bool = False) -> Iterator[Question]:
     """A large file read from a binary stream in chunks (``inputs.parse_document`` uses it):
-    memory holds one question and a window of at most ``WHOLE_LIMIT`` characters."""
+    memory holds the question being read and a window of a few ``READ_CHUNK``."""
     def raw_chunks():
         if head:
             yield head

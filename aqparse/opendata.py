@@ -4,8 +4,8 @@ Three stages, one per section below:
 
 1. **find** the question objects in a file, streamed: a JSON file is walked container by
    container, and a question's members are decoded by the standard ``json`` decoder (so a dump
-   of hundreds of MB never becomes one Python tree, nor one string); an XML file goes through lxml's pull parser
-   and each question element is freed once read. A file may hold one question or many, under
+   of hundreds of MB never becomes one Python tree, nor one string); an XML file goes through
+   lxml's pull parser and each question element is freed once read. A file may hold one question or many, under
    any wrapper (``{"questions": {"question": [...]}}``, a top-level list, JSON lines,
    ``<export>``…): any object that looks like a question is one, wherever it is nested.
 2. **normalise** the quirks: XML elements become the same dicts as the JSON files; a repeated
@@ -749,8 +749,8 @@ def _finish(ctx: _Context, f: Dict[str, Any], fmt: str, path, line) -> Question:
         attributions=attributions, rubrique=f.get("rubrique"), tete_analyse=f.get("tete_analyse"),
         analyses=f.get("analyses") or (), title=None, question=f.get("question"), answer=answer,
         signalements=f.get("signalements") or (), renewals=f.get("renewals") or (),
-        errata=f.get("errata") or (), withdrawal=withdrawal, status=_status(answer, withdrawal, closure),
-        closure=closure, extra=ctx.extra, defects=ctx.defects,
+        errata=f.get("errata") or (), withdrawal=withdrawal,
+        status=_status(answer, withdrawal, closure), closure=closure, extra=ctx.extra, defects=ctx.defects,
         source=Source(format=fmt, path=path, line=line), regime=f.get("regime"),
     )
 

@@ -60,7 +60,8 @@ def test_recent_json_attribution_history():
     assert first.ministry.organe_ref == "PO847600"
     assert (first.date, first.jo_type, first.page, first.jo_number) == (
         D(2025, 6, 10), "JO_QUESTION", None, None)
-    assert second.ministry.full_name == "Ministère de la transition écologique et de la biodiversité"
+    assert second.ministry.full_name == (
+        "Ministère de la transition écologique et de la biodiversité")
     assert (second.date, second.jo_type, second.page, second.jo_number) == (
         D(2025, 10, 14), "JO_LOI_DECRET", 3, "0240")
     assert second.url_legifrance == "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000099990001"
@@ -182,7 +183,8 @@ def test_legacy_xml_fixture():
     assert (a.civility, a.first_name, a.last_name, a.name) == (
         "Mme", "Marie-Claire", "de La Essai", "Marie-Claire de La Essai")
     assert (a.acteur_ref, a.mandate_ref) == ("PA610777", "PM722777")
-    assert (a.group_abbrev, a.group, a.group_ref) == ("UAI", "UDI, Agir et Indépendants", "PO730958")
+    assert (a.group_abbrev, a.group, a.group_ref) == (
+        "UAI", "UDI, Agir et Indépendants", "PO730958")
     assert (a.circonscription, a.department_code, a.constituency, a.region_code, a.region) == (
         3, "971", "Guadeloupe", "01", "Guadeloupe")
     assert q.rubrique == "outre-mer" and q.tete_analyse == "DOM-ROM : Guadeloupe"

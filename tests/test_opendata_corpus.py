@@ -245,7 +245,8 @@ def to_xml(obj, name: str) -> str:
 
 SAMPLE = sorted((OPENDATA / "QE17").glob("*.json")) + [
     OPENDATA / "QG17" / "QANR5L17QG1.json", OPENDATA / "QOSD17" / "QANR5L17QOSD1.json",
-] + sorted((OPENDATA / "QG16").glob("*.json"))[::97] + sorted((OPENDATA / "QG15").glob("*.json"))[::233]
+] + sorted((OPENDATA / "QG16").glob("*.json"))[::97] \
+  + sorted((OPENDATA / "QG15").glob("*.json"))[::233]
 
 
 @pytest.mark.parametrize("path", SAMPLE, ids=lambda p: p.stem)

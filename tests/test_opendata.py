@@ -408,3 +408,32 @@ def test_reading_a_zip_of_more_files_grows_only_by_its_index(tmp_path):
     # member; the members themselves (3 KB of JSON each here) are not kept
     per_member = (peak_many - peak_few) / 900
     assert per_member < 1_000, per_member
+
+
+def test_cli_parse_reads_a_folder_and_a_zip_as_published(tmp_path, capsys):
+    from aqparse.cli import main
+
+    archive = tmp_path / "Questions.json.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name in ("QANR5L17QE9001.json", "QANR5L16QE4242.json", "QANR5L15QG77.json"):
+            z.write(DATA / name, f"json/{name}")
+        z.write(DATA / "15-1234QE.xml", "xml/15-1234QE.xml")
+    assert main(["parse", "--format", "jsonl", str(archive)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["uid"] for line in lines] == [
+        "QANR5L17QE9001", "QANR5L16QE4242", "QANR5L15QG77", "QANR5L15QE1234"]
+    assert json.loads(lines[0])["source"]["path"].endswith(
+        "Questions.json.zip!json/QANR5L17QE9001.json")
+    # the fixtures folder: every fixture, and the README is reported as not a question
+    assert main(["parse", "--format", "jsonl", str(DATA)]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 10
+    assert "README.md:1: not a parliamentary question" in captured.err
+
+
+def test_legacy_xml_in_latin1_as_declared():
+    text = (DATA / "15-1234QE.xml").read_text(encoding="utf-8").replace(
+        'encoding="UTF-8"', 'encoding="ISO-8859-1"')
+    q = aqparse.parse(text.encode("iso-8859-1"))
+    assert q.author.group == "UDI, Agir et Indépendants"
+    assert q.withdrawal.reason == "Retrait à l'initiative de l'auteur"

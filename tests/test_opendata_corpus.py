@@ -290,3 +290,19 @@ def test_render_round_trip_debat_at_a_paragraph_start():
     record = one("QG15/QANR5L15QG3991.json")
     assert record.answer.text.startswith("DÉBAT NATIONAL SUR LA CONSOMMATION DE DROGUE\n\n")
     assert text_fields(aqparse.parse(render(record))) == text_fields(record)
+
+
+# -- the same question from the open data and from a saved page ----------------------------------
+
+def test_open_data_and_the_saved_page_agree():
+    """16-200QG is both in the open data and saved as a page (``html/aclain_16_qg.html``): on
+    every field both give, they must agree. Bodies are left out: the page lays the debate out
+    differently."""
+    pytest.importorskip("aqparse.html", reason="the HTML parser is not in this build")
+    from aqparse.diff import compare
+
+    page = CORPUS / "html" / "aclain_16_qg.html"
+    from_page = aqparse.parse(page.read_bytes(), path=str(page))
+    from_data = one("QG16/QANR5L16QG200.json")
+    assert compare(from_data, from_page, only_common=True,
+                   ignore=["question.text", "answer.text", "extra"]) == []

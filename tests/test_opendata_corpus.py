@@ -274,10 +274,18 @@ def test_render_round_trip(path):
     assert text_fields(back) == text_fields(record)
 
 
+def _titre_in_a_value_is_a_label() -> bool:
+    """Whether this build's tokenizer still reads the word 'Titre' inside a value as the label."""
+    q = aqparse.parse("15ème législature\nQuestion N° 1\nQuestion au gouvernement\n"
+                      "Analyse > Titre emploi service entreprise.\n")
+    return q.title is not None
+
+
 # Two limits of the text layout (tokenizer), met in 6 of the 6,626 corpus records; strict, so
 # that the day they are fixed these tests say so.
-@pytest.mark.xfail(strict=True, reason="an analysis starting with 'Titre' reads as the label "
-                                       "'Titre >' once rendered (QG15 4428, QG16 260 and 573)")
+@pytest.mark.xfail(_titre_in_a_value_is_a_label(), strict=True,
+                   reason="an analysis starting with 'Titre' reads as the label 'Titre >' once "
+                          "rendered (QG15 4428, QG16 260 and 573)")
 def test_render_round_trip_label_word_in_a_value():
     record = one("QG15/QANR5L15QG4428.json")
     assert record.analyses == ("Titre emploi service entreprise",)
@@ -296,13 +304,15 @@ def test_render_round_trip_debat_at_a_paragraph_start():
 
 def test_open_data_and_the_saved_page_agree():
     """16-200QG is both in the open data and saved as a page (``html/aclain_16_qg.html``): on
-    every field both give, they must agree. Bodies are left out: the page lays the debate out
-    differently."""
+    every field both give, they agree, but for the rubrique, which the page capitalises
+    ("Rubrique : Sécurité des biens et des personnes"; the open data: "sécurité des biens et des
+    personnes"). The debate, an HTML fragment in both, reads as the same text."""
     pytest.importorskip("aqparse.html", reason="the HTML parser is not in this build")
-    from aqparse.diff import compare
+    from aqparse.diff import Difference, compare
 
     page = CORPUS / "html" / "aclain_16_qg.html"
     from_page = aqparse.parse(page.read_bytes(), path=str(page))
     from_data = one("QG16/QANR5L16QG200.json")
-    assert compare(from_data, from_page, only_common=True,
-                   ignore=["question.text", "answer.text", "extra"]) == []
+    assert compare(from_data, from_page, only_common=True, ignore=["extra"]) == [
+        Difference("rubrique", "sécurité des biens et des personnes",
+                   "Sécurité des biens et des personnes")]

@@ -24,6 +24,8 @@ import json
 import re
 from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
+import attrs
+
 from .dates import parse_date, parse_page
 from .decode import clean_value
 from .errors import ParseError, excerpt
@@ -488,7 +490,9 @@ def record(cls, table: Tuple[Field, ...]) -> Convert:
             ctx.keep(where, value)
             return None
         fields = build(ctx, value, table, where)
-        return fields if cls is None else cls(**fields)
+        if cls is None:
+            return fields
+        return None if all(v is None for v in fields.values()) else cls(**fields)
     return convert
 
 
@@ -750,8 +754,9 @@ def _finish(ctx: _Context, f: Dict[str, Any], fmt: str, path, line) -> Question:
         analyses=f.get("analyses") or (), title=None, question=f.get("question"), answer=answer,
         signalements=f.get("signalements") or (), renewals=f.get("renewals") or (),
         errata=f.get("errata") or (), withdrawal=withdrawal,
-        status=_status(answer, withdrawal, closure), closure=closure, extra=ctx.extra, defects=ctx.defects,
-        source=Source(format=fmt, path=path, line=line), regime=f.get("regime"),
+        status=_status(answer, withdrawal, closure), closure=closure, extra=ctx.extra,
+        defects=ctx.defects, source=Source(format=fmt, path=path, line=line),
+        regime=f.get("regime"),
     )
 
 
@@ -796,14 +801,8 @@ def map_legacy(obj: dict, *, path: Optional[str] = None, line: Optional[int] = N
     if author is not None and (author.first_name or author.last_name):
         # the text layout's "Prénom Nom"
         name = " ".join(p for p in (author.first_name, author.last_name) if p)
-        f["author"] = Author(**{**_fields(author), "name": name})
+        f["author"] = attrs.evolve(author, name=name)
     return _finish(ctx, f, "legacy-xml", path, line)
-
-
-def _fields(obj) -> dict:
-    import attrs
-
-    return attrs.asdict(obj, recurse=False)
 
 
 # =============================================================================================

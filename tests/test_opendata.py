@@ -437,3 +437,14 @@ def test_legacy_xml_in_latin1_as_declared():
     q = aqparse.parse(text.encode("iso-8859-1"))
     assert q.author.group == "UDI, Agir et Indépendants"
     assert q.withdrawal.reason == "Retrait à l'initiative de l'auteur"
+
+
+def test_legacy_xml_minimal_and_unknown_element():
+    q = aqparse.parse('<?xml version="1.0"?>\n<QUESTION TYPE="QOSD"><LEGISLATURE>13</LEGISLATURE>'
+                      '<DEPOT NUMERO="88"><DATE_JO>03/02/2009</DATE_JO></DEPOT>'
+                      '<AUTEUR ID_MANDAT=""><ID_ACTEUR/></AUTEUR>'
+                      '<COMMISSION>affaires sociales</COMMISSION></QUESTION>')
+    assert (q.uid, q.question.date, q.question.text) == ("QANR5L13QOSD88", D(2009, 2, 3), None)
+    assert q.author is None                 # an empty AUTEUR block is no author
+    assert q.extra == {"COMMISSION": "affaires sociales"}
+    assert [d.code for d in q.defects] == ["unknown-field"]

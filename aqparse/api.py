@@ -42,7 +42,7 @@ def sniff(text: str) -> str:
         m = _XML.match(head)
         if m:
             tag = m.group("tag").split(":")[-1]
-            if tag == "QUESTION":
+            if tag in ("QUESTION", "QUESTIONS"):
                 return "legacy-xml"
             if tag in ("question", "questions", "export", "questionsEcrites",
                        "questionsGouvernement", "questionsOralesSansDebat"):

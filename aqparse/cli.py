@@ -151,6 +151,52 @@ def _run_fixtures(args: argparse.Namespace) -> int:
     return status
 
 
+# -- diff --------------------------------------------------------------------------------------
+
+def _add_diff(p: argparse.ArgumentParser) -> None:
+    p.add_argument("a", metavar="A", help="a question in any input aqparse reads, or a JSON "
+                                          "record written by 'aqparse parse'")
+    p.add_argument("b", metavar="B", help="the same question from another source")
+    p.add_argument("--only-common", action="store_true",
+                   help="compare only the fields that are non-null on both sides (ignore what "
+                        "one source cannot carry)")
+    p.add_argument("--ignore", action="append", default=[], metavar="FIELD",
+                   help="a dotted field path not to compare, with what is under it "
+                        "(repeatable; e.g. --ignore extra --ignore author.acteur_ref)")
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from .diff import compare, format_difference, pair_up
+    from .inputs import read
+
+    _check_inputs([args.a, args.b])
+    sides = []
+    for path in (args.a, args.b):
+        try:
+            sides.append(list(read(path)))
+        except ParseError as error:
+            raise UsageError(f"cannot compare: {error}") from None
+    status = OK
+    pairs = list(pair_up(*sides))
+    for uid, a, b in pairs:
+        header = f"== {uid}" if len(pairs) > 1 else None
+        if a is None or b is None:
+            print(f"== {uid}: only in {'B' if a is None else 'A'}")
+            status = SOME_FAILED
+            continue
+        differences = compare(a, b, only_common=args.only_common, ignore=args.ignore)
+        if differences:
+            status = SOME_FAILED
+            if header:
+                print(header)
+            for d in differences:
+                print("\n".join(format_difference(d)))
+    if status == OK:
+        print(f"no difference ({len(pairs)} question{'s' if len(pairs) != 1 else ''} compared)",
+              file=sys.stderr)
+    return status
+
+
 class Command(NamedTuple):
     help: str
     add: Callable[[argparse.ArgumentParser], None]
@@ -161,6 +207,8 @@ COMMANDS: Dict[str, Command] = {
     "parse": Command("parse inputs and print the records as JSON", _add_parse, _run_parse),
     "render": Command("print inputs (or JSON records) in the canonical text layout",
                       _add_render, _run_render),
+    "diff": Command("compare two records of the same question from different sources "
+                    "(exit status 1 when they differ)", _add_diff, _run_diff),
     "fixtures": Command("check or update golden fixtures (NAME.txt + NAME.json pairs)",
                         _add_fixtures, _run_fixtures),
 }

@@ -193,8 +193,12 @@ def _ministry(field: str) -> Callable[[Builder, Token], None]:
     return handler
 
 
+# items end at ". " or ";" — but not at the dot of "M." / "MM." ("élection de M. Jair Bolsonaro")
+_ANALYSIS_SEP = re.compile(r"(?<!\bM)(?<!\bMM)\.\s+|;|\.\Z")
+
+
 def _analyses(b: Builder, t: Token):
-    items = [item.strip(" .") for item in re.split(r"\.\s+|;|\.\Z", clean_value(t.value))]
+    items = [item.strip(" .") for item in _ANALYSIS_SEP.split(clean_value(t.value))]
     b.set_once("analyses", tuple(i for i in items if i), t)
 
 

@@ -25,6 +25,7 @@ from .tokenize import split_questions, tokenize
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
 CHUNK = 4 << 20
 _SKIP_NAMES = (".DS_Store", "Thumbs.db")
+_STREAMED_FORMATS = ("opendata-json", "opendata-xml", "legacy-xml")
 
 
 @attrs.frozen
@@ -51,12 +52,16 @@ def _skip(name: str) -> bool:
 
 
 def _zip_documents(path: str) -> Iterator[Document]:
+    # One archive open for the whole walk: opening it again for each member re-reads its
+    # central directory every time, which is quadratic on an archive of many files. A document
+    # opened once the walk is over opens the archive again for itself.
     with zipfile.ZipFile(path) as archive:
-        infos = [i for i in archive.infolist() if not i.is_dir() and not _skip(i.filename)
-                 and "__MACOSX/" not in i.filename]
-    for info in infos:
-        yield Document(f"{path}!{info.filename}",
-                       lambda info=info: _ZipMember(path, info), info.file_size)
+        for info in archive.infolist():
+            if info.is_dir() or _skip(info.filename) or "__MACOSX/" in info.filename:
+                continue
+            yield Document(f"{path}!{info.filename}",
+                           lambda info=info: (archive.open(info) if archive.fp is not None
+                                              else _ZipMember(path, info)), info.file_size)
 
 
 class _ZipMember(io.BufferedIOBase):
@@ -127,8 +132,14 @@ def parse_document(doc: Document, *, strict: bool = False) -> Iterator[Question]
     if doc.size is not None and doc.size > STREAM_THRESHOLD:
         with doc.opener() as stream:
             head = stream.read(65536)
-            if sniff(decode(head[:4096] + b" ", path=doc.name)) == "text":
+            fmt = sniff(decode(head[:4096] + b" ", path=doc.name))
+            if fmt == "text":
                 yield from _stream_text(head, stream, doc.name, strict)
+                return
+            if fmt in _STREAMED_FORMATS:   # open-data dumps: one question in memory at a time
+                from .opendata import parse_stream
+
+                yield from parse_stream(stream, fmt, head=head, path=doc.name, strict=strict)
                 return
             data = head + stream.read()
     else:

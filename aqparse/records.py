@@ -86,6 +86,10 @@ class Author:
     region: Optional[str] = _s()
     department_code: Optional[str] = _s()
     circonscription: Optional[int] = _i()
+    # legacy XML (AUTEUR/PRENOM, NOM, CIRCONSCRIPTION/CODE_REGION); ``name`` is "first last"
+    first_name: Optional[str] = _s()
+    last_name: Optional[str] = _s()
+    region_code: Optional[str] = _s()
 
 
 @attrs.frozen
@@ -93,6 +97,11 @@ class Attribution:
     ministry: Optional[Ministry] = None
     date: Optional[_dt.date] = _d()
     jo_type: Optional[str] = _s()
+    # the JO that published the attribution (open data ``infoJO``, legacy ``MINA/ORDRE``)
+    page: Optional[int] = _i()
+    jo_number: Optional[str] = _s()
+    url_legifrance: Optional[str] = _s()
+    reference_nor: Optional[str] = _s()
 
 
 @attrs.frozen
@@ -103,16 +112,33 @@ class Publication:
     page: Optional[int] = _i()
     text: Optional[str] = _s()
     jo_number: Optional[str] = _s()
+    jo_type: Optional[str] = _s()
+    url_legifrance: Optional[str] = _s()
+    reference_nor: Optional[str] = _s()
 
 
 @attrs.frozen
 class Signalement:
+    """``date`` is the JO that published the signalement; ``deposit_date`` the day the group
+    filed it (open data ``dateDepotSignal``)."""
+
     date: Optional[_dt.date] = _d()
+    deposit_date: Optional[_dt.date] = _d()
+    page: Optional[int] = _i()
+    jo_number: Optional[str] = _s()
+    jo_type: Optional[str] = _s()
+    url_legifrance: Optional[str] = _s()
+    reference_nor: Optional[str] = _s()
 
 
 @attrs.frozen
 class Renewal:
     date: Optional[_dt.date] = _d()
+    page: Optional[int] = _i()
+    jo_number: Optional[str] = _s()
+    jo_type: Optional[str] = _s()
+    url_legifrance: Optional[str] = _s()
+    reference_nor: Optional[str] = _s()
 
 
 @attrs.frozen
@@ -120,6 +146,11 @@ class Erratum:
     target: str = attrs.field(validator=attrs.validators.in_(ERRATUM_TARGETS))
     date: Optional[_dt.date] = _d()
     page: Optional[int] = _i()
+    text: Optional[str] = _s()
+    jo_number: Optional[str] = _s()
+    jo_type: Optional[str] = _s()
+    url_legifrance: Optional[str] = _s()
+    reference_nor: Optional[str] = _s()
 
 
 @attrs.frozen
@@ -138,6 +169,12 @@ class Closure:
     label: Optional[str] = _s()
     date: Optional[_dt.date] = _d()
     page: Optional[int] = _i()
+    # the JO that published the closure, when the source gives it apart from ``date``
+    jo_date: Optional[_dt.date] = _d()
+    jo_number: Optional[str] = _s()
+    jo_type: Optional[str] = _s()
+    url_legifrance: Optional[str] = _s()
+    reference_nor: Optional[str] = _s()
 
 
 @attrs.frozen
@@ -182,6 +219,7 @@ class Question:
     extra: Dict[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
     defects: Tuple[Defect, ...] = _tuple_of(Defect)
     source: Source = attrs.field(factory=Source)
+    regime: Optional[str] = _s()     # open data ``identifiant.regime``, as published
 
     def to_dict(self) -> dict:
         """The JSON form of DESIGN.md: ISO dates, lists, ``None`` for missing."""

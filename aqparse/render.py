@@ -21,8 +21,10 @@ _RAW_OF = {
 }
 
 
-def _author(author: Author) -> str:
+def _author(author: Author) -> Optional[str]:
     words = " ".join(w for w in (author.civility, author.name) if w)
+    if not words:      # open data names no author (only acteur_ref): the layout has no line
+        return None
     if author.group is not None or author.constituency is not None:
         inside = author.group or ""
         if author.constituency is not None:
@@ -55,7 +57,7 @@ def render(q: Question) -> str:
         out += [f"{q.legislature}ème législature", ""]
     if q.number is not None:
         out.append(f"Question N° {q.number}")
-    if q.author is not None:
+    if q.author is not None and _author(q.author):
         out.append(_author(q.author))
     if q.kind is not None:
         out.append(KIND_LABELS[q.kind])
@@ -102,3 +104,35 @@ def render(q: Question) -> str:
         if q.answer.text:
             out += [q.answer.text, ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def text_fields(q: Question) -> dict:
+    """What the canonical text layout carries of ``q``, by dotted field path: the fields on
+    which ``parse(render(q))`` must agree with ``q``, whatever source ``q`` came from.
+
+    Not carried: references (``acteur_ref``, ``organe_ref``…), full names, JO numbers and types,
+    the ministries of intermediate attributions, the closure, ``source`` and ``defects``. The
+    first attribution's date is the question's date in the layout, so only the changes count.
+    An author is carried only with a name (the layout's line is "de M. Name (Group - Place)").
+    """
+    a = q.author if q.author is not None and (q.author.name or q.author.civility) else None
+    pub = {}
+    for field in ("question", "answer"):
+        p = getattr(q, field)
+        for key in ("date", "page", "text"):
+            pub[f"{field}.{key}"] = getattr(p, key) if p is not None else None
+    return {
+        "legislature": q.legislature, "kind": q.kind, "number": q.number,
+        "author.civility": a and a.civility, "author.name": a and a.name,
+        "author.group": a and a.group, "author.constituency": a and a.constituency,
+        "ministry_asked.name": q.ministry_asked and q.ministry_asked.name,
+        "ministry_assigned.name": q.ministry_assigned and q.ministry_assigned.name,
+        "rubrique": q.rubrique, "tete_analyse": q.tete_analyse, "analyses": list(q.analyses),
+        "title": q.title, **pub,
+        "attribution_changes": [x.date for x in q.attributions[1:] if x.date is not None],
+        "signalements": [s.date for s in q.signalements],
+        "renewals": [r.date for r in q.renewals],
+        "errata": [(e.target, e.date, e.page) for e in q.errata],
+        "withdrawal.date": q.withdrawal and q.withdrawal.date,
+        "withdrawal.reason": q.withdrawal and q.withdrawal.reason,
+    }

@@ -1,0 +1,95 @@
+"""diff: two records of the same question, from different sources, field by field.
+
+The records are compared in their JSON form, flattened to dotted paths (``author.group``,
+``attributions[1].date``). ``source`` and ``defects`` say how a record was read, not what the
+question is, so they are never compared. One source often cannot carry a field at all (the open
+data names no author; a text dump has no ``organe_ref``): ``only_common`` compares only the
+fields that are non-null on both sides.
+"""
+
+import json
+import re
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence
+
+import attrs
+
+from .fixtures import _flatten
+from .records import Question
+
+NEVER_COMPARED = ("source", "defects")
+
+
+class Difference(NamedTuple):
+    path: str
+    a: Any
+    b: Any
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+def _ignored(path: str, prefixes: Sequence[str]) -> bool:
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in prefixes)
+
+
+def flatten(record: Question) -> Dict[str, Any]:
+    """The record's JSON form as ``{dotted path: value}`` (``source``, ``defects`` left out)."""
+    data = record.to_dict()
+    for key in NEVER_COMPARED:
+        data.pop(key, None)
+    return _flatten(data)
+
+
+def compare(a: Question, b: Question, *, only_common: bool = False,
+            ignore: Iterable[str] = ()) -> List[Difference]:
+    """The fields on which ``a`` and ``b`` disagree, in the record's field order."""
+    fa, fb = flatten(a), flatten(b)
+    ignore = tuple(ignore)
+    order = {f.name: i for i, f in enumerate(attrs.fields(Question))}
+    out = []
+    for path in sorted(set(fa) | set(fb), key=lambda p: (order.get(_top(p), 99), _natural(p))):
+        x, y = fa.get(path), fb.get(path)
+        if _empty(x) and _empty(y) or x == y or _ignored(path, ignore):
+            continue
+        if only_common and (_empty(x) or _empty(y)):
+            continue
+        out.append(Difference(path, x, y))
+    return out
+
+
+def _top(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def _natural(path: str):
+    # attributions[10] after attributions[9]
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path)]
+
+
+def _show(value: Any, width: int = 70) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[:width - 10] + f"…({len(text)} chars)"
+
+
+def format_difference(d: Difference, names: Sequence[str] = ("A", "B")) -> List[str]:
+    """Three lines: the path, then each side's value; for two texts, where they part."""
+    lines = [f"{d.path}:", f"  {names[0]}: {_show(d.a)}", f"  {names[1]}: {_show(d.b)}"]
+    if isinstance(d.a, str) and isinstance(d.b, str):
+        i = next((i for i, (p, q) in enumerate(zip(d.a, d.b)) if p != q), min(len(d.a), len(d.b)))
+        lines.append(f"  first difference at character {i}: {d.a[i:i + 30]!r} vs {d.b[i:i + 30]!r}")
+    return lines
+
+
+def pair_up(left: Sequence[Question], right: Sequence[Question]):
+    """Records to compare: the one of each side, or, for inputs holding many, those with the
+    same uid. Gives (uid, a or None, b or None)."""
+    if len(left) == 1 and len(right) == 1:
+        yield left[0].uid or right[0].uid, left[0], right[0]
+        return
+    by_uid: Dict[Optional[str], List[Optional[Question]]] = {}
+    for side, records in enumerate((left, right)):
+        for r in records:
+            by_uid.setdefault(r.uid, [None, None])[side] = r
+    for uid, (a, b) in by_uid.items():
+        yield uid, a, b

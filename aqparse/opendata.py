@@ -1,0 +1,889 @@
+"""opendata: AN open data (JSON, XML) and the old per-question XML, onto the same records.
+
+Three stages, one per section below:
+
+1. **find** the question objects in a file, streamed: a JSON file is walked container by
+   container, and a question's members are decoded by the standard ``json`` decoder (so a dump
+   of hundreds of MB never becomes one Python tree, nor one string); an XML file goes through
+   lxml's pull parser and each question element is freed once read. A file may hold one question or many, under
+   any wrapper (``{"questions": {"question": [...]}}``, a top-level list, JSON lines,
+   ``<export>``…): any object that looks like a question is one, wherever it is nested.
+2. **normalise** the quirks: XML elements become the same dicts as the JSON files; a repeated
+   element is an object when there is one and a list when there are several (``_many``);
+   ``null``, ``xsi:nil`` and empty elements are None; every scalar is a string, typed by the
+   converters of the tables (dates of both styles through ``dates.parse_date``, bodies through
+   ``markup.fragment_text``).
+3. **map** with tables of ``Field(name, path, convert)`` rows (``OPENDATA``, ``LEGACY``). Each
+   value is *taken* out of the question's dict as it is read, so whatever is left at the end
+   is something this module does not know: it goes to ``extra`` with an ``unknown-field``
+   defect, never nowhere. Problems are ``Defect``s on the record; ``strict=True`` raises.
+"""
+
+import codecs
+import json
+import re
+from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
+
+import attrs
+
+from .dates import parse_date, parse_page
+from .decode import clean_value
+from .errors import ParseError, excerpt
+from .extract import raise_for
+from .markup import fragment_text
+from .records import (KINDS, Attribution, Author, Closure, Defect, Erratum, Ministry, Publication,
+                      Question, Renewal, Signalement, Source, Withdrawal, make_uid, status_of)
+
+ANSWERED = "REP_PUB"      # the closure code of a published answer; any other is a withdrawal
+
+# =============================================================================================
+# 1. finding the questions
+# =============================================================================================
+
+# -- JSON --------------------------------------------------------------------------------------
+
+_DECODER = json.JSONDecoder()
+_WS = re.compile(r"[ \t\r\n]*")
+READ_CHUNK = 256 << 10    # characters read at a time from a stream
+
+
+class _JsonWindow:
+    """JSON text seen through a window: the whole text, or a stream of chunks read as needed
+    (then the consumed part is dropped: memory holds what is being decoded, not the file)."""
+
+    def __init__(self, text: str = "", chunks: Optional[Iterator[str]] = None):
+        self.buf = text
+        self.i = 0
+        self.chunks = chunks
+        self.line = 1            # line number at ``self.counted``
+        self.counted = 0
+
+    def fill(self, need: int) -> None:
+        """Make ``buf[i:i + need]`` available, unless the input ends first."""
+        if self.chunks is None or len(self.buf) - self.i >= need:
+            return
+        if self.i > READ_CHUNK:  # drop what is consumed (count its lines first)
+            self.line_at(self.i)
+            self.buf, self.counted, self.i = self.buf[self.i:], 0, 0
+        parts = [self.buf]
+        size = len(self.buf) - self.i
+        for chunk in self.chunks:
+            parts.append(chunk)
+            size += len(chunk)
+            if size >= need:
+                break
+        else:
+            self.chunks = None
+        self.buf = "".join(parts)
+
+    def line_at(self, pos: int) -> int:
+        """1-based line of ``buf[pos]``; positions are asked for in increasing order."""
+        if pos > self.counted:
+            self.line += self.buf.count("\n", self.counted, pos)
+            self.counted = pos
+        return self.line
+
+    def peek(self) -> str:
+        """The next character that is not a blank ('' at the end of the input)."""
+        while True:
+            self.i = _WS.match(self.buf, self.i).end()
+            if self.i < len(self.buf) or self.chunks is None:
+                return self.buf[self.i:self.i + 1]
+            self.fill(READ_CHUNK)
+
+    def expect(self, chars: str, where: str) -> None:
+        c = self.peek()
+        if not c or c not in chars:
+            self.fail(f"expected {' or '.join(repr(x) for x in chars)} {where}")
+        self.i += 1
+
+    def fail(self, message: str, pos: Optional[int] = None):
+        pos = self.i if pos is None else pos
+        raise _JsonError(message, self.line_at(pos), excerpt(self.buf, pos))
+
+    def whole(self) -> Any:
+        """The value at ``i``, decoded by the ``json`` module."""
+        if not self.peek():
+            self.fail("the input ends where a value is expected")
+        self.fill(READ_CHUNK)
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.i)
+            except json.JSONDecodeError as error:
+                if self.chunks is None:
+                    self.fail(error.msg, error.pos)
+                self.fill(2 * (len(self.buf) - self.i) + READ_CHUNK)   # not all read yet
+                continue
+            if end == len(self.buf) and self.chunks is not None:
+                self.fill(len(self.buf) - self.i + READ_CHUNK)   # "12" may be "1234" cut short
+                continue
+            self.i = end
+            return value
+
+    def member_name(self) -> str:
+        if self.peek() != '"':
+            self.fail("expected a member name")
+        name = self.whole()
+        self.expect(":", "after a member name")
+        return name
+
+    def next_item(self, close: str, first: bool) -> bool:
+        """Step to the next item of the container being walked: False at its end."""
+        c = self.peek()
+        if c == close:
+            self.i += 1
+            return False
+        if not c:
+            self.fail(f"the input ends before {close!r}")
+        if not first:
+            self.expect(",", f"or {close!r} between items")
+        return True
+
+
+class _JsonError(Exception):
+    def __init__(self, message, line, snippet):
+        super().__init__(message)
+        self.message, self.line, self.snippet = message, line, snippet
+
+
+GIVEN = object()   # what a walked container returns when the questions in it were given out
+
+
+def _looks_like_question(obj: dict) -> bool:
+    uid = obj.get("uid")
+    return isinstance(obj.get("identifiant"), dict) or (
+        isinstance(uid, str) and uid.startswith("QANR") and "status" not in obj)
+
+
+def _is_record(obj: dict) -> bool:
+    """A record written by ``aqparse parse`` (its JSON form)."""
+    return "uid" in obj and "status" in obj and "source" in obj and "identifiant" not in obj
+
+
+def _json_walk(w: _JsonWindow):
+    """Give out (question, line) for the questions in the JSON value at ``w.i``, and return
+    that value when it holds none (``GIVEN`` when it did).
+
+    Containers are walked into item by item, so a dump of any size holds one question in
+    memory at a time. An object is a question once its members show a ``uid`` or an
+    ``identifiant``: from there its other members are decoded whole by the ``json`` module
+    (fast), and the object is given out at its end, with the line it starts on.
+    """
+    c = w.peek()
+    line = w.line_at(w.i)
+    if c not in ("{", "["):
+        return w.whole()
+    w.i += 1
+    given = False
+    if c == "[":
+        items: List[Any] = []
+        while w.next_item("]", not items and not given):
+            value = yield from _json_walk(w)
+            if value is GIVEN:
+                given = True
+            else:
+                items.append(value)
+        return GIVEN if given else items
+    kept: Dict[str, Any] = {}
+    first = True
+    while w.next_item("}", first):
+        first = False
+        name = w.member_name()
+        if _looks_like_question(kept):
+            kept[name] = w.whole()
+            continue
+        value = yield from _json_walk(w)
+        if value is GIVEN:
+            given = True
+        else:
+            kept[name] = value
+    if _looks_like_question(kept) or _is_record(kept):
+        yield kept, line
+        return GIVEN
+    return GIVEN if given else kept
+
+
+def _json_questions(window: _JsonWindow, path: Optional[str]) -> Iterator[Tuple[dict, int]]:
+    """Every question of a JSON input: one value, or several one after another (JSON lines)."""
+    try:
+        while window.peek():
+            yield from _json_walk(window)
+    except _JsonError as error:
+        raise ParseError(f"not valid JSON: {error.message}", code="bad-json", path=path,
+                         line=error.line, excerpt=error.snippet) from None
+
+
+# -- XML ---------------------------------------------------------------------------------------
+
+_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+# a question element: open data ``question`` (in the AN namespace), legacy ``QUESTION``
+_XML_QUESTION = {"opendata-xml": "question", "legacy-xml": "QUESTION"}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def element_dict(element) -> Any:
+    """An XML element as the AN's JSON files write it: children by (local) name, a repeated
+    child a list, attributes as ``@name``, ``xsi:nil`` and empty elements None."""
+    if element.get(_XSI + "nil") == "true":
+        return None
+    out: Dict[str, Any] = {}
+    for name, value in element.attrib.items():
+        if name.startswith(_XSI):
+            if name == _XSI + "type":
+                out["@xsi:type"] = value
+            continue
+        out["@" + _local(name)] = value
+    for child in element:
+        if not isinstance(child.tag, str):      # comments, processing instructions
+            continue
+        key = _local(child.tag)
+        value = element_dict(child)             # never a list: lists only come from here
+        if key not in out:
+            out[key] = value
+        elif isinstance(out[key], list):
+            out[key].append(value)
+        else:
+            out[key] = [out[key], value]
+    text = element.text.strip() if element.text else ""
+    if not out:
+        return text or None
+    if text:
+        out["#text"] = text      # text beside attributes or children: kept, not lost
+    return out
+
+
+def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Iterator[Tuple[dict, int]]:
+    import lxml.etree
+
+    name = _XML_QUESTION[fmt]
+    parser = lxml.etree.XMLPullParser(events=("end",), huge_tree=True, resolve_entities=False,
+                                      no_network=True)
+
+    def events():
+        for _, element in parser.read_events():
+            if _local(element.tag) != name or not _xml_looks_like_question(element, fmt):
+                continue
+            yield element_dict(element), element.sourceline or 1
+            # free what is read: the element and the siblings before it
+            element.clear(keep_tail=True)
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+            yield from events()
+        parser.close()
+        yield from events()
+    except lxml.etree.XMLSyntaxError as error:
+        line = error.position[0] if error.position else None
+        raise ParseError(f"not well-formed XML: {error.msg}", code="bad-xml", path=path,
+                         line=line) from None
+
+
+def _xml_looks_like_question(element, fmt: str) -> bool:
+    if fmt == "legacy-xml":
+        return True
+    return any(isinstance(c.tag, str) and _local(c.tag) in ("uid", "identifiant") for c in element)
+
+
+def _text_chunks(text: str, size: int = READ_CHUNK) -> Iterator[str]:
+    for start in range(0, len(text), size):
+        yield text[start:start + size]
+
+
+# =============================================================================================
+# 2. normalising the quirks
+# =============================================================================================
+
+def _blank(value: Any) -> bool:
+    """None, an empty string, or a block whose every child is blank (the legacy XML's empty
+    ``<SIGNALEMENT><DATE_JO/>…</SIGNALEMENT>``)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, dict):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_blank(v) for v in value)
+    return False
+
+
+def _many(value: Any) -> List[Any]:
+    """One-or-many: an object when there is one, a list when there are several → a list."""
+    if isinstance(value, list):
+        return [v for v in value if not _blank(v)]
+    return [] if _blank(value) else [value]
+
+
+def _take(obj: Any, path: str) -> Any:
+    """The value at dotted ``path`` in ``obj``, removed from it (so what is never taken can be
+    told apart at the end); ``a|b`` tries each path, all are taken; ``""`` is ``obj`` itself."""
+    if "|" in path:
+        found = None
+        for alternative in path.split("|"):
+            value = _take(obj, alternative)
+            if found is None and not _blank(value):
+                found = value
+        return found
+    if not path:
+        return obj
+    *parents, last = path.split(".")
+    for key in parents:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    if not isinstance(obj, dict):
+        return None
+    return obj.pop(last, None)
+
+
+def _leftovers(obj: Any, prefix: str) -> Iterator[Tuple[str, Any]]:
+    """The non-blank leaves still in ``obj``, by dotted path."""
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _leftovers(value, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            yield from _leftovers(value, f"{prefix}[{i}]")
+    elif not _blank(obj):
+        yield prefix, obj
+
+
+class _Context:
+    """What a mapping collects besides the fields: defects and values kept in ``extra``."""
+
+    def __init__(self, line: Optional[int]):
+        self.line = line
+        self.defects: List[Defect] = []
+        self.extra: Dict[str, str] = {}
+
+    def defect(self, code: str, message: str) -> None:
+        self.defects.append(Defect(code, message, self.line))
+
+    def keep(self, where: str, value: Any) -> None:
+        self.extra[where] = value if isinstance(value, str) else json.dumps(value,
+                                                                           ensure_ascii=False)
+
+
+Convert = Callable[[_Context, Any, str], Any]
+
+
+class Field(NamedTuple):
+    """One row of a mapping table: record field ``name`` ← the value at ``path`` (dotted,
+    ``a|b`` for alternatives), typed by ``convert``."""
+
+    name: str
+    path: str
+    convert: Convert
+
+
+# -- converters: (context, raw value, where it was) -> typed value, or None and a defect ------
+
+def _scalar(ctx: _Context, value: Any, where: str) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return clean_value(value) or None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    ctx.defect("bad-value", f"{where}: expected a single value, found {type(value).__name__}")
+    ctx.keep(where, value)
+    return None
+
+
+def text(ctx, value, where):
+    return _scalar(ctx, value, where)
+
+
+def integer(ctx, value, where):
+    raw = _scalar(ctx, value, where)
+    if raw is None:
+        return None
+    if raw.isdigit():
+        return int(raw)
+    ctx.defect("bad-number", f"{where}: {raw!r} is not a number")
+    ctx.keep(where, raw)
+    return None
+
+
+def date(ctx, value, where):
+    raw = _scalar(ctx, value, where)
+    if raw is None:
+        return None
+    found, problem = parse_date(raw)
+    if problem:
+        ctx.defect("bad-date", f"{where}: {problem}")
+        ctx.keep(where, raw)
+    return found
+
+
+def page(ctx, value, where):
+    raw = _scalar(ctx, value, where)
+    if raw is None:
+        return None
+    found, problem = parse_page(raw)
+    if problem:
+        ctx.defect("bad-page", f"{where}: {problem}")
+        ctx.keep(where, raw)
+    return found
+
+
+def body(ctx, value, where):
+    """A question or answer text: an HTML fragment (unbalanced in QG/QOSD answers)."""
+    if isinstance(value, dict) and set(value) == {"#text"}:
+        value = value["#text"]
+    if value is not None and not isinstance(value, str):
+        return _scalar(ctx, value, where)
+    return fragment_text(value)
+
+
+def analyses(ctx, value, where):
+    """Index terms; a final dot is punctuation, dropped as the text path drops it."""
+    items = [text(ctx, v, f"{where}[{i}]") for i, v in enumerate(_many(value))]
+    return tuple(i.rstrip(" .") for i in items if i and i.rstrip(" ."))
+
+
+_KIND_NAMES = {"QuestionEcrite_Type": "QE", "QuestionGouvernement_Type": "QG",
+               "QuestionOrale_Type": "QOSD"}
+
+
+def kind(ctx, value, where):
+    raw = _scalar(ctx, value, where)
+    if raw is None:
+        return None
+    found = raw if raw in KINDS else _KIND_NAMES.get(raw)
+    if found is None:
+        ctx.defect("unknown-kind", f"{where}: question kind {raw!r} is not QE, QOSD or QG")
+        ctx.keep(where, raw)
+    return found
+
+
+def ignore(ctx, value, where):
+    """Read and dropped on purpose: namespace declarations, which carry no question data."""
+    return None
+
+
+def reference(prefix: str) -> Convert:
+    """The legacy XML's numeric ids (``ID_ACTEUR`` 923) in the open-data form (``PA923``), so
+    references from both sources compare; a value that is not a bare number is kept as is."""
+    def convert(ctx, value, where):
+        raw = _scalar(ctx, value, where)
+        return f"{prefix}{raw}" if raw is not None and raw.isdigit() else raw
+    return convert
+
+
+def record(cls, table: Tuple[Field, ...]) -> Convert:
+    """A sub-record from a block, by its own table; a blank block is None. ``cls`` None gives
+    the dict of fields (for the assembling step)."""
+    def convert(ctx, value, where):
+        if _blank(value):
+            return None
+        if not isinstance(value, dict):
+            ctx.defect("bad-value", f"{where}: expected a block, found {value!r:.60}")
+            ctx.keep(where, value)
+            return None
+        fields = build(ctx, value, table, where)
+        if cls is None:
+            return fields
+        return None if all(v is None for v in fields.values()) else cls(**fields)
+    return convert
+
+
+def each(convert: Convert) -> Convert:
+    """Every item of a one-or-many value, in order."""
+    def each_item(ctx, value, where):
+        items = _many(value)
+        out = [convert(ctx, v, f"{where}[{i}]" if len(items) > 1 else where)
+               for i, v in enumerate(items)]
+        return tuple(v for v in out if v is not None)
+    return each_item
+
+
+def build(ctx: _Context, obj: dict, table: Tuple[Field, ...], where: str) -> Dict[str, Any]:
+    """The fields of ``table`` read (and taken) from the block ``obj`` found at ``where``.
+
+    What is left of the block afterwards is unknown, and reported. A row whose path is ``""``
+    reads a sub-record from the same block (the legacy author, from AUTEUR, GROUPE and
+    CIRCONSCRIPTION): it runs after the other rows, and its own ``build`` reports what is left.
+    The question level (``where`` empty) is reported by the caller, once everything is read.
+    """
+    fields: Dict[str, Any] = {}
+    for row in sorted(table, key=lambda r: not r.path):
+        at = f"{where}.{row.path}" if where and row.path else (where or row.path)
+        fields[row.name] = row.convert(ctx, _take(obj, row.path), at.split("|")[0])
+    if where and all(row.path for row in table):
+        _report_leftovers(ctx, obj, where)
+    return fields
+
+
+def _report_leftovers(ctx: _Context, obj: Any, where: str) -> None:
+    for key, value in _leftovers(obj, where):
+        ctx.defect("unknown-field", f"{key}: not a field aqparse knows; kept in extra")
+        ctx.keep(key, value)
+
+
+# =============================================================================================
+# 3. the mapping tables
+# =============================================================================================
+
+def _jo(prefix: str = "infoJO.") -> Tuple[Field, ...]:
+    """The ``infoJO`` block every dated event carries: the JO that published it."""
+    return (
+        Field("date", prefix + "dateJO", date),
+        Field("page", prefix + "pageJO", page),
+        Field("jo_number", prefix + "numJO", text),
+        Field("jo_type", prefix + "typeJO", text),
+        Field("url_legifrance", prefix + "urlLegifrance", text),
+        Field("reference_nor", prefix + "referenceNOR|" + prefix + "referenceNor", text),
+    )
+
+
+MINISTRY = (
+    Field("name", "abrege", text),
+    Field("full_name", "developpe", text),
+    Field("organe_ref", "organeRef", text),
+)
+
+AUTHOR = (
+    Field("acteur_ref", "identite.acteurRef", text),
+    Field("mandate_ref", "identite.mandatRef", text),
+    Field("group_ref", "groupe.organeRef", text),
+    Field("group_abbrev", "groupe.abrege", text),
+    Field("group", "groupe.developpe", text),
+)
+
+ATTRIBUTION = (Field("ministry", "denomination", record(Ministry, MINISTRY)),) + _jo()
+
+TEXT = (  # texteQuestion / texteReponse: the text as published, and its erratum if any
+    Field("text", "texte", body),
+    Field("erratum", "erratum", body),
+) + _jo()
+
+SIGNALEMENT = (Field("deposit_date", "dateDepotSignal", date),) + _jo()
+
+CLOSURE = (
+    Field("code", "codeCloture", text),
+    Field("label", "libelleCloture", text),
+    Field("date", "dateCloture", date),
+    Field("page", "infoJO.pageJO", page),
+    Field("jo_date", "infoJO.dateJO", date),
+    Field("jo_number", "infoJO.numJO", text),
+    Field("jo_type", "infoJO.typeJO", text),
+    Field("url_legifrance", "infoJO.urlLegifrance", text),
+    Field("reference_nor", "infoJO.referenceNOR|infoJO.referenceNor", text),
+)
+
+OPENDATA = (
+    Field("_ns", "@xmlns|@xmlns:xsi", ignore),
+    Field("uid", "uid", text),
+    Field("kind", "type|@xsi:type", kind),
+    Field("legislature", "identifiant.legislature", integer),
+    Field("number", "identifiant.numero", integer),
+    Field("regime", "identifiant.regime", text),
+    Field("rubrique", "indexationAN.rubrique", text),
+    Field("tete_analyse", "indexationAN.teteAnalyse", text),
+    # recent dumps: analyses.analyse; older ones: ANALYSE.ANA
+    Field("analyses", "indexationAN.analyses.analyse|indexationAN.ANALYSE.ANA", analyses),
+    Field("author", "auteur", record(Author, AUTHOR)),
+    Field("ministry_asked", "minInt", record(Ministry, MINISTRY)),
+    Field("attributions", "minAttribs.minAttrib", each(record(Attribution, ATTRIBUTION))),
+    Field("question_texts", "textesQuestion.texteQuestion", each(record(None, TEXT))),
+    Field("answer_texts", "textesReponse.texteReponse", each(record(None, TEXT))),
+    Field("signalements", "signalement", each(record(Signalement, SIGNALEMENT))),
+    Field("renewals", "renouvellements.renouvellement", each(record(Renewal, _jo()))),
+    Field("closure", "cloture", record(Closure, CLOSURE)),
+)
+
+# -- the legacy per-question XML (…/q14/14-47351QE.htm/vue/xml) ------------------------------
+
+def _legacy_jo(date_tag: str = "DATE_JO", page_tag: str = "PAGE_JO") -> Tuple[Field, ...]:
+    return (
+        Field("date", date_tag, date),
+        Field("page", page_tag, page),
+        Field("jo_type", "TYPE_JO", text),
+        Field("jo_number", "NUMERO_JO", text),
+    )
+
+
+LEGACY_MINISTRY = (
+    Field("name", "ABREGE", text),
+    Field("full_name", "DEVELOPPE", text),
+    Field("organe_ref", "ID_MINI|ID_MINA", reference("PO")),
+)
+
+LEGACY_AUTHOR = (  # read from three blocks of the question: AUTEUR, GROUPE, CIRCONSCRIPTION
+    Field("mandate_ref", "AUTEUR.@ID_MANDAT", reference("PM")),
+    Field("acteur_ref", "AUTEUR.ID_ACTEUR", reference("PA")),
+    Field("civility", "AUTEUR.CIVILITE", text),
+    Field("last_name", "AUTEUR.NOM", text),
+    Field("first_name", "AUTEUR.PRENOM", text),
+    Field("group_abbrev", "GROUPE.@SIGLE", text),
+    Field("group", "GROUPE.LIBELLE", text),
+    Field("group_ref", "GROUPE.ID_GROUPE", reference("PO")),
+    Field("circonscription", "CIRCONSCRIPTION.@NUMERO_CIRCONSCRIPTION", integer),
+    Field("department_code", "CIRCONSCRIPTION.CODE_DEPARTEMENT", text),
+    Field("constituency", "CIRCONSCRIPTION.DEPARTEMENT", text),
+    Field("region_code", "CIRCONSCRIPTION.CODE_REGION", text),
+    Field("region", "CIRCONSCRIPTION.REGION", text),
+)
+
+LEGACY_ORDERED = (Field("order", "@NUMERO", integer),)
+
+LEGACY_ATTRIBUTION = LEGACY_ORDERED + (
+    Field("ministry", "", record(Ministry, LEGACY_MINISTRY)),
+) + _legacy_jo()
+
+LEGACY_RENEWAL = LEGACY_ORDERED + _legacy_jo("DATE_RENOUVELLEMENT")
+
+LEGACY_SIGNALEMENT = (Field("deposit_date", "DATE_DEPOT_SIGNAL", date),) + _legacy_jo()
+
+LEGACY_CLOSURE = (
+    Field("code", "ABREGE", text),
+    Field("label", "LIBELLE", text),
+    Field("date", "DATE_JO", date),
+    Field("page", "PAGE_JO", page),
+    Field("jo_number", "NUMERO_JO", text),
+    Field("jo_type", "TYPE_JO", text),
+)
+
+# DEPOT comes twice: the stamp (number, JO), then the text; they are merged before mapping
+LEGACY_QUESTION = (
+    Field("number", "@NUMERO", integer),
+    Field("text", "TEXTE_DEPOT", body),
+) + _legacy_jo()
+
+LEGACY_ANSWER = (
+    Field("text", "TEXTE_REPONSE", body),
+    Field("date", "DATE_JO_REPONSE", date),
+    Field("page", "PAGE_JO_REPONSE", page),
+)
+
+LEGACY = (
+    Field("kind", "@TYPE", kind),
+    Field("legislature", "LEGISLATURE", integer),
+    Field("regime", "REGIME", text),
+    Field("depot", "DEPOT", record(None, LEGACY_QUESTION)),
+    Field("author", "", record(Author, LEGACY_AUTHOR)),
+    Field("rubrique", "INDEXATION_AN.@RUBRIQUE|INDEXATION_AN.RUBRIQUE", text),
+    Field("tete_analyse", "INDEXATION_AN.TETE_ANALYSE", text),
+    Field("analyses", "INDEXATION_AN.ANALYSE.ANA", analyses),
+    Field("ministry_asked", "MINI", record(Ministry, LEGACY_MINISTRY)),
+    Field("attributions", "MINA.ORDRE", each(record(None, LEGACY_ATTRIBUTION))),
+    Field("errata_question", "ERRATUM_QUESTION", each(record(None, _legacy_jo()))),
+    Field("signalements", "SIGNALEMENT", each(record(Signalement, LEGACY_SIGNALEMENT))),
+    Field("renewals", "RENOUVELLEMENT.ORDRE", each(record(None, LEGACY_RENEWAL))),
+    Field("closure", "CLOTURE", record(Closure, LEGACY_CLOSURE)),
+    Field("answer", "REPONSE", record(None, LEGACY_ANSWER)),
+    Field("errata_answer", "ERRATUM_REPONSE", each(record(None, _legacy_jo()))),
+)
+
+
+# -- assembling the record ---------------------------------------------------------------------
+
+def _publication_and_errata(items: Tuple[dict, ...], target: str):
+    """The first text is the publication; later ones, and an ``erratum`` given with a text,
+    are errata (dated by the JO that published them)."""
+    publication, errata = None, []
+    for i, item in enumerate(items):
+        erratum_text = item.pop("erratum", None)
+        if i == 0:
+            publication = Publication(**item)
+        else:
+            errata.append(_erratum(target, item, item.get("text")))
+        if erratum_text:
+            errata.append(_erratum(target, item, erratum_text))
+    return publication, errata
+
+
+def _erratum(target: str, jo: dict, body_text: Optional[str]) -> Erratum:
+    return Erratum(target=target, date=jo.get("date"), page=jo.get("page"), text=body_text,
+                   jo_number=jo.get("jo_number"), jo_type=jo.get("jo_type"),
+                   url_legifrance=jo.get("url_legifrance"), reference_nor=jo.get("reference_nor"))
+
+
+def _ordered(items: Tuple[dict, ...], cls):
+    """Legacy ``ORDRE NUMERO="n"`` items, in their order."""
+    ranked = sorted(enumerate(items), key=lambda p: (p[1].get("order") is None,
+                                                     p[1].get("order") or 0, p[0]))
+    return tuple(cls(**{k: v for k, v in item.items() if k != "order"}) for _, item in ranked)
+
+
+def _withdrawal(closure: Optional[Closure]) -> Optional[Withdrawal]:
+    """A closure other than a published answer is a withdrawal; its label is the reason."""
+    if closure is None or closure.code is None or closure.code == ANSWERED:
+        return None
+    return Withdrawal(date=closure.date or closure.jo_date, reason=closure.label,
+                      code=closure.code)
+
+
+def _status(answer, withdrawal, closure) -> str:
+    # a closure "Réponse publiée" is an answer even where the file lacks its text (QG15 3307)
+    if withdrawal is None and answer is None and closure is not None and closure.code == ANSWERED:
+        return "answered"
+    return status_of(answer, withdrawal)
+
+
+def _finish(ctx: _Context, f: Dict[str, Any], fmt: str, path, line) -> Question:
+    legislature, kind_, number = f.get("legislature"), f.get("kind"), f.get("number")
+    made = make_uid(legislature, kind_, number)
+    uid = f.get("uid") or made
+    if f.get("uid") and made and f["uid"] != made:
+        ctx.defect("uid-mismatch", f"uid {f['uid']!r} does not match legislature {legislature}, "
+                                   f"kind {kind_} and number {number} ({made})")
+    for field, label in (("number", "number"), ("kind", "question kind"),
+                         ("legislature", "legislature")):
+        if f.get(field) is None:
+            ctx.defect(f"missing-{field}", f"no {label} found")
+    attributions = f.get("attributions") or ()
+    # the ministry assigned is the last attribution's (None when the file has none)
+    assigned = attributions[-1].ministry if attributions else None
+    closure = f.get("closure")
+    withdrawal = _withdrawal(closure)
+    answer = f.get("answer")
+    return Question(
+        uid=uid, legislature=legislature, kind=kind_, number=number, author=f.get("author"),
+        ministry_asked=f.get("ministry_asked"), ministry_assigned=assigned,
+        attributions=attributions, rubrique=f.get("rubrique"), tete_analyse=f.get("tete_analyse"),
+        analyses=f.get("analyses") or (), title=None, question=f.get("question"), answer=answer,
+        signalements=f.get("signalements") or (), renewals=f.get("renewals") or (),
+        errata=f.get("errata") or (), withdrawal=withdrawal,
+        status=_status(answer, withdrawal, closure), closure=closure, extra=ctx.extra,
+        defects=ctx.defects, source=Source(format=fmt, path=path, line=line),
+        regime=f.get("regime"),
+    )
+
+
+def map_opendata(obj: dict, *, fmt: str = "opendata-json", path: Optional[str] = None,
+                 line: Optional[int] = None) -> Question:
+    """One open-data question object (as decoded from JSON, or ``element_dict`` of an XML
+    ``question`` element) to a record. ``obj`` is consumed."""
+    ctx = _Context(line)
+    f = build(ctx, obj, OPENDATA, "")
+    _report_leftovers(ctx, obj, "")
+    f["question"], errata = _publication_and_errata(f.pop("question_texts"), "question")
+    f["answer"], answer_errata = _publication_and_errata(f.pop("answer_texts"), "answer")
+    f["errata"] = tuple(errata + answer_errata)
+    return _finish(ctx, f, fmt, path, line)
+
+
+def map_legacy(obj: dict, *, path: Optional[str] = None, line: Optional[int] = None) -> Question:
+    """One legacy ``QUESTION`` element (as ``element_dict``) to a record. ``obj`` is consumed."""
+    ctx = _Context(line)
+    depots = obj.get("DEPOT")
+    if isinstance(depots, list):    # the stamp, then the text: one block
+        merged: Dict[str, Any] = {}
+        for block in depots:
+            if isinstance(block, dict):
+                merged.update({k: v for k, v in block.items() if not _blank(v) or k not in merged})
+            elif not _blank(block):
+                ctx.defect("bad-value", f"DEPOT: unexpected value {block!r:.60}")
+                ctx.keep("DEPOT", block)
+        obj["DEPOT"] = merged
+    f = build(ctx, obj, LEGACY, "")
+    _report_leftovers(ctx, obj, "")
+    depot = f.pop("depot") or {}
+    f["number"] = depot.pop("number", None)
+    f["question"] = Publication(**depot) if not _blank(list(depot.values())) else None
+    answer = f.get("answer")
+    f["answer"] = Publication(**answer) if answer else None
+    f["attributions"] = _ordered(f["attributions"], Attribution)
+    f["renewals"] = _ordered(f["renewals"], Renewal)
+    f["errata"] = tuple(_erratum("question", e, None) for e in f.pop("errata_question")) + tuple(
+        _erratum("answer", e, None) for e in f.pop("errata_answer"))
+    author = f.get("author")
+    if author is not None and (author.first_name or author.last_name):
+        # the text layout's "Prénom Nom"
+        name = " ".join(p for p in (author.first_name, author.last_name) if p)
+        f["author"] = attrs.evolve(author, name=name)
+    return _finish(ctx, f, "legacy-xml", path, line)
+
+
+# =============================================================================================
+# 4. entry points (registered in ``api.FORMAT_PARSERS``)
+# =============================================================================================
+
+def _records(found: Iterator[Tuple[dict, int]], fmt: str, path: Optional[str], strict: bool,
+             text: str = "") -> Iterator[Question]:
+    mapper = map_legacy if fmt == "legacy-xml" else None
+    count = 0
+    for obj, line in found:
+        count += 1
+        if _is_record(obj):          # a record written by ``aqparse parse``: read back as is
+            yield Question.from_dict(obj)
+            continue
+        if mapper is not None:
+            record_ = mapper(obj, path=path, line=line)
+        else:
+            record_ = map_opendata(obj, fmt=fmt, path=path, line=line)
+        if strict and record_.defects:
+            raise_for(record_, text)
+        yield record_
+    if not count:
+        what = {"opendata-json": "JSON", "opendata-xml": "XML", "legacy-xml": "XML"}[fmt]
+        raise ParseError(f"no question found in this {what} (no object with 'uid' or "
+                         "'identifiant')", code="not-a-question", path=path, line=1)
+
+
+def parse_many_json(text: str, *, path: Optional[str] = None,
+                    strict: bool = False) -> Iterator[Question]:
+    """Every question of an open-data JSON file: one question, a dump, a list, JSON lines."""
+    return _records(_json_questions(_JsonWindow(text), path), "opendata-json", path, strict,
+                    text)
+
+
+def parse_many_xml(text: str, *, path: Optional[str] = None,
+                   strict: bool = False) -> Iterator[Question]:
+    """Every question of an open-data XML file (one ``question``, or a dump of them)."""
+    return _records(_xml_questions(_text_chunks(text), "opendata-xml", path), "opendata-xml",
+                    path, strict, text)
+
+
+def parse_many_legacy_xml(text: str, *, path: Optional[str] = None,
+                          strict: bool = False) -> Iterator[Question]:
+    """The old per-question XML of the AN site (uppercase ``QUESTION``)."""
+    return _records(_xml_questions(_text_chunks(text), "legacy-xml", path), "legacy-xml",
+                    path, strict, text)
+
+
+def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = None,
+                 strict: bool = False) -> Iterator[Question]:
+    """A large file read from a binary stream in chunks (``inputs.parse_document`` uses it):
+    memory holds the question being read and a window of a few ``READ_CHUNK``."""
+    def raw_chunks():
+        if head:
+            yield head
+        while True:
+            block = stream.read(READ_CHUNK)
+            if not block:
+                return
+            yield block
+
+    if fmt == "opendata-json":
+        found = _json_questions(_JsonWindow("", _decoded(raw_chunks(), head)), path)
+    else:               # lxml reads the bytes itself, with the encoding the file declares
+        found = _xml_questions(raw_chunks(), fmt, path)
+    return _records(found, fmt, path, strict)
+
+
+def _decoded(chunks: Iterator[bytes], head: bytes) -> Iterator[str]:
+    """UTF-8 (the JSON standard), else windows-1252, decoded incrementally."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    for chunk in chunks:
+        out = decoder.decode(chunk)
+        if out:
+            yield out
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail

@@ -1,0 +1,87 @@
+"""``aqparse diff``: two records of the same question from different sources."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import aqparse
+from aqparse.cli import main
+from aqparse.diff import Difference, compare, format_difference
+
+DATA = Path(__file__).resolve().parent / "data" / "opendata"
+QE = DATA / "QANR5L17QE9001.json"
+
+
+def record(path: Path) -> aqparse.Question:
+    return aqparse.parse(path.read_bytes(), path=str(path))
+
+
+def test_same_question_from_json_and_xml_has_no_difference():
+    assert compare(record(QE), record(DATA / "QANR5L17QE9001.xml")) == []
+
+
+def test_fields_that_disagree_by_dotted_path():
+    a = record(QE)
+    b = a.evolve(rubrique="eau", answer=a.answer.__class__(date=dt.date(2026, 4, 22),
+                                                           page=3377, text=a.answer.text),
+                 source=aqparse.Source(format="text"), defects=(aqparse.Defect("x", "y"),))
+    assert compare(a, b) == [
+        Difference("rubrique", "eau et assainissement", "eau"),
+        Difference("answer.date", "2026-04-21", "2026-04-22"),
+        Difference("answer.jo_number", "20260016", None),
+        Difference("answer.jo_type", "JO_QUESTION", None),
+    ]
+    # source and defects are never compared; --ignore leaves out a field and what is under it
+    assert compare(a, b, ignore=["answer", "rubrique"]) == []
+
+
+def test_only_common_skips_what_one_source_cannot_carry():
+    a = record(QE)
+    b = aqparse.parse(aqparse.render(a))           # the text layout: no references, no JO numbers
+    paths = [d.path for d in compare(a, b)]
+    assert "author.acteur_ref" in paths and "attributions[1].reference_nor" in paths
+    assert "closure.code" in paths
+    assert compare(a, b, only_common=True) == []
+    changed = b.evolve(number=9002)
+    assert compare(a, changed, only_common=True) == [Difference("number", 9001, 9002)]
+
+
+def test_format_shows_both_values_and_where_two_texts_part():
+    lines = format_difference(Difference("answer.text", "Le prix de l'eau", "Le prix du gaz"))
+    assert lines == ["answer.text:", '  A: "Le prix de l\'eau"', '  B: "Le prix du gaz"',
+                     "  first difference at character 9: \"e l'eau\" vs 'u gaz'"]
+
+
+def test_cli_exit_status_and_output(tmp_path, capsys):
+    assert main(["diff", str(QE), str(DATA / "QANR5L17QE9001.xml")]) == 0
+    text = tmp_path / "q.txt"
+    assert main(["render", str(QE)]) == 0
+    text.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["diff", str(QE), str(text)]) == 1
+    out = capsys.readouterr().out
+    assert 'author.group_abbrev:\n  A: "RN"\n  B: null\n' in out
+    assert main(["diff", "--only-common", str(QE), str(text)]) == 0
+    assert main(["diff", str(QE), str(tmp_path / "missing.json")]) == 2
+    assert "missing.json: no such file or directory" in capsys.readouterr().err
+
+
+def test_cli_reads_records_written_by_parse(tmp_path, capsys):
+    assert main(["parse", str(QE)]) == 0
+    saved = tmp_path / "saved.json"
+    saved.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert json.loads(saved.read_text(encoding="utf-8"))[0]["uid"] == "QANR5L17QE9001"
+    assert main(["diff", str(saved), str(DATA / "QANR5L17QE9001.xml")]) == 0
+
+
+def test_cli_dumps_are_paired_by_uid(capsys):
+    assert main(["diff", str(DATA / "dump-L15.json"), str(DATA / "dump-L15.xml")]) == 0
+    assert main(["diff", str(DATA / "dump-L15.json"), str(QE)]) == 1
+    out = capsys.readouterr().out
+    assert "== QANR5L15QE1: only in A" in out and "== QANR5L17QE9001: only in B" in out
+
+
+def test_cli_unreadable_input_is_a_usage_error(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"uid": "QANR5L17QE1", ', encoding="utf-8")
+    assert main(["diff", str(QE), str(bad)]) == 2
+    assert "bad.json:1: not valid JSON" in capsys.readouterr().err

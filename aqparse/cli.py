@@ -236,13 +236,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     except UsageError as error:
         _err(str(error))
         return USAGE
-    except (OSError, FileNotFoundError) as error:
+    except BrokenPipeError:     # `aqparse parse … | head`: the reader has seen enough
+        sys.stderr.close()
+        return OK
+    except OSError as error:
         _err(str(error))
         return USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return OK
 
 
 if __name__ == "__main__":

@@ -113,7 +113,10 @@ _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
 # stands alone on its line or (one-line old layout) "Question N° <number>" follows it at once
 _LEG_LINE = _LEG + r"(?=[ ]{0,400}(?:\n|\Z)|[ ]{1,3}" + _NUMBER + r"[ ]{0,3}\d)"
 _NUMBER_LINE = _NUMBER + r"(?=[ ]{0,3}\d)"
-_ANSWER_HEAD = r"(?:" + label("Texte de la réponse") + r"|(?-i:D[EÉ]BAT))"
+# the old pages' "DEBAT :" heading has its colon, or stands alone on its line: a debate
+# paragraph may well start with "DÉBAT NATIONAL SUR …"
+_ANSWER_HEAD = (r"(?:" + label("Texte de la réponse") + SEP
+                + r"|(?-i:D[EÉ]BAT)(?:[ ]{0,3}:|(?=[ ]{0,400}(?:\n|\Z))))")
 
 RULES: Tuple[Rule, ...] = (
     Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, starts=True),
@@ -146,7 +149,7 @@ RULES: Tuple[Rule, ...] = (
     Rule("erratum_answer", label("Erratum de la réponse") + BLANK + label("publié au JO le") + SEP),
     Rule("question_text", label("Texte de la question") + SEP, opens="question"),
     # inside a question body: at a line start, or mid-line written as a heading with its colon
-    Rule("answer_text", _ANSWER_HEAD + SEP, opens="answer", in_body=True,
+    Rule("answer_text", _ANSWER_HEAD, opens="answer", in_body=True,
          body_inline=r"Texte de la R[EÉ]PONSE[ ]{0,3}:|Texte de la r[ée]ponse[ ]{0,3}:|"
                      r"D[EÉ]BAT[ ]{0,3}:"),
     # the site's button in the empty answer area of a pending question, copied with the page:

@@ -274,27 +274,17 @@ def test_render_round_trip(path):
     assert text_fields(back) == text_fields(record)
 
 
-def _titre_in_a_value_is_a_label() -> bool:
-    """Whether this build's tokenizer still reads the word 'Titre' inside a value as the label."""
-    q = aqparse.parse("15ème législature\nQuestion N° 1\nQuestion au gouvernement\n"
-                      "Analyse > Titre emploi service entreprise.\n")
-    return q.title is not None
-
-
-# Two limits of the text layout (tokenizer), met in 6 of the 6,626 corpus records; strict, so
-# that the day they are fixed these tests say so.
-@pytest.mark.xfail(_titre_in_a_value_is_a_label(), strict=True,
-                   reason="an analysis starting with 'Titre' reads as the label 'Titre >' once "
-                          "rendered (QG15 4428, QG16 260 and 573)")
+# Two limits the text layout once had (tokenizer), met in 6 of the 6,626 corpus records.
 def test_render_round_trip_label_word_in_a_value():
+    # QG15 4428, QG16 260 and 573: 'Titre' inside a value is a label only with its separator
     record = one("QG15/QANR5L15QG4428.json")
     assert record.analyses == ("Titre emploi service entreprise",)
     assert text_fields(aqparse.parse(render(record))) == text_fields(record)
 
 
-@pytest.mark.xfail(strict=True, reason="a debate paragraph starting with 'DÉBAT …' reads as the "
-                                       "old pages' 'DEBAT :' heading (QG15 3991, 4035, 4574)")
 def test_render_round_trip_debat_at_a_paragraph_start():
+    # QG15 3991, 4035, 4574: only the old pages' heading "DEBAT :" (with its colon, or alone
+    # on its line) is a label, not a debate paragraph starting "DÉBAT NATIONAL …"
     record = one("QG15/QANR5L15QG3991.json")
     assert record.answer.text.startswith("DÉBAT NATIONAL SUR LA CONSOMMATION DE DROGUE\n\n")
     assert text_fields(aqparse.parse(render(record))) == text_fields(record)
@@ -307,7 +297,6 @@ def test_open_data_and_the_saved_page_agree():
     every field both give, they agree, but for the rubrique, which the page capitalises
     ("Rubrique : Sécurité des biens et des personnes"; the open data: "sécurité des biens et des
     personnes"). The debate, an HTML fragment in both, reads as the same text."""
-    pytest.importorskip("aqparse.html", reason="the HTML parser is not in this build")
     from aqparse.diff import Difference, compare
 
     page = CORPUS / "html" / "aclain_16_qg.html"

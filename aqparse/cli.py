@@ -237,7 +237,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         _err(str(error))
         return USAGE
     except BrokenPipeError:     # `aqparse parse … | head`: the reader has seen enough
-        sys.stderr.close()
+        import os
+
+        # stdout is gone: point it at /dev/null so the exit-time flush stays quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
     except OSError as error:
         _err(str(error))

@@ -49,7 +49,11 @@ RAW_LIMIT = 1 << 20       # raw text kept in an errors-file entry (characters)
 # inside folders and archives, only files that can hold questions are read; a file named on
 # the command line (or matched by a glob) is always read
 INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".json", ".xml"})
-RECORDS_SKIPPED = "aqparse records (an output or an expected fixture), not an input"
+# aqparse's own JSON records (``convert`` / ``parse`` output, expected fixtures): read when
+# named on the command line, skipped inside folders and archives (where they are outputs or
+# the expected side of fixture pairs, not inputs)
+RECORDS_SKIPPED = "aqparse record files (outputs or expected fixtures) in a folder or archive"
+RECORD_KEYS = frozenset({"uid", "status", "defects", "source"})
 
 Paths = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
 
@@ -117,40 +121,63 @@ def _rule(name: str):
 
 
 # Where a dump may be cut: a line holding only a legislature label, or a "Question N°" line —
-# the tokenizer's own patterns. Mid-line occurrences ("other") make the cutter wary, since the
-# tokenizer may take them as question starts too (see ``_find_cut``).
-_CUT = re.compile("|".join((
-    f"(?P<leg>{_rule('legislature').body_pattern})",
-    f"(?P<num>{_rule('number').body_pattern})",
-    f"(?P<other>{_rule('legislature').pattern}|{_rule('number').pattern})",
-)).replace("(?P<v>", "(?:"), re.IGNORECASE)
+# the tokenizer's own patterns (``_LINES``). ``_ANY`` also finds them mid-line ("other"), where
+# the tokenizer may take them as question starts too, so a cut is never made across one.
+_LEG, _NUM = _rule("legislature"), _rule("number")
+_LINES = re.compile(f"(?P<leg>{_LEG.body_pattern})|(?P<num>{_NUM.body_pattern})"
+                    .replace("(?P<v>", "(?:"), re.IGNORECASE)
+_ANY = re.compile(f"(?P<leg>{_LEG.body_pattern})|(?P<num>{_NUM.body_pattern})|"
+                  f"(?P<other>{_LEG.pattern}|{_NUM.pattern})".replace("(?P<v>", "(?:"),
+                  re.IGNORECASE)
 
 
-def _find_cut(scan: str, target: int) -> Optional[int]:
-    """A position at or after ``target`` where the tokenizer, reading the whole dump, would
-    start a new question — so the parts parse exactly like the whole — or None.
+def _plain_between(scan: str, start: int, end: int) -> Tuple[bool, bool]:
+    """(a number line, a doubtful mid-line label) in ``scan[start:end]``."""
+    kinds = {m.lastgroup for m in _ANY.finditer(scan, start, end)}
+    return "num" in kinds, "other" in kinds
+
+
+def _find_cut(buffer: str, target: int) -> Optional[int]:
+    """A line start at or after about ``target`` where the tokenizer, reading the whole dump,
+    would start a new question — so the parts parse exactly like the whole — or None.
 
     A legislature line starts a question when the question before it has a number; a number
     line does when the question before has one too. Cuts are taken only where that is certain:
-    a legislature line with a number line since the previous legislature line and nothing
-    doubtful (mid-line labels) in between, or a number line right after another."""
-    numbered = doubtful = False
-    previous = None
-    for m in _CUT.finditer(scan):
-        what, at = m.lastgroup, m.start()
-        if what == "leg" and m.end() == len(scan):
-            break                    # the line may go on in the next block
-        if at >= target and at > 0:
-            if (what == "leg" and numbered and not doubtful) or (what == "num" and previous == "num"):
-                return at
-        if what == "leg":
-            numbered = doubtful = False
-        elif what == "num":
-            numbered = True
-        else:
-            doubtful = True
-        previous = what
-    return None
+    a legislature line when, since the previous legislature line, there is a number line and
+    nothing doubtful (a mid-line label); a number line right after another number line.
+    Only a window after ``target`` is read (and normalised), so cutting costs little."""
+    if target >= len(buffer):
+        return None
+    start = buffer.rfind("\n", 0, target) + 1
+    size = 1 << 16
+    while True:
+        end = len(buffer)
+        if start + size < end:
+            end = buffer.rfind("\n", start, start + size) + 1 or end
+        scan = for_matching(buffer[start:end])
+        last_leg = previous = None
+        for m in _LINES.finditer(scan):
+            kind, at = m.lastgroup, m.start()
+            if kind == "leg" and m.end() == len(scan):
+                break                              # the line may go on in the next block
+            if kind == "leg" and last_leg is not None:
+                numbered, doubtful = _plain_between(scan, last_leg, at)
+                if numbered and not doubtful:
+                    return start + at
+            if kind == "num" and previous is not None and previous[0] == "num":
+                if not _plain_between(scan, previous[1], at)[1]:
+                    return start + at
+            if kind == "leg":
+                last_leg = at
+            previous = (kind, at)
+        if end == len(buffer):
+            return None
+        size <<= 2
+
+
+def _lines_in(text: str, end: int) -> int:
+    """Line breaks in ``text[:end]`` as the tokenizer counts them (a lone CR is one)."""
+    return text.count("\n", 0, end) + text.count("\r", 0, end) - text.count("\r\n", 0, end)
 
 
 def _text_decoder(head: bytes):
@@ -175,21 +202,18 @@ def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:
         final = not block
         buffer += decoder.decode(block, final=final)
         block = None
-        if not final and len(buffer) < CHUNK_CHARS + (CHUNK_CHARS >> 1):
-            continue
-        scan = for_matching(buffer)
-        while not final:
-            cut = _find_cut(scan, CHUNK_CHARS)
-            if cut is None:
-                break
-            yield ("text", name, buffer[:cut], offset, line)
-            offset += cut
-            line += scan.count("\n", 0, cut)
-            buffer, scan = buffer[cut:], scan[cut:]
         if final:
             if buffer.strip() or offset == 0:
                 yield ("text", name, buffer, offset, line)
             return
+        while len(buffer) >= CHUNK_CHARS + (CHUNK_CHARS >> 2):
+            cut = _find_cut(buffer, CHUNK_CHARS)
+            if cut is None:
+                break                  # a very long question: read on
+            yield ("text", name, buffer[:cut], offset, line)
+            offset += cut
+            line += _lines_in(buffer, cut)
+            buffer = buffer[cut:]
 
 
 class _Stdin(io.RawIOBase):
@@ -220,12 +244,46 @@ def _documents(path: str) -> Iterator[Tuple[Document, bool]]:
             yield doc, doc.name == path
 
 
-def _units_of(doc: Document) -> Iterator[tuple]:
+def _looks_like_records(head: bytes) -> bool:
+    """Whether a JSON-lines input starts with an aqparse record (the output of ``convert`` or
+    ``aqparse parse --format jsonl``)."""
+    first = head.split(b"\n", 1)[0]
+    try:
+        value = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and RECORD_KEYS <= value.keys()
+
+
+def _record_lines(name: str, stream, head: bytes) -> Iterator[tuple]:
+    """Cut aqparse JSON lines into units of whole lines."""
+    buffer, line = head, 1
+    while True:
+        block = stream.read(READ_BLOCK)
+        buffer += block
+        if block and len(buffer) < CHUNK_CHARS:
+            continue
+        cut = len(buffer) if not block else buffer.rfind(b"\n") + 1
+        if cut:
+            yield ("records", name, buffer[:cut], line)
+            line += buffer.count(b"\n", 0, cut)
+            buffer = buffer[cut:]
+        if not block:
+            return
+
+
+def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
     if doc.size is not None and doc.size <= SPLIT_ABOVE:
-        yield ("doc", doc.name, doc.read())
+        yield ("doc", doc.name, doc.read(), explicit)
         return
     with doc.opener() as stream:
         head = stream.read(65536)
+        if head.lstrip()[:1] == b"{" and _looks_like_records(head.lstrip()):
+            if explicit:
+                yield from _record_lines(doc.name, stream, head)
+            else:
+                yield ("skip", doc.name, RECORDS_SKIPPED)
+            return
         try:
             is_text = sniff(decode(head[:4096] + b" ", path=doc.name)) == "text"
         except ParseError:
@@ -233,7 +291,7 @@ def _units_of(doc: Document) -> Iterator[tuple]:
         if is_text:
             yield from _chunks(doc.name, stream, head)
         else:
-            yield ("doc", doc.name, head + stream.read())
+            yield ("doc", doc.name, head + stream.read(), explicit)
 
 
 def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
@@ -254,7 +312,7 @@ def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
                 summary.skipped.append((doc.name, f"not a question file type ({suffix})"))
                 continue
             try:
-                yield from _units_of(doc)
+                yield from _units_of(doc, explicit)
             except (OSError, EOFError, RuntimeError, ValueError) as error:
                 yield ("error", doc.name, f"cannot read: {error}")
 
@@ -269,24 +327,25 @@ class _Result(NamedTuple):
     failed: bool
 
 
-def _is_record_file(name: str, data: bytes) -> bool:
-    """Whether a .json file holds aqparse records (``aqparse parse`` output, an expected
-    fixture) rather than open data: every item has uid, status, defects and source."""
+def _record_items(name: str, data: bytes) -> Optional[list]:
+    """The items of a .json / .jsonl file holding aqparse records (every item has uid, status,
+    defects and source), else None (open data and everything else)."""
     if not name.lower().endswith((".json", ".jsonl")):
-        return False
+        return None
     head = data[:65536]
     if b'"defects"' not in head or b'"source"' not in head:
-        return False
+        return None
     try:
         value = json.loads(data)
     except ValueError:
         try:
             value = [json.loads(line) for line in data.splitlines() if line.strip()]
         except ValueError:
-            return False
+            return None
     items = value if isinstance(value, list) else [value]
-    return bool(items) and all(isinstance(i, dict) and {"uid", "status", "defects", "source"} <= i.keys()
-                               for i in items)
+    if items and all(isinstance(i, dict) and RECORD_KEYS <= i.keys() for i in items):
+        return items
+    return None
 
 
 class _Raw:
@@ -302,6 +361,8 @@ class _Raw:
             kind = self.unit[0]
             if kind == "text":
                 text = self.unit[2]
+            elif kind == "records":
+                text = self.unit[2].decode("utf-8", errors="replace")
             elif kind == "doc":
                 try:
                     text = decode(self.unit[2])
@@ -313,7 +374,8 @@ class _Raw:
         return self._lines
 
     def first_line(self) -> int:
-        return self.unit[4] if self.unit[0] == "text" else 1
+        return {"text": lambda: self.unit[4], "records": lambda: self.unit[3]}.get(
+            self.unit[0], lambda: 1)()
 
     def between(self, start: Optional[int], end: Optional[int]) -> str:
         lines = self.lines()
@@ -336,9 +398,19 @@ def _entry(name: str, line: Optional[int], code: str, message: str, raw: _Raw, s
     return entry
 
 
-def _parse_unit(unit: tuple) -> Tuple[List[Question], Optional[ParseError]]:
+def _parse_unit(unit: tuple) -> Tuple[List[Question], Optional[ParseError], List[Optional[int]]]:
+    """The records of a unit, the error that stopped it (if any), and the line of the unit
+    where each record starts (its source line; for records read from JSON lines, that line)."""
+    records, error, lines = _parse_records(unit)
+    if unit[0] != "records":
+        lines = [q.source.line for q in records]
+    return records, error, lines
+
+
+def _parse_records(unit: tuple):
     kind, name = unit[0], unit[1]
     records: List[Question] = []
+    lines: List[int] = []
     try:
         if kind == "doc":
             data = unit[2]
@@ -348,30 +420,45 @@ def _parse_unit(unit: tuple) -> Tuple[List[Question], Optional[ParseError]]:
             text, offset, first_line = unit[2], unit[3], unit[4]
             records.extend(parse_text_many(repair_mojibake(text), path=name, offset=offset,
                                            first_line=first_line))
+        elif kind == "records":
+            for number, line in enumerate(unit[2].splitlines(), unit[3]):
+                if line.strip():
+                    try:
+                        records.append(Question.from_dict(json.loads(line)))
+                        lines.append(number)
+                    except Exception as error:
+                        return records, ParseError(f"not an aqparse record: {error}",
+                                                   code="bad-record", path=name, line=number), lines
         else:
-            return records, ParseError(unit[2], code="io-error", path=name)
+            return records, ParseError(unit[2], code="io-error", path=name), lines
     except ParseError as error:
-        return records, error
+        return records, error, lines
     except Exception as error:   # a bug in a parser must not stop the run: report it
         return records, ParseError(f"internal error: {type(error).__name__}: {error}",
-                                   code="internal-error", path=name)
-    return records, None
+                                   code="internal-error", path=name), lines
+    return records, None, lines
 
 
 def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
     """Parse one unit and encode its records for ``writer`` (runs in a worker process)."""
     name = unit[1]
-    if unit[0] == "doc" and _is_record_file(name, unit[2]):
-        return _Result(name, [], [], RECORDS_SKIPPED, False)
-    records, error = _parse_unit(unit)
+    if unit[0] == "skip":
+        return _Result(name, [], [], unit[2], False)
+    if unit[0] == "doc":
+        items = _record_items(name, unit[2])
+        if items is not None and not unit[3]:
+            return _Result(name, [], [], RECORDS_SKIPPED, False)
+        if items is not None:
+            unit = ("records", name, b"\n".join(json.dumps(i).encode() for i in items), 1)
+    records, error, lines = _parse_unit(unit)
     raw = _Raw(unit)
     items, problems = [], []
     for i, q in enumerate(records):
         if strict and q.defects:
-            end = records[i + 1].source.line if i + 1 < len(records) else (error.line if error else None)
+            end = lines[i + 1] if i + 1 < len(records) else (error.line if error else None)
             problems.append(_entry(
-                name, q.source.line, q.defects[0].code, q.defects[0].message, raw,
-                q.source.line, end, uid=q.uid,
+                name, lines[i], q.defects[0].code, q.defects[0].message, raw,
+                lines[i], end, uid=q.uid,
                 defects=[{"code": d.code, "message": d.message, "line": d.line} for d in q.defects]))
             continue
         meta = (q.uid, q.kind, q.status, state_of(q), bool(q.defects), q.source.path, q.source.line)

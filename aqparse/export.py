@@ -725,3 +725,23 @@ def format_for(path: str, format: Optional[str] = None) -> str:
         raise ValueError(f"cannot tell the output format from {os.fspath(path)!r}: use --format "
                          f"{'|'.join(WRITERS)} or a suffix {', '.join(SUFFIXES)}")
     return SUFFIXES[suffix]
+
+
+# -- pandas -----------------------------------------------------------------------------------------
+
+def to_dataframe(records: Iterable[Any]):
+    """A pandas DataFrame of ``records`` (``Question`` records or their JSON form), one row
+    per question, the columns of ``COLUMNS``: dates as ``datetime64``, whole numbers as the
+    nullable ``Int64``, lists as lists, ``extra`` as a dict. Needs ``aqparse[pandas]``."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError("to_dataframe needs pandas: pip install 'aqparse[pandas]'") from None
+    rows = [flat_row(r if isinstance(r, Question) else Question.from_dict(r)) for r in records]
+    frame = pd.DataFrame(rows, columns=list(COLUMN_NAMES))
+    for c in COLUMNS:
+        if c.type == "date":
+            frame[c.name] = pd.to_datetime(frame[c.name])
+        elif c.type == "int":
+            frame[c.name] = frame[c.name].astype("Int64")
+    return frame

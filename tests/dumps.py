@@ -108,3 +108,53 @@ def write_dump(path, n: int, seed: int = 1, **options) -> List[str]:
             f.write(render(q))
             uids.append(q.uid)
     return uids
+
+
+# A question written by hand (not generated, not copied): the values the tests assert were read
+# from this text.
+KNOWN = """15ème législature
+
+Question N° 4321
+de Mme Claire Martin (Socialistes et apparentés - Gironde )
+Question écrite
+Ministère interrogé > Transition écologique
+Ministère attributaire > Logement
+
+Rubrique > logement
+
+Titre > Rénovation thermique des logements
+
+Question publiée au JO le : 12/03/2019 page : 2301
+Réponse publiée au JO le : 21/01/2020 page : 512
+Date de changement d'attribution: 16/07/2019
+Date de signalement : 02/07/2019
+
+Texte de la question
+
+Mme Claire Martin attire l'attention de Mme la ministre sur la rénovation thermique.
+
+Elle souhaite connaître le calendrier des aides.
+
+Texte de la réponse
+
+Le calendrier des aides a été publié le 1er janvier.
+"""
+
+# Another, with two defects: an impossible date (31 February) and a label no rule knows.
+DEFECTIVE = """16ème législature
+
+Question N° 777
+de M. Paul Lefèvre (Renaissance - Nord )
+Question écrite
+Ministère interrogé > Santé
+Ministère attributaire > Santé
+
+Rubrique > santé
+
+Humeur > inquiète
+Question publiée au JO le : 31/02/2023 page : 1200
+
+Texte de la question
+
+M. Paul Lefèvre interroge M. le ministre sur les urgences.
+"""

@@ -140,5 +140,5 @@ def format_stats(s: Stats, top: int = 25) -> str:
     else:
         lines.append(f"answer delay (days from question to answer, {s.answered_with_dates} "
                      f"answered questions): median {s.delay_median:g}, "
-                     f"90th percentile {s.delay_p90:g}")
+                     f"90th percentile {round(s.delay_p90, 1):g}")
     return "\n".join(lines)

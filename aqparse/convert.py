@@ -29,6 +29,7 @@ import sys
 import time
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 import attrs
@@ -461,8 +462,16 @@ def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
                 lines[i], end, uid=q.uid,
                 defects=[{"code": d.code, "message": d.message, "line": d.line} for d in q.defects]))
             continue
+        try:
+            payload = writer.encode(q, tables)
+        except Exception as exc:     # a bug must cost one record, reported, not the run
+            end = lines[i + 1] if i + 1 < len(records) else None
+            problems.append(_entry(name, lines[i], "internal-error",
+                                   f"cannot write this record: {type(exc).__name__}: {exc}",
+                                   raw, lines[i], end, uid=q.uid))
+            continue
         meta = (q.uid, q.kind, q.status, state_of(q), bool(q.defects), q.source.path, q.source.line)
-        items.append((meta, writer.encode(q, tables)))
+        items.append((meta, payload))
     if error is not None:
         start = error.line if records else None
         problems.append(_entry(name, error.line, error.code, error.message, raw, start, None))
@@ -596,8 +605,9 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
     bar = tqdm(desc=label, unit=" questions", file=sys.stderr, dynamic_ncols=True,
                disable=quiet or not sys.stderr.isatty())
     done = False
+    results = _results(_units(paths, summary), jobs, (type(writer), strict, tables))
     try:
-        for result in _results(_units(paths, summary), jobs, (type(writer), strict, tables)):
+        for result in results:
             if result.skipped:
                 summary.skipped.append((result.name, result.skipped))
             if result.failed and (not summary.failed or summary.failed[-1] != result.name):
@@ -637,7 +647,11 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
                 bar.set_postfix(problems=problems.count, refresh=False)
         writer.close(drop)
         done = True
+    except BrokenProcessPool as error:
+        raise OSError(f"a worker process died ({error}); what was written so far is kept "
+                      "only in SQLite output") from None
     finally:
+        results.close()           # stops the worker processes now, not at garbage collection
         bar.close()
         problems.close()
         if not done:

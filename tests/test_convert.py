@@ -274,3 +274,16 @@ def test_the_repository_fixtures_convert_to_sqlite(tmp_path):
     done = _run_cli("convert", str(folder), "-o", str(db), "-j", "2")
     assert done.returncode == 0, done.stderr.decode()
     assert sqlite3.connect(db).execute("SELECT count(*) FROM questions").fetchone()[0] > 0
+
+
+def test_a_dump_with_a_bad_tail_keeps_its_questions(tmp_path):
+    dump = tmp_path / "dump.txt"
+    tail = "15ème législature\n\nfin du fichier\n"
+    dump.write_text(dumps.KNOWN + "\n" + tail, encoding="utf-8")
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([dump], out, jobs=1, quiet=True, errors=errors)
+    assert summary.questions == 1 and summary.exit_status == 1 and summary.failed == [str(dump)]
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert entry["code"] == "trailing-text"
+    assert entry["position"] == dumps.KNOWN.count("\n") + 2
+    assert entry["raw"] == tail

@@ -251,3 +251,25 @@ def test_duplicates_in_one_run_resolved_like_the_upsert(tmp_path):
 
         assert pq.read_table(tmp_path / "out.parquet").column("uid").to_pylist() == [
             "QANR5L15QE4321", "QANR5L16QE777"]
+
+
+def test_the_real_text_dump_into_sqlite(tmp_path):
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+    if not (corpus / "text").is_dir():
+        pytest.skip("the shared corpus is not beside this checkout")
+    out = tmp_path / "q.sqlite"
+    summary = convert([corpus / "text"], out, jobs=1, quiet=True)
+    assert summary.questions == 1 and summary.exit_status == 0
+    db = sqlite3.connect(out)
+    # read from corpus/text/14-60104QE.txt
+    assert db.execute("SELECT uid, author_name, ministry_asked, ministry_assigned, question_date, "
+                      "question_page, answer_date, answer_page, status FROM questions").fetchall() == [
+        ("QANR5L14QE60104", "Valérie Lacroute", "Économie, redressement productif et numérique",
+         "Numérique", "2014-07-08", 5747, "2014-12-09", 10362, "answered")]
+    assert db.execute("SELECT position, ministry, date FROM attributions ORDER BY position").fetchall() == [
+        (1, "Économie, redressement productif et numérique", "2014-07-08"),
+        (2, "Numérique", "2014-08-27")]
+    assert json.loads(db.execute("SELECT analyses FROM questions").fetchone()[0]) == [
+        "transition numérique", "conseillers", "modalités"]

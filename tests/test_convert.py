@@ -287,3 +287,24 @@ def test_a_dump_with_a_bad_tail_keeps_its_questions(tmp_path):
     assert entry["code"] == "trailing-text"
     assert entry["position"] == dumps.KNOWN.count("\n") + 2
     assert entry["raw"] == tail
+
+
+@pytest.mark.parametrize("small_units", [False, True])
+def test_own_jsonl_named_explicitly_is_read_as_records(tmp_path, monkeypatch, small_units):
+    if small_units:
+        _small_units(monkeypatch)     # the JSON lines are then cut into units of whole lines
+    dump = tmp_path / "dump.txt"
+    dump.write_text(dumps.dump_text(dumps.records(60, seed=21)) + "\n" + dumps.DEFECTIVE,
+                    encoding="utf-8")
+    first, second = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
+    convert([dump], first, jobs=1, quiet=True)
+    summary = convert([first], second, jobs=2, quiet=True)
+    assert summary.questions == 61 and summary.with_defects == 1 and summary.exit_status == 0
+    assert second.read_bytes() == first.read_bytes()
+    # inside a folder, the same file is an output, not an input
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    first.rename(folder / "1.jsonl")
+    (folder / "q.json").write_text(json.dumps(aqparse.parse(dumps.KNOWN).to_dict()), encoding="utf-8")
+    summary = convert([folder], tmp_path / "3.jsonl", jobs=1, quiet=True)
+    assert summary.questions == 0 and len(summary.skipped) == 2 and summary.exit_status == 0

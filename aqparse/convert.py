@@ -516,8 +516,11 @@ class _Problems:
             self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self._file.flush()
         elif self.count <= self.SHOWN:
+            from tqdm import tqdm
+
             where = entry["path"] + (f":{entry['position']}" if entry["position"] else "")
-            print(f"aqparse: {where}: {entry['error']} [{entry['code']}]", file=sys.stderr)
+            # above the progress bar, not inside it
+            tqdm.write(f"aqparse: {where}: {entry['error']} [{entry['code']}]", file=sys.stderr)
 
     def close(self) -> None:
         if self._file is not None:

@@ -621,6 +621,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
                     summary.rejected += 1
             for meta, payload in result.items:
                 uid, kind, status, state, defects, where, line = meta
+                kind = kind or "(unknown)"
                 old = index.get(uid) if uid is not None else None
                 if old is not None:
                     old_state, old_defects, old_position = _unpack(old)

@@ -308,3 +308,16 @@ def test_own_jsonl_named_explicitly_is_read_as_records(tmp_path, monkeypatch, sm
     (folder / "q.json").write_text(json.dumps(aqparse.parse(dumps.KNOWN).to_dict()), encoding="utf-8")
     summary = convert([folder], tmp_path / "3.jsonl", jobs=1, quiet=True)
     assert summary.questions == 0 and len(summary.skipped) == 2 and summary.exit_status == 0
+
+
+def test_a_question_without_kind_has_no_uid_and_is_still_kept(tmp_path):
+    text = dumps.KNOWN.replace("Question écrite\n", "")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "nokind.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "q.sqlite"
+    summary = convert([tmp_path / "in"], out, jobs=1, quiet=True)
+    assert summary.by_kind == {"(unknown)": 1} and "(unknown) 1" in summary.report()
+    key = sqlite3.connect(out).execute("SELECT uid, number FROM questions").fetchall()
+    assert key == [(f"~{tmp_path / 'in' / 'nokind.txt'}:1", 4321)]
+    [back] = read_sqlite(str(out))
+    assert back.uid is None and back.kind is None and back.number == 4321

@@ -233,16 +233,36 @@ def _is_glob(path: str) -> bool:
     return glob.has_magic(path) and not os.path.exists(path)
 
 
-def _documents(path: str) -> Iterator[Tuple[Document, bool]]:
-    """(document, named explicitly) for an input argument."""
+def _documents(path: str) -> Iterator[Tuple[Optional[Document], str, bool, Optional[Exception]]]:
+    """(document, name, named explicitly, error) for an input argument. A folder is walked
+    here, in the order of ``inputs.documents``, so that a corrupt archive inside it costs only
+    itself."""
     if path == "-":
-        yield Document("<stdin>", lambda: io.BufferedReader(_Stdin()), None), True
+        yield Document("<stdin>", lambda: io.BufferedReader(_Stdin()), None), "<stdin>", True, None
     elif _is_glob(path):
         for match in sorted(glob.glob(path, recursive=True)):
             yield from _documents(match)
+    elif os.path.isdir(path):
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not _inputs._skip(d))
+            for name in sorted(files):
+                if not _inputs._skip(name):
+                    yield from _guarded(os.path.join(root, name), False)
     else:
-        for doc in _inputs.documents(path):
-            yield doc, doc.name == path
+        yield from _guarded(path, True)
+
+
+def _guarded(path: str, explicit: bool):
+    documents = _inputs.documents(path)
+    while True:
+        try:
+            doc = next(documents)
+        except StopIteration:
+            return
+        except Exception as error:        # a corrupt archive, an unreadable file
+            yield None, path, False, error
+            return
+        yield doc, doc.name, explicit and doc.name == path, None
 
 
 def _looks_like_records(head: bytes) -> bool:
@@ -297,25 +317,19 @@ def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
 
 def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
     for path in paths:
-        documents = _documents(path)
-        while True:
-            try:
-                doc, explicit = next(documents)
-            except StopIteration:
-                break
-            except Exception as error:        # a corrupt archive, an unreadable folder
-                summary.inputs += 1
-                yield ("error", path, f"cannot read: {error}")
-                break
+        for doc, name, explicit, error in _documents(path):
             summary.inputs += 1
-            suffix = os.path.splitext(doc.name.rsplit("!", 1)[-1])[1].lower()
+            if error is not None:
+                yield ("error", name, f"cannot read: {error}")
+                continue
+            suffix = os.path.splitext(name.rsplit("!", 1)[-1])[1].lower()
             if not explicit and suffix not in INPUT_SUFFIXES:
-                summary.skipped.append((doc.name, f"not a question file type ({suffix})"))
+                summary.skipped.append((name, f"not a question file type ({suffix})"))
                 continue
             try:
                 yield from _units_of(doc, explicit)
-            except (OSError, EOFError, RuntimeError, ValueError) as error:
-                yield ("error", doc.name, f"cannot read: {error}")
+            except Exception as error:        # a member that cannot be read (bad CRC…)
+                yield ("error", name, f"cannot read: {error}")
 
 
 # -- the worker ------------------------------------------------------------------------------------

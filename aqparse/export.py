@@ -30,7 +30,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Op
 
 import attrs
 
-from .records import Author, Ministry, Question
+from .records import Ministry, Question
 
 # -- the "newer state" rule ----------------------------------------------------------------------
 
@@ -461,21 +461,19 @@ class ParquetWriter(Writer):
         self.schema = pa.schema([(c.name, _arrow_type(c.type)) for c in COLUMNS])
         self._writer = pq.ParquetWriter(_temp(self.path), self.schema, compression="zstd")
         self._rows: List[list] = []
-        self._count = 0
 
     def write(self, payload: list) -> None:
         self._rows.append(payload)
         if len(self._rows) >= self.ROW_GROUP:
             self._flush()
 
-    def _flush(self, keep=None) -> None:
+    def _flush(self) -> None:
         if not self._rows:
             return
         columns = list(zip(*self._rows))
         self._writer.write_table(self._pa.Table.from_arrays(
             [self._pa.array(col, type=f.type) for col, f in zip(columns, self.schema)],
             schema=self.schema))
-        self._count += len(self._rows)
         self._rows = []
 
     def close(self, drop: Iterable[int] = ()) -> None:
@@ -584,6 +582,9 @@ class SqliteWriter(Writer):
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            if not self._has_meta() and self._db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone() is not None:
+                raise sqlite3.DatabaseError("it holds tables of another program")
             found = self._db.execute("SELECT value FROM aqparse_meta WHERE key = 'schema_version'"
                                      ).fetchone() if self._has_meta() else None
             if found is not None and found[0] != SCHEMA_VERSION:

@@ -5,7 +5,6 @@ It runs the ``convert`` pipeline (parallel, same inputs, same errors handling, d
 resolved by the same rule) with an aggregating writer instead of a file.
 """
 
-import datetime as _dt
 import statistics
 from collections import Counter
 from typing import Dict, Iterable, List, Optional

@@ -12,7 +12,6 @@ converted at 1/8 of its size to show that memory does not grow with it).
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile

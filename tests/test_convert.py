@@ -29,9 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _small_units(monkeypatch):
     """Cut dumps into many small units, so a small test input exercises the cutting."""
-    import aqparse.convert as _  # noqa: F401  (the module, not the function)
-
-    module = sys.modules["aqparse.convert"]
+    module = sys.modules["aqparse.convert"]     # aqparse.convert is the function
     monkeypatch.setattr(module, "SPLIT_ABOVE", 20_000)
     monkeypatch.setattr(module, "CHUNK_CHARS", 6_000)
     return module
@@ -321,3 +319,35 @@ def test_a_question_without_kind_has_no_uid_and_is_still_kept(tmp_path):
     assert key == [(f"~{tmp_path / 'in' / 'nokind.txt'}:1", 4321)]
     [back] = read_sqlite(str(out))
     assert back.uid is None and back.kind is None and back.number == 4321
+
+
+def test_a_corrupt_archive_in_a_folder_costs_only_itself(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(dumps.KNOWN, encoding="utf-8")
+    _zip(folder / "b.zip", {"x.txt": dumps.KNOWN})
+    data = bytearray((folder / "b.zip").read_bytes())
+    at = data.rfind(b"PK\x01\x02")                  # break the central directory entry
+    data[at:at + 4] = b"XXXX"
+    (folder / "b.zip").write_bytes(bytes(data))
+    (folder / "c.txt").write_text(dumps.DEFECTIVE, encoding="utf-8")
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([folder], out, jobs=1, quiet=True, errors=errors)
+    assert summary.questions == 2 and summary.inputs == 3 and summary.exit_status == 1
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert entry["path"] == str(folder / "b.zip") and entry["code"] == "io-error"
+
+
+def test_an_sqlite_file_of_another_program_is_not_touched(tmp_path, capsys):
+    other = tmp_path / "other.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE questions (id INTEGER, texte TEXT)")
+    db.commit()
+    db.close()
+    (tmp_path / "notes.sqlite").write_text("pas une base\n", encoding="utf-8")
+    (tmp_path / "q.txt").write_text(dumps.KNOWN, encoding="utf-8")
+    for target in (other, tmp_path / "notes.sqlite"):
+        assert cli.main(["convert", str(tmp_path / "q.txt"), "-o", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "not an aqparse SQLite database" in err
+    assert sqlite3.connect(other).execute("PRAGMA table_info(questions)").fetchall()[1][1] == "texte"

@@ -273,3 +273,18 @@ def test_the_real_text_dump_into_sqlite(tmp_path):
         (2, "Numérique", "2014-08-27")]
     assert json.loads(db.execute("SELECT analyses FROM questions").fetchone()[0]) == [
         "transition numérique", "conseillers", "modalités"]
+
+
+def test_parquet_and_pandas_say_which_extra_is_missing(tmp_path, monkeypatch):
+    import sys
+
+    from aqparse.convert import UsageError
+
+    (tmp_path / "q.txt").write_text(dumps.KNOWN, encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)     # as if pyarrow were not installed
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(UsageError, match=r"aqparse\[parquet\]"):
+        convert([tmp_path / "q.txt"], tmp_path / "q.parquet", jobs=1)
+    assert not (tmp_path / "q.parquet").exists() and not (tmp_path / "q.parquet.part").exists()
+    with pytest.raises(ImportError, match=r"aqparse\[pandas\]"):
+        aqparse.to_dataframe([KNOWN])

@@ -197,6 +197,79 @@ def _run_diff(args: argparse.Namespace) -> int:
     return status
 
 
+# -- convert / stats --------------------------------------------------------------------------
+
+def _add_convert(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files, folders, globs, .zip / .tar.gz archives; '-' reads stdin")
+    p.add_argument("-o", "--output", metavar="OUTPUT",
+                   help="the dataset to write (.jsonl, .csv, .parquet, .sqlite)")
+    p.add_argument("--format", metavar="FORMAT",
+                   help="jsonl | csv | parquet | sqlite (default: from the output's suffix)")
+    _add_run_options(p)
+    p.add_argument("--tables", action="store_true",
+                   help="CSV: also write NAME.attributions.csv, .renewals, .signalements, "
+                        ".errata, .defects")
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-j", "--jobs", metavar="N", help="worker processes (default: the cores)")
+    p.add_argument("--errors", metavar="FILE",
+                   help="write what could not be converted here (JSON lines with the raw text)")
+    p.add_argument("--strict", action="store_true",
+                   help="a question with defects goes to the errors, not to the output")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+
+
+def _jobs_arg(value: Optional[str]) -> Optional[int]:
+    if value is None:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise UsageError(f"--jobs must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def _run_convert(args: argparse.Namespace) -> int:
+    from .convert import UsageError as BadArgument, convert
+
+    if not args.output:
+        raise UsageError("convert: missing -o OUTPUT (a .jsonl, .csv, .parquet or .sqlite file)")
+    try:
+        summary = convert(args.inputs, args.output, format=args.format,
+                                  jobs=_jobs_arg(args.jobs), errors=args.errors,
+                                  strict=args.strict, quiet=args.quiet, tables=args.tables)
+    except BadArgument as error:
+        raise UsageError(str(error)) from None
+    if not args.quiet:
+        print(summary.report(), file=sys.stderr)
+    return summary.exit_status
+
+
+def _add_stats(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files, folders, globs, archives; '-' reads stdin")
+    p.add_argument("--top", type=int, default=25, metavar="N",
+                   help="ministries shown (default 25; 0 for all)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _add_run_options(p)
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    from . import stats
+    from .convert import UsageError as BadArgument
+
+    try:
+        result = stats.stats(args.inputs, jobs=_jobs_arg(args.jobs), errors=args.errors,
+                             strict=args.strict, quiet=args.quiet)
+    except BadArgument as error:
+        raise UsageError(str(error)) from None
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(stats.format_stats(result, top=args.top))
+    return result.summary.exit_status
+
+
 class Command(NamedTuple):
     help: str
     add: Callable[[argparse.ArgumentParser], None]
@@ -204,11 +277,15 @@ class Command(NamedTuple):
 
 
 COMMANDS: Dict[str, Command] = {
+    "convert": Command("convert inputs into a dataset: JSONL, CSV, Parquet or SQLite",
+                       _add_convert, _run_convert),
     "parse": Command("parse inputs and print the records as JSON", _add_parse, _run_parse),
-    "render": Command("print inputs (or JSON records) in the canonical text layout",
-                      _add_render, _run_render),
+    "stats": Command("counts by legislature, kind, status, ministry, year; answer delays",
+                     _add_stats, _run_stats),
     "diff": Command("compare two records of the same question from different sources "
                     "(exit status 1 when they differ)", _add_diff, _run_diff),
+    "render": Command("print inputs (or JSON records) in the canonical text layout",
+                      _add_render, _run_render),
     "fixtures": Command("check or update golden fixtures (NAME.txt + NAME.json pairs)",
                         _add_fixtures, _run_fixtures),
 }

@@ -1,0 +1,700 @@
+"""convert: folders, archives and dumps of questions into one dataset, in parallel, losing none.
+
+The pipeline::
+
+    inputs ─▶ documents ─▶ work units ─▶ worker processes ─▶ results in input order ─▶ writer
+                             (parent)     parse + encode        (bounded in flight)      (parent)
+
+- A work unit is a small document (its bytes), or — for a large text dump — a chunk of whole
+  questions cut by the parent at a line the tokenizer would also start a question at, so a
+  dump of any size is parsed in parallel with flat memory.
+- Workers parse leniently, apply ``strict`` by looking at ``record.defects``, and return each
+  record already encoded for the writer (a JSON line, a CSV row, SQLite rows…), so the parent
+  only writes. ``jobs=1`` runs the same units in-process: the output is the same byte for byte.
+- At most ``2 × jobs + 1`` units are in flight, and the parent writes them in input order.
+- Nothing is lost: an input that cannot be parsed, or (under ``strict``) a question with
+  defects, goes to the errors file with its path, line, error and raw text, and the run goes on.
+- Duplicates (one uid twice in a run) are resolved by ``export.supersedes``, the rule of the
+  SQLite upsert.
+"""
+
+import codecs
+import glob
+import io
+import json
+import multiprocessing
+import os
+import re
+import sys
+import time
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
+
+import attrs
+
+from . import inputs as _inputs
+from .api import parse_text_many, sniff
+from .decode import decode, for_matching, repair_mojibake
+from .errors import ParseError
+from .export import STATUS_RANK, WRITERS, Writer, format_for, state_of, supersedes
+from .inputs import Document, parse_document
+from .records import Question
+from .tokenize import RULES
+
+SPLIT_ABOVE = 2 << 20     # text documents larger than this (or of unknown size) are cut in units
+CHUNK_CHARS = 1 << 20     # the size a unit cut from a text dump aims at
+READ_BLOCK = 1 << 20
+RAW_LIMIT = 1 << 20       # raw text kept in an errors-file entry (characters)
+# inside folders and archives, only files that can hold questions are read; a file named on
+# the command line (or matched by a glob) is always read
+INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".json", ".xml"})
+# aqparse's own JSON records (``convert`` / ``parse`` output, expected fixtures): read when
+# named on the command line, skipped inside folders and archives (where they are outputs or
+# the expected side of fixture pairs, not inputs)
+RECORDS_SKIPPED = "aqparse record files (outputs or expected fixtures) in a folder or archive"
+RECORD_KEYS = frozenset({"uid", "status", "defects", "source"})
+
+Paths = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
+
+
+class UsageError(ValueError):
+    """A bad argument, found before any work is done."""
+
+
+@attrs.define
+class Summary:
+    """What a run did. ``exit_status``: 0 nothing went to the errors, 1 something did."""
+
+    output: Optional[str] = None
+    format: Optional[str] = None
+    inputs: int = 0                                   # documents read
+    questions: int = 0                                # records written (after duplicates)
+    by_kind: Dict[str, int] = attrs.Factory(Counter)
+    by_status: Dict[str, int] = attrs.Factory(Counter)
+    with_defects: int = 0                             # written records that have defects
+    errors: int = 0                                   # entries in the errors file
+    rejected: int = 0                                 # questions refused under strict
+    failed: List[str] = attrs.Factory(list)           # inputs that (partly) failed to parse
+    skipped: List[Tuple[str, str]] = attrs.Factory(list)   # (input, why it was not read)
+    duplicates: int = 0
+    duplicate_examples: List[str] = attrs.Factory(list)
+    superseded: int = 0                               # not applied: the output is newer
+    seconds: float = 0.0
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.errors else 0
+
+    def report(self) -> str:
+        """The human summary printed at the end of a run."""
+        rate = self.questions / self.seconds if self.seconds else 0.0
+        lines = [f"{self.inputs} input(s) read, {self.questions} question(s) written to "
+                 f"{self.output} ({self.format}) in {self.seconds:.1f} s ({rate:.0f} questions/s)"]
+        if self.questions:
+            lines.append("  by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(self.by_kind.items()) if n))
+            lines.append("  by status: " + ", ".join(f"{k} {n}" for k, n in sorted(self.by_status.items()) if n))
+        lines.append(f"  questions with defects: {self.with_defects}")
+        if self.rejected:
+            lines.append(f"  questions refused (--strict, defects): {self.rejected}")
+        if self.duplicates:
+            lines.append(f"  duplicates (same uid twice): {self.duplicates}, the newer state kept"
+                         + "".join(f"\n    {e}" for e in self.duplicate_examples))
+        if self.superseded:
+            lines.append(f"  not applied, the output already holds a newer state: {self.superseded}")
+        if self.skipped:
+            reasons = Counter(reason for _, reason in self.skipped)
+            lines.append("  skipped: " + "; ".join(f"{n} {r}" for r, n in reasons.items()))
+        lines.append(f"  inputs that failed: {len(self.failed)}"
+                     + "".join(f"\n    {name}" for name in self.failed[:20])
+                     + (f"\n    … and {len(self.failed) - 20} more" if len(self.failed) > 20 else ""))
+        if self.errors:
+            lines.append(f"  problems sent to the errors: {self.errors}")
+        return "\n".join(lines)
+
+
+# -- work units ------------------------------------------------------------------------------------
+# ("doc", name, bytes) | ("text", name, text, char offset, first line) | ("error", name, message)
+
+def _rule(name: str):
+    return next(r for r in RULES if r.name == name)
+
+
+# Where a dump may be cut: a line holding only a legislature label, or a "Question N°" line —
+# the tokenizer's own patterns (``_LINES``). ``_ANY`` also finds them mid-line ("other"), where
+# the tokenizer may take them as question starts too, so a cut is never made across one.
+_LEG, _NUM = _rule("legislature"), _rule("number")
+_LINES = re.compile(f"(?P<leg>{_LEG.body_pattern})|(?P<num>{_NUM.body_pattern})"
+                    .replace("(?P<v>", "(?:"), re.IGNORECASE)
+_ANY = re.compile(f"(?P<leg>{_LEG.body_pattern})|(?P<num>{_NUM.body_pattern})|"
+                  f"(?P<other>{_LEG.pattern}|{_NUM.pattern})".replace("(?P<v>", "(?:"),
+                  re.IGNORECASE)
+
+
+def _plain_between(scan: str, start: int, end: int) -> Tuple[bool, bool]:
+    """(a number line, a doubtful mid-line label) in ``scan[start:end]``."""
+    kinds = {m.lastgroup for m in _ANY.finditer(scan, start, end)}
+    return "num" in kinds, "other" in kinds
+
+
+def _find_cut(buffer: str, target: int) -> Optional[int]:
+    """A line start at or after about ``target`` where the tokenizer, reading the whole dump,
+    would start a new question — so the parts parse exactly like the whole — or None.
+
+    A legislature line starts a question when the question before it has a number; a number
+    line does when the question before has one too. Cuts are taken only where that is certain:
+    a legislature line when, since the previous legislature line, there is a number line and
+    nothing doubtful (a mid-line label); a number line right after another number line.
+    Only a window after ``target`` is read (and normalised), so cutting costs little."""
+    if target >= len(buffer):
+        return None
+    start = buffer.rfind("\n", 0, target) + 1
+    size = 1 << 16
+    while True:
+        end = len(buffer)
+        if start + size < end:
+            end = buffer.rfind("\n", start, start + size) + 1 or end
+        scan = for_matching(buffer[start:end])
+        last_leg = previous = None
+        for m in _LINES.finditer(scan):
+            kind, at = m.lastgroup, m.start()
+            if kind == "leg" and m.end() == len(scan):
+                break                              # the line may go on in the next block
+            if kind == "leg" and last_leg is not None:
+                numbered, doubtful = _plain_between(scan, last_leg, at)
+                if numbered and not doubtful:
+                    return start + at
+            if kind == "num" and previous is not None and previous[0] == "num":
+                if not _plain_between(scan, previous[1], at)[1]:
+                    return start + at
+            if kind == "leg":
+                last_leg = at
+            previous = (kind, at)
+        if end == len(buffer):
+            return None
+        size <<= 2
+
+
+def _lines_in(text: str, end: int) -> int:
+    """Line breaks in ``text[:end]`` as the tokenizer counts them (a lone CR is one)."""
+    return text.count("\n", 0, end) + text.count("\r", 0, end) - text.count("\r\n", 0, end)
+
+
+def _text_decoder(head: bytes):
+    """The incremental decoder for a streamed dump (the choice ``inputs`` makes): UTF-8 when
+    the head is UTF-8, else windows-1252 with ISO-8859-1 for its undefined bytes."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    return codecs.getincrementaldecoder(encoding)(errors="aqparse-latin1")
+
+
+def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:
+    """Cut a text dump into units of whole questions, reading it block by block."""
+    decoder = _text_decoder(head)
+    buffer, offset, line = "", 0, 1
+    block: Optional[bytes] = head
+    while True:
+        if block is None:
+            block = stream.read(READ_BLOCK)
+        final = not block
+        buffer += decoder.decode(block, final=final)
+        block = None
+        if final:
+            if buffer.strip() or offset == 0:
+                yield ("text", name, buffer, offset, line)
+            return
+        while len(buffer) >= CHUNK_CHARS + (CHUNK_CHARS >> 2):
+            cut = _find_cut(buffer, CHUNK_CHARS)
+            if cut is None:
+                break                  # a very long question: read on
+            yield ("text", name, buffer[:cut], offset, line)
+            offset += cut
+            line += _lines_in(buffer, cut)
+            buffer = buffer[cut:]
+
+
+class _Stdin(io.RawIOBase):
+    """stdin, read as a stream (not closed with the document)."""
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        data = sys.stdin.buffer.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+
+def _is_glob(path: str) -> bool:
+    return glob.has_magic(path) and not os.path.exists(path)
+
+
+def _documents(path: str) -> Iterator[Tuple[Optional[Document], str, bool, Optional[Exception]]]:
+    """(document, name, named explicitly, error) for an input argument. A folder is walked
+    here, in the order of ``inputs.documents``, so that a corrupt archive inside it costs only
+    itself."""
+    if path == "-":
+        yield Document("<stdin>", lambda: io.BufferedReader(_Stdin()), None), "<stdin>", True, None
+    elif _is_glob(path):
+        for match in sorted(glob.glob(path, recursive=True)):
+            yield from _documents(match)
+    elif os.path.isdir(path):
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not _inputs._skip(d))
+            for name in sorted(files):
+                if not _inputs._skip(name):
+                    yield from _guarded(os.path.join(root, name), False)
+    else:
+        yield from _guarded(path, True)
+
+
+def _guarded(path: str, explicit: bool):
+    documents = _inputs.documents(path)
+    while True:
+        try:
+            doc = next(documents)
+        except StopIteration:
+            return
+        except Exception as error:        # a corrupt archive, an unreadable file
+            yield None, path, False, error
+            return
+        yield doc, doc.name, explicit and doc.name == path, None
+
+
+def _looks_like_records(head: bytes) -> bool:
+    """Whether a JSON-lines input starts with an aqparse record (the output of ``convert`` or
+    ``aqparse parse --format jsonl``)."""
+    first = head.split(b"\n", 1)[0]
+    try:
+        value = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and RECORD_KEYS <= value.keys()
+
+
+def _record_lines(name: str, stream, head: bytes) -> Iterator[tuple]:
+    """Cut aqparse JSON lines into units of whole lines."""
+    buffer, line = head, 1
+    while True:
+        block = stream.read(READ_BLOCK)
+        buffer += block
+        if block and len(buffer) < CHUNK_CHARS:
+            continue
+        cut = len(buffer) if not block else buffer.rfind(b"\n") + 1
+        if cut:
+            yield ("records", name, buffer[:cut], line)
+            line += buffer.count(b"\n", 0, cut)
+            buffer = buffer[cut:]
+        if not block:
+            return
+
+
+def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
+    if doc.size is not None and doc.size <= SPLIT_ABOVE:
+        yield ("doc", doc.name, doc.read(), explicit)
+        return
+    with doc.opener() as stream:
+        head = stream.read(65536)
+        if head.lstrip()[:1] == b"{" and _looks_like_records(head.lstrip()):
+            if explicit:
+                yield from _record_lines(doc.name, stream, head)
+            else:
+                yield ("skip", doc.name, RECORDS_SKIPPED)
+            return
+        try:
+            is_text = sniff(decode(head[:4096] + b" ", path=doc.name)) == "text"
+        except ParseError:
+            is_text = False
+        if is_text:
+            yield from _chunks(doc.name, stream, head)
+        else:
+            yield ("doc", doc.name, head + stream.read(), explicit)
+
+
+def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
+    for path in paths:
+        for doc, name, explicit, error in _documents(path):
+            summary.inputs += 1
+            if error is not None:
+                yield ("error", name, f"cannot read: {error}")
+                continue
+            suffix = os.path.splitext(name.rsplit("!", 1)[-1])[1].lower()
+            if not explicit and suffix not in INPUT_SUFFIXES:
+                summary.skipped.append((name, f"not a question file type ({suffix})"))
+                continue
+            try:
+                yield from _units_of(doc, explicit)
+            except Exception as error:        # a member that cannot be read (bad CRC…)
+                yield ("error", name, f"cannot read: {error}")
+
+
+# -- the worker ------------------------------------------------------------------------------------
+
+class _Result(NamedTuple):
+    name: str
+    items: list          # (meta, payload) per record, in order
+    problems: list       # errors-file entries
+    skipped: Optional[str]
+    failed: bool
+
+
+def _record_items(name: str, data: bytes) -> Optional[list]:
+    """The items of a .json / .jsonl file holding aqparse records (every item has uid, status,
+    defects and source), else None (open data and everything else)."""
+    if not name.lower().endswith((".json", ".jsonl")):
+        return None
+    head = data[:65536]
+    if b'"defects"' not in head or b'"source"' not in head:
+        return None
+    try:
+        value = json.loads(data)
+    except ValueError:
+        try:
+            value = [json.loads(line) for line in data.splitlines() if line.strip()]
+        except ValueError:
+            return None
+    items = value if isinstance(value, list) else [value]
+    if items and all(isinstance(i, dict) and RECORD_KEYS <= i.keys() for i in items):
+        return items
+    return None
+
+
+class _Raw:
+    """The raw text of a unit, decoded only when a problem needs it."""
+
+    def __init__(self, unit: tuple):
+        self.unit = unit
+        self._lines: Optional[List[str]] = None
+        self.encoding: Optional[str] = None
+
+    def lines(self) -> List[str]:
+        if self._lines is None:
+            kind = self.unit[0]
+            if kind == "text":
+                text = self.unit[2]
+            elif kind == "records":
+                text = self.unit[2].decode("utf-8", errors="replace")
+            elif kind == "doc":
+                try:
+                    text = decode(self.unit[2])
+                except ParseError:            # binary: one character per byte, reversible
+                    text, self.encoding = self.unit[2].decode("latin-1"), "latin-1"
+            else:
+                text = ""
+            self._lines = text.splitlines(keepends=True)
+        return self._lines
+
+    def first_line(self) -> int:
+        return {"text": lambda: self.unit[4], "records": lambda: self.unit[3]}.get(
+            self.unit[0], lambda: 1)()
+
+    def between(self, start: Optional[int], end: Optional[int]) -> str:
+        lines = self.lines()
+        first = self.first_line()
+        a = 0 if start is None else max(0, start - first)
+        b = len(lines) if end is None else max(a, end - first)
+        return "".join(lines[a:b])
+
+
+def _entry(name: str, line: Optional[int], code: str, message: str, raw: _Raw, start, end,
+           **more) -> dict:
+    text = raw.between(start, end)
+    entry = {"path": name, "position": line, "code": code, "error": message}
+    entry.update(more)
+    entry["raw"] = text[:RAW_LIMIT]
+    if len(text) > RAW_LIMIT:
+        entry["raw_truncated"] = True
+    if raw.encoding:
+        entry["raw_encoding"] = raw.encoding
+    return entry
+
+
+def _parse_unit(unit: tuple) -> Tuple[List[Question], Optional[ParseError], List[Optional[int]]]:
+    """The records of a unit, the error that stopped it (if any), and the line of the unit
+    where each record starts (its source line; for records read from JSON lines, that line)."""
+    records, error, lines = _parse_records(unit)
+    if unit[0] != "records":
+        lines = [q.source.line for q in records]
+    return records, error, lines
+
+
+def _parse_records(unit: tuple):
+    kind, name = unit[0], unit[1]
+    records: List[Question] = []
+    lines: List[int] = []
+    try:
+        if kind == "doc":
+            data = unit[2]
+            doc = Document(name, lambda: io.BytesIO(data), len(data))
+            records.extend(parse_document(doc))
+        elif kind == "text":
+            text, offset, first_line = unit[2], unit[3], unit[4]
+            records.extend(parse_text_many(repair_mojibake(text), path=name, offset=offset,
+                                           first_line=first_line))
+        elif kind == "records":
+            for number, line in enumerate(unit[2].splitlines(), unit[3]):
+                if line.strip():
+                    try:
+                        records.append(Question.from_dict(json.loads(line)))
+                        lines.append(number)
+                    except Exception as error:
+                        return records, ParseError(f"not an aqparse record: {error}",
+                                                   code="bad-record", path=name, line=number), lines
+        else:
+            return records, ParseError(unit[2], code="io-error", path=name), lines
+    except ParseError as error:
+        return records, error, lines
+    except Exception as error:   # a bug in a parser must not stop the run: report it
+        return records, ParseError(f"internal error: {type(error).__name__}: {error}",
+                                   code="internal-error", path=name), lines
+    return records, None, lines
+
+
+def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
+    """Parse one unit and encode its records for ``writer`` (runs in a worker process)."""
+    name = unit[1]
+    if unit[0] == "skip":
+        return _Result(name, [], [], unit[2], False)
+    if unit[0] == "doc":
+        items = _record_items(name, unit[2])
+        if items is not None and not unit[3]:
+            return _Result(name, [], [], RECORDS_SKIPPED, False)
+        if items is not None:
+            unit = ("records", name, b"\n".join(json.dumps(i).encode() for i in items), 1)
+    records, error, lines = _parse_unit(unit)
+    raw = _Raw(unit)
+    items, problems = [], []
+    for i, q in enumerate(records):
+        if strict and q.defects:
+            end = lines[i + 1] if i + 1 < len(records) else (error.line if error else None)
+            problems.append(_entry(
+                name, lines[i], q.defects[0].code, q.defects[0].message, raw,
+                lines[i], end, uid=q.uid,
+                defects=[{"code": d.code, "message": d.message, "line": d.line} for d in q.defects]))
+            continue
+        try:
+            payload = writer.encode(q, tables)
+        except Exception as exc:     # a bug must cost one record, reported, not the run
+            end = lines[i + 1] if i + 1 < len(records) else None
+            problems.append(_entry(name, lines[i], "internal-error",
+                                   f"cannot write this record: {type(exc).__name__}: {exc}",
+                                   raw, lines[i], end, uid=q.uid))
+            continue
+        meta = (q.uid, q.kind, q.status, state_of(q), bool(q.defects), q.source.path, q.source.line)
+        items.append((meta, payload))
+    if error is not None:
+        start = error.line if records else None
+        problems.append(_entry(name, error.line, error.code, error.message, raw, start, None))
+    return _Result(name, items, problems, None, error is not None)
+
+
+# -- the parent --------------------------------------------------------------------------------------
+
+def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result]:
+    if jobs == 1:
+        for unit in units:
+            yield _work(unit, *args)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    pool = ProcessPoolExecutor(jobs, mp_context=context)
+    try:
+        in_flight: deque = deque()
+        for unit in units:
+            in_flight.append(pool.submit(_work, unit, *args))
+            if len(in_flight) > 2 * jobs:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Problems:
+    """The errors file (JSON lines), or stderr when there is none."""
+
+    SHOWN = 20
+
+    def __init__(self, path: Optional[str]):
+        self.path = path
+        self.count = 0
+        self._file = open(path, "w", encoding="utf-8") if path else None
+
+    def add(self, entry: dict) -> None:
+        self.count += 1
+        if self._file is not None:
+            self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._file.flush()
+        elif self.count <= self.SHOWN:
+            from tqdm import tqdm
+
+            where = entry["path"] + (f":{entry['position']}" if entry["position"] else "")
+            # above the progress bar, not inside it
+            tqdm.write(f"aqparse: {where}: {entry['error']} [{entry['code']}]", file=sys.stderr)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        elif self.count > self.SHOWN:
+            print(f"aqparse: … and {self.count - self.SHOWN} more problems (use --errors FILE "
+                  "to keep them all, with their raw text)", file=sys.stderr)
+
+
+# index value: the state (status rank, latest date ordinal), whether it had defects, and its
+# position in the output, packed in one int to keep the per-uid index small
+def _pack(state: Tuple[int, int], defects: bool, position: int) -> int:
+    return (((state[0] << 22 | state[1]) << 1 | int(defects)) << 40) | position
+
+
+def _unpack(value: int) -> Tuple[Tuple[int, int], bool, int]:
+    position = value & ((1 << 40) - 1)
+    value >>= 40
+    defects = bool(value & 1)
+    value >>= 1
+    return (value >> 22, value & ((1 << 22) - 1)), defects, position
+
+
+_STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
+
+
+def check_inputs(paths: List[str]) -> None:
+    """Fail at once for an input that does not exist (or a glob matching nothing)."""
+    if not paths:
+        raise UsageError("no input given")
+    for path in paths:
+        if path == "-":
+            continue
+        if _is_glob(path):
+            if not glob.glob(path, recursive=True):
+                raise UsageError(f"{path}: no file matches this pattern")
+        elif not os.path.exists(path):
+            raise UsageError(f"{path}: no such file or directory")
+        elif not os.access(path, os.R_OK):
+            raise UsageError(f"{path}: not readable")
+
+
+def _as_list(paths: Paths) -> List[str]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    return [os.fspath(p) for p in paths]
+
+
+def _jobs(jobs: Optional[int]) -> int:
+    if jobs is None:
+        return os.cpu_count() or 1
+    if not isinstance(jobs, int) or jobs < 1:
+        raise UsageError(f"--jobs must be a whole number of at least 1, not {jobs!r}")
+    return jobs
+
+
+def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Optional[str] = None,
+        strict: bool = False, quiet: bool = False, tables: bool = False,
+        label: str = "converting") -> Summary:
+    """The pipeline, for any writer (``convert`` and ``stats`` use it)."""
+    paths = _as_list(paths)
+    check_inputs(paths)
+    jobs = _jobs(jobs)
+    if errors is not None:
+        errors = os.fspath(errors)
+        if writer.path and os.path.abspath(errors) == os.path.abspath(writer.path):
+            raise UsageError(f"{errors}: the errors file cannot be the output")
+    try:
+        writer.open()
+    except (OSError, ImportError) as error:
+        raise UsageError(str(error)) from None
+    try:
+        problems = _Problems(errors)
+    except OSError as error:
+        writer.abort()
+        raise UsageError(f"{errors}: {error.strerror or error}") from None
+
+    summary = Summary(output=writer.path, format=writer.name)
+    started = time.perf_counter()
+    index: Dict[str, int] = {}
+    drop: set = set()
+    position = 0
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit=" questions", file=sys.stderr, dynamic_ncols=True,
+               disable=quiet or not sys.stderr.isatty())
+    done = False
+    results = _results(_units(paths, summary), jobs, (type(writer), strict, tables))
+    try:
+        for result in results:
+            if result.skipped:
+                summary.skipped.append((result.name, result.skipped))
+            if result.failed and (not summary.failed or summary.failed[-1] != result.name):
+                summary.failed.append(result.name)
+            for entry in result.problems:
+                problems.add(entry)
+                if entry.get("defects") is not None:
+                    summary.rejected += 1
+            for meta, payload in result.items:
+                uid, kind, status, state, defects, where, line = meta
+                kind = kind or "(unknown)"
+                old = index.get(uid) if uid is not None else None
+                if old is not None:
+                    old_state, old_defects, old_position = _unpack(old)
+                    summary.duplicates += 1
+                    keep_new = supersedes(state, old_state)
+                    if len(summary.duplicate_examples) < 10:
+                        summary.duplicate_examples.append(
+                            f"{uid} again at {where}:{line}: kept the "
+                            + ("later one" if keep_new else "earlier one (a newer state)"))
+                    if not keep_new:
+                        continue
+                    drop.add(old_position)
+                    summary.questions -= 1
+                    summary.by_kind[kind] -= 1
+                    summary.by_status[_STATUS_OF_RANK[old_state[0]]] -= 1
+                    summary.with_defects -= old_defects
+                writer.write(payload)
+                if uid is not None:
+                    index[uid] = _pack(state, defects, position)
+                position += 1
+                summary.questions += 1
+                summary.by_kind[kind] += 1
+                summary.by_status[status] += 1
+                summary.with_defects += defects
+            bar.update(len(result.items))
+            if problems.count:
+                bar.set_postfix(problems=problems.count, refresh=False)
+        writer.close(drop)
+        done = True
+    except BrokenProcessPool as error:
+        raise OSError(f"a worker process died ({error}); what was written so far is kept "
+                      "only in SQLite output") from None
+    finally:
+        results.close()           # stops the worker processes now, not at garbage collection
+        bar.close()
+        problems.close()
+        if not done:
+            writer.abort()
+    summary.errors = problems.count
+    summary.superseded = writer.superseded
+    summary.by_kind = dict(summary.by_kind)
+    summary.by_status = dict(summary.by_status)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def convert(inputs: Paths, output: Union[str, os.PathLike], *, format: Optional[str] = None,
+            jobs: Optional[int] = None, errors: Optional[Union[str, os.PathLike]] = None,
+            strict: bool = False, quiet: bool = False, tables: bool = False) -> Summary:
+    """Convert every question under ``inputs`` (files, folders, globs, zip / tar archives,
+    ``-`` for stdin) into ``output``: JSONL, CSV, Parquet or SQLite, from ``format`` or the
+    output's suffix. Returns the ``Summary``; raises ``UsageError`` for a bad argument before
+    doing any work. See ``docs/convert.md``."""
+    output = os.fspath(output)
+    try:
+        fmt = format_for(output, format)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if tables and fmt != "csv":
+        raise UsageError("--tables applies to CSV output only (SQLite always has the tables)")
+    writer = WRITERS[fmt](output, tables=tables)
+    return run(inputs, writer, jobs=jobs, errors=errors, strict=strict, quiet=quiet, tables=tables)

@@ -1,0 +1,748 @@
+"""export: records to JSONL, CSV, Parquet and SQLite — one small writer class per format.
+
+Writers are chosen from ``WRITERS`` by name or by the output's suffix (``SUFFIXES``). Each has
+``encode(record)`` (run in the worker processes: the record to what the writer stores), and
+``open()`` / ``write(payload)`` / ``close(drop)`` (run in the parent, in input order).
+
+The tabular forms all come from one description of the record:
+
+- ``COLUMNS``: the flat form (one row per question), derived from the record's attrs fields, so
+  a field added to a record gets its column(s) without touching this module. A nested record
+  becomes ``<field>_<subfield>`` columns (a ministry's ``name`` is the column ``<field>``
+  itself); a list of records becomes one list column per subfield, ``<list>_<subfield>``;
+  ``extra`` is a JSON object. CSV joins list items with ``" | "``; Parquet keeps them as typed
+  lists, dates as dates.
+- ``TABLES``: one table per list of records (attributions, signalements, renewals, errata,
+  defects), keyed by ``(uid, position)``: SQLite's child tables and the CSV ``--tables``.
+
+The "newer state" rule (``state_key`` / ``supersedes``) decides between two records of the same
+``uid``, both for the SQLite upsert and for duplicates within one run.
+"""
+
+import csv
+import datetime as _dt
+import json
+import os
+import sqlite3
+import typing
+from array import array
+from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
+
+import attrs
+
+from .records import Ministry, Question
+
+# -- the "newer state" rule ----------------------------------------------------------------------
+
+# A question moves from pending to answered or to withdrawn, and never back: both are final.
+# An answer cannot follow a withdrawal nor the reverse, so when two records disagree on a final
+# state, the answered one wins (it carries the answer text; nothing is lost by keeping it).
+STATUS_RANK = {"pending": 0, "withdrawn": 1, "answered": 2}
+
+
+def latest_date(q: Question) -> Optional[_dt.date]:
+    """The latest date a record knows of: question, answer, attributions, renewals,
+    signalements, errata, withdrawal, closure."""
+    dates = [p.date for p in (q.question, q.answer, q.withdrawal, q.closure) if p is not None]
+    for items in (q.attributions, q.renewals, q.signalements, q.errata):
+        dates += [item.date for item in items]
+    dates = [d for d in dates if d is not None]
+    return max(dates) if dates else None
+
+
+def state_key(status: str, latest: Optional[_dt.date]) -> Tuple[int, int]:
+    """How far along a record is: status first (answered > withdrawn > pending: an answered
+    question is never downgraded by an older dump), then its latest date."""
+    return STATUS_RANK.get(status, 0), latest.toordinal() if latest is not None else 0
+
+
+def state_of(q: Question) -> Tuple[int, int]:
+    return state_key(q.status, latest_date(q))
+
+
+def supersedes(new: Tuple[int, int], old: Tuple[int, int]) -> bool:
+    """Whether a record of state ``new`` replaces one of state ``old`` with the same uid.
+    On a tie the newer input wins (re-running the same input rewrites the same record)."""
+    return new >= old
+
+
+# -- the flat form -------------------------------------------------------------------------------
+
+class Column(NamedTuple):
+    """One column of the flat form. ``type``: str, int, date, json, or list[str|int|date]."""
+
+    name: str
+    type: str
+    get: Callable[[Question], Any]
+
+
+_SCALARS = {str: "str", int: "int", _dt.date: "date"}
+
+
+def _base(tp):
+    """``Optional[X]`` → X."""
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    return args[0] if typing.get_origin(tp) is typing.Union and len(args) == 1 else tp
+
+
+def _sub_name(prefix: str, cls, name: str) -> str:
+    return prefix if (cls is Ministry and name == "name") else f"{prefix}_{name}"
+
+
+def _leaves(cls, prefix: str):
+    """(column name, scalar type, path) for every scalar under an attrs class; a nested
+    attrs class (a ministry inside an attribution) is flattened one more level."""
+    for f in attrs.fields(cls):
+        tp = _base(f.type)
+        name = _sub_name(prefix, cls, f.name)
+        if attrs.has(tp):
+            for sub, sub_tp, path in _leaves(tp, name):
+                yield sub, sub_tp, (f.name,) + path
+        else:
+            yield name, _SCALARS.get(tp, "str"), (f.name,)
+
+
+def _walk(value, path):
+    for name in path:
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return value
+
+
+def _make_columns() -> Tuple[Column, ...]:
+    out: List[Column] = []
+    for f in attrs.fields(Question):
+        tp = _base(f.type)
+        origin = typing.get_origin(tp)
+        if origin is tuple:
+            item = typing.get_args(tp)[0]
+            if attrs.has(item):    # a list of records: one list column per leaf
+                for name, sub_tp, path in _leaves(item, f.name):
+                    out.append(Column(name, f"list[{sub_tp}]",
+                                      lambda q, a=f.name, p=path: [_walk(i, p) for i in getattr(q, a)]))
+            else:
+                out.append(Column(f.name, f"list[{_SCALARS.get(item, 'str')}]",
+                                  lambda q, a=f.name: list(getattr(q, a))))
+        elif origin is dict or tp is dict:
+            out.append(Column(f.name, "json", lambda q, a=f.name: dict(getattr(q, a))))
+        elif attrs.has(tp):
+            for name, sub_tp, path in _leaves(tp, f.name):
+                out.append(Column(name, sub_tp, lambda q, a=f.name, p=path: _walk(getattr(q, a), p)))
+        else:
+            out.append(Column(f.name, _SCALARS.get(tp, "str"), lambda q, a=f.name: getattr(q, a)))
+    return tuple(out)
+
+
+COLUMNS: Tuple[Column, ...] = _make_columns()
+COLUMN_NAMES: Tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
+
+def flat_row(q: Question) -> list:
+    """The record as one flat row (Python values: dates, ints, lists, a dict for extra)."""
+    return [c.get(q) for c in COLUMNS]
+
+
+def _build(cls, values: Dict[Tuple[str, ...], Any]):
+    """An attrs record from {path: value}; None when every value is None."""
+    if all(v is None for v in values.values()):
+        return None
+    kwargs: Dict[str, Any] = {}
+    nested: Dict[str, Dict[Tuple[str, ...], Any]] = {}
+    for path, value in values.items():
+        if len(path) == 1:
+            kwargs[path[0]] = value
+        else:
+            nested.setdefault(path[0], {})[path[1:]] = value
+    for name, sub in nested.items():
+        kwargs[name] = _build(_base(attrs.fields_dict(cls)[name].type), sub)
+    return cls(**kwargs)
+
+
+def record_from_flat(row: Dict[str, Any]) -> Question:
+    """Inverse of ``flat_row`` (given as a dict by column name, Python-typed values).
+
+    A nested record whose columns are all empty reads back as None."""
+    kwargs: Dict[str, Any] = {}
+    for f in attrs.fields(Question):
+        tp = _base(f.type)
+        origin = typing.get_origin(tp)
+        if origin is tuple and attrs.has(typing.get_args(tp)[0]):
+            item = typing.get_args(tp)[0]
+            leaves = list(_leaves(item, f.name))
+            lists = {path: row.get(name) or [] for name, _, path in leaves}
+            n = max((len(v) for v in lists.values()), default=0)
+            kwargs[f.name] = [
+                _build(item, {p: (v[i] if i < len(v) else None) for p, v in lists.items()})
+                or item(**{p[0]: None for p in lists if len(p) == 1})
+                for i in range(n)]
+        elif attrs.has(tp):
+            kwargs[f.name] = _build(tp, {path: row.get(name) for name, _, path in _leaves(tp, f.name)})
+            if f.name == "source" and kwargs[f.name] is None:
+                kwargs[f.name] = tp()
+        elif origin is dict or tp is dict:
+            kwargs[f.name] = row.get(f.name) or {}
+        else:
+            kwargs[f.name] = row.get(f.name)
+    return Question(**{k: v for k, v in kwargs.items() if v is not None})
+
+
+# -- the normalised tables -----------------------------------------------------------------------
+
+class Table(NamedTuple):
+    """A list of records of the question, as rows ``(uid, position, leaf…)``."""
+
+    name: str
+    field: str
+    columns: Tuple[Tuple[str, str], ...]      # (name, scalar type) after uid and position
+    paths: Tuple[Tuple[str, ...], ...]
+
+
+def _make_tables() -> Dict[str, Table]:
+    out = {}
+    for f in attrs.fields(Question):
+        tp = _base(f.type)
+        if typing.get_origin(tp) is tuple and attrs.has(typing.get_args(tp)[0]):
+            leaves = [(name[len(f.name) + 1:], t, path)
+                      for name, t, path in _leaves(typing.get_args(tp)[0], f.name)]
+            out[f.name] = Table(f.name, f.name, tuple((n, t) for n, t, _ in leaves),
+                                tuple(p for _, _, p in leaves))
+    return out
+
+
+TABLES: Dict[str, Table] = _make_tables()
+
+
+def table_rows(q: Question, table: Table) -> List[tuple]:
+    """Rows of ``table`` for ``q``: uid, 1-based position, then the leaves (ISO dates)."""
+    return [(q.uid, i, *(_sql(_walk(item, p)) for p in table.paths))
+            for i, item in enumerate(getattr(q, table.field), 1)]
+
+
+# -- value conversions ---------------------------------------------------------------------------
+
+def _sql(value):
+    return value.isoformat() if isinstance(value, _dt.date) else value
+
+
+def _cell(value) -> str:
+    """A CSV cell: empty for None, ISO dates, list items joined with ' | ', JSON for extra."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+LIST_SEPARATOR = " | "
+
+
+def _uncell(text: str, kind: str):
+    """Inverse of ``_cell`` for a column type (reading CSV back)."""
+    if kind.startswith("list["):
+        inner = kind[5:-1]
+        return [_uncell(t, inner) for t in text.split(LIST_SEPARATOR)] if text else []
+    if text == "":
+        return {} if kind == "json" else None
+    if kind == "int":
+        return int(text)
+    if kind == "date":
+        return _dt.date.fromisoformat(text)
+    if kind == "json":
+        return json.loads(text)
+    return text
+
+
+def _temp(path: str) -> str:
+    return f"{path}.part"
+
+
+def _write_test(path: str) -> None:
+    """Fail now (before any work) if ``path`` cannot be written."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path}: is a directory")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"{path}: no such directory {folder}")
+
+
+# -- the writers ---------------------------------------------------------------------------------
+
+class Writer:
+    """Base: ``open()`` creates the output, ``write(payload)`` adds one record (as encoded by
+    ``encode`` in a worker), ``close(drop)`` finishes it, leaving out the records at positions
+    ``drop`` (0-based, in the order written: earlier duplicates replaced by later ones)."""
+
+    name = ""
+    superseded = 0         # records not applied because the output holds a newer state
+
+    def __init__(self, path: str, *, tables: bool = False):
+        self.path = os.fspath(path)
+        self.tables = tables
+
+    @staticmethod
+    def encode(q: Question, tables: bool = False):
+        raise NotImplementedError
+
+    def open(self) -> None:
+        raise NotImplementedError
+
+    def write(self, payload) -> None:
+        raise NotImplementedError
+
+    def close(self, drop: Iterable[int] = ()) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        """Leave no partial output (the previous file, if any, is kept)."""
+
+
+class JsonlWriter(Writer):
+    """One JSON record per line (the JSON form of DESIGN.md), UTF-8."""
+
+    name = "jsonl"
+
+    @staticmethod
+    def encode(q: Question, tables: bool = False) -> str:
+        return json.dumps(q.to_dict(), ensure_ascii=False)
+
+    def open(self) -> None:
+        _write_test(self.path)
+        self._file = open(_temp(self.path), "w", encoding="utf-8", newline="\n")
+
+    def write(self, payload: str) -> None:
+        self._file.write(payload)
+        self._file.write("\n")
+
+    def close(self, drop: Iterable[int] = ()) -> None:
+        self._file.close()
+        drop = set(drop)
+        if drop:       # rare: rewrite without the replaced duplicates
+            src = _temp(self.path)
+            with open(src, encoding="utf-8") as old, \
+                    open(src + "2", "w", encoding="utf-8", newline="\n") as new:
+                new.writelines(line for i, line in enumerate(old) if i not in drop)
+            os.replace(src + "2", src)
+        os.replace(_temp(self.path), self.path)
+
+    def abort(self) -> None:
+        self._file.close()
+        _remove(_temp(self.path))
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+def table_path(path: str, table: str) -> str:
+    """``questions.csv`` → ``questions.attributions.csv``."""
+    root, ext = os.path.splitext(path)
+    return f"{root}.{table}{ext or '.csv'}"
+
+
+class CsvWriter(Writer):
+    """One row per question, the columns of ``COLUMNS``; with ``tables``, one more CSV per
+    list of records (``NAME.attributions.csv``…). UTF-8, comma, RFC 4180 quoting."""
+
+    name = "csv"
+
+    @staticmethod
+    def encode(q: Question, tables: bool = False):
+        row = [_cell(v) for v in flat_row(q)]
+        if not tables:
+            return row, None
+        return row, {name: [[_cell(v) for v in r] for r in table_rows(q, t)]
+                     for name, t in TABLES.items()}
+
+    def _paths(self) -> Dict[Optional[str], str]:
+        paths: Dict[Optional[str], str] = {None: self.path}
+        if self.tables:
+            paths.update({name: table_path(self.path, name) for name in TABLES})
+        return paths
+
+    def open(self) -> None:
+        self._files, self._writers = {}, {}
+        self._owners: Dict[str, array] = {}    # table -> record position of each row
+        for key, path in self._paths().items():
+            _write_test(path)
+            f = open(_temp(path), "w", encoding="utf-8", newline="")
+            self._files[key] = f
+            self._writers[key] = csv.writer(f)
+            if key is None:
+                self._writers[key].writerow(COLUMN_NAMES)
+            else:
+                self._writers[key].writerow(("uid", "position") + tuple(n for n, _ in TABLES[key].columns))
+                self._owners[key] = array("q")
+        self._count = 0
+
+    def write(self, payload) -> None:
+        row, tables = payload
+        self._writers[None].writerow(row)
+        if self.tables and tables:
+            for name, rows in tables.items():
+                self._writers[name].writerows(rows)
+                self._owners[name].extend([self._count] * len(rows))
+        self._count += 1
+
+    def close(self, drop: Iterable[int] = ()) -> None:
+        drop = set(drop)
+        for key, f in self._files.items():
+            f.close()
+            src = _temp(self._paths()[key])
+            if drop:
+                owners = self._owners.get(key)
+                with open(src, encoding="utf-8", newline="") as old, \
+                        open(src + "2", "w", encoding="utf-8", newline="") as new:
+                    reader, writer = csv.reader(old), csv.writer(new)
+                    writer.writerow(next(reader))
+                    for i, row in enumerate(reader):
+                        if (owners[i] if owners is not None else i) not in drop:
+                            writer.writerow(row)
+                os.replace(src + "2", src)
+            os.replace(src, self._paths()[key])
+
+    def abort(self) -> None:
+        for key, f in self._files.items():
+            f.close()
+            _remove(_temp(self._paths()[key]))
+
+
+def read_csv(path: str) -> Iterator[Dict[str, Any]]:
+    """Rows of a CSV written by ``CsvWriter`` (main or table), typed back (dates, ints, lists)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        types = {c.name: c.type for c in COLUMNS}
+        for t in TABLES.values():
+            types.update(dict(t.columns))
+        types.update(uid="str", position="int")
+        for row in reader:
+            yield {name: _uncell(text, types.get(name, "str")) for name, text in zip(header, row)}
+
+
+def _arrow_type(kind: str):
+    import pyarrow as pa
+
+    scalar = {"str": pa.string(), "int": pa.int64(), "date": pa.date32(), "json": pa.string()}
+    if kind.startswith("list["):
+        return pa.list_(scalar[kind[5:-1]])
+    return scalar[kind]
+
+
+class ParquetWriter(Writer):
+    """The columns of ``COLUMNS``, typed: int64, date32, strings, lists; ``extra`` as JSON text.
+    Written in row groups of ``ROW_GROUP`` records, so memory stays flat."""
+
+    name = "parquet"
+    ROW_GROUP = 4000
+
+    @staticmethod
+    def encode(q: Question, tables: bool = False) -> list:
+        row = flat_row(q)
+        for i, c in _JSON_COLUMNS:
+            row[i] = json.dumps(row[i], ensure_ascii=False) if row[i] else None
+        return row
+
+    def open(self) -> None:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise ImportError("Parquet output needs pyarrow: pip install 'aqparse[parquet]'") from None
+        _write_test(self.path)
+        self._pa = pa
+        self.schema = pa.schema([(c.name, _arrow_type(c.type)) for c in COLUMNS])
+        self._writer = pq.ParquetWriter(_temp(self.path), self.schema, compression="zstd")
+        self._rows: List[list] = []
+
+    def write(self, payload: list) -> None:
+        self._rows.append(payload)
+        if len(self._rows) >= self.ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._rows:
+            return
+        columns = list(zip(*self._rows))
+        self._writer.write_table(self._pa.Table.from_arrays(
+            [self._pa.array(col, type=f.type) for col, f in zip(columns, self.schema)],
+            schema=self.schema))
+        self._rows = []
+
+    def close(self, drop: Iterable[int] = ()) -> None:
+        self._flush()
+        self._writer.close()
+        drop = set(drop)
+        src = _temp(self.path)
+        if drop:
+            import pyarrow.parquet as pq
+
+            source = pq.ParquetFile(src)
+            with pq.ParquetWriter(src + "2", self.schema, compression="zstd") as out:
+                start = 0
+                for batch in source.iter_batches(batch_size=self.ROW_GROUP):
+                    mask = [start + i not in drop for i in range(batch.num_rows)]
+                    start += batch.num_rows
+                    out.write_table(self._pa.Table.from_batches([batch.filter(self._pa.array(mask))],
+                                                                schema=self.schema))
+            os.replace(src + "2", src)
+        os.replace(src, self.path)
+
+    def abort(self) -> None:
+        try:
+            self._writer.close()
+        finally:
+            _remove(_temp(self.path))
+
+
+_JSON_COLUMNS = tuple((i, c) for i, c in enumerate(COLUMNS) if c.type == "json")
+
+
+# -- SQLite --------------------------------------------------------------------------------------
+
+SCHEMA_VERSION = "1"
+_SQL_TYPES = {"str": "TEXT", "int": "INTEGER", "date": "TEXT", "json": "TEXT"}
+# the questions table: every flat column but the lists of records (they are child tables);
+# a list of strings (analyses) and extra are JSON text (queryable with json_each)
+QUESTION_COLUMNS: Tuple[Column, ...] = tuple(
+    c for c in COLUMNS
+    if not (c.type.startswith("list[") and any(c.name.startswith(t + "_") for t in TABLES)))
+SQL_INDEXES = {
+    "questions_legislature": "questions(legislature)",
+    "questions_kind": "questions(kind)",
+    "questions_question_date": "questions(question_date)",
+    "questions_answer_date": "questions(answer_date)",
+    "questions_author": "questions(author_name)",
+    "questions_status": "questions(status)",
+    "questions_ministry_assigned": "questions(ministry_assigned)",
+}
+
+
+def sqlite_schema() -> List[str]:
+    """The CREATE statements of the database (idempotent)."""
+    cols = ",\n  ".join(
+        f"{c.name} {_SQL_TYPES.get(c.type, 'TEXT')}" + (" PRIMARY KEY NOT NULL" if c.name == "uid" else "")
+        for c in QUESTION_COLUMNS)
+    out = ["CREATE TABLE IF NOT EXISTS aqparse_meta (key TEXT PRIMARY KEY, value TEXT)",
+           f"CREATE TABLE IF NOT EXISTS questions (\n  {cols},\n  latest_date TEXT\n)"]
+    for t in TABLES.values():
+        tcols = ",\n  ".join(f"{n} {_SQL_TYPES[k]}" for n, k in t.columns)
+        out.append(f"CREATE TABLE IF NOT EXISTS {t.name} (\n  uid TEXT NOT NULL REFERENCES "
+                   f"questions(uid),\n  position INTEGER NOT NULL,\n  {tcols},\n"
+                   f"  PRIMARY KEY (uid, position)\n) WITHOUT ROWID")
+    out += [f"CREATE INDEX IF NOT EXISTS {name} ON {target}" for name, target in SQL_INDEXES.items()]
+    return out
+
+
+def sqlite_key(q: Question) -> str:
+    """The key of a question in the database: its uid, or — for a record the parser could not
+    give a uid (no legislature, kind or number) — ``~path:line`` of its source."""
+    if q.uid:
+        return q.uid
+    return f"~{q.source.path or ''}:{q.source.line or 0}"
+
+
+class SqliteWriter(Writer):
+    """A real SQLite file: ``questions`` keyed by uid and one child table per list of records.
+
+    Upsert: a record replaces the stored one with the same uid when ``supersedes`` says so
+    (never an answered question by an older pending one). Records are applied in batches of
+    ``BATCH``, each batch in one transaction, so a killed run leaves a consistent database and
+    a re-run completes it."""
+
+    name = "sqlite"
+    BATCH = 1000
+
+    @staticmethod
+    def encode(q: Question, tables: bool = False):
+        key = sqlite_key(q)
+        row = []
+        for c in QUESTION_COLUMNS:
+            value = c.get(q)
+            if c.type.startswith("list[") or c.type == "json":
+                value = json.dumps(value, ensure_ascii=False) if value else None
+            row.append(key if c.name == "uid" else _sql(value))
+        latest = latest_date(q)
+        row.append(latest.isoformat() if latest else None)
+        children = {name: [(key,) + r[1:] for r in table_rows(q, t)] for name, t in TABLES.items()}
+        return key, state_key(q.status, latest), tuple(row), children
+
+    def open(self) -> None:
+        _write_test(self.path)
+        self.superseded = 0
+        self.applied = 0
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            if not self._has_meta() and self._db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone() is not None:
+                raise sqlite3.DatabaseError("it holds tables of another program")
+            found = self._db.execute("SELECT value FROM aqparse_meta WHERE key = 'schema_version'"
+                                     ).fetchone() if self._has_meta() else None
+            if found is not None and found[0] != SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(f"schema version {found[0]}, this aqparse writes "
+                                            f"version {SCHEMA_VERSION}")
+            self._db.execute("BEGIN")
+            for statement in sqlite_schema():
+                self._db.execute(statement)
+            self._add_missing_columns()
+            self._db.execute("INSERT OR REPLACE INTO aqparse_meta VALUES ('schema_version', ?)",
+                             (SCHEMA_VERSION,))
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise OSError(f"{self.path}: not an aqparse SQLite database ({error})") from None
+        names = [c.name for c in QUESTION_COLUMNS] + ["latest_date"]
+        self._insert = (f"INSERT OR REPLACE INTO questions ({', '.join(names)}) "
+                        f"VALUES ({', '.join('?' * len(names))})")
+        self._child_sql = {
+            name: (f"DELETE FROM {name} WHERE uid = ?",
+                   f"INSERT INTO {name} (uid, position, {', '.join(n for n, _ in t.columns)}) "
+                   f"VALUES ({', '.join('?' * (len(t.columns) + 2))})")
+            for name, t in TABLES.items()}
+        self._batch: List[tuple] = []
+
+    def _add_missing_columns(self) -> None:
+        # a database written by an older aqparse lacks the columns of fields added since
+        wanted = {"questions": [(c.name, c.type) for c in QUESTION_COLUMNS]}
+        wanted.update({name: list(t.columns) for name, t in TABLES.items()})
+        for table, columns in wanted.items():
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns:
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} "
+                                     f"{_SQL_TYPES.get(kind, 'TEXT')}")
+
+    def _has_meta(self) -> bool:
+        return self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'aqparse_meta'").fetchone() is not None
+
+    def write(self, payload) -> None:
+        self._batch.append(payload)
+        if len(self._batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            keys = list({p[0] for p in self._batch})
+            stored: Dict[str, Tuple[int, int]] = {}
+            for i in range(0, len(keys), 500):
+                part = keys[i:i + 500]
+                for uid, status, latest in db.execute(
+                        f"SELECT uid, status, latest_date FROM questions WHERE uid IN "
+                        f"({', '.join('?' * len(part))})", part):
+                    stored[uid] = state_key(status, _dt.date.fromisoformat(latest) if latest else None)
+            final: Dict[str, tuple] = {}       # the record that ends up stored, per uid
+            for payload in self._batch:
+                key, state = payload[0], payload[1]
+                if key in stored and not supersedes(state, stored[key]):
+                    self.superseded += 1
+                    continue
+                stored[key] = state
+                final[key] = payload
+            self.applied += len(final)
+            uids = [(k,) for k in final]
+            for name, (delete, insert) in self._child_sql.items():
+                db.executemany(delete, uids)
+            db.executemany(self._insert, [p[2] for p in final.values()])
+            for name, (delete, insert) in self._child_sql.items():
+                db.executemany(insert, [row for p in final.values() for row in p[3][name]])
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        self._batch = []
+
+    def close(self, drop: Iterable[int] = ()) -> None:
+        self._flush()
+        self._db.execute("PRAGMA journal_mode=DELETE")   # one self-contained file again
+        self._db.close()
+
+    def abort(self) -> None:
+        # what was committed stays (a consistent state); the current batch is not applied
+        self._db.close()
+
+
+def read_sqlite(path: str) -> Iterator[Question]:
+    """The questions of a database written by ``SqliteWriter``, as records, ordered by key."""
+    db = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
+    try:
+        names = [c.name for c in QUESTION_COLUMNS]
+        types = {c.name: c.type for c in COLUMNS}
+        cursors = {name: db.execute(f"SELECT * FROM {name} ORDER BY uid, position")
+                   for name in TABLES}
+        pending = {name: next(cur, None) for name, cur in cursors.items()}
+        for values in db.execute(f"SELECT {', '.join(names)} FROM questions ORDER BY uid"):
+            row: Dict[str, Any] = {}
+            for name, value in zip(names, values):
+                kind = types[name]
+                if kind.startswith("list[") or kind == "json":
+                    value = json.loads(value) if value is not None else ([] if kind != "json" else {})
+                elif kind == "date" and value is not None:
+                    value = _dt.date.fromisoformat(value)
+                row[name] = value
+            uid = row["uid"]
+            for name, table in TABLES.items():
+                items = []
+                while pending[name] is not None and pending[name][0] == uid:
+                    items.append(pending[name][2:])
+                    pending[name] = next(cursors[name], None)
+                for i, (leaf, kind) in enumerate(table.columns):
+                    row[f"{name}_{leaf}"] = [
+                        _dt.date.fromisoformat(it[i]) if kind == "date" and it[i] is not None
+                        else it[i] for it in items]
+            if uid.startswith("~"):
+                row["uid"] = None
+            yield record_from_flat(row)
+    finally:
+        db.close()
+
+
+WRITERS: Dict[str, type] = {w.name: w for w in (JsonlWriter, CsvWriter, ParquetWriter, SqliteWriter)}
+SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
+            ".pq": "parquet", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
+
+
+def format_for(path: str, format: Optional[str] = None) -> str:
+    """The output format: ``format`` if given, else from the suffix. ValueError if unknown."""
+    if format is not None:
+        if format not in WRITERS:
+            raise ValueError(f"unknown output format {format!r} (one of {', '.join(WRITERS)})")
+        return format
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in SUFFIXES:
+        raise ValueError(f"cannot tell the output format from {os.fspath(path)!r}: use --format "
+                         f"{'|'.join(WRITERS)} or a suffix {', '.join(SUFFIXES)}")
+    return SUFFIXES[suffix]
+
+
+# -- pandas -----------------------------------------------------------------------------------------
+
+def to_dataframe(records: Iterable[Any]):
+    """A pandas DataFrame of ``records`` (``Question`` records or their JSON form), one row
+    per question, the columns of ``COLUMNS``: dates as ``datetime64``, whole numbers as the
+    nullable ``Int64``, lists as lists, ``extra`` as a dict. Needs ``aqparse[pandas]``."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError("to_dataframe needs pandas: pip install 'aqparse[pandas]'") from None
+    rows = [flat_row(r if isinstance(r, Question) else Question.from_dict(r)) for r in records]
+    frame = pd.DataFrame(rows, columns=list(COLUMN_NAMES))
+    for c in COLUMNS:
+        if c.type == "date":
+            frame[c.name] = pd.to_datetime(frame[c.name])
+        elif c.type == "int":
+            frame[c.name] = frame[c.name].astype("Int64")
+    return frame

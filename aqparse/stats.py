@@ -1,0 +1,143 @@
+"""stats: a first look at a corpus — counts by legislature, kind, status, ministry and year,
+and how long answers take (median and 90th percentile, in days from question to answer).
+
+It runs the ``convert`` pipeline (parallel, same inputs, same errors handling, duplicates
+resolved by the same rule) with an aggregating writer instead of a file.
+"""
+
+import statistics
+from collections import Counter
+from typing import Dict, Iterable, List, Optional
+
+import attrs
+
+from .convert import Paths, Summary, run
+from .export import Writer
+from .records import Question
+
+UNKNOWN = "(unknown)"
+
+
+@attrs.define
+class Stats:
+    questions: int = 0
+    by_legislature: Dict[str, int] = attrs.Factory(dict)
+    by_kind: Dict[str, int] = attrs.Factory(dict)
+    by_status: Dict[str, int] = attrs.Factory(dict)
+    by_ministry: Dict[str, int] = attrs.Factory(dict)    # the current (assigned) ministry
+    by_year: Dict[str, int] = attrs.Factory(dict)        # year the question was published
+    answered_with_dates: int = 0
+    delay_median: Optional[float] = None                 # days, question → answer
+    delay_p90: Optional[float] = None
+    summary: Optional[Summary] = None
+
+    def to_dict(self) -> dict:
+        out = attrs.asdict(self, filter=lambda a, _: a.name != "summary")
+        return out
+
+
+def _key(value) -> str:
+    return UNKNOWN if value is None else str(value)
+
+
+class StatsWriter(Writer):
+    """Keeps one small tuple per question (so duplicates can be dropped), counts at close."""
+
+    name = "stats"
+
+    def __init__(self, path=None, *, tables: bool = False):
+        super().__init__("", tables=tables)
+
+    @staticmethod
+    def encode(q: Question, tables: bool = False) -> tuple:
+        ministry = q.ministry_assigned or q.ministry_asked
+        asked = q.question.date if q.question is not None else None
+        answered = q.answer.date if q.answer is not None else None
+        delay = (answered - asked).days if q.status == "answered" and asked and answered else None
+        return (q.legislature, q.kind, q.status, ministry.name if ministry else None,
+                asked.year if asked else None, delay)
+
+    def open(self) -> None:
+        self.rows: List[tuple] = []
+
+    def write(self, payload: tuple) -> None:
+        self.rows.append(payload)
+
+    def close(self, drop: Iterable[int] = ()) -> None:
+        drop = set(drop)
+        self.rows = [r for i, r in enumerate(self.rows) if i not in drop]
+
+    def result(self) -> Stats:
+        counters = [Counter() for _ in range(5)]
+        delays = []
+        for row in self.rows:
+            for counter, value in zip(counters, row):
+                counter[_key(value)] += 1
+            if row[5] is not None:
+                delays.append(row[5])
+        leg, kind, status, ministry, year = (dict(c.most_common()) for c in counters)
+        stats = Stats(questions=len(self.rows), by_kind=kind, by_status=status,
+                      by_ministry=ministry, answered_with_dates=len(delays),
+                      by_legislature=dict(sorted(leg.items(), key=_sort_key)),
+                      by_year=dict(sorted(year.items(), key=_sort_key)))
+        if delays:
+            stats.delay_median = float(statistics.median(delays))
+            stats.delay_p90 = float(percentile(delays, 90))
+        return stats
+
+
+def _sort_key(item):
+    key = item[0]
+    return (0, int(key), "") if key.isdigit() else (1, 0, key)
+
+
+def percentile(values: List[float], p: float) -> float:
+    """The p-th percentile, linear between the closest ranks (numpy's default, Excel's
+    PERCENTILE.INC)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def stats(inputs: Paths, *, jobs: Optional[int] = None, errors=None, strict: bool = False,
+          quiet: bool = True) -> Stats:
+    """Counts and answer delays for every question under ``inputs``."""
+    writer = StatsWriter()
+    summary = run(inputs, writer, jobs=jobs, errors=errors, strict=strict, quiet=quiet,
+                  label="reading")
+    result = writer.result()
+    result.summary = summary
+    return result
+
+
+def format_stats(s: Stats, top: int = 25) -> str:
+    """The report ``aqparse stats`` prints."""
+    lines = [f"questions: {s.questions}"]
+
+    def block(title: str, counts: Dict[str, int], limit: int = 0):
+        lines.append("")
+        shown = list(counts.items())
+        more = len(shown) - limit if limit and len(shown) > limit else 0
+        lines.append(f"by {title}" + (f" ({limit} of {len(shown)}; --top 0 for all)" if more else ""))
+        width = max((len(k) for k, _ in shown[:limit or None]), default=0)
+        for key, n in shown[:limit or None]:
+            lines.append(f"  {key:<{width}}  {n:>7}  {100 * n / s.questions:5.1f}%")
+
+    if s.questions:
+        block("legislature", s.by_legislature)
+        block("kind", s.by_kind)
+        block("status", s.by_status)
+        block("ministry (current)", s.by_ministry, top)
+        block("year of the question", s.by_year)
+    lines.append("")
+    if s.delay_median is None:
+        lines.append("answer delay: no answered question with both dates")
+    else:
+        lines.append(f"answer delay (days from question to answer, {s.answered_with_dates} "
+                     f"answered questions): median {s.delay_median:g}, "
+                     f"90th percentile {round(s.delay_p90, 1):g}")
+    return "\n".join(lines)

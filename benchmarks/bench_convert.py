@@ -1,0 +1,173 @@
+"""Benchmark of ``aqparse convert``: questions per second to JSONL and SQLite with --jobs 1 and
+--jobs 2, and peak memory, on a generated dump (default 150,000 questions, about 200 MB).
+
+    PYTHONPATH=. python benchmarks/bench_convert.py [--questions N] [--repeat R] [--dir DIR]
+
+Each run is the real command line (printed), in a subprocess. Memory: the peak of the summed
+resident memory of the command's process tree (sampled every 20 ms from /proc), and the largest
+single-process peak (``ru_maxrss``). Targets: --jobs 2 at least 1.7 × --jobs 1; SQLite at least
+half the JSONL throughput; peak memory under 200 MB whatever the input size (the dump is also
+converted at 1/8 of its size to show that memory does not grow with it).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+
+def _tree(pid: int):
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return pids
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _cpu(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def run(argv):
+    """(seconds, peak summed RSS of the tree, largest single-process peak RSS, CPU seconds of
+    the whole tree, CPU seconds of the parent process) of a command."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak, cpu = [0], {}
+    stop = threading.Event()
+
+    def sample():
+        # the workers are children of the forkserver, not waited for by the command: their
+        # CPU time is read from /proc too (what a process spends in its last 20 ms is missed)
+        while not stop.is_set():
+            tree = _tree(proc.pid)
+            peak[0] = max(peak[0], sum(_rss(p) for p in tree))
+            for p in tree:
+                cpu[p] = max(cpu.get(p, 0.0), _cpu(p))
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    stop.set()
+    thread.join()
+    err = proc.stderr.read().decode()
+    if status != 0:
+        raise SystemExit(f"failed ({status}): {' '.join(argv)}\n{err}")
+    parent = max(cpu.get(proc.pid, 0.0), usage.ru_utime + usage.ru_stime)
+    return (seconds, peak[0], usage.ru_maxrss * 1024,
+            parent + sum(v for p, v in cpu.items() if p != proc.pid), parent)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--questions", type=int, default=150_000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each configuration")
+    parser.add_argument("--dir", help="where to write the dump and outputs (default: a temp dir)")
+    args = parser.parse_args()
+    import dumps
+
+    folder = Path(args.dir or tempfile.mkdtemp(prefix="aqparse-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    dump = folder / f"dump-{args.questions}.txt"
+    small = folder / f"dump-{args.questions // 8}.txt"
+    t = time.perf_counter()
+    if not dump.exists():
+        dumps.write_dump(dump, args.questions, seed=1)
+    if not small.exists():
+        dumps.write_dump(small, args.questions // 8, seed=1)
+    print(f"dump: {dump} — {args.questions} questions, {dump.stat().st_size / 1e6:.0f} MB "
+          f"(generated in {time.perf_counter() - t:.0f} s); cores: {os.cpu_count()}; "
+          f"Python {sys.version.split()[0]}")
+    results = {}
+    # each configuration runs --repeat times, interleaved; the fastest run counts (other work
+    # on a shared machine only ever adds time), memory is the highest seen
+    for round_ in range(args.repeat):
+        for fmt in ("jsonl", "sqlite"):
+            for jobs in (1, 2):
+                out = folder / f"out-{jobs}.{fmt}"
+                if out.exists():
+                    out.unlink()
+                argv = [sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o", str(out),
+                        "--jobs", str(jobs), "--quiet"]
+                seconds, tree_peak, one_peak, cpu, parent = run(argv)
+                if round_ == 0:
+                    print(f"\n$ PYTHONPATH=. {' '.join(argv)}")
+                print(f"  {fmt:6} --jobs {jobs}: {seconds:7.1f} s  {args.questions / seconds:7.0f} "
+                      f"questions/s  peak RSS: {tree_peak / 2**20:.0f} MB all processes, "
+                      f"{one_peak / 2**20:.0f} MB largest process; CPU {cpu:.1f} s, of which the "
+                      f"parent process {parent:.1f} s")
+                old = results.get((fmt, jobs))
+                if old is None or seconds < old[0]:
+                    results[fmt, jobs] = (seconds, tree_peak, one_peak, cpu, parent)
+                if old is not None:
+                    results[fmt, jobs] = results[fmt, jobs][:1] + (max(tree_peak, old[1]),
+                                                                   max(one_peak, old[2])) + results[fmt, jobs][3:]
+    out = folder / "out-small.sqlite"
+    if out.exists():
+        out.unlink()
+    argv = [sys.executable, "-m", "aqparse.cli", "convert", str(small), "-o", str(out),
+            "--jobs", "2", "--quiet"]
+    small_peak = run(argv)[1]
+    print(f"\n$ PYTHONPATH=. {' '.join(argv)}\n  1/8 size, sqlite --jobs 2: peak RSS "
+          f"{small_peak / 2**20:.0f} MB all processes")
+
+    rate = {k: args.questions / v[0] for k, v in results.items()}
+    peak = max(v[1] for v in results.values())
+    print(f"\nload average after the runs: {os.getloadavg()} on {os.cpu_count()} cores (other "
+          "work on the machine slows --jobs 2 first: compare the CPU figures)")
+    print("\nbest of each (questions/s): " + ", ".join(
+        f"{fmt} --jobs {jobs} {rate[fmt, jobs]:.0f}" for fmt, jobs in results))
+    print("\ntargets")
+    for fmt in ("jsonl", "sqlite"):
+        ratio = rate[fmt, 2] / rate[fmt, 1]
+        _, _, _, cpu, parent = results[fmt, 2]
+        # with two idle cores, --jobs 2 cannot take less than its CPU time over two cores, nor
+        # less than the parent's or a worker's share; --jobs 1 takes its CPU time
+        floor = max(cpu / 2, parent, (cpu - parent) / 2)
+        print(f"  {fmt}: --jobs 2 / --jobs 1 = {ratio:.2f} (target >= 1.7) "
+              f"{'OK' if ratio >= 1.7 else 'MISSED'}; CPU: --jobs 1 {results[fmt, 1][3]:.1f} s, "
+              f"--jobs 2 {cpu:.1f} s of which the parent {parent:.1f} s, so on two idle cores "
+              f"at best {results[fmt, 1][3] / floor:.2f}")
+    for jobs in (1, 2):
+        ratio = rate["sqlite", jobs] / rate["jsonl", jobs]
+        print(f"  --jobs {jobs}: sqlite / jsonl = {ratio:.2f} (target >= 0.5) "
+              f"{'OK' if ratio >= 0.5 else 'MISSED'}")
+    print(f"  peak memory (all processes): {peak / 2**20:.0f} MB (target < 200 MB) "
+          f"{'OK' if peak < 200 * 2**20 else 'MISSED'}; at 1/8 of the input "
+          f"{small_peak / 2**20:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

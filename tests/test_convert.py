@@ -1,0 +1,353 @@
+"""The convert pipeline: parallel = serial byte for byte, cutting dumps, archives, errors,
+strict, usage errors, stdin, a killed run, the fixtures folder."""
+
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from pathlib import Path
+
+import attrs
+import pytest
+
+import aqparse
+from aqparse import cli
+from aqparse import convert as convert_function
+from aqparse.convert import UsageError, _parse_unit, _units_of, convert
+from aqparse.export import read_sqlite
+from aqparse.inputs import documents
+
+import dumps
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _small_units(monkeypatch):
+    """Cut dumps into many small units, so a small test input exercises the cutting."""
+    module = sys.modules["aqparse.convert"]     # aqparse.convert is the function
+    monkeypatch.setattr(module, "SPLIT_ABOVE", 20_000)
+    monkeypatch.setattr(module, "CHUNK_CHARS", 6_000)
+    return module
+
+
+def test_convert_is_reexported():
+    assert convert_function is convert
+
+
+def test_jobs_1_and_2_give_byte_identical_jsonl(tmp_path, monkeypatch):
+    _small_units(monkeypatch)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    dumps.write_dump(folder / "big.txt", 300, seed=3, words=20)
+    (folder / "known.txt").write_text(dumps.KNOWN, encoding="utf-8")
+    with zipfile.ZipFile(folder / "more.zip", "w") as z:
+        z.writestr("d.txt", dumps.dump_text(dumps.records(40, seed=4, legislature=12)))
+    one, two = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
+    s1 = convert([folder], one, jobs=1, quiet=True)
+    s2 = convert([folder], two, jobs=2, quiet=True)
+    assert one.read_bytes() == two.read_bytes()
+    assert s1.questions == s2.questions == 341 - s1.duplicates
+    # input order: the dump first (big.txt), then known.txt, then the zip
+    uids = [json.loads(line)["uid"] for line in one.read_text(encoding="utf-8").splitlines()]
+    assert uids.index("QANR5L15QE4321") > 0 and uids[-1].startswith("QANR5L12")
+
+
+def _whole_and_parts(path):
+    doc = next(documents(str(path)))
+    units = list(_units_of(doc, True))
+    whole = [q.to_dict() for q in aqparse.parse_many(path.read_bytes(), path=str(path))]
+    parts = [q.to_dict() for u in units for q in _parse_unit(u)[0]]
+    return whole, parts, units
+
+
+def test_cut_dumps_parse_exactly_like_the_whole(tmp_path, monkeypatch):
+    _small_units(monkeypatch)
+    qs = list(dumps.records(200, seed=5, words=20))
+    # traps: a legislature label inside a body, mid-line and on its own line, a
+    # "Question N°" line inside an answer
+    qs[20] = qs[20].evolve(question=attrs.evolve(qs[20].question, 
+        text="Pendant cette XIVe législature rien.\n\n14ème législature\n\nFin."))
+    qs[50] = qs[50].evolve(question=attrs.evolve(qs[50].question, 
+        text="Comme le disait la\nQuestion N° 12 déjà posée."))
+    text = dumps.dump_text(qs)
+    cases = {
+        "plain.txt": text.encode("utf-8"),
+        "crlf.txt": text.replace("\n", "\r\n").encode("utf-8"),
+        "cp1252.txt": text.encode("cp1252", errors="replace"),
+        "no_legislature.txt": "\n".join(
+            line for line in text.split("\n") if "ème législature" not in line).encode("utf-8"),
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        whole, parts, units = _whole_and_parts(path)
+        assert len(units) > 10, name
+        assert parts == whole, name
+
+
+def _zip(path, members):
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+ARCHIVE = {
+    "good/one.txt": dumps.KNOWN,
+    "good/two.txt": dumps.DEFECTIVE,
+    "bad/notes.txt": "Liste de courses : pain, lait, oeufs.\n",
+    "bad/empty.txt": "",
+    "README.md": "# not a question\n",
+    "scan.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00",
+    "good/one.json": json.dumps(aqparse.parse(dumps.KNOWN).to_dict()),   # an expected fixture
+}
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+def test_archive_of_good_bad_and_other_files(tmp_path, capsys, kind):
+    archive = tmp_path / f"mixed.{kind}"
+    if kind == "zip":
+        _zip(archive, ARCHIVE)
+    else:
+        with tarfile.open(archive, "w:gz") as tar:
+            for name, data in ARCHIVE.items():
+                data = data.encode("utf-8") if isinstance(data, str) else data
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    out, errors = tmp_path / "q.jsonl", tmp_path / "errors.jsonl"
+    status = cli.main(["convert", str(archive), "-o", str(out), "--errors", str(errors), "-j", "1"])
+    assert status == 1
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["uid"] for r in records] == ["QANR5L15QE4321", "QANR5L16QE777"]
+    entries = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert sorted((e["path"].split("!")[1], e["code"]) for e in entries) == [
+        ("bad/empty.txt", "empty"), ("bad/notes.txt", "not-a-question")]
+    notes = next(e for e in entries if e["path"].endswith("notes.txt"))
+    assert notes["raw"] == "Liste de courses : pain, lait, oeufs.\n"
+    assert notes["position"] == 1
+    report = capsys.readouterr().err
+    assert "7 input(s) read, 2 question(s) written" in report
+    assert "questions with defects: 1" in report
+    assert "inputs that failed: 2" in report
+    assert "1 aqparse record files" in report and "not a question file type" in report
+
+
+def test_strict_sends_defective_questions_to_the_errors(tmp_path):
+    a, b = list(dumps.records(2, seed=9))
+    dump = tmp_path / "dump.txt"
+    dump.write_text(aqparse.render(a) + "\n" + dumps.DEFECTIVE + "\n" + aqparse.render(b),
+                    encoding="utf-8")
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([dump], out, jobs=1, quiet=True, strict=True, errors=errors)
+    assert summary.exit_status == 1 and summary.rejected == 1 and summary.questions == 2
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert entry["uid"] == "QANR5L16QE777"
+    assert entry["raw"] == dumps.DEFECTIVE + "\n"
+    assert entry["position"] == aqparse.render(a).count("\n") + 2
+    assert [d["code"] for d in entry["defects"]] == ["unknown-label", "bad-date"]
+    # without --strict the question is written, with its defects, and nothing is an error
+    summary = convert([dump], out, jobs=1, quiet=True, errors=errors)
+    assert summary.exit_status == 0 and summary.questions == 3 and summary.with_defects == 1
+    assert errors.read_text() == ""
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["convert", "{tmp}/missing", "-o", "{tmp}/q.sqlite"], "no such file or directory"),
+    (["convert", "{tmp}/in", "-o", "{tmp}/q.xlsx"], "cannot tell the output format"),
+    (["convert", "{tmp}/in", "-o", "{tmp}/q.out", "--format", "xls"], "unknown output format"),
+    (["convert", "{tmp}/in", "-o", "{tmp}/nowhere/q.jsonl"], "no such directory"),
+    (["convert", "{tmp}/in", "-o", "{tmp}/in"], "cannot tell the output format"),
+    (["convert", "{tmp}/in", "-o", "{tmp}/dir.jsonl"], "is a directory"),
+    (["convert", "{tmp}/in", "-o", "{tmp}/q.jsonl", "-j", "0"], "--jobs"),
+    (["convert", "{tmp}/in", "-o", "{tmp}/q.sqlite", "--tables"], "--tables"),
+    (["convert", "{tmp}/in"], "missing -o"),
+    (["convert", "{tmp}/in", "-o", "{tmp}/q.jsonl", "--errors", "{tmp}/nowhere/e.jsonl"], "nowhere"),
+])
+def test_bad_arguments_fail_at_once_in_one_line(tmp_path, capsys, argv, message):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "q.txt").write_text(dumps.KNOWN, encoding="utf-8")
+    (tmp_path / "dir.jsonl").mkdir()
+    status = cli.main([a.format(tmp=tmp_path) for a in argv])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and message in err, err
+    assert not (tmp_path / "q.jsonl").exists() and not (tmp_path / "q.jsonl.part").exists()
+
+
+def test_library_raises_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="no such file"):
+        convert([tmp_path / "missing.txt"], tmp_path / "q.jsonl")
+
+
+def _run_cli(*args, **kw):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "aqparse.cli", *args], env=env,
+                          capture_output=True, **kw)
+
+
+def test_stdin(tmp_path):
+    out = tmp_path / "q.jsonl"
+    done = _run_cli("convert", "-", "-o", str(out), "-j", "1",
+                    input=(dumps.KNOWN + "\n" + dumps.DEFECTIVE).encode("utf-8"))
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["uid"], r["source"]["path"]) for r in records] == [
+        ("QANR5L15QE4321", "<stdin>"), ("QANR5L16QE777", "<stdin>")]
+    assert b"2 question(s) written" in done.stderr
+
+
+def _dump_db(path):
+    db = sqlite3.connect(path)
+    out = {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+           for t in ("questions", "attributions", "signalements", "renewals", "errata", "defects")}
+    db.close()
+    return out
+
+
+def _count(path):
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return db.execute("SELECT count(*) FROM questions").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_killed_run_then_rerun_gives_the_same_database(tmp_path):
+    dump = tmp_path / "dump.txt"
+    uids = dumps.write_dump(dump, 2500, seed=11, words=40)
+    total = len(set(uids))
+    full, killed = tmp_path / "full.sqlite", tmp_path / "killed.sqlite"
+    assert _run_cli("convert", str(dump), "-o", str(full), "-j", "1", "-q").returncode == 0
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o",
+                             str(killed), "-j", "1", "-q"], env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while _count(killed) == 0 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.kill()
+    finally:
+        proc.wait()
+    stored = _count(killed)
+    assert proc.returncode == -9, "the run ended before it could be killed"
+    assert 0 < stored < total                      # killed midway, with committed batches
+    assert _dump_db(killed)["questions"] != _dump_db(full)["questions"]
+
+    assert _run_cli("convert", str(dump), "-o", str(killed), "-j", "1", "-q").returncode == 0
+    assert _dump_db(killed) == _dump_db(full)
+    assert _count(full) == total
+
+
+def test_a_fixtures_folder_converts_without_its_expected_files(tmp_path):
+    from aqparse import fixtures
+
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    (folder / "known.txt").write_text(dumps.KNOWN, encoding="utf-8")
+    (folder / "defective.txt").write_text(dumps.DEFECTIVE, encoding="utf-8")
+    (folder / "dump.txt").write_text(dumps.dump_text(dumps.records(3, seed=2)), encoding="utf-8")
+    list(fixtures.update(str(folder)))
+    assert (folder / "known.json").exists()
+    db = tmp_path / "questions.sqlite"
+    done = _run_cli("convert", str(folder), "-o", str(db))
+    assert done.returncode == 0, done.stderr
+    assert len(list(read_sqlite(str(db)))) == 5
+    assert b"skipped: 3 aqparse record files" in done.stderr
+
+
+def test_the_repository_fixtures_convert_to_sqlite(tmp_path):
+    folder = ROOT / "fixtures"
+    if not folder.is_dir():
+        pytest.skip("no fixtures/ folder in this checkout")
+    db = tmp_path / "questions.sqlite"
+    done = _run_cli("convert", str(folder), "-o", str(db), "-j", "2")
+    assert done.returncode == 0, done.stderr.decode()
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM questions").fetchone()[0] > 0
+
+
+def test_a_dump_with_a_bad_tail_keeps_its_questions(tmp_path):
+    dump = tmp_path / "dump.txt"
+    tail = "15ème législature\n\nfin du fichier\n"
+    dump.write_text(dumps.KNOWN + "\n" + tail, encoding="utf-8")
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([dump], out, jobs=1, quiet=True, errors=errors)
+    assert summary.questions == 1 and summary.exit_status == 1 and summary.failed == [str(dump)]
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert entry["code"] == "trailing-text"
+    assert entry["position"] == dumps.KNOWN.count("\n") + 2
+    assert entry["raw"] == tail
+
+
+@pytest.mark.parametrize("small_units", [False, True])
+def test_own_jsonl_named_explicitly_is_read_as_records(tmp_path, monkeypatch, small_units):
+    if small_units:
+        _small_units(monkeypatch)     # the JSON lines are then cut into units of whole lines
+    dump = tmp_path / "dump.txt"
+    dump.write_text(dumps.dump_text(dumps.records(60, seed=21)) + "\n" + dumps.DEFECTIVE,
+                    encoding="utf-8")
+    first, second = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
+    convert([dump], first, jobs=1, quiet=True)
+    summary = convert([first], second, jobs=2, quiet=True)
+    assert summary.questions == 61 and summary.with_defects == 1 and summary.exit_status == 0
+    assert second.read_bytes() == first.read_bytes()
+    # inside a folder, the same file is an output, not an input
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    first.rename(folder / "1.jsonl")
+    (folder / "q.json").write_text(json.dumps(aqparse.parse(dumps.KNOWN).to_dict()), encoding="utf-8")
+    summary = convert([folder], tmp_path / "3.jsonl", jobs=1, quiet=True)
+    assert summary.questions == 0 and len(summary.skipped) == 2 and summary.exit_status == 0
+
+
+def test_a_question_without_kind_has_no_uid_and_is_still_kept(tmp_path):
+    text = dumps.KNOWN.replace("Question écrite\n", "")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "nokind.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "q.sqlite"
+    summary = convert([tmp_path / "in"], out, jobs=1, quiet=True)
+    assert summary.by_kind == {"(unknown)": 1} and "(unknown) 1" in summary.report()
+    key = sqlite3.connect(out).execute("SELECT uid, number FROM questions").fetchall()
+    assert key == [(f"~{tmp_path / 'in' / 'nokind.txt'}:1", 4321)]
+    [back] = read_sqlite(str(out))
+    assert back.uid is None and back.kind is None and back.number == 4321
+
+
+def test_a_corrupt_archive_in_a_folder_costs_only_itself(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(dumps.KNOWN, encoding="utf-8")
+    _zip(folder / "b.zip", {"x.txt": dumps.KNOWN})
+    data = bytearray((folder / "b.zip").read_bytes())
+    at = data.rfind(b"PK\x01\x02")                  # break the central directory entry
+    data[at:at + 4] = b"XXXX"
+    (folder / "b.zip").write_bytes(bytes(data))
+    (folder / "c.txt").write_text(dumps.DEFECTIVE, encoding="utf-8")
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([folder], out, jobs=1, quiet=True, errors=errors)
+    assert summary.questions == 2 and summary.inputs == 3 and summary.exit_status == 1
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert entry["path"] == str(folder / "b.zip") and entry["code"] == "io-error"
+
+
+def test_an_sqlite_file_of_another_program_is_not_touched(tmp_path, capsys):
+    other = tmp_path / "other.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE questions (id INTEGER, texte TEXT)")
+    db.commit()
+    db.close()
+    (tmp_path / "notes.sqlite").write_text("pas une base\n", encoding="utf-8")
+    (tmp_path / "q.txt").write_text(dumps.KNOWN, encoding="utf-8")
+    for target in (other, tmp_path / "notes.sqlite"):
+        assert cli.main(["convert", str(tmp_path / "q.txt"), "-o", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "not an aqparse SQLite database" in err
+    assert sqlite3.connect(other).execute("PRAGMA table_info(questions)").fetchall()[1][1] == "texte"

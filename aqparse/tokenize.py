@@ -229,20 +229,23 @@ def _alternation(rules: Sequence[Tuple[int, Rule]], attr: str, prefix: str,
     engine tries only the few rules that can match there (rule order is kept within a
     branch). A rule whose first characters cannot be worked out is tried everywhere."""
     entries = [(index, rule, getattr(rule, attr) or rule.pattern) for index, rule in rules]
-    if unknown:
-        entries.append(("unknown", None, _UNKNOWN))
     firsts = [first_chars(pattern) for _, _, pattern in entries]
+    # one branch per set of candidate rules; a character and its other case share a branch
+    # (a rule that cares about case checks it itself), which keeps the regex small
     by_candidates: dict = {}
-    for char in sorted(set().union(*(f for f in firsts if f is not None))):
-        key = tuple(k for k, f in enumerate(firsts) if f is None or char in f)
-        by_candidates.setdefault(key, []).append(char)
+    for char in sorted({c.lower() for f in firsts if f is not None for c in f}):
+        variants = {char, char.upper()}
+        key = tuple(k for k, f in enumerate(firsts) if f is None or variants & f)
+        by_candidates.setdefault(key, set()).update(variants)
     branches = []
     for b, (key, chars) in enumerate(by_candidates.items()):
         alternatives = "|".join(_named(f"{prefix}{b}_", *entries[k]) for k in key)
-        branches.append(f"(?-i:(?=[{''.join(map(re.escape, chars))}]))(?:{alternatives})")
+        branches.append(f"(?-i:(?=[{''.join(map(re.escape, sorted(chars)))}]))(?:{alternatives})")
     anywhere = [k for k, f in enumerate(firsts) if f is None]
     if anywhere:
         branches.append("|".join(_named(f"{prefix}x_", *entries[k]) for k in anywhere))
+    if unknown:   # last: tried where no known label matched
+        branches.append(_named(prefix, "unknown", None, _UNKNOWN))
     return "|".join(branches)
 
 

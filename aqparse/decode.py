@@ -126,7 +126,9 @@ def clean_body(text: Optional[str]) -> Optional[str]:
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line.strip(" ") for line in _SPACES.sub(" ", text).split("\n")]
+    if "  " in text or "\xa0" in text or "\u202f" in text or "\u2007" in text:
+        text = _SPACES.sub(" ", text)   # (the checks are much cheaper than the search)
+    lines = [line.strip(" ") for line in text.split("\n")]
     paragraphs, current = [], []
     for line in lines:
         if line.strip():

@@ -367,11 +367,8 @@ for _name in {n for _, r in _INDEXED for n in r.after}:
 _FOLLOW_WINDOW = 400   # how far after its token a follower is looked for
 
 
-def _next_label(scan: str, resume: int, in_body: bool, previous: Optional[str],
-                open_name: str, value_start: int):
-    """The match of the next label at or after ``resume``, or None."""
-    if in_body:
-        return _next_in_body(scan, resume)
+def _next_in_header(scan: str, resume: int, open_name: str, value_start: int):
+    """The match of the next label in a header at or after ``resume``, or None."""
     m = _HEADER_FIRST.match(scan, 0) if resume == 0 else None
     search_at = resume
     while m is None:
@@ -383,12 +380,6 @@ def _next_label(scan: str, resume: int, in_body: bool, previous: Optional[str],
             # a known label with nothing after it yet takes this line as its value
             # (old pages: "Tête d'analyse :" then "Entreprises: Meurthe-et-Moselle")
             search_at, m = m.end(), None
-    follower = _FOLLOWERS.get(previous)
-    if follower is not None:
-        found = follower.search(scan, resume,
-                                m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW)
-        if found is not None:
-            m = found
     return m
 
 
@@ -398,21 +389,31 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps).
     """
     scan = for_matching(text)
+    count = scan.count
+    by_group, followers = _BY_GROUP, _FOLLOWERS
     # the token being filled: name, label, label start, line, value start
     open_name, open_label, open_start, open_line, value_start = "unlabelled", "", 0, first_line, 0
     in_body = False
-    previous = None
+    follower = None
     line, counted = first_line, 0
     resume = 0
     while True:
-        m = _next_label(scan, resume, in_body, previous, open_name, value_start)
+        if in_body:
+            m = _next_in_body(scan, resume)
+        else:
+            m = _next_in_header(scan, resume, open_name, value_start)
+            if follower is not None:    # a rule looked for right after the previous token
+                found = follower.search(scan, resume,
+                                        m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW)
+                if found is not None:
+                    m = found
         if m is None:
             break
         group = m.lastgroup
         start = m.start(group)
-        rule, inline_group = _BY_GROUP[group]
+        rule, inline_group = by_group[group]
         name = "unknown" if rule is None else rule.name
-        line += scan.count("\n", counted, start)
+        line += count("\n", counted, start)
         counted = start
         if open_name != "unlabelled" or text[value_start:start].strip():
             yield Token(open_name, open_label, text[value_start:start],
@@ -434,7 +435,7 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
             open_name, open_label = name, text[start:end]
             open_start, open_line, value_start = start, line, end
         in_body = rule is not None and rule.opens is not None
-        previous = name
+        follower = followers.get(name)
         resume = max(end, start + 1)
     if open_name != "unlabelled" or text[value_start:].strip():
         yield Token(open_name, open_label, text[value_start:],

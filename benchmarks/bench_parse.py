@@ -38,9 +38,9 @@ BARE_SCAN = re.compile(
     r"Texte de la réponse")
 
 
-def sample_records():
+def sample_records(folder=ROOT / "fixtures"):
     records = []
-    for _, path, _ in pairs(os.environ.get("AQ_FIXTURES", str(ROOT / "fixtures"))):
+    for _, path, _ in pairs(str(folder)):
         try:
             found = list(aqparse.read(path))
         except aqparse.ParseError:

@@ -80,7 +80,6 @@ def _add_render(p: argparse.ArgumentParser) -> None:
 
 def _run_render(args: argparse.Namespace) -> int:
     from .inputs import documents, parse_document
-    from .records import Question
     from .render import render
 
     _check_inputs(args.paths)
@@ -89,10 +88,8 @@ def _run_render(args: argparse.Namespace) -> int:
     for path in args.paths:
         for doc in documents(path):
             try:
-                records = _records_from_json(doc.read()) if doc.name.endswith(".json") else None
-                if records is None:
-                    records = parse_document(doc)
-                for record in records:
+                # JSON records written by `aqparse parse` are read back as they are
+                for record in parse_document(doc):
                     if not first:
                         sys.stdout.write("\n")
                     sys.stdout.write(render(record))
@@ -101,23 +98,6 @@ def _run_render(args: argparse.Namespace) -> int:
                 _err(str(error))
                 status = SOME_FAILED
     return status
-
-
-def _records_from_json(data: bytes):
-    """Records written by ``aqparse parse`` (a JSON object, array or JSON lines), else None."""
-    from .records import Question
-
-    try:
-        value = json.loads(data)
-    except ValueError:
-        try:
-            value = [json.loads(line) for line in data.splitlines() if line.strip()]
-        except ValueError:
-            return None
-    items = value if isinstance(value, list) else [value]
-    if items and all(isinstance(i, dict) and "uid" in i and "status" in i for i in items):
-        return [Question.from_dict(i) for i in items]
-    return None
 
 
 # -- fixtures ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ say through ``bs4.dammit.UnicodeDammit`` (a declared charset, else windows-1252 
 which the old AN pages use without declaring it). Double-encoded UTF-8 (``Ã©``) is repaired.
 """
 
+import codecs
 import re
 from typing import Optional, Union
 
@@ -139,3 +140,22 @@ def clean_body(text: Optional[str]) -> Optional[str]:
     if current:
         paragraphs.append("\n".join(current))
     return "\n\n".join(paragraphs) or None
+
+
+def _latin1_fallback(error: UnicodeDecodeError):
+    # bytes windows-1252 leaves undefined (0x81, 0x8D…) are read as ISO-8859-1: nothing lost
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("aqparse-latin1", _latin1_fallback)
+
+
+def incremental_decoder(head: bytes) -> "codecs.IncrementalDecoder":
+    """A decoder for a stream that starts with ``head``: UTF-8 (BOM stripped) when ``head`` is
+    UTF-8, else windows-1252 (the streamed counterpart of ``decode``)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    return codecs.getincrementaldecoder(encoding)(errors="aqparse-latin1")

@@ -4,7 +4,6 @@ A ``Document`` is opened only when it is read, so a folder or an archive of any 
 with flat memory; a large text dump is read in chunks and cut between questions.
 """
 
-import codecs
 import glob
 import io
 import os
@@ -16,7 +15,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Optional, Union
 import attrs
 
 from .api import parse_many, sniff
-from .decode import decode, repair_mojibake
+from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError
 from .extract import extract, raise_for
 from .records import Question, Source
@@ -147,21 +146,8 @@ def parse_document(doc: Document, *, strict: bool = False) -> Iterator[Question]
     yield from parse_many(data, path=doc.name, strict=strict)
 
 
-def _latin1_fallback(error: UnicodeDecodeError):
-    # bytes windows-1252 leaves undefined (0x81, 0x8D…) are read as ISO-8859-1
-    return error.object[error.start:error.end].decode("latin-1"), error.end
-
-
-codecs.register_error("aqparse-latin1", _latin1_fallback)
-
-
 def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool) -> Iterator[Question]:
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    decoder = codecs.getincrementaldecoder(encoding)(errors="aqparse-latin1")
+    decoder = incremental_decoder(head)
     buffer, offset, line = "", 0, 1
     pending = head
     found = False

@@ -19,7 +19,6 @@ Three stages, one per section below:
    defect, never nowhere. Problems are ``Defect``s on the record; ``strict=True`` raises.
 """
 
-import codecs
 import json
 import re
 from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
@@ -27,7 +26,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Op
 import attrs
 
 from .dates import parse_date, parse_page
-from .decode import clean_value
+from .decode import clean_value, incremental_decoder
 from .errors import ParseError, excerpt
 from .extract import raise_for
 from .markup import fragment_text
@@ -874,12 +873,7 @@ def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = N
 
 def _decoded(chunks: Iterator[bytes], head: bytes) -> Iterator[str]:
     """UTF-8 (the JSON standard), else windows-1252, decoded incrementally."""
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    decoder = incremental_decoder(head)
     for chunk in chunks:
         out = decoder.decode(chunk)
         if out:

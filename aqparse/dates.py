@@ -27,6 +27,7 @@ _DATEPARSER_SETTINGS = {
 DateResult = Tuple[Optional[_dt.date], Optional[str]]
 
 
+@functools.lru_cache(maxsize=8192)   # the JO appears a few days a week: dates repeat
 def parse_date(value: str) -> DateResult:
     """``(date, None)`` or ``(None, reason)``; never raises, never guesses."""
     value = " ".join(value.split())

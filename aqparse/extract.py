@@ -8,6 +8,7 @@ into a ``ParseError``. A value the extractor could not fully read is also kept v
 """
 
 import datetime as _dt
+import functools
 import re
 from typing import Callable, Dict, List, Optional, Sequence
 
@@ -114,6 +115,7 @@ def _date_page(b: Builder, token: Token):
     return date, page
 
 
+@functools.lru_cache(maxsize=8192)   # deputies ask many questions; records are immutable
 def split_author(value: str, place_first: bool = False) -> Author:
     """``Mme Prénom Nom (Group - Département )``; the département is after the last `` - ``
     (groups may contain `` - ``). The current site prints the place first: ``place_first``."""
@@ -185,10 +187,15 @@ def _text_field(field: str) -> Callable[[Builder, Token], None]:
     return handler
 
 
+@functools.lru_cache(maxsize=4096)   # a few dozen ministries name most questions
+def ministry_named(name: str) -> Ministry:
+    return Ministry(name=name)
+
+
 def _ministry(field: str) -> Callable[[Builder, Token], None]:
     def handler(b: Builder, t: Token):
         name = clean_value(t.value)
-        b.set_once(field, Ministry(name=name) if name else None, t)
+        b.set_once(field, ministry_named(name) if name else None, t)
     handler.__name__ = f"_{field}"
     return handler
 

@@ -6,8 +6,9 @@ records. Text is the core path: decode → tokenize → split into questions →
 """
 
 import importlib
+import itertools
 import re
-from typing import Callable, Iterator, List, Optional, Union
+from typing import Callable, Iterable, Iterator, List, Optional, Union
 
 from .decode import decode
 from .errors import ParseError, excerpt
@@ -83,16 +84,33 @@ def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = Fal
                     layout: str = "text", offset: int = 0,
                     first_line: int = 1) -> Iterator[Question]:
     """The text path on decoded text (used by the HTML parser too, on a page's text)."""
-    found = False
-    for group in split_questions(tokenize(text, offset=offset, first_line=first_line)):
+    groups = split_questions(tokenize(text, offset=offset, first_line=first_line))
+    first = next(groups, None)
+    if first is None:
+        _raise_not_a_question(text, path, [], False)
+    yield from records_of(itertools.chain((first,), groups), text, path=path, strict=strict,
+                          layout=layout, first_line=first_line)
+
+
+def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str], strict: bool,
+               layout: str = "text", first_line: int = 1,
+               after_a_question: bool = False) -> Iterator[Question]:
+    """The record of each question's tokens; a group that is no question is the input's
+    error: not a question at all, or text after the last question."""
+    for group in groups:
         if not _is_question(group):
             # no number and hardly any label: trailing garbage, or no question at all
-            _raise_not_a_question(text, path, group, found)
-        found = True
+            _raise_not_a_question(text, path, group, after_a_question)
+        after_a_question = True
         source = Source(format="text", layout=layout, path=path, line=group[0].line)
-        yield extract(group, text, source=source, strict=strict, first_line=first_line)
-    if not found:
-        _raise_not_a_question(text, path, [], False)
+        try:
+            record = extract(group, text, source=source, strict=strict, first_line=first_line)
+        except ParseError:
+            raise
+        except Exception as error:   # a bug: said as a ParseError naming the input and place
+            raise ParseError(f"internal error: {type(error).__name__}: {error}",
+                             code="internal-error", path=path, line=group[0].line) from error
+        yield record
 
 
 def _is_question(group: List[Token]) -> bool:

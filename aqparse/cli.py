@@ -10,26 +10,37 @@ import json
 import sys
 from typing import Callable, Dict, List, NamedTuple, Optional
 
-from .errors import ParseError
+from .errors import ParseError, UsageError
 
 OK, SOME_FAILED, USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A bad argument: reported in one line, before any work, with exit status 2."""
 
 
 def _err(message: str) -> None:
     print(f"aqparse: {message}", file=sys.stderr)
 
 
-def _check_inputs(paths: List[str]) -> None:
-    import glob
-    import os
+def _records(paths: List[str], strict: bool):
+    """The records of every input, and a list that fills with what failed: an input that
+    cannot be read or parsed, and under ``strict`` a question with defects (reported at its
+    first defect, and left out). One failure never stops the rest."""
+    from .extract import defect_error
+    from .inputs import check_inputs, read
 
-    for path in paths:
-        if path != "-" and not os.path.exists(path) and not glob.has_magic(path):
-            raise UsageError(f"{path}: no such file or directory")
+    check_inputs(paths)
+    failed: List[ParseError] = []
+
+    def report(_name: str, error: ParseError) -> None:
+        _err(str(error))
+        failed.append(error)
+
+    def records():
+        for path in paths:
+            for record in read(path, on_error=report):
+                if strict and record.defects:
+                    report(record.source.path, defect_error(record))
+                    continue
+                yield record
+    return records(), failed
 
 
 # -- parse -------------------------------------------------------------------------------------
@@ -44,31 +55,22 @@ def _add_parse(p: argparse.ArgumentParser) -> None:
 
 
 def _run_parse(args: argparse.Namespace) -> int:
-    from .inputs import documents, parse_document
-
-    _check_inputs(args.paths)
+    records, failed = _records(args.paths, args.strict)
     out = sys.stdout
-    status = OK
     count = 0
     if args.format == "json":
         out.write("[")
-    for path in args.paths:
-        for doc in documents(path):
-            try:
-                for record in parse_document(doc, strict=args.strict):
-                    text = json.dumps(record.to_dict(), ensure_ascii=False,
-                                      indent=None if args.format == "jsonl" else 2)
-                    if args.format == "json":
-                        out.write(("," if count else "") + "\n" + text)
-                    else:
-                        out.write(text + "\n")
-                    count += 1
-            except ParseError as error:
-                _err(str(error))
-                status = SOME_FAILED
+    for record in records:
+        text = json.dumps(record.to_dict(), ensure_ascii=False,
+                          indent=None if args.format == "jsonl" else 2)
+        if args.format == "json":
+            out.write(("," if count else "") + "\n" + text)
+        else:
+            out.write(text + "\n")
+        count += 1
     if args.format == "json":
         out.write("\n]\n" if count else "]\n")
-    return status
+    return SOME_FAILED if failed else OK
 
 
 # -- render ------------------------------------------------------------------------------------
@@ -79,25 +81,13 @@ def _add_render(p: argparse.ArgumentParser) -> None:
 
 
 def _run_render(args: argparse.Namespace) -> int:
-    from .inputs import documents, parse_document
     from .render import render
 
-    _check_inputs(args.paths)
-    status = OK
-    first = True
-    for path in args.paths:
-        for doc in documents(path):
-            try:
-                # JSON records written by `aqparse parse` are read back as they are
-                for record in parse_document(doc):
-                    if not first:
-                        sys.stdout.write("\n")
-                    sys.stdout.write(render(record))
-                    first = False
-            except ParseError as error:
-                _err(str(error))
-                status = SOME_FAILED
-    return status
+    # JSON records written by `aqparse parse` are read back as they are
+    records, failed = _records(args.paths, strict=False)
+    for i, record in enumerate(records):
+        sys.stdout.write(("\n" if i else "") + render(record))
+    return SOME_FAILED if failed else OK
 
 
 # -- fixtures ----------------------------------------------------------------------------------
@@ -110,13 +100,15 @@ def _add_fixtures(p: argparse.ArgumentParser) -> None:
 
 def _run_fixtures(args: argparse.Namespace) -> int:
     from . import fixtures
+    from .inputs import check_inputs
 
-    _check_inputs(args.dirs)
+    check_inputs(args.dirs)
     status = OK
     for folder in args.dirs:
         if args.action == "update":
-            for name, changed in fixtures.update(folder):
-                print(f"{'updated' if changed else 'unchanged'}: {name}")
+            for name, outcome in fixtures.update(folder):
+                print(f"{outcome}: {name}")
+                status = SOME_FAILED if outcome.startswith("not updated") else status
             continue
         results = fixtures.check(folder)
         for result in results:
@@ -147,9 +139,9 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
 
 def _run_diff(args: argparse.Namespace) -> int:
     from .diff import compare, format_difference, pair_up
-    from .inputs import read
+    from .inputs import check_inputs, read
 
-    _check_inputs([args.a, args.b])
+    check_inputs([args.a, args.b])
     sides = []
     for path in (args.a, args.b):
         try:
@@ -210,16 +202,13 @@ def _jobs_arg(value: Optional[str]) -> Optional[int]:
 
 
 def _run_convert(args: argparse.Namespace) -> int:
-    from .convert import UsageError as BadArgument, convert
+    from .convert import convert
 
     if not args.output:
         raise UsageError("convert: missing -o OUTPUT (a .jsonl, .csv, .parquet or .sqlite file)")
-    try:
-        summary = convert(args.inputs, args.output, format=args.format,
-                                  jobs=_jobs_arg(args.jobs), errors=args.errors,
-                                  strict=args.strict, quiet=args.quiet, tables=args.tables)
-    except BadArgument as error:
-        raise UsageError(str(error)) from None
+    summary = convert(args.inputs, args.output, format=args.format, jobs=_jobs_arg(args.jobs),
+                      errors=args.errors, strict=args.strict, quiet=args.quiet,
+                      tables=args.tables)
     if not args.quiet:
         print(summary.report(), file=sys.stderr)
     return summary.exit_status
@@ -236,13 +225,9 @@ def _add_stats(p: argparse.ArgumentParser) -> None:
 
 def _run_stats(args: argparse.Namespace) -> int:
     from . import stats
-    from .convert import UsageError as BadArgument
 
-    try:
-        result = stats.stats(args.inputs, jobs=_jobs_arg(args.jobs), errors=args.errors,
-                             strict=args.strict, quiet=args.quiet)
-    except BadArgument as error:
-        raise UsageError(str(error)) from None
+    result = stats.stats(args.inputs, jobs=_jobs_arg(args.jobs), errors=args.errors,
+                         strict=args.strict, quiet=args.quiet)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -37,9 +37,9 @@ import attrs
 from . import inputs as _inputs
 from .api import parse_text_many, sniff
 from .decode import decode, for_matching, repair_mojibake
-from .errors import ParseError
+from .errors import ParseError, UsageError
 from .export import STATUS_RANK, WRITERS, Writer, format_for, state_of, supersedes
-from .inputs import Document, parse_document
+from .inputs import Document, check_inputs, parse_document
 from .records import Question
 from .tokenize import RULES
 
@@ -57,10 +57,6 @@ RECORDS_SKIPPED = "aqparse record files (outputs or expected fixtures) in a fold
 RECORD_KEYS = frozenset({"uid", "status", "defects", "source"})
 
 Paths = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
-
-
-class UsageError(ValueError):
-    """A bad argument, found before any work is done."""
 
 
 @attrs.define
@@ -559,22 +555,6 @@ def _unpack(value: int) -> Tuple[Tuple[int, int], bool, int]:
 
 
 _STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
-
-
-def check_inputs(paths: List[str]) -> None:
-    """Fail at once for an input that does not exist (or a glob matching nothing)."""
-    if not paths:
-        raise UsageError("no input given")
-    for path in paths:
-        if path == "-":
-            continue
-        if _is_glob(path):
-            if not glob.glob(path, recursive=True):
-                raise UsageError(f"{path}: no file matches this pattern")
-        elif not os.path.exists(path):
-            raise UsageError(f"{path}: no such file or directory")
-        elif not os.access(path, os.R_OK):
-            raise UsageError(f"{path}: not readable")
 
 
 def _as_list(paths: Paths) -> List[str]:

@@ -32,6 +32,11 @@ class ParseError(ValueError):
         return (_rebuild, (self.message, self.code, self.path, self.line, self.excerpt))
 
 
+class UsageError(ValueError):
+    """A bad argument (a missing input, an unwritable output, an unknown format): found before
+    any work is done, reported in one line; exit status 2 on the command line."""
+
+
 def _rebuild(message, code, path, line, excerpt):
     return ParseError(message, code=code, path=path, line=line, excerpt=excerpt)
 

@@ -80,7 +80,9 @@ class Builder:
 # -- value readers -----------------------------------------------------------------------------
 
 _DATE_PAGE = re.compile(r"(?P<date>.*?)(?:\s*\bpage\s*:?\s*(?P<page>\S*))?\s*\Z", re.S | re.I)
-_WITHDRAWAL = re.compile(r"(?P<date>[^()]*?)\s*(?:\((?P<reason>.*)\))?\s*\Z", re.S)
+_WITHDRAWAL = re.compile(r"(?P<date>[^()]*?)\s*(?:\((?P<reason>[^()]*)\))?\s*\Z", re.S)
+# what is left when the parentheses do not pair: the date before the first one, the rest
+_WITHDRAWAL_ODD = re.compile(r"(?P<date>[^(]*?)\s*\((?P<reason>.*?)\)?\s*\Z", re.S)
 _AUTHOR = re.compile(r"(?P<civ>MM\.|M\.|Mme|Mlle|Monsieur|Madame)?\s*(?P<name>[^(]*?)\s*"
                      r"(?:\((?P<paren>.*?)\)?)?\s*\Z", re.S)
 _NUMBER_VALUE = re.compile(r"\s*(?P<n>\d{1,7})\b(?P<rest>.*)\Z", re.S)
@@ -240,10 +242,15 @@ def _dated_event(events: str, cls) -> Callable[[Builder, Token], None]:
 
 
 def _withdrawal(b: Builder, t: Token):
-    m = _WITHDRAWAL.match(clean_value(t.value))
+    value = clean_value(t.value)
+    m = _WITHDRAWAL.match(value)
+    if m is None:       # "20/06/2017 (fin de mandat": read what can be, keep it as given
+        m = _WITHDRAWAL_ODD.match(value)
+        b.defect("bad-withdrawal", f"{label_name(t)}: unpaired parentheses in {value!r}", t)
+        b.keep(t)
     date_raw, reason = m.group("date").strip(), m.group("reason")
     date = _date(b, t, date_raw) if date_raw else None
-    if date_raw and date is None:
+    if date_raw and date is None and m.re is _WITHDRAWAL:
         b.keep(t)
     b.set_once("withdrawal", Withdrawal(date=date, reason=reason), t)
 
@@ -441,7 +448,12 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
     starting at line ``first_line``."""
     b = Builder(text)
     for token in tokens:
-        HANDLERS[token.name](b, token)
+        try:
+            HANDLERS[token.name](b, token)
+        except Exception as error:   # a bug must not lose the question: keep the value, say so
+            b.defect("internal-error", f"{label_name(token) or token.name}: "
+                                       f"{type(error).__name__}: {error}", token)
+            b.keep(token)
     first = tokens[0] if tokens else None
     _check_required(b, first)
     f = b.fields
@@ -479,11 +491,18 @@ def line_of(text: str, first_line: int, line: int) -> Optional[str]:
     return text[pos:] if end < 0 else text[pos:end]
 
 
-def raise_for(record: Question, text: str, first_line: int = 1) -> None:
-    """``ParseError`` for the first defect of ``record``: same line, a short excerpt."""
+def defect_error(record: Question, text: Optional[str] = None,
+                 first_line: int = 1) -> ParseError:
+    """The ``ParseError`` of the first defect of ``record``: same code, message and line, and
+    an excerpt of that line when the text it was read from is given."""
     d = record.defects[0]
     line_text = None
-    if d.line is not None and d.line >= first_line:
+    if text is not None and d.line is not None and d.line >= first_line:
         line_text = line_of(text, first_line, d.line)
-    raise ParseError(d.message, code=d.code, path=record.source.path, line=d.line,
-                     excerpt=excerpt(line_text) if line_text is not None else None)
+    return ParseError(d.message, code=d.code, path=record.source.path, line=d.line,
+                      excerpt=excerpt(line_text) if line_text is not None else None)
+
+
+def raise_for(record: Question, text: str, first_line: int = 1) -> None:
+    """Raise the ``ParseError`` of the first defect of ``record`` (``strict=True``)."""
+    raise defect_error(record, text, first_line)

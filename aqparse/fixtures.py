@@ -102,10 +102,16 @@ def check(folder: str) -> List[Result]:
     return results
 
 
-def update(folder: str) -> Iterator[Tuple[str, bool]]:
-    """Rewrite every expected file from the parser; a human reviews the change."""
+def update(folder: str) -> Iterator[Tuple[str, str]]:
+    """Rewrite every expected file from the parser, for a human to review; gives (name,
+    outcome): "updated", "unchanged", or "not updated: <error>" for an input that does not
+    parse (its expected file is left as it is, and the others are still updated)."""
     for name, path, expected_path in pairs(folder):
-        text = json.dumps(actual(path), ensure_ascii=False, indent=2) + "\n"
+        try:
+            text = json.dumps(actual(path), ensure_ascii=False, indent=2) + "\n"
+        except ParseError as error:
+            yield name, f"not updated: {error}"
+            continue
         old = None
         if os.path.exists(expected_path):
             with open(expected_path, encoding="utf-8") as f:
@@ -113,4 +119,4 @@ def update(folder: str) -> Iterator[Tuple[str, bool]]:
         if old != text:
             with open(expected_path, "w", encoding="utf-8") as f:
                 f.write(text)
-        yield name, old != text
+        yield name, "updated" if old != text else "unchanged"

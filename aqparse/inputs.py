@@ -7,18 +7,20 @@ with flat memory; a large text dump is read in chunks and cut between questions.
 import glob
 import io
 import os
+import shutil
 import sys
 import tarfile
+import tempfile
 import zipfile
-from typing import BinaryIO, Callable, Iterable, Iterator, Optional, Union
+import zlib
+from typing import BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional, Union
 
 import attrs
 
-from .api import parse_many, sniff
+from .api import parse_many, records_of, sniff
 from .decode import decode, incremental_decoder, repair_mojibake
-from .errors import ParseError
-from .extract import extract, raise_for
-from .records import Question, Source
+from .errors import ParseError, UsageError
+from .records import Question
 from .tokenize import split_questions, tokenize
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
@@ -83,13 +85,21 @@ class _ZipMember(io.BufferedIOBase):
 
 
 def _tar_documents(path: str) -> Iterator[Document]:
-    # tar members can only be read in order: read each member while the archive is open
+    # tar members can only be read in order: each is copied out while the archive is open,
+    # into memory when small, into a temporary file when large (memory stays flat)
     with tarfile.open(path) as archive:
         for member in archive:
             if not member.isfile() or _skip(member.name):
                 continue
-            data = archive.extractfile(member).read()
-            yield Document(f"{path}!{member.name}", lambda data=data: io.BytesIO(data), len(data))
+            copy = tempfile.SpooledTemporaryFile(max_size=STREAM_THRESHOLD)
+            shutil.copyfileobj(archive.extractfile(member), copy)
+            yield Document(f"{path}!{member.name}", lambda copy=copy: _rewound(copy),
+                           member.size)
+
+
+def _rewound(spooled) -> BinaryIO:
+    spooled.seek(0)
+    return spooled
 
 
 def _dir_documents(path: str) -> Iterator[Document]:
@@ -104,9 +114,8 @@ def documents(path: Union[str, os.PathLike]) -> Iterator[Document]:
     """The documents under ``path``: a file, a folder (walked in sorted order), a zip or tar
     archive, a glob pattern, or ``-`` for stdin. A missing path raises ``FileNotFoundError``."""
     path = os.fspath(path)
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        yield Document("<stdin>", lambda: io.BytesIO(data), len(data))
+    if path == "-":   # read as a stream, once: a dump piped in is not held in memory
+        yield Document("<stdin>", lambda: _Unclosed(sys.stdin.buffer), None)
     elif os.path.isdir(path):
         yield from _dir_documents(path)
     elif os.path.isfile(path):
@@ -126,11 +135,96 @@ def documents(path: Union[str, os.PathLike]) -> Iterator[Document]:
         raise FileNotFoundError(f"{path}: no such file or directory")
 
 
+class _Unclosed(io.BufferedIOBase):
+    """stdin for a ``with`` block that must not close it."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def read(self, size=-1):
+        return self._stream.read(size)
+
+    def readable(self):
+        return True
+
+
+class Problem(NamedTuple):
+    """A file or archive that could not be read, in place of its documents."""
+
+    name: str
+    error: Exception
+
+
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error)
+
+
+def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem]]:
+    """``documents(path)``, but a file that cannot be read or an archive that is corrupt comes
+    out as a ``Problem`` and the walk goes on with the rest (one bad file never stops it). A
+    missing path still raises ``FileNotFoundError``: that is the caller's mistake."""
+    path = os.fspath(path)
+    if path != "-" and os.path.isdir(path):
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not _skip(d))
+            for name in sorted(files):
+                if not _skip(name):
+                    yield from _guarded(os.path.join(root, name))
+    elif path != "-" and not os.path.exists(path) and glob.has_magic(path):
+        matches = sorted(glob.glob(path, recursive=True))
+        if not matches:
+            raise FileNotFoundError(f"{path}: no file matches this pattern")
+        for match in matches:
+            yield from walk(match)
+    else:
+        if path != "-" and not os.path.lexists(path):
+            raise FileNotFoundError(f"{path}: no such file or directory")
+        yield from _guarded(path)
+
+
+def _guarded(path: str) -> Iterator[Union[Document, Problem]]:
+    found = documents(path)
+    while True:
+        try:
+            doc = next(found)
+        except StopIteration:
+            return
+        except READ_ERRORS as error:    # a broken link, a corrupt archive: this one only
+            yield Problem(path, error)
+            return
+        yield doc
+
+
+def check_inputs(paths: Iterable[str]) -> None:
+    """Fail at once, with ``UsageError``, for an input that does not exist, a glob matching
+    nothing, or an unreadable file: before any work."""
+    paths = list(paths)
+    if not paths:
+        raise UsageError("no input given")
+    for path in paths:
+        if path == "-":
+            continue
+        if not os.path.exists(path) and glob.has_magic(path):
+            if not glob.glob(path, recursive=True):
+                raise UsageError(f"{path}: no file matches this pattern")
+        elif not os.path.exists(path):
+            raise UsageError(f"{path}: no such file or directory")
+        elif not os.access(path, os.R_OK):
+            raise UsageError(f"{path}: not readable")
+
+
+def read_error(name: str, error: Exception) -> ParseError:
+    """A ``ParseError`` for an input that could not be read (code ``io-error``)."""
+    return ParseError(f"cannot read: {error}", code="io-error", path=name)
+
+
 def parse_document(doc: Document, *, strict: bool = False) -> Iterator[Question]:
-    """The questions of one document; a large text dump is streamed in chunks."""
-    if doc.size is not None and doc.size > STREAM_THRESHOLD:
+    """The questions of one document; a large dump (or stdin) is streamed."""
+    if doc.size is None or doc.size > STREAM_THRESHOLD:
         with doc.opener() as stream:
             head = stream.read(65536)
+            if len(head) < 65536:          # it was small after all (stdin)
+                yield from parse_many(head, path=doc.name, strict=strict)
+                return
             fmt = sniff(decode(head[:4096] + b" ", path=doc.name))
             if fmt == "text":
                 yield from _stream_text(head, stream, doc.name, strict)
@@ -147,66 +241,58 @@ def parse_document(doc: Document, *, strict: bool = False) -> Iterator[Question]
 
 
 def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool) -> Iterator[Question]:
+    """A large text dump, chunk by chunk: each round tokenizes what has been read, gives the
+    questions that are complete and carries the last (perhaps cut) one into the next round."""
     decoder = incremental_decoder(head)
-    buffer, offset, line = "", 0, 1
-    pending = head
-    found = False
+    carried, partial = "", ""   # text repaired but not yet parsed; an unfinished line
+    offset, line, found = 0, 1, False
+    block = head
     while True:
-        block = pending if pending is not None else stream.read(CHUNK)
-        pending = None
         final = not block
-        buffer += decoder.decode(block, final=final)
-        if not final:
-            cut = buffer.rfind("\n")       # hold back a partial line (and a split mojibake)
-            if cut < 0 or len(buffer) < CHUNK:
-                continue
-            ready, rest = buffer[:cut + 1], buffer[cut + 1:]
-        else:
-            ready, rest = buffer, ""
-        ready = repair_mojibake(ready)
-        groups = list(split_questions(tokenize(ready, offset=offset, first_line=line)))
+        text = partial + decoder.decode(block, final=final)
+        cut = len(text) if final else text.rfind("\n") + 1
+        partial = text[cut:]   # held back: a line (and a mojibake) may go on in the next block
+        carried += repair_mojibake(text[:cut])
+        if not final and len(carried) < CHUNK:
+            block = stream.read(CHUNK)
+            continue
+        groups = list(split_questions(tokenize(carried, offset=offset, first_line=line)))
         keep = groups if final else groups[:-1]
-        for group in keep:
-            found = True
-            yield _extract(group, ready, offset, line, path, strict)
+        yield from records_of(keep, carried, path=path, strict=strict, first_line=line,
+                              after_a_question=found)
+        found = found or bool(keep)
         if final:
             break
-        if keep:   # carry the last, perhaps incomplete, question into the next round
-            cut_at = groups[-1][0].start - offset
-            line += ready.count("\n", 0, cut_at)
-            offset += cut_at
-            buffer = ready[cut_at:] + rest
-        else:
-            buffer = ready + rest
+        cut_at = groups[-1][0].start - offset if keep else 0
+        line += carried.count("\n", 0, cut_at)
+        offset += cut_at
+        carried = carried[cut_at:]
+        block = stream.read(CHUNK)
     if not found:
         raise ParseError("not a parliamentary question: no 'Question N°' and no header labels "
-                         "found", path=path, line=1)
-
-
-def _extract(group, text, offset, first_line, path, strict) -> Question:
-    source = Source(format="text", layout="text", path=path, line=group[0].line)
-    record = extract(group, text, source=source, first_line=first_line)
-    if strict and record.defects:
-        raise_for(record, text, first_line)
-    return record
+                         "found", code="not-a-question", path=path, line=1)
 
 
 def read(path: Union[str, os.PathLike], *, strict: bool = False,
          on_error: Optional[Callable[[str, ParseError], None]] = None) -> Iterator[Question]:
     """Every question under ``path`` (file, folder, archive, glob, ``-``), in order.
 
-    A document that cannot be parsed raises ``ParseError``, unless ``on_error(name, error)``
-    is given: then it is called and reading goes on with the next document.
+    A document that cannot be parsed or read raises ``ParseError``, unless
+    ``on_error(name, error)`` is given: then it is called and reading goes on with the next
+    document, so one bad file never stops the rest.
     """
-    for doc in documents(path):
-        try:
-            yield from parse_document(doc, strict=strict)
-        except ParseError as error:
-            if on_error is None:
-                raise
-            on_error(doc.name, error)
-
-
-def read_all(paths: Iterable[Union[str, os.PathLike]], **options) -> Iterator[Question]:
-    for path in paths:
-        yield from read(path, **options)
+    for item in walk(path):
+        if isinstance(item, Problem):
+            name, error = item.name, read_error(item.name, item.error)
+        else:
+            name = item.name
+            try:
+                yield from parse_document(item, strict=strict)
+                continue
+            except ParseError as parse_error:
+                error = parse_error
+            except READ_ERRORS as io_error:   # a bad member of an archive, a vanished file
+                error = read_error(name, io_error)
+        if on_error is None:
+            raise error
+        on_error(name, error)

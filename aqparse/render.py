@@ -88,11 +88,14 @@ def render(q: Question) -> str:
         what = "de la question" if e.target == "question" else "de la réponse"
         out.append(_published(f"Erratum {what} publié au JO le", e))
     if q.withdrawal is not None:
-        raw = extra.pop("Question retirée le", None)
+        raw = extra.pop("Question retirée le", None)   # a value the parser could not read
         w = q.withdrawal
-        parts = [raw if raw is not None else (format_date(w.date) if w.date else "")]
-        if w.reason:
-            parts.append(f"({w.reason})")
+        if raw is not None:
+            parts = [raw]
+        else:
+            parts = [format_date(w.date) if w.date else ""]
+            if w.reason:
+                parts.append(f"({w.reason})")
         out.append(("Question retirée le : " + " ".join(p for p in parts if p)).rstrip())
     for key, value in extra.items():
         out.append(f"{key} : {value}")

@@ -112,7 +112,6 @@ def for_matching(text: str) -> str:
 # a run of blanks that is not already one plain space (those are most of a text: leaving
 # them alone makes the substitution several times faster)
 _SPACES = re.compile(r" [ \xa0\u202f\u2007]+|[\xa0\u202f\u2007][ \xa0\u202f\u2007]*")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
 
 def clean_value(value: str) -> str:

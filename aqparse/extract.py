@@ -39,10 +39,8 @@ def label_name(token: Token) -> str:
 class Builder:
     """Mutable scratch space for one question; turned into a frozen Question at the end."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self):
         self.fields: Dict[str, object] = {}
-        self.labels: Dict[str, str] = {}          # field -> label it came from
         self.changes: List[Optional[_dt.date]] = []  # dates of the attribution changes, in order
         self.signalements: List[Signalement] = []
         self.renewals: List[Renewal] = []
@@ -446,7 +444,7 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
             first_line: int = 1) -> Question:
     """A record from the tokens of one question. ``text`` is the input they were read from,
     starting at line ``first_line``."""
-    b = Builder(text)
+    b = Builder()
     for token in tokens:
         try:
             HANDLERS[token.name](b, token)

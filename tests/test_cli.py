@@ -92,3 +92,27 @@ def test_console_script_module_runs(files):
                           str(good)], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["number"] == 4242
+
+
+def test_strict_parse_of_a_dump_leaves_out_only_the_defective_question(tmp_path, capsys):
+    second = QUESTION.replace("4242", "4243").replace("04/10/2022", "31/02/2022")
+    third = QUESTION.replace("4242", "4244")
+    dump = tmp_path / "dump.txt"
+    dump.write_text(QUESTION + "\n" + second + "\n" + third, encoding="utf-8")
+    assert main(["parse", "--strict", "--format", "jsonl", str(dump)]) == 1
+    captured = capsys.readouterr()
+    assert [json.loads(line)["number"] for line in captured.out.splitlines()] == [4242, 4244]
+    # QUESTION is 10 lines, then a blank line: the second question's date line (its 8th) is 19
+    assert f"{dump}:19:" in captured.err and "bad-date" in captured.err
+
+
+def test_fixtures_update_goes_on_past_an_input_that_does_not_parse(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(QUESTION, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("pas une question", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(QUESTION.replace("4242", "4245"), encoding="utf-8")
+    assert main(["fixtures", "update", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "updated: a" in out and "updated: c" in out
+    assert "not updated: " in out and "not a parliamentary question" in out
+    assert json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["number"] == 4245
+    assert not (tmp_path / "b.json").exists()

@@ -278,3 +278,29 @@ def test_render_round_trip_of_every_fixture_record(record):
         d.pop("source")
         d["defects"] = [(x["code"], x["message"]) for x in d["defects"]]
     assert b == a
+
+
+def test_unpaired_parenthesis_in_a_withdrawal_is_a_defect_and_kept():
+    text = ("14ème législature\nQuestion N° 7\nQuestion écrite\n"
+            "Question retirée le : 20/06/2017 (fin de mandat\n")
+    q = aqparse.parse(text)
+    assert (q.withdrawal.date, q.withdrawal.reason) == (D(2017, 6, 20), "fin de mandat")
+    assert [(d.code, d.line) for d in q.defects] == [("bad-withdrawal", 4)]
+    assert q.extra == {"Question retirée le": "20/06/2017 (fin de mandat"}
+    assert q.status == "withdrawn"
+    again = aqparse.parse(aqparse.render(q))        # the raw value is written back as given
+    assert again.withdrawal == q.withdrawal and again.extra == q.extra
+
+
+def test_a_bug_in_a_handler_loses_nothing(monkeypatch):
+    from aqparse import extract
+
+    def broken(builder, token):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(extract.HANDLERS, "rubrique", broken)
+    q = aqparse.parse(CANONICAL)
+    assert q.rubrique is None
+    assert [(d.code, d.line) for d in q.defects] == [("internal-error", 9)]
+    assert "RuntimeError: boom" in q.defects[0].message
+    assert q.extra == {"Rubrique": "transports ferroviaires"}

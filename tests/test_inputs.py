@@ -83,3 +83,54 @@ def test_read_reports_bad_documents_and_goes_on(tmp_path):
 def test_missing_path(tmp_path):
     with pytest.raises(FileNotFoundError):
         list(aqparse.read(tmp_path / "nope.txt"))
+
+
+def _corrupt_zip(path, good, bad_name):
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("a.txt", good)
+        z.writestr(bad_name, dump(1, 2))
+        z.writestr("c.txt", dump(1, 3))
+    data = bytearray(path.read_bytes())
+    # flip a byte of the second member's data: its CRC no longer matches
+    at = data.find(b"Paul Ricard interroge", data.find(bad_name.encode()))
+    data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_unreadable_files_and_corrupt_archives_never_stop_the_rest(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "1.txt").write_text(dump(1, 1), encoding="utf-8")
+    (folder / "2-broken-link.txt").symlink_to(tmp_path / "nowhere.txt")
+    _corrupt_zip(folder / "3.zip", dump(1, 31), "b.txt")
+    whole = tmp_path / "whole.tar.gz"
+    with tarfile.open(whole, "w:gz") as t:
+        data = ("".join(dump(1, n) for n in range(40, 60))).encode()
+        info = tarfile.TarInfo("q/many.txt")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    (folder / "4.tar.gz").write_bytes(whole.read_bytes()[:400])    # cut short
+    (folder / "5.txt").write_text(dump(1, 5), encoding="utf-8")
+    failed = []
+    records = list(aqparse.read(folder, on_error=lambda name, error: failed.append(
+        (name, error.code))))
+    # 3.zip!b.txt is lost to its bad CRC, but a.txt before it and c.txt after it are read
+    assert [q.number for q in records] == [1, 31, 3, 5]
+    assert failed == [(str(folder / "2-broken-link.txt"), "io-error"),
+                      (f"{folder / '3.zip'}!b.txt", "io-error"),
+                      (str(folder / "4.tar.gz"), "io-error")]
+    # without on_error, the first one is raised, as a ParseError naming the file
+    with pytest.raises(aqparse.ParseError) as info:
+        list(aqparse.read(folder))
+    assert info.value.path == str(folder / "2-broken-link.txt")
+
+
+def test_stdin_is_read_as_a_stream(monkeypatch):
+    text = dump(40)                                        # more than the 64 KiB first read
+    assert len(text.encode()) > 65536 // 20
+    big = dump(300)
+    for data, count in ((text, 40), (big, 300)):
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8"))))
+        records = list(aqparse.read("-"))
+        assert [q.number for q in records] == list(range(1, count + 1))
+        assert records[-1].source.path == "<stdin>"

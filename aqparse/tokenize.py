@@ -128,10 +128,10 @@ RULES: Tuple[Rule, ...] = (
     Rule("author", r"(?<![\w])de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
          after=("number",)),
     # the long kind as a label is capitalised and not after a determiner
-    Rule("kind", r"(?<![\w])(?=(?-i:Q))" + _NOT_AFTER_DETERMINER + r"(?P<v>" + "|".join(
-        label(k) for k in ("Question écrite", "Question orale sans débat",
-                           "Question orale avec débat", "Question au gouvernement",
-                           "Question orale")) + ")"),
+    Rule("kind", r"(?<![\w])(?=(?-i:Q))" + _NOT_AFTER_DETERMINER + r"(?P<v>" + label("Question")
+         + BLANK + "(?:" + "|".join(label(k) for k in (
+             "écrite", "orale sans débat", "orale avec débat", "au gouvernement", "orale"))
+         + "))"),
     Rule("kind", r"(?<![\w])(?-i:(?P<v>QE|QOSD|QG|QOAD))(?![\w])", after=("number", "author")),
     Rule("ministry_asked", label("Ministère interrogé") + SEP),
     Rule("ministry_assigned", label("Ministère attributaire") + SEP),

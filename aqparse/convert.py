@@ -38,7 +38,8 @@ from . import inputs as _inputs
 from .api import parse_text_many, sniff
 from .decode import decode, for_matching, repair_mojibake
 from .errors import ParseError, UsageError
-from .export import STATUS_RANK, WRITERS, Writer, format_for, state_of, supersedes
+from .export import (STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key,
+                     supersedes)
 from .inputs import Document, check_inputs, parse_document
 from .records import Question
 from .tokenize import RULES
@@ -472,15 +473,18 @@ def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
                 lines[i], end, uid=q.uid,
                 defects=[{"code": d.code, "message": d.message, "line": d.line} for d in q.defects]))
             continue
+        latest = latest_date(q)       # once: the writer and the duplicates rule both need it
         try:
-            payload = writer.encode(q, tables)
-        except Exception as exc:     # a bug must cost one record, reported, not the run
+            payload = writer.encode(q, latest, tables)
+        except Exception as exc:     # it costs this record, reported, not the run
             end = lines[i + 1] if i + 1 < len(records) else None
-            problems.append(_entry(name, lines[i], "internal-error",
-                                   f"cannot write this record: {type(exc).__name__}: {exc}",
-                                   raw, lines[i], end, uid=q.uid))
+            code, why = (("unwritable-value", f"{writer.name} cannot hold this record: {exc}")
+                         if isinstance(exc, Unwritable) else
+                         ("internal-error", f"cannot write this record: {type(exc).__name__}: {exc}"))
+            problems.append(_entry(name, lines[i], code, why, raw, lines[i], end, uid=q.uid))
             continue
-        meta = (q.uid, q.kind, q.status, state_of(q), bool(q.defects), q.source.path, q.source.line)
+        meta = (q.uid, q.kind, q.status, state_key(q.status, latest), bool(q.defects),
+                q.source.path, q.source.line)
         items.append((meta, payload))
     if error is not None:
         start = error.line if records else None
@@ -523,7 +527,12 @@ class _Problems:
     def add(self, entry: dict) -> None:
         self.count += 1
         if self._file is not None:
-            self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            line = json.dumps(entry, ensure_ascii=False)
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:      # a lone surrogate: JSON escapes it, as "\ud83d"
+                line = json.dumps(entry)
+            self._file.write(line + "\n")
             self._file.flush()
         elif self.count <= self.SHOWN:
             from tqdm import tqdm

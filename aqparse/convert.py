@@ -360,6 +360,16 @@ def _record_items(name: str, data: bytes) -> Optional[list]:
     return None
 
 
+# A line ends at "\n", "\r\n" or a lone "\r": the tokenizer's count (``_lines_in``), not
+# str.splitlines(), which also breaks at form feeds, U+2028 and others found inside values.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _split_lines(text: str) -> List[str]:
+    """``text`` cut into lines as the tokenizer counts them, each with its line end."""
+    return _LINE.findall(text)
+
+
 class _Raw:
     """The raw text of a unit, decoded only when a problem needs it."""
 
@@ -382,7 +392,7 @@ class _Raw:
                     text, self.encoding = self.unit[2].decode("latin-1"), "latin-1"
             else:
                 text = ""
-            self._lines = text.splitlines(keepends=True)
+            self._lines = _split_lines(text)
         return self._lines
 
     def first_line(self) -> int:

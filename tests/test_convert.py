@@ -366,3 +366,24 @@ def test_an_errors_entry_with_a_lone_surrogate_is_written_escaped(tmp_path):
     [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
     assert entry["uid"] == bad["uid"] and entry["error"] == "date \ud83d illisible"
     assert entry["position"] == 2
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_the_raw_of_a_refused_question_starts_at_its_own_line(tmp_path, newline):
+    # Characters Python's str.splitlines() also takes as line breaks (form feed, separators,
+    # NEL, U+2028/2029), but the parser does not, inside the first question: the raw text of
+    # the second (refused) one must still be its own lines, counted as the parser counts.
+    odd = "\x0c\x0b\x1c\x1d\x1e\x85\u2028\u2029"
+    first = dumps.KNOWN.replace("Rénovation thermique", f"Rénovation{odd}thermique").replace(
+        "calendrier des aides.", f"calendrier{odd}des aides.")
+    text = (first + "\n" + dumps.DEFECTIVE).replace("\n", newline)
+    dump = tmp_path / "dump.txt"
+    dump.write_bytes(text.encode("utf-8"))
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([dump], out, jobs=1, quiet=True, strict=True, errors=errors)
+    assert summary.questions == 1 and summary.rejected == 1
+    # (the entry holds U+2028 as is: JSON lines are split on "\n" alone)
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").split("\n") if x]
+    assert entry["uid"] == "QANR5L16QE777"
+    assert entry["position"] == dumps.KNOWN.count("\n") + 2
+    assert entry["raw"] == dumps.DEFECTIVE.replace("\n", newline)

@@ -18,7 +18,6 @@ The pipeline::
   SQLite upsert.
 """
 
-import codecs
 import glob
 import io
 import json
@@ -34,14 +33,14 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, 
 
 import attrs
 
-from . import inputs as _inputs
 from .api import parse_text_many, sniff
-from .decode import decode, for_matching, repair_mojibake
+from .decode import decode, for_matching, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import (STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key,
                      supersedes)
-from .inputs import Document, check_inputs, parse_document
-from .records import Question
+from .inputs import (READ_ERRORS, Document, Problem, check_inputs, parse_document, read_error,
+                     walk)
+from .records import RECORD_KEYS, Question, looks_like_record
 from .tokenize import RULES
 
 SPLIT_ABOVE = 2 << 20     # text documents larger than this (or of unknown size) are cut in units
@@ -55,7 +54,6 @@ INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".js
 # named on the command line, skipped inside folders and archives (where they are outputs or
 # the expected side of fixture pairs, not inputs)
 RECORDS_SKIPPED = "aqparse record files (outputs or expected fixtures) in a folder or archive"
-RECORD_KEYS = frozenset({"uid", "status", "defects", "source"})
 
 Paths = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
 
@@ -112,7 +110,8 @@ class Summary:
 
 
 # -- work units ------------------------------------------------------------------------------------
-# ("doc", name, bytes) | ("text", name, text, char offset, first line) | ("error", name, message)
+# ("doc", name, bytes, explicit) | ("text", name, text, char offset, first line) |
+# ("records", name, JSON lines, first line) | ("skip", name, why) | ("error", name, message, code)
 
 def _rule(name: str):
     return next(r for r in RULES if r.name == name)
@@ -178,20 +177,9 @@ def _lines_in(text: str, end: int) -> int:
     return text.count("\n", 0, end) + text.count("\r", 0, end) - text.count("\r\n", 0, end)
 
 
-def _text_decoder(head: bytes):
-    """The incremental decoder for a streamed dump (the choice ``inputs`` makes): UTF-8 when
-    the head is UTF-8, else windows-1252 with ISO-8859-1 for its undefined bytes."""
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    return codecs.getincrementaldecoder(encoding)(errors="aqparse-latin1")
-
-
 def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:
     """Cut a text dump into units of whole questions, reading it block by block."""
-    decoder = _text_decoder(head)
+    decoder = incremental_decoder(head)
     buffer, offset, line = "", 0, 1
     block: Optional[bytes] = head
     while True:
@@ -214,63 +202,36 @@ def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:
             buffer = buffer[cut:]
 
 
-class _Stdin(io.RawIOBase):
-    """stdin, read as a stream (not closed with the document)."""
-
-    def readable(self):
-        return True
-
-    def readinto(self, b):
-        data = sys.stdin.buffer.read(len(b))
-        b[:len(data)] = data
-        return len(data)
-
-
-def _is_glob(path: str) -> bool:
-    return glob.has_magic(path) and not os.path.exists(path)
-
-
-def _documents(path: str) -> Iterator[Tuple[Optional[Document], str, bool, Optional[Exception]]]:
-    """(document, name, named explicitly, error) for an input argument. A folder is walked
-    here, in the order of ``inputs.documents``, so that a corrupt archive inside it costs only
-    itself."""
-    if path == "-":
-        yield Document("<stdin>", lambda: io.BufferedReader(_Stdin()), None), "<stdin>", True, None
-    elif _is_glob(path):
-        for match in sorted(glob.glob(path, recursive=True)):
-            yield from _documents(match)
-    elif os.path.isdir(path):
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not _inputs._skip(d))
-            for name in sorted(files):
-                if not _inputs._skip(name):
-                    yield from _guarded(os.path.join(root, name), False)
+def _documents(path: str) -> Iterator[Tuple[Union[Document, Problem], bool]]:
+    """(document, named explicitly) for an input argument, from ``inputs.walk`` (a corrupt
+    archive or an unreadable file is a ``Problem`` that costs only itself). A document is
+    named explicitly when its name is the argument (or ``-``); the files a glob matches are
+    named too, so a glob is expanded here."""
+    if path != "-" and not os.path.exists(path) and glob.has_magic(path):
+        paths = sorted(glob.glob(path, recursive=True))
     else:
-        yield from _guarded(path, True)
-
-
-def _guarded(path: str, explicit: bool):
-    documents = _inputs.documents(path)
-    while True:
+        paths = [path]
+    for one in paths:
         try:
-            doc = next(documents)
-        except StopIteration:
-            return
-        except Exception as error:        # a corrupt archive, an unreadable file
-            yield None, path, False, error
-            return
-        yield doc, doc.name, explicit and doc.name == path, None
+            for item in walk(one):
+                yield item, one == "-" or (isinstance(item, Document) and item.name == one)
+        except FileNotFoundError as error:     # gone since check_inputs looked
+            yield Problem(one, error), False
 
 
-def _looks_like_records(head: bytes) -> bool:
-    """Whether a JSON-lines input starts with an aqparse record (the output of ``convert`` or
-    ``aqparse parse --format jsonl``)."""
-    first = head.split(b"\n", 1)[0]
+def _is_records(head: bytes) -> bool:
+    """Whether a JSON input starts with a record in aqparse's JSON form (``convert`` /
+    ``aqparse parse`` output): a JSON line, or the first item of a list."""
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text[:1] == "[":
+        text = text[1:].lstrip(" \t\r\n")
+    if text[:1] != "{":
+        return False
     try:
-        value = json.loads(first)
+        value, _ = json.JSONDecoder().raw_decode(text)
     except ValueError:
         return False
-    return isinstance(value, dict) and RECORD_KEYS <= value.keys()
+    return looks_like_record(value)
 
 
 def _record_lines(name: str, stream, head: bytes) -> Iterator[tuple]:
@@ -296,7 +257,7 @@ def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
         return
     with doc.opener() as stream:
         head = stream.read(65536)
-        if head.lstrip()[:1] == b"{" and _looks_like_records(head.lstrip()):
+        if head.lstrip()[:1] == b"{" and _is_records(head):
             if explicit:
                 yield from _record_lines(doc.name, stream, head)
             else:
@@ -314,19 +275,21 @@ def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
 
 def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
     for path in paths:
-        for doc, name, explicit, error in _documents(path):
+        for doc, explicit in _documents(path):
             summary.inputs += 1
-            if error is not None:
-                yield ("error", name, f"cannot read: {error}")
+            if isinstance(doc, Problem):
+                yield ("error", doc.name, read_error(doc.name, doc.error).message, "io-error")
                 continue
-            suffix = os.path.splitext(name.rsplit("!", 1)[-1])[1].lower()
+            suffix = os.path.splitext(doc.name.rsplit("!", 1)[-1])[1].lower()
             if not explicit and suffix not in INPUT_SUFFIXES:
-                summary.skipped.append((name, f"not a question file type ({suffix})"))
+                summary.skipped.append((doc.name, f"not a question file type ({suffix})"))
                 continue
             try:
                 yield from _units_of(doc, explicit)
-            except Exception as error:        # a member that cannot be read (bad CRC…)
-                yield ("error", name, f"cannot read: {error}")
+            except READ_ERRORS as error:       # a member that cannot be read (bad CRC…)
+                yield ("error", doc.name, read_error(doc.name, error).message, "io-error")
+            except Exception as error:         # a bug must cost this input, not the run
+                yield ("error", doc.name, _internal(error), "internal-error")
 
 
 # -- the worker ------------------------------------------------------------------------------------
@@ -339,13 +302,16 @@ class _Result(NamedTuple):
     failed: bool
 
 
+_RECORD_MARKS = tuple(f'"{key}"'.encode() for key in RECORD_KEYS)
+
+
 def _record_items(name: str, data: bytes) -> Optional[list]:
-    """The items of a .json / .jsonl file holding aqparse records (every item has uid, status,
-    defects and source), else None (open data and everything else)."""
+    """The items of a .json / .jsonl file holding aqparse records (``looks_like_record``), else
+    None (open data and everything else)."""
     if not name.lower().endswith((".json", ".jsonl")):
         return None
     head = data[:65536]
-    if b'"defects"' not in head or b'"source"' not in head:
+    if not all(mark in head for mark in _RECORD_MARKS):     # cheap: most files stop here
         return None
     try:
         value = json.loads(data)
@@ -355,7 +321,7 @@ def _record_items(name: str, data: bytes) -> Optional[list]:
         except ValueError:
             return None
     items = value if isinstance(value, list) else [value]
-    if items and all(isinstance(i, dict) and RECORD_KEYS <= i.keys() for i in items):
+    if items and all(looks_like_record(i) for i in items):
         return items
     return None
 
@@ -420,6 +386,10 @@ def _entry(name: str, line: Optional[int], code: str, message: str, raw: _Raw, s
     return entry
 
 
+def _internal(error: Exception) -> str:
+    return f"internal error: {type(error).__name__}: {error}"
+
+
 def _parse_unit(unit: tuple) -> Tuple[List[Question], Optional[ParseError], List[Optional[int]]]:
     """The records of a unit, the error that stopped it (if any), and the line of the unit
     where each record starts (its source line; for records read from JSON lines, that line)."""
@@ -452,12 +422,11 @@ def _parse_records(unit: tuple):
                         return records, ParseError(f"not an aqparse record: {error}",
                                                    code="bad-record", path=name, line=number), lines
         else:
-            return records, ParseError(unit[2], code="io-error", path=name), lines
+            return records, ParseError(unit[2], code=unit[3], path=name), lines
     except ParseError as error:
         return records, error, lines
     except Exception as error:   # a bug in a parser must not stop the run: report it
-        return records, ParseError(f"internal error: {type(error).__name__}: {error}",
-                                   code="internal-error", path=name), lines
+        return records, ParseError(_internal(error), code="internal-error", path=name), lines
     return records, None, lines
 
 

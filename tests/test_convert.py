@@ -387,3 +387,17 @@ def test_the_raw_of_a_refused_question_starts_at_its_own_line(tmp_path, newline)
     assert entry["uid"] == "QANR5L16QE777"
     assert entry["position"] == dumps.KNOWN.count("\n") + 2
     assert entry["raw"] == dumps.DEFECTIVE.replace("\n", newline)
+
+
+def test_files_a_glob_matches_are_named_explicitly(tmp_path):
+    # named (here by a glob), aqparse's own JSON lines are read as records, and a file of any
+    # suffix is read; inside a folder both would be skipped
+    dump = tmp_path / "dump.txt"
+    dump.write_text(dumps.KNOWN + "\n" + dumps.DEFECTIVE, encoding="utf-8")
+    convert([dump], tmp_path / "part-1.jsonl", jobs=1, quiet=True)
+    (tmp_path / "part-2.question").write_text(dumps.KNOWN.replace("4321", "4322"), encoding="utf-8")
+    out = tmp_path / "all.jsonl"
+    summary = convert([str(tmp_path / "part-*")], out, jobs=1, quiet=True)
+    assert summary.inputs == 2 and summary.skipped == []
+    uids = [json.loads(x)["uid"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert uids == ["QANR5L15QE4321", "QANR5L16QE777", "QANR5L15QE4322"]

@@ -7,19 +7,25 @@ The pipeline::
 
 - A work unit is a small document (its bytes), or — for a large text dump — a chunk of whole
   questions cut by the parent at a line the tokenizer would also start a question at, so a
-  dump of any size is parsed in parallel with flat memory.
+  dump of any size is parsed in parallel with flat memory; or a chunk of aqparse JSON lines.
 - Workers parse leniently, apply ``strict`` by looking at ``record.defects``, and return each
-  record already encoded for the writer (a JSON line, a CSV row, SQLite rows…), so the parent
-  only writes. ``jobs=1`` runs the same units in-process: the output is the same byte for byte.
+  record already encoded for the writer (a JSON line, a CSV row, SQLite rows…, checked there:
+  a value the format cannot hold refuses that record), so the parent only writes. ``jobs=1``
+  runs the same units in-process: the output is the same byte for byte.
+- A large open-data or XML dump cannot be cut without parsing it: the parent reads it as a
+  stream (``inputs.parse_document``: one question in memory at a time) once the units before
+  it are done, and writes its records ``STREAM_BATCH`` at a time, so memory stays flat.
 - At most ``2 × jobs + 1`` units are in flight, and the parent writes them in input order.
 - Nothing is lost: an input that cannot be parsed, or (under ``strict``) a question with
-  defects, goes to the errors file with its path, line, error and raw text, and the run goes on.
+  defects, or a record the output cannot hold, goes to the errors file with its path, line,
+  error and raw text, and the run goes on.
 - Duplicates (one uid twice in a run) are resolved by ``export.supersedes``, the rule of the
   SQLite upsert.
 """
 
 import glob
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -47,6 +53,8 @@ SPLIT_ABOVE = 2 << 20     # text documents larger than this (or of unknown size)
 CHUNK_CHARS = 1 << 20     # the size a unit cut from a text dump aims at
 READ_BLOCK = 1 << 20
 RAW_LIMIT = 1 << 20       # raw text kept in an errors-file entry (characters)
+STREAM_BATCH = 500        # records of a streamed document handed to the writer at a time
+RAW_KEEP = 8 << 20        # bytes of a streamed document kept for errors entries (see _Tap)
 # inside folders and archives, only files that can hold questions are read; a file named on
 # the command line (or matched by a glob) is always read
 INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".json", ".xml"})
@@ -257,11 +265,14 @@ def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
         return
     with doc.opener() as stream:
         head = stream.read(65536)
-        if head.lstrip()[:1] == b"{" and _is_records(head):
-            if explicit:
-                yield from _record_lines(doc.name, stream, head)
-            else:
+        start = head.lstrip()[:1]
+        if start in (b"{", b"[") and _is_records(head):
+            if not explicit:
                 yield ("skip", doc.name, RECORDS_SKIPPED)
+            elif start == b"{":
+                yield from _record_lines(doc.name, stream, head)
+            else:                       # a (large) JSON list of records: read back as a stream
+                yield ("stream", doc.name, _Tap(stream, head))
             return
         try:
             is_text = sniff(decode(head[:4096] + b" ", path=doc.name)) == "text"
@@ -269,8 +280,10 @@ def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
             is_text = False
         if is_text:
             yield from _chunks(doc.name, stream, head)
-        else:
-            yield ("doc", doc.name, head + stream.read(), explicit)
+        elif len(head) < 65536:         # small after all (stdin)
+            yield ("doc", doc.name, head, explicit)
+        else:                           # an open-data or XML dump: streamed, in the parent
+            yield ("stream", doc.name, _Tap(stream, head))
 
 
 def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
@@ -365,21 +378,139 @@ class _Raw:
         return {"text": lambda: self.unit[4], "records": lambda: self.unit[3]}.get(
             self.unit[0], lambda: 1)()
 
-    def between(self, start: Optional[int], end: Optional[int]) -> str:
+    def between(self, start: Optional[int], end: Optional[int]) -> Tuple[str, bool]:
+        """(the lines from ``start`` to before ``end``, all of them): None is the unit's start,
+        or its end."""
         lines = self.lines()
         first = self.first_line()
         a = 0 if start is None else max(0, start - first)
         b = len(lines) if end is None else max(a, end - first)
-        return "".join(lines[a:b])
+        return "".join(lines[a:b]), True
 
 
-def _entry(name: str, line: Optional[int], code: str, message: str, raw: _Raw, start, end,
+_BREAK = re.compile(rb"\r\n|\r|\n")      # a line end, as the tokenizer counts them
+
+
+class _Tap(io.BufferedIOBase):
+    """A large document that is parsed as a stream (an open-data or XML dump) is read through
+    this. It keeps the bytes from line ``first`` on — the question being parsed and what the
+    parser read ahead, at most ``RAW_KEEP`` bytes — so that an errors entry can still quote a
+    question's lines once the parser has gone past them; ``release(line)`` forgets the lines
+    before ``line``. Memory stays flat whatever the size of the document."""
+
+    def __init__(self, stream, head: bytes):
+        super().__init__()
+        self._stream = stream
+        self._replay = head               # read already: given out first
+        self._kept = bytearray()
+        self._first: Optional[int] = 1    # the line kept[0] starts; None: at the next line start
+        self._full = False                # bytes after kept were dropped (RAW_KEEP reached)
+        self._breaks = 0                  # line ends in all that was read
+        self._cr = False                  # what was read ends with "\r"
+        self._eof = False
+        self.encoding: Optional[str] = None
+        self._keep(head)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        if size is None or size < 0:
+            out, self._replay = self._replay, b""
+            return out + self._pull(-1)
+        out, self._replay = self._replay[:size], self._replay[size:]
+        if len(out) < size:
+            out += self._pull(size - len(out))
+        return out
+
+    def _pull(self, size: int) -> bytes:
+        data = b"" if self._eof else self._stream.read(size)
+        if not data or size < 0:
+            self._eof = True
+        self._keep(data)
+        return data
+
+    def _count(self, data) -> int:
+        """Line ends in ``data``, read right after what was read so far."""
+        return (data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+                - (self._cr and data[:1] == b"\n"))
+
+    def _keep(self, data: bytes) -> None:
+        if not data:
+            return
+        if self._first is None:           # kept again from the next line start
+            start = 1 if self._cr and data[:1] == b"\n" else None
+            if start is None:
+                m = _BREAK.search(data)
+                if m is not None and not (m.group() == b"\r" and m.end() == len(data)):
+                    start = m.end()
+            if start is not None:
+                self._first = self._breaks + self._count(data[:start]) + 1
+                self._kept = bytearray(data[start:start + RAW_KEEP])
+                self._full = len(data) - start > RAW_KEEP
+        elif not self._full:
+            room = RAW_KEEP - len(self._kept)
+            self._kept += data[:room]
+            self._full = len(data) > room
+        self._breaks += self._count(data)
+        self._cr = data[-1:] == b"\r"
+
+    def _offset(self, line: int) -> Optional[int]:
+        """Where ``line`` starts in what is kept, or None if it is not there."""
+        if self._first is None or line < self._first:
+            return None
+        if line == self._first:
+            return 0
+        m = next(itertools.islice(_BREAK.finditer(self._kept), line - self._first - 1, None), None)
+        return m.end() if m is not None else None
+
+    def release(self, line: Optional[int]) -> None:
+        """Nothing before ``line`` will be asked for again."""
+        if line is None or self._first is None or line <= self._first:
+            return
+        at = self._offset(line)
+        if at is not None and (at < len(self._kept) or not self._full):
+            del self._kept[:at]
+            self._first = line
+        else:                             # it starts in what was dropped: start again
+            self._kept, self._full, self._first = bytearray(), False, None
+
+    def between(self, start: Optional[int], end: Optional[int]) -> Tuple[str, bool]:
+        """(the lines from ``start`` to before ``end``, all of them): None is the start of the
+        document, or its end (read on, as far as an errors entry can hold)."""
+        a = self._offset(1 if start is None else start)
+        if a is None:
+            return "", False
+        if end is None:
+            while not self._eof and not self._full and len(self._kept) - a <= RAW_LIMIT:
+                self._pull(READ_BLOCK)
+        b = len(self._kept) if end is None else self._offset(end)
+        complete = b is not None and not (self._full and b == len(self._kept))
+        if end is None:
+            complete = complete and self._eof
+        data = bytes(self._kept[a:len(self._kept) if b is None else b])
+        if not complete:                  # cut short: maybe inside a UTF-8 character
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                if error.reason == "unexpected end of data":
+                    data = data[:error.start]
+        if not data:
+            return "", complete
+        try:
+            return decode(data), complete
+        except ParseError:                # binary: one character per byte, reversible
+            self.encoding = "latin-1"
+            return data.decode("latin-1"), complete
+
+
+def _entry(name: str, line: Optional[int], code: str, message: str, raw, start, end,
            **more) -> dict:
-    text = raw.between(start, end)
+    text, complete = raw.between(start, end)
     entry = {"path": name, "position": line, "code": code, "error": message}
     entry.update(more)
     entry["raw"] = text[:RAW_LIMIT]
-    if len(text) > RAW_LIMIT:
+    if len(text) > RAW_LIMIT or not complete:
         entry["raw_truncated"] = True
     if raw.encoding:
         entry["raw_encoding"] = raw.encoding
@@ -390,12 +521,18 @@ def _internal(error: Exception) -> str:
     return f"internal error: {type(error).__name__}: {error}"
 
 
+def _line_of(q: Question, name: str) -> Optional[int]:
+    """The line of input ``name`` where ``q`` starts (None for a record read back from
+    aqparse's JSON form inside a list: its source is another input)."""
+    return q.source.line if q.source.path == name else None
+
+
 def _parse_unit(unit: tuple) -> Tuple[List[Question], Optional[ParseError], List[Optional[int]]]:
     """The records of a unit, the error that stopped it (if any), and the line of the unit
     where each record starts (its source line; for records read from JSON lines, that line)."""
     records, error, lines = _parse_records(unit)
     if unit[0] != "records":
-        lines = [q.source.line for q in records]
+        lines = [_line_of(q, unit[1]) for q in records]
     return records, error, lines
 
 
@@ -430,6 +567,53 @@ def _parse_records(unit: tuple):
     return records, None, lines
 
 
+def _outcome(q: Question, writer: type, strict: bool, tables: bool):
+    """(the record encoded for the writer, with what the parent needs to know of it, None),
+    or (None, why it was refused: code, message, more keys of its errors entry)."""
+    if strict and q.defects:
+        return None, (q.defects[0].code, q.defects[0].message, {
+            "uid": q.uid,
+            "defects": [{"code": d.code, "message": d.message, "line": d.line} for d in q.defects]})
+    latest = latest_date(q)       # once: the writer and the duplicates rule both need it
+    try:
+        payload = writer.encode(q, latest, tables)
+    except Unwritable as exc:
+        return None, ("unwritable-value", f"{writer.name} cannot hold this record: {exc}",
+                      {"uid": q.uid})
+    except Exception as exc:     # a bug costs this record, reported, not the run
+        return None, ("internal-error", f"cannot write this record: {type(exc).__name__}: {exc}",
+                      {"uid": q.uid})
+    meta = (q.uid, q.kind, q.status, state_key(q.status, latest), bool(q.defects),
+            q.source.path, q.source.line)
+    return (meta, payload), None
+
+
+def _refused(name: str, q: Question, why: tuple, raw, line: Optional[int],
+             end: Optional[int]) -> dict:
+    """The errors entry of a refused record: its raw text is its lines, from ``line`` to
+    before ``end`` (where the next record starts). When it has no lines of its own (a record
+    that shares its line with others, as in a one-line JSON dump), the entry holds the
+    record in its JSON form instead, so that nothing is lost."""
+    code, message, more = why
+    if line is None:
+        raw = _NO_RAW
+    entry = _entry(name, line, code, message, raw, line, end, **more)
+    if not entry["raw"]:
+        entry["record"] = q.to_dict()
+    return entry
+
+
+class _NoRaw:
+    encoding = None
+
+    @staticmethod
+    def between(start, end):
+        return "", True
+
+
+_NO_RAW = _NoRaw()
+
+
 def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
     """Parse one unit and encode its records for ``writer`` (runs in a worker process)."""
     name = unit[1]
@@ -444,39 +628,75 @@ def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
     records, error, lines = _parse_unit(unit)
     raw = _Raw(unit)
     items, problems = [], []
-    for i, q in enumerate(records):
-        if strict and q.defects:
-            end = lines[i + 1] if i + 1 < len(records) else (error.line if error else None)
-            problems.append(_entry(
-                name, lines[i], q.defects[0].code, q.defects[0].message, raw,
-                lines[i], end, uid=q.uid,
-                defects=[{"code": d.code, "message": d.message, "line": d.line} for d in q.defects]))
-            continue
-        latest = latest_date(q)       # once: the writer and the duplicates rule both need it
-        try:
-            payload = writer.encode(q, latest, tables)
-        except Exception as exc:     # it costs this record, reported, not the run
-            end = lines[i + 1] if i + 1 < len(records) else None
-            code, why = (("unwritable-value", f"{writer.name} cannot hold this record: {exc}")
-                         if isinstance(exc, Unwritable) else
-                         ("internal-error", f"cannot write this record: {type(exc).__name__}: {exc}"))
-            problems.append(_entry(name, lines[i], code, why, raw, lines[i], end, uid=q.uid))
-            continue
-        meta = (q.uid, q.kind, q.status, state_key(q.status, latest), bool(q.defects),
-                q.source.path, q.source.line)
-        items.append((meta, payload))
+    ends = lines[1:] + [error.line if error else None]
+    for q, line, end in zip(records, lines, ends):
+        item, why = _outcome(q, writer, strict, tables)
+        if why is None:
+            items.append(item)
+        else:
+            problems.append(_refused(name, q, why, raw, line, end))
     if error is not None:
         start = error.line if records else None
         problems.append(_entry(name, error.line, error.code, error.message, raw, start, None))
     return _Result(name, items, problems, None, error is not None)
 
 
+def _streamed(unit: tuple, writer: type, strict: bool, tables: bool) -> Iterator[_Result]:
+    """A large open-data or XML dump, parsed as a stream (``inputs.parse_document``: one
+    question in memory at a time), in the parent; its records are handed to the writer
+    ``STREAM_BATCH`` at a time, so memory stays flat whatever the size of the dump."""
+    _, name, tap = unit
+    records = parse_document(Document(name, lambda: tap, None))
+    items: list = []
+    problems: list = []
+    waiting: list = []     # refused records whose raw text ends where the next one starts
+    error: Optional[ParseError] = None
+    found = False
+    while True:
+        try:
+            q = next(records)
+        except StopIteration:
+            break
+        except ParseError as exc:
+            error = exc
+        except READ_ERRORS as exc:     # a bad member of an archive
+            error = read_error(name, exc)
+        except Exception as exc:       # a bug in a parser must not stop the run
+            error = ParseError(_internal(exc), code="internal-error", path=name)
+        if error is not None:
+            break
+        found = True
+        line = _line_of(q, name)
+        problems += [_refused(name, *w, line if line is not None else w[-1]) for w in waiting]
+        waiting = []
+        tap.release(line)
+        item, why = _outcome(q, writer, strict, tables)
+        if why is None:
+            items.append(item)
+        else:
+            waiting.append((q, why, tap, line))
+        if len(items) + len(problems) >= STREAM_BATCH:
+            yield _Result(name, items, problems, None, False)
+            items, problems = [], []
+    end = error.line if error is not None else None
+    problems += [_refused(name, *w, end) for w in waiting]
+    if error is not None:
+        start = error.line if found else None
+        problems.append(_entry(name, error.line, error.code, error.message, tap, start, None))
+    yield _Result(name, items, problems, None, error is not None)
+
+
 # -- the parent --------------------------------------------------------------------------------------
 
 def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result]:
+    """The results of the units, in input order: a streamed dump is read in the parent (its
+    units before it are finished first), every other unit in a worker."""
     if jobs == 1:
         for unit in units:
-            yield _work(unit, *args)
+            if unit[0] == "stream":
+                yield from _streamed(unit, *args)
+            else:
+                yield _work(unit, *args)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -484,6 +704,11 @@ def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result
     try:
         in_flight: deque = deque()
         for unit in units:
+            if unit[0] == "stream":
+                while in_flight:
+                    yield in_flight.popleft().result()
+                yield from _streamed(unit, *args)
+                continue
             in_flight.append(pool.submit(_work, unit, *args))
             if len(in_flight) > 2 * jobs:
                 yield in_flight.popleft().result()

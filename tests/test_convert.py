@@ -401,3 +401,153 @@ def test_files_a_glob_matches_are_named_explicitly(tmp_path):
     assert summary.inputs == 2 and summary.skipped == []
     uids = [json.loads(x)["uid"] for x in out.read_text(encoding="utf-8").splitlines()]
     assert uids == ["QANR5L15QE4321", "QANR5L16QE777", "QANR5L15QE4322"]
+
+
+# -- large open-data dumps: streamed in the parent --------------------------------------------------
+
+def _od_question(n, date="2023-01-12", words=300):
+    """A made-up open-data question au gouvernement (the shape of the AN's JSON)."""
+    return {"question": {
+        "uid": f"QANR5L16QG{n}", "identifiant": {"numero": str(n), "legislature": "16"},
+        "type": "QG", "textesReponse": {"texteReponse": {
+            "infoJO": {"dateJO": date}, "texte": f"<p>Débat {n}. " + "réponse " * words + "</p>"}}}}
+
+
+def _od_dump(path, count, *, bad_date=(), one_line=False, tail="", words=300):
+    """A list of open-data questions, one per line (or all on one line, as the AN publishes
+    its dumps); the questions numbered in ``bad_date`` answered on 31 February. Returns the
+    lines of the file."""
+    items = [json.dumps(_od_question(n, "2023-02-31" if n in bad_date else "2023-01-12", words),
+                        ensure_ascii=False) for n in range(1, count + 1)]
+    text = ("[" + ", ".join(items) + "]" if one_line else "[\n" + ",\n".join(items) + "\n]\n")
+    path.write_text(text + tail, encoding="utf-8")
+    return (text + tail).split("\n")
+
+
+def _stream_small_dumps(monkeypatch):
+    module = sys.modules["aqparse.convert"]
+    monkeypatch.setattr(module, "SPLIT_ABOVE", 50_000)     # dumps above this are streamed
+    monkeypatch.setattr(module, "STREAM_BATCH", 25)
+    return module
+
+
+def test_a_streamed_open_data_dump_converts_as_a_whole_one_does(tmp_path, monkeypatch):
+    dump = tmp_path / "dump.json"
+    lines = _od_dump(dump, 120, bad_date={7, 120},
+                     tail='{"question": {"uid": "QANR5L16QG999",\n oops\n')
+    whole, whole_errors = tmp_path / "whole.jsonl", tmp_path / "whole-errors.jsonl"
+    s1 = convert([dump], whole, jobs=1, quiet=True, strict=True, errors=whole_errors)
+    called = []
+    module = _stream_small_dumps(monkeypatch)
+    real = module._streamed
+    monkeypatch.setattr(module, "_streamed", lambda *a: called.append(a[0][1]) or real(*a))
+    for jobs in (1, 2):
+        out, errors = tmp_path / f"s{jobs}.jsonl", tmp_path / f"s{jobs}-errors.jsonl"
+        s2 = convert([dump], out, jobs=jobs, quiet=True, strict=True, errors=errors)
+        assert out.read_bytes() == whole.read_bytes()
+        assert errors.read_bytes() == whole_errors.read_bytes()
+        assert (s2.questions, s2.rejected, s2.failed) == (s1.questions, s1.rejected, s1.failed)
+    assert called == [str(dump), str(dump)]
+    # read from the input: 120 questions, 7 and 120 answered on 31 February, a broken tail
+    uids = [json.loads(x)["uid"] for x in whole.read_text(encoding="utf-8").splitlines()]
+    assert uids == [f"QANR5L16QG{n}" for n in range(1, 121) if n not in (7, 120)]
+    seven, last, tail = [json.loads(x) for x in whole_errors.read_text(encoding="utf-8").splitlines()]
+    assert (seven["uid"], seven["position"], seven["code"]) == ("QANR5L16QG7", 8, "bad-date")
+    assert seven["raw"] == lines[7] + "\n"              # its own line of the file
+    assert (last["uid"], last["position"]) == ("QANR5L16QG120", 121)
+    assert last["raw"] == "\n".join(lines[120:123]) + "\n"   # up to the line of the error
+    assert (tail["code"], tail["position"]) == ("bad-json", 124)
+    assert tail["raw"] == " oops\n"
+
+
+def test_a_question_sharing_its_line_is_refused_with_its_record(tmp_path, monkeypatch):
+    # the AN's dumps are one line: a refused question has no lines of its own to quote
+    _stream_small_dumps(monkeypatch)
+    dump = tmp_path / "dump.json"
+    _od_dump(dump, 60, bad_date={5}, one_line=True)
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([dump], out, jobs=1, quiet=True, strict=True, errors=errors)
+    assert summary.questions == 59 and summary.rejected == 1
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert (entry["uid"], entry["position"], entry["raw"]) == ("QANR5L16QG5", 1, "")
+    assert entry["record"]["number"] == 5 and entry["record"]["answer"]["text"].startswith("Débat 5.")
+
+
+def _convert_peak(source, out):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        summary = convert([source], out, jobs=1, quiet=True)
+        return summary.questions, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("one_line", [False, True])
+def test_a_large_open_data_dump_is_converted_in_flat_memory(tmp_path, monkeypatch, one_line):
+    from aqparse import opendata
+
+    module = _stream_small_dumps(monkeypatch)
+    # smaller than the dumps: what a streamed dump keeps for errors, the parser's read window
+    monkeypatch.setattr(module, "RAW_KEEP", 100_000)
+    monkeypatch.setattr(opendata, "READ_CHUNK", 20_000)
+    small, large = tmp_path / "small.json", tmp_path / "large.json"
+    _od_dump(small, 100, words=400, one_line=one_line)     # 0.3 MB
+    _od_dump(large, 500, words=400, one_line=one_line)     # 1.6 MB
+    # (JSON lines: written at once, where SQLite holds a batch of 1,000 records)
+    _convert_peak(small, tmp_path / "warm-up.jsonl")       # lazy imports are not counted below
+    n_small, peak_small = _convert_peak(small, tmp_path / "small.jsonl")
+    n_large, peak_large = _convert_peak(large, tmp_path / "large.jsonl")
+    assert (n_small, n_large) == (100, 500)
+    # five times the questions, hardly more memory: not the dump, nor all its records
+    assert peak_large < peak_small + 400_000, (peak_small, peak_large)
+
+
+@pytest.mark.parametrize("keep", [1 << 20, 300])
+def test_a_streamed_dump_quotes_the_lines_it_still_holds(monkeypatch, keep):
+    # what the parser of a streamed dump does: read blocks, then — a question found at line
+    # L — ask for earlier lines, and forget those before L
+    import random
+
+    module = sys.modules["aqparse.convert"]
+    monkeypatch.setattr(module, "RAW_KEEP", keep)
+    rng = random.Random(5)
+    ends = ["\n", "\r\n", "\r"]
+    lines = [f"ligne {i} " + "é" * rng.randint(0, 40) + rng.choice(ends) for i in range(1, 301)]
+    data = "".join(lines).encode("utf-8")
+    tap = module._Tap(io.BytesIO(data[1000:]), data[:1000])
+    read, line, exact = b"", 1, 0
+    while True:
+        block = tap.read(rng.randint(1, 90))
+        if not block:
+            break
+        read += block
+        # the last line that has been read whole, and a question from there
+        whole = module._split_lines(read.decode("utf-8", errors="ignore"))
+        if len(whole) > line + 3 and rng.random() < 0.3:
+            start, end = line, rng.randint(line + 1, len(whole) - 1)
+            text, complete = tap.between(start, end)
+            expected = "".join(lines[start - 1:end - 1])
+            assert text == expected if complete else expected.startswith(text)
+            exact += complete
+            tap.release(end)
+            line = end
+    assert read == data
+    assert exact > 10 if keep > len(data) else exact > 0
+    text, complete = tap.between(line, None)
+    rest = "".join(lines[line - 1:])
+    assert text == rest if complete else rest.startswith(text)
+    assert complete or keep < len(data)
+
+
+def test_an_open_data_dump_on_stdin_is_streamed(tmp_path):
+    dump = tmp_path / "dump.json"
+    _od_dump(dump, 80, words=200)                           # above the 64 KB first read
+    assert dump.stat().st_size > 65536
+    out = tmp_path / "q.jsonl"
+    done = _run_cli("convert", "-", "-o", str(out), "-j", "2", input=dump.read_bytes())
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["uid"] for r in records] == [f"QANR5L16QG{n}" for n in range(1, 81)]
+    assert {r["source"]["path"] for r in records} == {"<stdin>"}

@@ -1,6 +1,7 @@
 """The convert pipeline: parallel = serial byte for byte, cutting dumps, archives, errors,
 strict, usage errors, stdin, a killed run, the fixtures folder."""
 
+import datetime as dt
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import sys
 import tarfile
 import time
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import attrs
@@ -221,28 +223,38 @@ def _count(path):
 
 
 def test_killed_run_then_rerun_gives_the_same_database(tmp_path):
+    # The run reads the dump on stdin. The test gives it the first three quarters and keeps the
+    # pipe open: the run commits its first batches, then waits for the rest — it cannot end
+    # before it is killed, however fast the machine.
     dump = tmp_path / "dump.txt"
-    uids = dumps.write_dump(dump, 2500, seed=11, words=40)
+    uids = dumps.write_dump(dump, 4000, seed=11, words=40)
+    data = dump.read_bytes()
     total = len(set(uids))
     full, killed = tmp_path / "full.sqlite", tmp_path / "killed.sqlite"
-    assert _run_cli("convert", str(dump), "-o", str(full), "-j", "1", "-q").returncode == 0
+    argv = ["convert", "-", "-j", "1", "-q", "-o"]
+    assert _run_cli(*argv, str(full), input=data).returncode == 0
 
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o",
-                             str(killed), "-j", "1", "-q"], env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", *argv, str(killed)], env=env,
+                            stdin=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 120
+        proc.stdin.write(data[:len(data) * 3 // 4])
+        proc.stdin.flush()
+        deadline = time.monotonic() + 300
         while _count(killed) == 0 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before the rest of its input"
         proc.kill()
     finally:
         proc.wait()
+        proc.stdin.close()
     stored = _count(killed)
-    assert proc.returncode == -9, "the run ended before it could be killed"
     assert 0 < stored < total                      # killed midway, with committed batches
+    # whole batches of 1,000 questions, nothing half-written
+    assert stored in {len(set(uids[:n])) for n in range(1000, len(uids), 1000)}
     assert _dump_db(killed)["questions"] != _dump_db(full)["questions"]
 
-    assert _run_cli("convert", str(dump), "-o", str(killed), "-j", "1", "-q").returncode == 0
+    assert _run_cli(*argv, str(killed), input=data).returncode == 0
     assert _dump_db(killed) == _dump_db(full)
     assert _count(full) == total
 
@@ -264,6 +276,20 @@ def test_a_fixtures_folder_converts_without_its_expected_files(tmp_path):
     assert b"skipped: 3 aqparse record files" in done.stderr
 
 
+def _expected_fixture_records(folder):
+    """The records of the fixtures as written by hand (``NAME.json``, one record or a list),
+    one per key of the database: the uid, or ``~PATH:LINE`` of the input for a question
+    without one."""
+    out = {}
+    for expected in sorted(folder.glob("*.json")):
+        value = json.loads(expected.read_text(encoding="utf-8"))
+        for record in value if isinstance(value, list) else [value]:
+            key = record["uid"] or f"~{expected.with_suffix('.txt')}:{record['source']['line']}"
+            assert out.get(key, record)["status"] == record["status"], key   # same question
+            out[key] = record
+    return out
+
+
 def test_the_repository_fixtures_convert_to_sqlite(tmp_path):
     folder = ROOT / "fixtures"
     if not folder.is_dir():
@@ -271,7 +297,33 @@ def test_the_repository_fixtures_convert_to_sqlite(tmp_path):
     db = tmp_path / "questions.sqlite"
     done = _run_cli("convert", str(folder), "-o", str(db), "-j", "2")
     assert done.returncode == 0, done.stderr.decode()
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM questions").fetchone()[0] > 0
+    expected = _expected_fixture_records(folder)
+    con = sqlite3.connect(db)
+    assert dict(con.execute("SELECT uid, status FROM questions")) == {
+        key: r["status"] for key, r in expected.items()}
+    # the three queries of the README, against what the expected files say
+    by_ministry = Counter((r["ministry_assigned"] or {}).get("name") for r in expected.values())
+    assert con.execute(
+        "SELECT ministry_assigned, count(*) AS questions FROM questions GROUP BY "
+        "ministry_assigned ORDER BY questions DESC, ministry_assigned LIMIT 5").fetchall() == \
+        sorted(by_ministry.items(), key=lambda kv: (-kv[1], kv[0] is not None, kv[0] or ""))[:5]
+    delays = {}
+    for r in expected.values():
+        if r["status"] == "answered" and r["question"]["date"] and r["answer"]["date"]:
+            days = (dt.date.fromisoformat(r["answer"]["date"])
+                    - dt.date.fromisoformat(r["question"]["date"])).days
+            delays.setdefault((r["ministry_assigned"] or {}).get("name"), []).append(days)
+    assert {row[0]: row[1:] for row in con.execute(
+        "SELECT ministry_assigned, count(*) AS answered, "
+        "round(avg(julianday(answer_date) - julianday(question_date))) AS mean_days, "
+        "max(julianday(answer_date) - julianday(question_date)) AS longest_days FROM questions "
+        "WHERE status = 'answered' AND question_date IS NOT NULL AND answer_date IS NOT NULL "
+        "GROUP BY ministry_assigned")} == {
+        name: (len(d), int(sum(d) / len(d) + 0.5), max(d)) for name, d in delays.items()}
+    assert dict(con.execute(
+        "SELECT withdrawal_reason, count(*) AS questions FROM questions WHERE status = "
+        "'withdrawn' GROUP BY withdrawal_reason")) == dict(Counter(
+            r["withdrawal"]["reason"] for r in expected.values() if r["status"] == "withdrawn"))
 
 
 def test_a_dump_with_a_bad_tail_keeps_its_questions(tmp_path):

@@ -7,20 +7,25 @@ The pipeline::
 
 - A work unit is a small document (its bytes), or — for a large text dump — a chunk of whole
   questions cut by the parent at a line the tokenizer would also start a question at, so a
-  dump of any size is parsed in parallel with flat memory.
+  dump of any size is parsed in parallel with flat memory; or a chunk of aqparse JSON lines.
 - Workers parse leniently, apply ``strict`` by looking at ``record.defects``, and return each
-  record already encoded for the writer (a JSON line, a CSV row, SQLite rows…), so the parent
-  only writes. ``jobs=1`` runs the same units in-process: the output is the same byte for byte.
+  record already encoded for the writer (a JSON line, a CSV row, SQLite rows…, checked there:
+  a value the format cannot hold refuses that record), so the parent only writes. ``jobs=1``
+  runs the same units in-process: the output is the same byte for byte.
+- A large open-data or XML dump cannot be cut without parsing it: the parent reads it as a
+  stream (``inputs.parse_document``: one question in memory at a time) once the units before
+  it are done, and writes its records ``STREAM_BATCH`` at a time, so memory stays flat.
 - At most ``2 × jobs + 1`` units are in flight, and the parent writes them in input order.
 - Nothing is lost: an input that cannot be parsed, or (under ``strict``) a question with
-  defects, goes to the errors file with its path, line, error and raw text, and the run goes on.
+  defects, or a record the output cannot hold, goes to the errors file with its path, line,
+  error and raw text, and the run goes on.
 - Duplicates (one uid twice in a run) are resolved by ``export.supersedes``, the rule of the
   SQLite upsert.
 """
 
-import codecs
 import glob
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -34,19 +39,22 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, 
 
 import attrs
 
-from . import inputs as _inputs
 from .api import parse_text_many, sniff
-from .decode import decode, for_matching, repair_mojibake
+from .decode import decode, for_matching, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
-from .export import STATUS_RANK, WRITERS, Writer, format_for, state_of, supersedes
-from .inputs import Document, check_inputs, parse_document
-from .records import Question
+from .export import (STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key,
+                     supersedes)
+from .inputs import (READ_ERRORS, Document, Problem, check_inputs, parse_document, read_error,
+                     walk)
+from .records import RECORD_KEYS, Question, looks_like_record
 from .tokenize import RULES
 
 SPLIT_ABOVE = 2 << 20     # text documents larger than this (or of unknown size) are cut in units
 CHUNK_CHARS = 1 << 20     # the size a unit cut from a text dump aims at
 READ_BLOCK = 1 << 20
 RAW_LIMIT = 1 << 20       # raw text kept in an errors-file entry (characters)
+STREAM_BATCH = 500        # records of a streamed document handed to the writer at a time
+RAW_KEEP = 8 << 20        # bytes of a streamed document kept for errors entries (see _Tap)
 # inside folders and archives, only files that can hold questions are read; a file named on
 # the command line (or matched by a glob) is always read
 INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".json", ".xml"})
@@ -54,7 +62,6 @@ INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".js
 # named on the command line, skipped inside folders and archives (where they are outputs or
 # the expected side of fixture pairs, not inputs)
 RECORDS_SKIPPED = "aqparse record files (outputs or expected fixtures) in a folder or archive"
-RECORD_KEYS = frozenset({"uid", "status", "defects", "source"})
 
 Paths = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
 
@@ -111,7 +118,8 @@ class Summary:
 
 
 # -- work units ------------------------------------------------------------------------------------
-# ("doc", name, bytes) | ("text", name, text, char offset, first line) | ("error", name, message)
+# ("doc", name, bytes, explicit) | ("text", name, text, char offset, first line) |
+# ("records", name, JSON lines, first line) | ("skip", name, why) | ("error", name, message, code)
 
 def _rule(name: str):
     return next(r for r in RULES if r.name == name)
@@ -177,20 +185,9 @@ def _lines_in(text: str, end: int) -> int:
     return text.count("\n", 0, end) + text.count("\r", 0, end) - text.count("\r\n", 0, end)
 
 
-def _text_decoder(head: bytes):
-    """The incremental decoder for a streamed dump (the choice ``inputs`` makes): UTF-8 when
-    the head is UTF-8, else windows-1252 with ISO-8859-1 for its undefined bytes."""
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    return codecs.getincrementaldecoder(encoding)(errors="aqparse-latin1")
-
-
 def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:
     """Cut a text dump into units of whole questions, reading it block by block."""
-    decoder = _text_decoder(head)
+    decoder = incremental_decoder(head)
     buffer, offset, line = "", 0, 1
     block: Optional[bytes] = head
     while True:
@@ -213,63 +210,36 @@ def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:
             buffer = buffer[cut:]
 
 
-class _Stdin(io.RawIOBase):
-    """stdin, read as a stream (not closed with the document)."""
-
-    def readable(self):
-        return True
-
-    def readinto(self, b):
-        data = sys.stdin.buffer.read(len(b))
-        b[:len(data)] = data
-        return len(data)
-
-
-def _is_glob(path: str) -> bool:
-    return glob.has_magic(path) and not os.path.exists(path)
-
-
-def _documents(path: str) -> Iterator[Tuple[Optional[Document], str, bool, Optional[Exception]]]:
-    """(document, name, named explicitly, error) for an input argument. A folder is walked
-    here, in the order of ``inputs.documents``, so that a corrupt archive inside it costs only
-    itself."""
-    if path == "-":
-        yield Document("<stdin>", lambda: io.BufferedReader(_Stdin()), None), "<stdin>", True, None
-    elif _is_glob(path):
-        for match in sorted(glob.glob(path, recursive=True)):
-            yield from _documents(match)
-    elif os.path.isdir(path):
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not _inputs._skip(d))
-            for name in sorted(files):
-                if not _inputs._skip(name):
-                    yield from _guarded(os.path.join(root, name), False)
+def _documents(path: str) -> Iterator[Tuple[Union[Document, Problem], bool]]:
+    """(document, named explicitly) for an input argument, from ``inputs.walk`` (a corrupt
+    archive or an unreadable file is a ``Problem`` that costs only itself). A document is
+    named explicitly when its name is the argument (or ``-``); the files a glob matches are
+    named too, so a glob is expanded here."""
+    if path != "-" and not os.path.exists(path) and glob.has_magic(path):
+        paths = sorted(glob.glob(path, recursive=True))
     else:
-        yield from _guarded(path, True)
-
-
-def _guarded(path: str, explicit: bool):
-    documents = _inputs.documents(path)
-    while True:
+        paths = [path]
+    for one in paths:
         try:
-            doc = next(documents)
-        except StopIteration:
-            return
-        except Exception as error:        # a corrupt archive, an unreadable file
-            yield None, path, False, error
-            return
-        yield doc, doc.name, explicit and doc.name == path, None
+            for item in walk(one):
+                yield item, one == "-" or (isinstance(item, Document) and item.name == one)
+        except FileNotFoundError as error:     # gone since check_inputs looked
+            yield Problem(one, error), False
 
 
-def _looks_like_records(head: bytes) -> bool:
-    """Whether a JSON-lines input starts with an aqparse record (the output of ``convert`` or
-    ``aqparse parse --format jsonl``)."""
-    first = head.split(b"\n", 1)[0]
+def _is_records(head: bytes) -> bool:
+    """Whether a JSON input starts with a record in aqparse's JSON form (``convert`` /
+    ``aqparse parse`` output): a JSON line, or the first item of a list."""
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text[:1] == "[":
+        text = text[1:].lstrip(" \t\r\n")
+    if text[:1] != "{":
+        return False
     try:
-        value = json.loads(first)
+        value, _ = json.JSONDecoder().raw_decode(text)
     except ValueError:
         return False
-    return isinstance(value, dict) and RECORD_KEYS <= value.keys()
+    return looks_like_record(value)
 
 
 def _record_lines(name: str, stream, head: bytes) -> Iterator[tuple]:
@@ -295,11 +265,14 @@ def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
         return
     with doc.opener() as stream:
         head = stream.read(65536)
-        if head.lstrip()[:1] == b"{" and _looks_like_records(head.lstrip()):
-            if explicit:
-                yield from _record_lines(doc.name, stream, head)
-            else:
+        start = head.lstrip()[:1]
+        if start in (b"{", b"[") and _is_records(head):
+            if not explicit:
                 yield ("skip", doc.name, RECORDS_SKIPPED)
+            elif start == b"{":
+                yield from _record_lines(doc.name, stream, head)
+            else:                       # a (large) JSON list of records: read back as a stream
+                yield ("stream", doc.name, _Tap(stream, head))
             return
         try:
             is_text = sniff(decode(head[:4096] + b" ", path=doc.name)) == "text"
@@ -307,25 +280,29 @@ def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
             is_text = False
         if is_text:
             yield from _chunks(doc.name, stream, head)
-        else:
-            yield ("doc", doc.name, head + stream.read(), explicit)
+        elif len(head) < 65536:         # small after all (stdin)
+            yield ("doc", doc.name, head, explicit)
+        else:                           # an open-data or XML dump: streamed, in the parent
+            yield ("stream", doc.name, _Tap(stream, head))
 
 
 def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
     for path in paths:
-        for doc, name, explicit, error in _documents(path):
+        for doc, explicit in _documents(path):
             summary.inputs += 1
-            if error is not None:
-                yield ("error", name, f"cannot read: {error}")
+            if isinstance(doc, Problem):
+                yield ("error", doc.name, read_error(doc.name, doc.error).message, "io-error")
                 continue
-            suffix = os.path.splitext(name.rsplit("!", 1)[-1])[1].lower()
+            suffix = os.path.splitext(doc.name.rsplit("!", 1)[-1])[1].lower()
             if not explicit and suffix not in INPUT_SUFFIXES:
-                summary.skipped.append((name, f"not a question file type ({suffix})"))
+                summary.skipped.append((doc.name, f"not a question file type ({suffix})"))
                 continue
             try:
                 yield from _units_of(doc, explicit)
-            except Exception as error:        # a member that cannot be read (bad CRC…)
-                yield ("error", name, f"cannot read: {error}")
+            except READ_ERRORS as error:       # a member that cannot be read (bad CRC…)
+                yield ("error", doc.name, read_error(doc.name, error).message, "io-error")
+            except Exception as error:         # a bug must cost this input, not the run
+                yield ("error", doc.name, _internal(error), "internal-error")
 
 
 # -- the worker ------------------------------------------------------------------------------------
@@ -338,13 +315,16 @@ class _Result(NamedTuple):
     failed: bool
 
 
+_RECORD_MARKS = tuple(f'"{key}"'.encode() for key in RECORD_KEYS)
+
+
 def _record_items(name: str, data: bytes) -> Optional[list]:
-    """The items of a .json / .jsonl file holding aqparse records (every item has uid, status,
-    defects and source), else None (open data and everything else)."""
+    """The items of a .json / .jsonl file holding aqparse records (``looks_like_record``), else
+    None (open data and everything else)."""
     if not name.lower().endswith((".json", ".jsonl")):
         return None
     head = data[:65536]
-    if b'"defects"' not in head or b'"source"' not in head:
+    if not all(mark in head for mark in _RECORD_MARKS):     # cheap: most files stop here
         return None
     try:
         value = json.loads(data)
@@ -354,9 +334,19 @@ def _record_items(name: str, data: bytes) -> Optional[list]:
         except ValueError:
             return None
     items = value if isinstance(value, list) else [value]
-    if items and all(isinstance(i, dict) and RECORD_KEYS <= i.keys() for i in items):
+    if items and all(looks_like_record(i) for i in items):
         return items
     return None
+
+
+# A line ends at "\n", "\r\n" or a lone "\r": the tokenizer's count (``_lines_in``), not
+# str.splitlines(), which also breaks at form feeds, U+2028 and others found inside values.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _split_lines(text: str) -> List[str]:
+    """``text`` cut into lines as the tokenizer counts them, each with its line end."""
+    return _LINE.findall(text)
 
 
 class _Raw:
@@ -381,32 +371,160 @@ class _Raw:
                     text, self.encoding = self.unit[2].decode("latin-1"), "latin-1"
             else:
                 text = ""
-            self._lines = text.splitlines(keepends=True)
+            self._lines = _split_lines(text)
         return self._lines
 
     def first_line(self) -> int:
         return {"text": lambda: self.unit[4], "records": lambda: self.unit[3]}.get(
             self.unit[0], lambda: 1)()
 
-    def between(self, start: Optional[int], end: Optional[int]) -> str:
+    def between(self, start: Optional[int], end: Optional[int]) -> Tuple[str, bool]:
+        """(the lines from ``start`` to before ``end``, all of them): None is the unit's start,
+        or its end."""
         lines = self.lines()
         first = self.first_line()
         a = 0 if start is None else max(0, start - first)
         b = len(lines) if end is None else max(a, end - first)
-        return "".join(lines[a:b])
+        return "".join(lines[a:b]), True
 
 
-def _entry(name: str, line: Optional[int], code: str, message: str, raw: _Raw, start, end,
+_BREAK = re.compile(rb"\r\n|\r|\n")      # a line end, as the tokenizer counts them
+
+
+class _Tap(io.BufferedIOBase):
+    """A large document that is parsed as a stream (an open-data or XML dump) is read through
+    this. It keeps the bytes from line ``first`` on — the question being parsed and what the
+    parser read ahead, at most ``RAW_KEEP`` bytes — so that an errors entry can still quote a
+    question's lines once the parser has gone past them; ``release(line)`` forgets the lines
+    before ``line``. Memory stays flat whatever the size of the document."""
+
+    def __init__(self, stream, head: bytes):
+        super().__init__()
+        self._stream = stream
+        self._replay = head               # read already: given out first
+        self._kept = bytearray()
+        self._first: Optional[int] = 1    # the line kept[0] starts; None: at the next line start
+        self._full = False                # bytes after kept were dropped (RAW_KEEP reached)
+        self._breaks = 0                  # line ends in all that was read
+        self._cr = False                  # what was read ends with "\r"
+        self._eof = False
+        self.encoding: Optional[str] = None
+        self._keep(head)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        if size is None or size < 0:
+            out, self._replay = self._replay, b""
+            return out + self._pull(-1)
+        out, self._replay = self._replay[:size], self._replay[size:]
+        if len(out) < size:
+            out += self._pull(size - len(out))
+        return out
+
+    def _pull(self, size: int) -> bytes:
+        data = b"" if self._eof else self._stream.read(size)
+        if not data or size < 0:
+            self._eof = True
+        self._keep(data)
+        return data
+
+    def _count(self, data) -> int:
+        """Line ends in ``data``, read right after what was read so far."""
+        return (data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+                - (self._cr and data[:1] == b"\n"))
+
+    def _keep(self, data: bytes) -> None:
+        if not data:
+            return
+        if self._first is None:           # kept again from the next line start
+            start = 1 if self._cr and data[:1] == b"\n" else None
+            if start is None:
+                m = _BREAK.search(data)
+                if m is not None and not (m.group() == b"\r" and m.end() == len(data)):
+                    start = m.end()
+            if start is not None:
+                self._first = self._breaks + self._count(data[:start]) + 1
+                self._kept = bytearray(data[start:start + RAW_KEEP])
+                self._full = len(data) - start > RAW_KEEP
+        elif not self._full:
+            room = RAW_KEEP - len(self._kept)
+            self._kept += data[:room]
+            self._full = len(data) > room
+        self._breaks += self._count(data)
+        self._cr = data[-1:] == b"\r"
+
+    def _offset(self, line: int) -> Optional[int]:
+        """Where ``line`` starts in what is kept, or None if it is not there."""
+        if self._first is None or line < self._first:
+            return None
+        if line == self._first:
+            return 0
+        m = next(itertools.islice(_BREAK.finditer(self._kept), line - self._first - 1, None), None)
+        return m.end() if m is not None else None
+
+    def release(self, line: Optional[int]) -> None:
+        """Nothing before ``line`` will be asked for again."""
+        if line is None or self._first is None or line <= self._first:
+            return
+        at = self._offset(line)
+        if at is not None and (at < len(self._kept) or not self._full):
+            del self._kept[:at]
+            self._first = line
+        else:                             # it starts in what was dropped: start again
+            self._kept, self._full, self._first = bytearray(), False, None
+
+    def between(self, start: Optional[int], end: Optional[int]) -> Tuple[str, bool]:
+        """(the lines from ``start`` to before ``end``, all of them): None is the start of the
+        document, or its end (read on, as far as an errors entry can hold)."""
+        a = self._offset(1 if start is None else start)
+        if a is None:
+            return "", False
+        if end is None:
+            while not self._eof and not self._full and len(self._kept) - a <= RAW_LIMIT:
+                self._pull(READ_BLOCK)
+        b = len(self._kept) if end is None else self._offset(end)
+        complete = b is not None and not (self._full and b == len(self._kept))
+        if end is None:
+            complete = complete and self._eof
+        data = bytes(self._kept[a:len(self._kept) if b is None else b])
+        if not complete:                  # cut short: maybe inside a UTF-8 character
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                if error.reason == "unexpected end of data":
+                    data = data[:error.start]
+        if not data:
+            return "", complete
+        try:
+            return decode(data), complete
+        except ParseError:                # binary: one character per byte, reversible
+            self.encoding = "latin-1"
+            return data.decode("latin-1"), complete
+
+
+def _entry(name: str, line: Optional[int], code: str, message: str, raw, start, end,
            **more) -> dict:
-    text = raw.between(start, end)
+    text, complete = raw.between(start, end)
     entry = {"path": name, "position": line, "code": code, "error": message}
     entry.update(more)
     entry["raw"] = text[:RAW_LIMIT]
-    if len(text) > RAW_LIMIT:
+    if len(text) > RAW_LIMIT or not complete:
         entry["raw_truncated"] = True
     if raw.encoding:
         entry["raw_encoding"] = raw.encoding
     return entry
+
+
+def _internal(error: Exception) -> str:
+    return f"internal error: {type(error).__name__}: {error}"
+
+
+def _line_of(q: Question, name: str) -> Optional[int]:
+    """The line of input ``name`` where ``q`` starts (None for a record read back from
+    aqparse's JSON form inside a list: its source is another input)."""
+    return q.source.line if q.source.path == name else None
 
 
 def _parse_unit(unit: tuple) -> Tuple[List[Question], Optional[ParseError], List[Optional[int]]]:
@@ -414,7 +532,7 @@ def _parse_unit(unit: tuple) -> Tuple[List[Question], Optional[ParseError], List
     where each record starts (its source line; for records read from JSON lines, that line)."""
     records, error, lines = _parse_records(unit)
     if unit[0] != "records":
-        lines = [q.source.line for q in records]
+        lines = [_line_of(q, unit[1]) for q in records]
     return records, error, lines
 
 
@@ -441,13 +559,59 @@ def _parse_records(unit: tuple):
                         return records, ParseError(f"not an aqparse record: {error}",
                                                    code="bad-record", path=name, line=number), lines
         else:
-            return records, ParseError(unit[2], code="io-error", path=name), lines
+            return records, ParseError(unit[2], code=unit[3], path=name), lines
     except ParseError as error:
         return records, error, lines
     except Exception as error:   # a bug in a parser must not stop the run: report it
-        return records, ParseError(f"internal error: {type(error).__name__}: {error}",
-                                   code="internal-error", path=name), lines
+        return records, ParseError(_internal(error), code="internal-error", path=name), lines
     return records, None, lines
+
+
+def _outcome(q: Question, writer: type, strict: bool, tables: bool):
+    """(the record encoded for the writer, with what the parent needs to know of it, None),
+    or (None, why it was refused: code, message, more keys of its errors entry)."""
+    if strict and q.defects:
+        return None, (q.defects[0].code, q.defects[0].message, {
+            "uid": q.uid,
+            "defects": [{"code": d.code, "message": d.message, "line": d.line} for d in q.defects]})
+    latest = latest_date(q)       # once: the writer and the duplicates rule both need it
+    try:
+        payload = writer.encode(q, latest, tables)
+    except Unwritable as exc:
+        return None, ("unwritable-value", f"{writer.name} cannot hold this record: {exc}",
+                      {"uid": q.uid})
+    except Exception as exc:     # a bug costs this record, reported, not the run
+        return None, ("internal-error", f"cannot write this record: {type(exc).__name__}: {exc}",
+                      {"uid": q.uid})
+    meta = (q.uid, q.kind, q.status, state_key(q.status, latest), bool(q.defects),
+            q.source.path, q.source.line)
+    return (meta, payload), None
+
+
+def _refused(name: str, q: Question, why: tuple, raw, line: Optional[int],
+             end: Optional[int]) -> dict:
+    """The errors entry of a refused record: its raw text is its lines, from ``line`` to
+    before ``end`` (where the next record starts). When it has no lines of its own (a record
+    that shares its line with others, as in a one-line JSON dump), the entry holds the
+    record in its JSON form instead, so that nothing is lost."""
+    code, message, more = why
+    if line is None:
+        raw = _NO_RAW
+    entry = _entry(name, line, code, message, raw, line, end, **more)
+    if not entry["raw"]:
+        entry["record"] = q.to_dict()
+    return entry
+
+
+class _NoRaw:
+    encoding = None
+
+    @staticmethod
+    def between(start, end):
+        return "", True
+
+
+_NO_RAW = _NoRaw()
 
 
 def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
@@ -464,36 +628,75 @@ def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
     records, error, lines = _parse_unit(unit)
     raw = _Raw(unit)
     items, problems = [], []
-    for i, q in enumerate(records):
-        if strict and q.defects:
-            end = lines[i + 1] if i + 1 < len(records) else (error.line if error else None)
-            problems.append(_entry(
-                name, lines[i], q.defects[0].code, q.defects[0].message, raw,
-                lines[i], end, uid=q.uid,
-                defects=[{"code": d.code, "message": d.message, "line": d.line} for d in q.defects]))
-            continue
-        try:
-            payload = writer.encode(q, tables)
-        except Exception as exc:     # a bug must cost one record, reported, not the run
-            end = lines[i + 1] if i + 1 < len(records) else None
-            problems.append(_entry(name, lines[i], "internal-error",
-                                   f"cannot write this record: {type(exc).__name__}: {exc}",
-                                   raw, lines[i], end, uid=q.uid))
-            continue
-        meta = (q.uid, q.kind, q.status, state_of(q), bool(q.defects), q.source.path, q.source.line)
-        items.append((meta, payload))
+    ends = lines[1:] + [error.line if error else None]
+    for q, line, end in zip(records, lines, ends):
+        item, why = _outcome(q, writer, strict, tables)
+        if why is None:
+            items.append(item)
+        else:
+            problems.append(_refused(name, q, why, raw, line, end))
     if error is not None:
         start = error.line if records else None
         problems.append(_entry(name, error.line, error.code, error.message, raw, start, None))
     return _Result(name, items, problems, None, error is not None)
 
 
+def _streamed(unit: tuple, writer: type, strict: bool, tables: bool) -> Iterator[_Result]:
+    """A large open-data or XML dump, parsed as a stream (``inputs.parse_document``: one
+    question in memory at a time), in the parent; its records are handed to the writer
+    ``STREAM_BATCH`` at a time, so memory stays flat whatever the size of the dump."""
+    _, name, tap = unit
+    records = parse_document(Document(name, lambda: tap, None))
+    items: list = []
+    problems: list = []
+    waiting: list = []     # refused records whose raw text ends where the next one starts
+    error: Optional[ParseError] = None
+    found = False
+    while True:
+        try:
+            q = next(records)
+        except StopIteration:
+            break
+        except ParseError as exc:
+            error = exc
+        except READ_ERRORS as exc:     # a bad member of an archive
+            error = read_error(name, exc)
+        except Exception as exc:       # a bug in a parser must not stop the run
+            error = ParseError(_internal(exc), code="internal-error", path=name)
+        if error is not None:
+            break
+        found = True
+        line = _line_of(q, name)
+        problems += [_refused(name, *w, line if line is not None else w[-1]) for w in waiting]
+        waiting = []
+        tap.release(line)
+        item, why = _outcome(q, writer, strict, tables)
+        if why is None:
+            items.append(item)
+        else:
+            waiting.append((q, why, tap, line))
+        if len(items) + len(problems) >= STREAM_BATCH:
+            yield _Result(name, items, problems, None, False)
+            items, problems = [], []
+    end = error.line if error is not None else None
+    problems += [_refused(name, *w, end) for w in waiting]
+    if error is not None:
+        start = error.line if found else None
+        problems.append(_entry(name, error.line, error.code, error.message, tap, start, None))
+    yield _Result(name, items, problems, None, error is not None)
+
+
 # -- the parent --------------------------------------------------------------------------------------
 
 def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result]:
+    """The results of the units, in input order: a streamed dump is read in the parent (its
+    units before it are finished first), every other unit in a worker."""
     if jobs == 1:
         for unit in units:
-            yield _work(unit, *args)
+            if unit[0] == "stream":
+                yield from _streamed(unit, *args)
+            else:
+                yield _work(unit, *args)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -501,6 +704,11 @@ def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result
     try:
         in_flight: deque = deque()
         for unit in units:
+            if unit[0] == "stream":
+                while in_flight:
+                    yield in_flight.popleft().result()
+                yield from _streamed(unit, *args)
+                continue
             in_flight.append(pool.submit(_work, unit, *args))
             if len(in_flight) > 2 * jobs:
                 yield in_flight.popleft().result()
@@ -523,7 +731,12 @@ class _Problems:
     def add(self, entry: dict) -> None:
         self.count += 1
         if self._file is not None:
-            self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            line = json.dumps(entry, ensure_ascii=False)
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:      # a lone surrogate: JSON escapes it, as "\ud83d"
+                line = json.dumps(entry)
+            self._file.write(line + "\n")
             self._file.flush()
         elif self.count <= self.SHOWN:
             from tqdm import tqdm

@@ -1,8 +1,10 @@
 """export: records to JSONL, CSV, Parquet and SQLite — one small writer class per format.
 
 Writers are chosen from ``WRITERS`` by name or by the output's suffix (``SUFFIXES``). Each has
-``encode(record)`` (run in the worker processes: the record to what the writer stores), and
-``open()`` / ``write(payload)`` / ``close(drop)`` (run in the parent, in input order).
+``encode(record, latest)`` (run in the worker processes: the record to what the writer stores,
+checked there — a value the format cannot hold raises ``Unwritable`` — so the parent's writing
+cannot fail on a record), and ``open()`` / ``write(payload)`` / ``close(drop)`` (run in the
+parent, in input order).
 
 The tabular forms all come from one description of the record:
 
@@ -21,7 +23,11 @@ The "newer state" rule (``state_key`` / ``supersedes``) decides between two reco
 
 import csv
 import datetime as _dt
+import io
+import functools
+import itertools
 import json
+import operator
 import os
 import sqlite3
 import typing
@@ -270,6 +276,91 @@ def _write_test(path: str) -> None:
         raise FileNotFoundError(f"{path}: no such directory {folder}")
 
 
+# -- what a format can hold ------------------------------------------------------------------------
+
+class Unwritable(ValueError):
+    """A record holds a value its output format cannot store: a string with a lone surrogate
+    (not Unicode text: no UTF-8 file holds it), or a whole number beyond 64 bits (SQLite
+    INTEGER, Parquet int64). Raised by ``encode`` in the worker, so the record goes to the
+    errors file and the run goes on."""
+
+
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _bad_value(value, int64: bool) -> Optional[str]:
+    """Why ``value`` (a scalar, a list, a dict) cannot be stored, or None."""
+    if value.__class__ is str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            char = value[error.start]
+            return f"{value[:60]!r} holds a lone surrogate (U+{ord(char):04X}), not Unicode text"
+    elif value.__class__ is int and int64 and not INT64_MIN <= value <= INT64_MAX:
+        return f"{value} does not fit a 64-bit integer"
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            why = _bad_value(item, int64)
+            if why:
+                return why
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            why = _bad_value(key, int64) or _bad_value(item, int64)
+            if why:
+                return why
+    return None
+
+
+def _bad_column(names: Iterable[str], values: Iterable[Any], int64: bool = True) -> None:
+    """Raise ``Unwritable`` naming the first column whose value cannot be stored."""
+    for name, value in zip(names, values):
+        why = _bad_value(value, int64)
+        if why:
+            raise Unwritable(f"{name}: {why}")
+
+
+_NOT_NONE = functools.partial(operator.is_not, None)
+
+
+class _Check:
+    """Checks rows of one layout (column names and types: str, int, date, list[…]) for a value
+    the format cannot hold, raising ``Unwritable``. Every record is checked, so the common case
+    is a few C-level calls: the strings joined and encoded at once, the integers' min and max;
+    the column at fault is looked for only when something is wrong."""
+
+    def __init__(self, names: Iterable[str], kinds: Iterable[str]):
+        self.names = tuple(names)
+        kinds = tuple(kinds)
+        self.texts = [i for i, k in enumerate(kinds) if k in ("str", "json")]
+        self.text_lists = [i for i, k in enumerate(kinds) if k == "list[str]"]
+        self.ints = [i for i, k in enumerate(kinds) if k == "int"]
+        self.int_lists = [i for i, k in enumerate(kinds) if k == "list[int]"]
+
+    def __call__(self, row) -> None:
+        get = row.__getitem__
+        ints = [*filter(_NOT_NONE, map(get, self.ints)),
+                *filter(_NOT_NONE, itertools.chain.from_iterable(map(get, self.int_lists)))]
+        if not ints or (min(ints) >= INT64_MIN and max(ints) <= INT64_MAX):
+            try:
+                "".join(filter(None, itertools.chain(
+                    map(get, self.texts),
+                    itertools.chain.from_iterable(map(get, self.text_lists))))).encode("utf-8")
+                return
+            except UnicodeEncodeError:
+                pass
+        _bad_column(self.names, row)
+
+
+def _utf8(text: str, q: Question) -> bytes:
+    """``text`` as UTF-8; ``Unwritable`` naming the field when it cannot be encoded."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = q.to_dict()
+        _bad_column(data.keys(), data.values(), int64=False)
+        raise
+
+
 # -- the writers ---------------------------------------------------------------------------------
 
 class Writer:
@@ -285,7 +376,9 @@ class Writer:
         self.tables = tables
 
     @staticmethod
-    def encode(q: Question, tables: bool = False):
+    def encode(q: Question, latest: Optional[_dt.date], tables: bool = False):
+        """The record as this writer stores it (``latest``: its ``latest_date``, worked out
+        once by the pipeline). Raises ``Unwritable`` for a value the format cannot hold."""
         raise NotImplementedError
 
     def open(self) -> None:
@@ -307,24 +400,23 @@ class JsonlWriter(Writer):
     name = "jsonl"
 
     @staticmethod
-    def encode(q: Question, tables: bool = False) -> str:
-        return json.dumps(q.to_dict(), ensure_ascii=False)
+    def encode(q: Question, latest: Optional[_dt.date], tables: bool = False) -> bytes:
+        # encoded here, in the worker: a record that is not UTF-8 text fails alone
+        return _utf8(json.dumps(q.to_dict(), ensure_ascii=False) + "\n", q)
 
     def open(self) -> None:
         _write_test(self.path)
-        self._file = open(_temp(self.path), "w", encoding="utf-8", newline="\n")
+        self._file = open(_temp(self.path), "wb")
 
-    def write(self, payload: str) -> None:
+    def write(self, payload: bytes) -> None:
         self._file.write(payload)
-        self._file.write("\n")
 
     def close(self, drop: Iterable[int] = ()) -> None:
         self._file.close()
         drop = set(drop)
         if drop:       # rare: rewrite without the replaced duplicates
             src = _temp(self.path)
-            with open(src, encoding="utf-8") as old, \
-                    open(src + "2", "w", encoding="utf-8", newline="\n") as new:
+            with open(src, "rb") as old, open(src + "2", "wb") as new:
                 new.writelines(line for i, line in enumerate(old) if i not in drop)
             os.replace(src + "2", src)
         os.replace(_temp(self.path), self.path)
@@ -354,12 +446,17 @@ class CsvWriter(Writer):
     name = "csv"
 
     @staticmethod
-    def encode(q: Question, tables: bool = False):
-        row = [_cell(v) for v in flat_row(q)]
+    def encode(q: Question, latest: Optional[_dt.date], tables: bool = False):
+        """(the row as UTF-8 CSV, {table: (its rows as UTF-8 CSV, how many)} or None): the
+        text is encoded here, in the worker, so a record that is not UTF-8 text fails alone."""
+        row = _utf8(_csv_lines([[_cell(v) for v in flat_row(q)]]), q)
         if not tables:
             return row, None
-        return row, {name: [[_cell(v) for v in r] for r in table_rows(q, t)]
-                     for name, t in TABLES.items()}
+        children = {}
+        for name, t in TABLES.items():
+            rows = [[_cell(v) for v in r] for r in table_rows(q, t)]
+            children[name] = (_utf8(_csv_lines(rows), q), len(rows))
+        return row, children
 
     def _paths(self) -> Dict[Optional[str], str]:
         paths: Dict[Optional[str], str] = {None: self.path}
@@ -368,27 +465,27 @@ class CsvWriter(Writer):
         return paths
 
     def open(self) -> None:
-        self._files, self._writers = {}, {}
+        self._files = {}
         self._owners: Dict[str, array] = {}    # table -> record position of each row
         for key, path in self._paths().items():
             _write_test(path)
-            f = open(_temp(path), "w", encoding="utf-8", newline="")
+            f = open(_temp(path), "wb")
             self._files[key] = f
-            self._writers[key] = csv.writer(f)
             if key is None:
-                self._writers[key].writerow(COLUMN_NAMES)
+                f.write(_csv_lines([COLUMN_NAMES]).encode("utf-8"))
             else:
-                self._writers[key].writerow(("uid", "position") + tuple(n for n, _ in TABLES[key].columns))
+                f.write(_csv_lines([("uid", "position") + tuple(n for n, _ in TABLES[key].columns)]
+                                   ).encode("utf-8"))
                 self._owners[key] = array("q")
         self._count = 0
 
     def write(self, payload) -> None:
         row, tables = payload
-        self._writers[None].writerow(row)
+        self._files[None].write(row)
         if self.tables and tables:
-            for name, rows in tables.items():
-                self._writers[name].writerows(rows)
-                self._owners[name].extend([self._count] * len(rows))
+            for name, (rows, count) in tables.items():
+                self._files[name].write(rows)
+                self._owners[name].extend([self._count] * count)
         self._count += 1
 
     def close(self, drop: Iterable[int] = ()) -> None:
@@ -412,6 +509,18 @@ class CsvWriter(Writer):
         for key, f in self._files.items():
             f.close()
             _remove(_temp(self._paths()[key]))
+
+
+_CSV_BUFFER = io.StringIO()
+_CSV = csv.writer(_CSV_BUFFER)      # one per process: encode runs in the workers
+
+
+def _csv_lines(rows) -> str:
+    """``rows`` as CSV text (RFC 4180 quoting, CRLF line ends: the ``csv`` module's default)."""
+    _CSV_BUFFER.seek(0)
+    _CSV_BUFFER.truncate()
+    _CSV.writerows(rows)
+    return _CSV_BUFFER.getvalue()
 
 
 def read_csv(path: str) -> Iterator[Dict[str, Any]]:
@@ -444,10 +553,11 @@ class ParquetWriter(Writer):
     ROW_GROUP = 4000
 
     @staticmethod
-    def encode(q: Question, tables: bool = False) -> list:
+    def encode(q: Question, latest: Optional[_dt.date], tables: bool = False) -> list:
         row = flat_row(q)
         for i, c in _JSON_COLUMNS:
             row[i] = json.dumps(row[i], ensure_ascii=False) if row[i] else None
+        _PARQUET_CHECK(row)     # here, in the worker, not when the row group is written
         return row
 
     def open(self) -> None:
@@ -503,6 +613,7 @@ class ParquetWriter(Writer):
 
 
 _JSON_COLUMNS = tuple((i, c) for i, c in enumerate(COLUMNS) if c.type == "json")
+_PARQUET_CHECK = _Check(COLUMN_NAMES, (c.type for c in COLUMNS))
 
 
 # -- SQLite --------------------------------------------------------------------------------------
@@ -549,6 +660,15 @@ def sqlite_key(q: Question) -> str:
     return f"~{q.source.path or ''}:{q.source.line or 0}"
 
 
+# what the SQLite rows hold: lists and extra as JSON text, dates as ISO text
+_SQL_CHECK = _Check([c.name for c in QUESTION_COLUMNS] + ["latest_date"],
+                    ["int" if c.type == "int" else "str" for c in QUESTION_COLUMNS] + ["str"])
+_SQL_TABLE_CHECKS = {
+    name: _Check([f"{name}.{n}" for n in ("uid", "position", *(n for n, _ in t.columns))],
+                 ["str", "int", *("int" if k == "int" else "str" for _, k in t.columns)])
+    for name, t in TABLES.items()}
+
+
 class SqliteWriter(Writer):
     """A real SQLite file: ``questions`` keyed by uid and one child table per list of records.
 
@@ -561,7 +681,7 @@ class SqliteWriter(Writer):
     BATCH = 1000
 
     @staticmethod
-    def encode(q: Question, tables: bool = False):
+    def encode(q: Question, latest: Optional[_dt.date], tables: bool = False):
         key = sqlite_key(q)
         row = []
         for c in QUESTION_COLUMNS:
@@ -569,15 +689,17 @@ class SqliteWriter(Writer):
             if c.type.startswith("list[") or c.type == "json":
                 value = json.dumps(value, ensure_ascii=False) if value else None
             row.append(key if c.name == "uid" else _sql(value))
-        latest = latest_date(q)
         row.append(latest.isoformat() if latest else None)
         children = {name: [(key,) + r[1:] for r in table_rows(q, t)] for name, t in TABLES.items()}
+        _SQL_CHECK(row)          # here, in the worker, not when the batch is committed
+        for name, rows in children.items():
+            for r in rows:
+                _SQL_TABLE_CHECKS[name](r)
         return key, state_key(q.status, latest), tuple(row), children
 
     def open(self) -> None:
         _write_test(self.path)
         self.superseded = 0
-        self.applied = 0
         self._db = sqlite3.connect(self.path, isolation_level=None)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -651,7 +773,6 @@ class SqliteWriter(Writer):
                     continue
                 stored[key] = state
                 final[key] = payload
-            self.applied += len(final)
             uids = [(k,) for k in final]
             for name, (delete, insert) in self._child_sql.items():
                 db.executemany(delete, uids)

@@ -250,6 +250,17 @@ def make_uid(legislature: Optional[int], kind: Optional[str], number: Optional[i
     return f"QANR5L{legislature}{kind}{number}"
 
 
+# The keys that tell aqparse's own JSON form (``Question.to_dict()``: what ``convert`` and
+# ``aqparse parse`` write) from open data, which has ``uid`` but never ``status`` and
+# ``source`` (and always ``identifiant``). The one definition every reader uses.
+RECORD_KEYS = frozenset({"uid", "status", "source"})
+
+
+def looks_like_record(obj: dict) -> bool:
+    """Whether a decoded JSON object is a record in aqparse's JSON form."""
+    return isinstance(obj, dict) and RECORD_KEYS <= obj.keys() and "identifiant" not in obj
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter()
     conv.register_unstructure_hook(_dt.date, _dt.date.isoformat)

@@ -5,6 +5,7 @@ It runs the ``convert`` pipeline (parallel, same inputs, same errors handling, d
 resolved by the same rule) with an aggregating writer instead of a file.
 """
 
+import datetime
 import statistics
 from collections import Counter
 from typing import Dict, Iterable, List, Optional
@@ -49,7 +50,7 @@ class StatsWriter(Writer):
         super().__init__("", tables=tables)
 
     @staticmethod
-    def encode(q: Question, tables: bool = False) -> tuple:
+    def encode(q: Question, latest: Optional[datetime.date], tables: bool = False) -> tuple:
         ministry = q.ministry_assigned or q.ministry_asked
         asked = q.question.date if q.question is not None else None
         answered = q.answer.date if q.answer is not None else None

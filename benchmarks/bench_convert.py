@@ -2,15 +2,23 @@
 --jobs 2, and peak memory, on a generated dump (default 150,000 questions, about 200 MB).
 
     PYTHONPATH=. python benchmarks/bench_convert.py [--questions N] [--repeat R] [--dir DIR]
+                                                    [--part all|text|opendata]
 
 Each run is the real command line (printed), in a subprocess. Memory: the peak of the summed
 resident memory of the command's process tree (sampled every 20 ms from /proc), and the largest
 single-process peak (``ru_maxrss``). Targets: --jobs 2 at least 1.7 × --jobs 1; SQLite at least
 half the JSONL throughput; peak memory under 200 MB whatever the input size (the dump is also
 converted at 1/8 of its size to show that memory does not grow with it).
+
+Open data (``--part opendata``, run by default when the corpus is there): the peak memory of
+converting one large open-data JSON dump — every QG15 and QG16 file of ``../shared/corpus``
+merged into one ``{"questions": {"question": [...]}}`` file, on one line as the AN publishes
+its dumps — and a quarter of it, to show that memory does not follow the size of the dump
+either (such a dump is read as a stream). Not a speed figure: the time is printed only.
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -90,16 +98,70 @@ def run(argv):
             parent + sum(v for p, v in cpu.items() if p != proc.pid), parent)
 
 
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def _opendata_dump(path: Path, folders, share: int = 1) -> int:
+    """Merge the open-data question files of ``folders`` (one question each; every ``share``-th
+    one) into one dump at ``path``, written as it is read. Returns the number of questions."""
+    files = sorted(f for folder in folders for f in folder.glob("*.json"))[::share]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"questions": {"question": [')
+        for i, name in enumerate(files):
+            with open(name, encoding="utf-8") as f:
+                question = json.load(f)["question"]
+            out.write((", " if i else "") + json.dumps(question, ensure_ascii=False))
+        out.write("]}}")
+    return len(files)
+
+
+def opendata(folder: Path) -> None:
+    sources = [CORPUS / "opendata" / "json" / name for name in ("QG15", "QG16")]
+    if not all(s.is_dir() for s in sources):
+        print(f"\nopen data: skipped, no corpus at {sources[0].parent} (the QG15 and QG16 files "
+              "are merged into the dump this part converts)")
+        return
+    print("\nopen data: one JSON dump of every QG15 and QG16 question (one line, as published), "
+          "and a quarter of it")
+    peaks = {}
+    for share in (1, 4):
+        dump = folder / f"opendata-qg15-qg16-1of{share}.json"
+        count = _opendata_dump(dump, sources, share)
+        for fmt, jobs in (("jsonl", 1), ("sqlite", 1), ("sqlite", 2)):
+            out = folder / f"out-opendata.{fmt}"
+            if out.exists():
+                out.unlink()
+            argv = [sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o", str(out),
+                    "--jobs", str(jobs), "--quiet"]
+            seconds, tree_peak, one_peak, _, _ = run(argv)
+            peaks[share, fmt, jobs] = tree_peak
+            print(f"\n$ PYTHONPATH=. {' '.join(argv)}\n  {count} questions, "
+                  f"{dump.stat().st_size / 1e6:.1f} MB: {seconds:.1f} s, peak RSS "
+                  f"{tree_peak / 2**20:.0f} MB all processes, {one_peak / 2**20:.0f} MB largest "
+                  "process")
+    peak = max(peaks.values())
+    growth = max(peaks[1, f, j] - peaks[4, f, j] for _, f, j in peaks)
+    print(f"\n  open data: peak memory {peak / 2**20:.0f} MB (target < 200 MB) "
+          f"{'OK' if peak < 200 * 2**20 else 'MISSED'}; the whole dump takes at most "
+          f"{growth / 2**20:+.0f} MB more than a quarter of it")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=150_000)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each configuration")
     parser.add_argument("--dir", help="where to write the dump and outputs (default: a temp dir)")
+    parser.add_argument("--part", choices=("all", "text", "opendata"), default="all",
+                        help="the generated text dump, the open-data dump, or both")
     args = parser.parse_args()
     import dumps
 
     folder = Path(args.dir or tempfile.mkdtemp(prefix="aqparse-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
+    if args.part in ("all", "opendata"):
+        opendata(folder)
+    if args.part == "opendata":
+        return
     dump = folder / f"dump-{args.questions}.txt"
     small = folder / f"dump-{args.questions // 8}.txt"
     t = time.perf_counter()

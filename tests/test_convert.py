@@ -1,6 +1,7 @@
 """The convert pipeline: parallel = serial byte for byte, cutting dumps, archives, errors,
 strict, usage errors, stdin, a killed run, the fixtures folder."""
 
+import datetime as dt
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import sys
 import tarfile
 import time
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import attrs
@@ -221,28 +223,38 @@ def _count(path):
 
 
 def test_killed_run_then_rerun_gives_the_same_database(tmp_path):
+    # The run reads the dump on stdin. The test gives it the first three quarters and keeps the
+    # pipe open: the run commits its first batches, then waits for the rest — it cannot end
+    # before it is killed, however fast the machine.
     dump = tmp_path / "dump.txt"
-    uids = dumps.write_dump(dump, 2500, seed=11, words=40)
+    uids = dumps.write_dump(dump, 4000, seed=11, words=40)
+    data = dump.read_bytes()
     total = len(set(uids))
     full, killed = tmp_path / "full.sqlite", tmp_path / "killed.sqlite"
-    assert _run_cli("convert", str(dump), "-o", str(full), "-j", "1", "-q").returncode == 0
+    argv = ["convert", "-", "-j", "1", "-q", "-o"]
+    assert _run_cli(*argv, str(full), input=data).returncode == 0
 
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o",
-                             str(killed), "-j", "1", "-q"], env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", *argv, str(killed)], env=env,
+                            stdin=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 120
+        proc.stdin.write(data[:len(data) * 3 // 4])
+        proc.stdin.flush()
+        deadline = time.monotonic() + 300
         while _count(killed) == 0 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before the rest of its input"
         proc.kill()
     finally:
         proc.wait()
+        proc.stdin.close()
     stored = _count(killed)
-    assert proc.returncode == -9, "the run ended before it could be killed"
     assert 0 < stored < total                      # killed midway, with committed batches
+    # whole batches of 1,000 questions, nothing half-written
+    assert stored in {len(set(uids[:n])) for n in range(1000, len(uids), 1000)}
     assert _dump_db(killed)["questions"] != _dump_db(full)["questions"]
 
-    assert _run_cli("convert", str(dump), "-o", str(killed), "-j", "1", "-q").returncode == 0
+    assert _run_cli(*argv, str(killed), input=data).returncode == 0
     assert _dump_db(killed) == _dump_db(full)
     assert _count(full) == total
 
@@ -264,6 +276,20 @@ def test_a_fixtures_folder_converts_without_its_expected_files(tmp_path):
     assert b"skipped: 3 aqparse record files" in done.stderr
 
 
+def _expected_fixture_records(folder):
+    """The records of the fixtures as written by hand (``NAME.json``, one record or a list),
+    one per key of the database: the uid, or ``~PATH:LINE`` of the input for a question
+    without one."""
+    out = {}
+    for expected in sorted(folder.glob("*.json")):
+        value = json.loads(expected.read_text(encoding="utf-8"))
+        for record in value if isinstance(value, list) else [value]:
+            key = record["uid"] or f"~{expected.with_suffix('.txt')}:{record['source']['line']}"
+            assert out.get(key, record)["status"] == record["status"], key   # same question
+            out[key] = record
+    return out
+
+
 def test_the_repository_fixtures_convert_to_sqlite(tmp_path):
     folder = ROOT / "fixtures"
     if not folder.is_dir():
@@ -271,7 +297,33 @@ def test_the_repository_fixtures_convert_to_sqlite(tmp_path):
     db = tmp_path / "questions.sqlite"
     done = _run_cli("convert", str(folder), "-o", str(db), "-j", "2")
     assert done.returncode == 0, done.stderr.decode()
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM questions").fetchone()[0] > 0
+    expected = _expected_fixture_records(folder)
+    con = sqlite3.connect(db)
+    assert dict(con.execute("SELECT uid, status FROM questions")) == {
+        key: r["status"] for key, r in expected.items()}
+    # the three queries of the README, against what the expected files say
+    by_ministry = Counter((r["ministry_assigned"] or {}).get("name") for r in expected.values())
+    assert con.execute(
+        "SELECT ministry_assigned, count(*) AS questions FROM questions GROUP BY "
+        "ministry_assigned ORDER BY questions DESC, ministry_assigned LIMIT 5").fetchall() == \
+        sorted(by_ministry.items(), key=lambda kv: (-kv[1], kv[0] is not None, kv[0] or ""))[:5]
+    delays = {}
+    for r in expected.values():
+        if r["status"] == "answered" and r["question"]["date"] and r["answer"]["date"]:
+            days = (dt.date.fromisoformat(r["answer"]["date"])
+                    - dt.date.fromisoformat(r["question"]["date"])).days
+            delays.setdefault((r["ministry_assigned"] or {}).get("name"), []).append(days)
+    assert {row[0]: row[1:] for row in con.execute(
+        "SELECT ministry_assigned, count(*) AS answered, "
+        "round(avg(julianday(answer_date) - julianday(question_date))) AS mean_days, "
+        "max(julianday(answer_date) - julianday(question_date)) AS longest_days FROM questions "
+        "WHERE status = 'answered' AND question_date IS NOT NULL AND answer_date IS NOT NULL "
+        "GROUP BY ministry_assigned")} == {
+        name: (len(d), int(sum(d) / len(d) + 0.5), max(d)) for name, d in delays.items()}
+    assert dict(con.execute(
+        "SELECT withdrawal_reason, count(*) AS questions FROM questions WHERE status = "
+        "'withdrawn' GROUP BY withdrawal_reason")) == dict(Counter(
+            r["withdrawal"]["reason"] for r in expected.values() if r["status"] == "withdrawn"))
 
 
 def test_a_dump_with_a_bad_tail_keeps_its_questions(tmp_path):
@@ -351,3 +403,203 @@ def test_an_sqlite_file_of_another_program_is_not_touched(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "not an aqparse SQLite database" in err
     assert sqlite3.connect(other).execute("PRAGMA table_info(questions)").fetchall()[1][1] == "texte"
+
+
+def test_an_errors_entry_with_a_lone_surrogate_is_written_escaped(tmp_path):
+    # a record (aqparse's JSON form, read back) whose defect message holds half an emoji:
+    # refused under --strict, its entry cannot be UTF-8 as is; JSON escapes the surrogate
+    good, bad = (q.to_dict() for q in dumps.records(2, seed=41, legislature=15))
+    bad["defects"] = [{"code": "bad-date", "message": "date \ud83d illisible", "line": 3}]
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="ascii")
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([source], out, jobs=1, quiet=True, strict=True, errors=errors)
+    assert summary.questions == 1 and summary.rejected == 1
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert entry["uid"] == bad["uid"] and entry["error"] == "date \ud83d illisible"
+    assert entry["position"] == 2
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_the_raw_of_a_refused_question_starts_at_its_own_line(tmp_path, newline):
+    # Characters Python's str.splitlines() also takes as line breaks (form feed, separators,
+    # NEL, U+2028/2029), but the parser does not, inside the first question: the raw text of
+    # the second (refused) one must still be its own lines, counted as the parser counts.
+    odd = "\x0c\x0b\x1c\x1d\x1e\x85\u2028\u2029"
+    first = dumps.KNOWN.replace("Rénovation thermique", f"Rénovation{odd}thermique").replace(
+        "calendrier des aides.", f"calendrier{odd}des aides.")
+    text = (first + "\n" + dumps.DEFECTIVE).replace("\n", newline)
+    dump = tmp_path / "dump.txt"
+    dump.write_bytes(text.encode("utf-8"))
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([dump], out, jobs=1, quiet=True, strict=True, errors=errors)
+    assert summary.questions == 1 and summary.rejected == 1
+    # (the entry holds U+2028 as is: JSON lines are split on "\n" alone)
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").split("\n") if x]
+    assert entry["uid"] == "QANR5L16QE777"
+    assert entry["position"] == dumps.KNOWN.count("\n") + 2
+    assert entry["raw"] == dumps.DEFECTIVE.replace("\n", newline)
+
+
+def test_files_a_glob_matches_are_named_explicitly(tmp_path):
+    # named (here by a glob), aqparse's own JSON lines are read as records, and a file of any
+    # suffix is read; inside a folder both would be skipped
+    dump = tmp_path / "dump.txt"
+    dump.write_text(dumps.KNOWN + "\n" + dumps.DEFECTIVE, encoding="utf-8")
+    convert([dump], tmp_path / "part-1.jsonl", jobs=1, quiet=True)
+    (tmp_path / "part-2.question").write_text(dumps.KNOWN.replace("4321", "4322"), encoding="utf-8")
+    out = tmp_path / "all.jsonl"
+    summary = convert([str(tmp_path / "part-*")], out, jobs=1, quiet=True)
+    assert summary.inputs == 2 and summary.skipped == []
+    uids = [json.loads(x)["uid"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert uids == ["QANR5L15QE4321", "QANR5L16QE777", "QANR5L15QE4322"]
+
+
+# -- large open-data dumps: streamed in the parent --------------------------------------------------
+
+def _od_question(n, date="2023-01-12", words=300):
+    """A made-up open-data question au gouvernement (the shape of the AN's JSON)."""
+    return {"question": {
+        "uid": f"QANR5L16QG{n}", "identifiant": {"numero": str(n), "legislature": "16"},
+        "type": "QG", "textesReponse": {"texteReponse": {
+            "infoJO": {"dateJO": date}, "texte": f"<p>Débat {n}. " + "réponse " * words + "</p>"}}}}
+
+
+def _od_dump(path, count, *, bad_date=(), one_line=False, tail="", words=300):
+    """A list of open-data questions, one per line (or all on one line, as the AN publishes
+    its dumps); the questions numbered in ``bad_date`` answered on 31 February. Returns the
+    lines of the file."""
+    items = [json.dumps(_od_question(n, "2023-02-31" if n in bad_date else "2023-01-12", words),
+                        ensure_ascii=False) for n in range(1, count + 1)]
+    text = ("[" + ", ".join(items) + "]" if one_line else "[\n" + ",\n".join(items) + "\n]\n")
+    path.write_text(text + tail, encoding="utf-8")
+    return (text + tail).split("\n")
+
+
+def _stream_small_dumps(monkeypatch):
+    module = sys.modules["aqparse.convert"]
+    monkeypatch.setattr(module, "SPLIT_ABOVE", 50_000)     # dumps above this are streamed
+    monkeypatch.setattr(module, "STREAM_BATCH", 25)
+    return module
+
+
+def test_a_streamed_open_data_dump_converts_as_a_whole_one_does(tmp_path, monkeypatch):
+    dump = tmp_path / "dump.json"
+    lines = _od_dump(dump, 120, bad_date={7, 120},
+                     tail='{"question": {"uid": "QANR5L16QG999",\n oops\n')
+    whole, whole_errors = tmp_path / "whole.jsonl", tmp_path / "whole-errors.jsonl"
+    s1 = convert([dump], whole, jobs=1, quiet=True, strict=True, errors=whole_errors)
+    called = []
+    module = _stream_small_dumps(monkeypatch)
+    real = module._streamed
+    monkeypatch.setattr(module, "_streamed", lambda *a: called.append(a[0][1]) or real(*a))
+    for jobs in (1, 2):
+        out, errors = tmp_path / f"s{jobs}.jsonl", tmp_path / f"s{jobs}-errors.jsonl"
+        s2 = convert([dump], out, jobs=jobs, quiet=True, strict=True, errors=errors)
+        assert out.read_bytes() == whole.read_bytes()
+        assert errors.read_bytes() == whole_errors.read_bytes()
+        assert (s2.questions, s2.rejected, s2.failed) == (s1.questions, s1.rejected, s1.failed)
+    assert called == [str(dump), str(dump)]
+    # read from the input: 120 questions, 7 and 120 answered on 31 February, a broken tail
+    uids = [json.loads(x)["uid"] for x in whole.read_text(encoding="utf-8").splitlines()]
+    assert uids == [f"QANR5L16QG{n}" for n in range(1, 121) if n not in (7, 120)]
+    seven, last, tail = [json.loads(x) for x in whole_errors.read_text(encoding="utf-8").splitlines()]
+    assert (seven["uid"], seven["position"], seven["code"]) == ("QANR5L16QG7", 8, "bad-date")
+    assert seven["raw"] == lines[7] + "\n"              # its own line of the file
+    assert (last["uid"], last["position"]) == ("QANR5L16QG120", 121)
+    assert last["raw"] == "\n".join(lines[120:123]) + "\n"   # up to the line of the error
+    assert (tail["code"], tail["position"]) == ("bad-json", 124)
+    assert tail["raw"] == " oops\n"
+
+
+def test_a_question_sharing_its_line_is_refused_with_its_record(tmp_path, monkeypatch):
+    # the AN's dumps are one line: a refused question has no lines of its own to quote
+    _stream_small_dumps(monkeypatch)
+    dump = tmp_path / "dump.json"
+    _od_dump(dump, 60, bad_date={5}, one_line=True)
+    out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
+    summary = convert([dump], out, jobs=1, quiet=True, strict=True, errors=errors)
+    assert summary.questions == 59 and summary.rejected == 1
+    [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert (entry["uid"], entry["position"], entry["raw"]) == ("QANR5L16QG5", 1, "")
+    assert entry["record"]["number"] == 5 and entry["record"]["answer"]["text"].startswith("Débat 5.")
+
+
+def _convert_peak(source, out):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        summary = convert([source], out, jobs=1, quiet=True)
+        return summary.questions, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("one_line", [False, True])
+def test_a_large_open_data_dump_is_converted_in_flat_memory(tmp_path, monkeypatch, one_line):
+    from aqparse import opendata
+
+    module = _stream_small_dumps(monkeypatch)
+    # smaller than the dumps: what a streamed dump keeps for errors, the parser's read window
+    monkeypatch.setattr(module, "RAW_KEEP", 100_000)
+    monkeypatch.setattr(opendata, "READ_CHUNK", 20_000)
+    small, large = tmp_path / "small.json", tmp_path / "large.json"
+    _od_dump(small, 100, words=400, one_line=one_line)     # 0.3 MB
+    _od_dump(large, 500, words=400, one_line=one_line)     # 1.6 MB
+    # (JSON lines: written at once, where SQLite holds a batch of 1,000 records)
+    _convert_peak(small, tmp_path / "warm-up.jsonl")       # lazy imports are not counted below
+    n_small, peak_small = _convert_peak(small, tmp_path / "small.jsonl")
+    n_large, peak_large = _convert_peak(large, tmp_path / "large.jsonl")
+    assert (n_small, n_large) == (100, 500)
+    # five times the questions, hardly more memory: not the dump, nor all its records
+    assert peak_large < peak_small + 400_000, (peak_small, peak_large)
+
+
+@pytest.mark.parametrize("keep", [1 << 20, 300])
+def test_a_streamed_dump_quotes_the_lines_it_still_holds(monkeypatch, keep):
+    # what the parser of a streamed dump does: read blocks, then — a question found at line
+    # L — ask for earlier lines, and forget those before L
+    import random
+
+    module = sys.modules["aqparse.convert"]
+    monkeypatch.setattr(module, "RAW_KEEP", keep)
+    rng = random.Random(5)
+    ends = ["\n", "\r\n", "\r"]
+    lines = [f"ligne {i} " + "é" * rng.randint(0, 40) + rng.choice(ends) for i in range(1, 301)]
+    data = "".join(lines).encode("utf-8")
+    tap = module._Tap(io.BytesIO(data[1000:]), data[:1000])
+    read, line, exact = b"", 1, 0
+    while True:
+        block = tap.read(rng.randint(1, 90))
+        if not block:
+            break
+        read += block
+        # the last line that has been read whole, and a question from there
+        whole = module._split_lines(read.decode("utf-8", errors="ignore"))
+        if len(whole) > line + 3 and rng.random() < 0.3:
+            start, end = line, rng.randint(line + 1, len(whole) - 1)
+            text, complete = tap.between(start, end)
+            expected = "".join(lines[start - 1:end - 1])
+            assert text == expected if complete else expected.startswith(text)
+            exact += complete
+            tap.release(end)
+            line = end
+    assert read == data
+    assert exact > 10 if keep > len(data) else exact > 0
+    text, complete = tap.between(line, None)
+    rest = "".join(lines[line - 1:])
+    assert text == rest if complete else rest.startswith(text)
+    assert complete or keep < len(data)
+
+
+def test_an_open_data_dump_on_stdin_is_streamed(tmp_path):
+    dump = tmp_path / "dump.json"
+    _od_dump(dump, 80, words=200)                           # above the 64 KB first read
+    assert dump.stat().st_size > 65536
+    out = tmp_path / "q.jsonl"
+    done = _run_cli("convert", "-", "-o", str(out), "-j", "2", input=dump.read_bytes())
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["uid"] for r in records] == [f"QANR5L16QG{n}" for n in range(1, 81)]
+    assert {r["source"]["path"] for r in records} == {"<stdin>"}

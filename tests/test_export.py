@@ -288,3 +288,54 @@ def test_parquet_and_pandas_say_which_extra_is_missing(tmp_path, monkeypatch):
     assert not (tmp_path / "q.parquet").exists() and not (tmp_path / "q.parquet.part").exists()
     with pytest.raises(ImportError, match=r"aqparse\[pandas\]"):
         aqparse.to_dataframe([KNOWN])
+
+
+# -- a record a format cannot hold costs only itself -------------------------------------------
+
+# (what is put into the second record, where, whether JSONL / CSV can still hold it)
+UNWRITABLE = {
+    # a lone surrogate (open data may carry "\ud83d": half an emoji); no UTF-8 file holds it
+    "lone surrogate": ("rubrique", "abc \ud83d def", False),
+    # a 25-digit question number: text formats hold it, SQLite INTEGER and int64 do not
+    "25-digit number": ("number", 1234567890123456789012345, True),
+}
+
+
+def _stored_uids(path, fmt):
+    if fmt == "jsonl":
+        return [json.loads(line)["uid"] for line in path.read_text(encoding="utf-8").splitlines()]
+    if fmt == "csv":
+        return [row["uid"] for row in read_csv(str(path))]
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path).column("uid").to_pylist()
+    return [q.uid for q in read_sqlite(str(path))]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet", "sqlite"])
+@pytest.mark.parametrize("case", sorted(UNWRITABLE))
+def test_a_value_a_format_cannot_hold_costs_only_its_record(tmp_path, fmt, case):
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    field, value, text_formats_hold_it = UNWRITABLE[case]
+    records = [q.to_dict() for q in dumps.records(3, seed=31, legislature=15)]
+    records[1][field] = value
+    # aqparse's own JSON lines, written by hand: the bad value is the second line ("\ud83d"
+    # as a JSON escape, which json.loads reads back as a lone surrogate)
+    source = tmp_path / "in.jsonl"
+    lines = [json.dumps(r) for r in records]
+    source.write_text("\n".join(lines) + "\n", encoding="ascii")
+    uids = [r["uid"] for r in records]
+    out, errors = tmp_path / f"q.{fmt}", tmp_path / "errors.jsonl"
+    summary = convert([source], out, jobs=2 if fmt == "sqlite" else 1, quiet=True, errors=errors)
+    entries = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    if text_formats_hold_it and fmt in ("jsonl", "csv"):
+        assert _stored_uids(out, fmt) == uids and entries == [] and summary.exit_status == 0
+        return
+    assert _stored_uids(out, fmt) == [uids[0], uids[2]]          # the others are all there
+    assert summary.questions == 2 and summary.exit_status == 1
+    [entry] = entries
+    assert (entry["path"], entry["position"], entry["uid"]) == (str(source), 2, uids[1])
+    assert entry["code"] == "unwritable-value" and field in entry["error"]
+    assert entry["raw"] == lines[1] + "\n"

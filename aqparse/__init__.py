@@ -6,13 +6,14 @@
     render(question)            -> str             the canonical text layout
     Question.to_dict() / Question.from_dict()      the JSON form
     ParseError                                     bad input: path, line, excerpt
+    UsageError                                     a bad argument to convert / stats
     convert(inputs, output)     -> Summary         folders / archives to JSONL, CSV, Parquet, SQLite
     to_dataframe(records)       -> pandas.DataFrame  the flat columns, for notebooks
 """
 
 from .api import parse, parse_many, sniff
 from .convert import convert
-from .errors import ParseError
+from .errors import ParseError, UsageError
 from .inputs import read
 from .records import (Attribution, Author, Closure, Defect, Erratum, Ministry, Publication, Question,
                       Renewal, Signalement, Source, Withdrawal)
@@ -22,4 +23,4 @@ from .export import to_dataframe
 __version__ = "0.1.0"
 __all__ = ["parse", "parse_many", "read", "render", "sniff", "ParseError", "Question", "Author",
            "Ministry", "Attribution", "Publication", "Signalement", "Renewal", "Erratum",
-           "Withdrawal", "Closure", "Defect", "Source", "convert", "to_dataframe"]
+           "Withdrawal", "Closure", "Defect", "Source", "convert", "to_dataframe", "UsageError"]

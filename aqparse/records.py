@@ -250,6 +250,14 @@ def make_uid(legislature: Optional[int], kind: Optional[str], number: Optional[i
     return f"QANR5L{legislature}{kind}{number}"
 
 
+RECORD_KEYS = frozenset({"uid", "status", "source"})
+
+
+def looks_like_record(obj) -> bool:
+    """Whether a decoded JSON object is a record written by aqparse (its JSON form)."""
+    return isinstance(obj, dict) and RECORD_KEYS <= obj.keys()
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter()
     conv.register_unstructure_hook(_dt.date, _dt.date.isoformat)

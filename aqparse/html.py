@@ -553,10 +553,38 @@ def _region_tree(text: str, layout: Layout, marker: int):
     return _lxml_tree("\n" * text.count("\n", 0, start) + text[start:end])
 
 
+# what lxml's tree builder refuses: characters that are not XML characters (C0 controls but
+# tab, LF and CR -- a form feed in an old page's text --, lone surrogates, U+FFFE, U+FFFF) ...
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# ... and these characters in an element's name
+_BAD_NAME = re.compile(r"""[&<>/"'\s]""")
+
+
+def _xml_char(m: "re.Match[str]") -> str:
+    return " " if m.group(0) < " " else "\ufffd"   # a control is layout; the others broken
+
+
+def _soup(source: str, **options):
+    """BeautifulSoup with element names lxml accepts: html.parser takes a broken byte and
+    what follows it into a tag's name (``<span\x8estyle="a">``); the name is cut before the
+    first character lxml refuses."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(source, **options)
+    for tag in soup.find_all(lambda tag: _BAD_NAME.search(tag.name)):
+        tag.name = _BAD_NAME.split(tag.name, 1)[0] or "span"
+    return soup
+
+
 def _soup_tree(text: str):
+    """The page read by bs4 (``html.parser``) into an lxml tree; None if that fails too."""
     from lxml.html import soupparser   # bs4: only for the pages lxml cannot read
 
-    return soupparser.fromstring(text, features="html.parser")
+    try:
+        return soupparser.fromstring(_NOT_XML.sub(_xml_char, text), beautifulsoup=_soup,
+                                     features="html.parser")
+    except (ValueError, lxml.etree.LxmlError):
+        return None
 
 
 def _find(text: str, path: Optional[str]):
@@ -577,7 +605,7 @@ def _find(text: str, path: Optional[str]):
             return root, (layout, found[0])
     if shown:   # the source shows a question that lxml's tree lost: read it through bs4
         root = _soup_tree(text)
-        found = detect(root)
+        found = detect(root) if root is not None else None
         if found:
             return root, found
     raise not_a_question(page if page is not None else _lxml_tree(text), text, path)

@@ -610,3 +610,42 @@ def test_dyn_page_without_answer():
     assert (q.status, q.answer, q.defects) == ("pending", None, ())
     assert (q.question.date, q.question.page) == (d("26/07/2022"), 3501)
     assert q.question.text.startswith("Mme Marie-Pierre Rixain appelle l'attention")
+
+
+# -- what neither lxml nor bs4 reads as given ------------------------------------------------------
+
+# An old page with an unclosed <TITLE> (lxml loses the page; bs4 reads it), written for the tests
+UNCLOSED_TITLE = (
+    "<HTML><TITLE>FICHE QUESTION\n<BODY>\n<LEG>8ème législature</LEG>\n"
+    "Question N° : <NUM>172</NUM> de <CIV>M.</CIV> <AUT>Royer Jean</AUT>\n"
+    "(<GROUPE>Non-Inscrit</GROUPE> - <DEPT>Indre-et-Loire</DEPT>) <NAT>QOSD</NAT>\n"
+    "Ministère interrogé : <MINI>fonction publique et plan</MINI>\n"
+    "Question publiée au JO le : <DPQ>17/12/1986</DPQ> page : <PGQ>7696</PGQ>\n"
+    "Texte de la QUESTION : <QUEST>M. Jean Royer demande au ministre.</QUEST>\n"
+    "</BODY></HTML>\n")
+
+
+def test_control_character_in_a_page_bs4_reads_keeps_the_question():
+    # a form feed in the text: lxml's tree builder refuses it (not an XML character)
+    q = aqparse.parse(UNCLOSED_TITLE.replace("demande au", "demande\x0cau").encode("utf-8"))
+    assert (q.uid, q.number, q.kind) == ("QANR5L8QOSD172", 172, "QOSD")
+    assert (q.author.name, q.author.constituency) == ("Royer Jean", "Indre-et-Loire")
+    assert (q.question.date, q.question.page) == (d("17/12/1986"), 7696)
+    assert q.question.text == "M. Jean Royer demande au ministre."
+
+
+def test_bad_tag_name_in_a_page_bs4_reads_keeps_the_question():
+    # a broken byte in a tag (<span\x8estyle=…>): html.parser makes it part of the tag's name,
+    # which lxml refuses; the element is kept under the valid part of its name
+    broken = UNCLOSED_TITLE.replace("<MINI>", '<span\x8estyle="a">vu</span> <MINI>')
+    q = aqparse.parse(broken.encode("utf-8"))
+    assert (q.uid, q.ministry_asked.name) == ("QANR5L8QOSD172", "fonction publique et plan")
+    # the broken element (never closed: "</span>" is not its name) is kept, with its text
+    assert [v[:2] for v in q.extra.values()] == ["vu"]
+
+
+def test_page_with_a_marker_and_a_bad_tag_name_is_not_a_question():
+    text = '<html><body><p>question_legislature</p><a\x8estyle="a">x</a></body></html>'
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(text.encode("utf-8"), path="p.html")
+    assert (error.value.code, error.value.path) == ("not-a-question", "p.html")

@@ -32,6 +32,7 @@ import attrs
 import lxml.etree
 import lxml.html
 
+from .api import _is_question
 from .decode import clean_value
 from .errors import ParseError, excerpt
 from .extract import extract, raise_for
@@ -650,10 +651,11 @@ def _what_page(root) -> Tuple[str, str]:
     return "an HTML page with no question on it", title or heading
 
 
-def not_a_question(root, text: str, path: Optional[str]) -> ParseError:
+def not_a_question(root, text: str, path: Optional[str], why: str = "") -> ParseError:
     what, title = _what_page(root)
+    title = title if len(title) <= 80 else title[:79] + "…"   # an unclosed <title>: the page
     named = f" (title: {title!r})" if title else ""
-    return ParseError(f"not a parliamentary question: this page looks like {what}{named}",
+    return ParseError(f"not a parliamentary question: this page looks like {what}{named}{why}",
                       code="not-a-question", path=path, line=1, excerpt=excerpt(text.lstrip()))
 
 
@@ -665,6 +667,10 @@ def parse_many(text: str, *, path: Optional[str] = None,
     page that is not a question, naming what it looks like."""
     root, (layout, anchor) = _find(text, path)
     page = layout.read(root, anchor)
+    if not _is_question(page.tokens):    # the text path's test: a number, or 3 labels
+        whole = root if root.find(".//title") is not None else _lxml_tree(text)
+        raise not_a_question(whole, text, path, f": the markup of the {layout.name} layout, but "
+                             "no question number and fewer than three labels")
     source = Source(format="html", layout=layout.name, path=path, line=page.line)
     record = _with_markup(extract(page.tokens, text, source=source), page)
     if strict and record.defects:

@@ -649,3 +649,31 @@ def test_page_with_a_marker_and_a_bad_tag_name_is_not_a_question():
     with pytest.raises(ParseError) as error:
         aqparse.parse(text.encode("utf-8"), path="p.html")
     assert (error.value.code, error.value.path) == ("not-a-question", "p.html")
+
+
+# pages whose markup has a question layout's marker but no question in it: the text path's test
+# (a question number, or at least three labels) applies to pages too
+NOT_QUESTIONS_WITH_A_LAYOUT = [
+    ("<html><head><title>Compte rendu de la séance</title></head><body>"
+     "<div class='contenutexte'><p>Compte rendu intégral de la première séance</p></div>"
+     "</body></html>", "table", "Compte rendu de la séance"),
+    ("<html><body><num></num></body></html>", "fiche", ""),
+    ("<html><head><title>Questions</title></head><body><div class='question_legislature'>"
+     "</div><p>Rien</p></body></html>", "question_col", "Questions"),
+    ("<html><body><div class='_style-question'><p>Partager</p></div></body></html>", "dyn", ""),
+]
+
+
+@pytest.mark.parametrize("text, layout, title", NOT_QUESTIONS_WITH_A_LAYOUT,
+                         ids=[layout for _, layout, _ in NOT_QUESTIONS_WITH_A_LAYOUT])
+def test_page_with_a_layout_but_no_question_is_not_a_question(text, layout, title):
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(text.encode("utf-8"), path="saved.html")
+    assert (error.value.code, error.value.path, error.value.line) == (
+        "not-a-question", "saved.html", 1)
+    assert "this page looks like an HTML page with no question on it" in error.value.message
+    if title:
+        assert f"(title: {title!r})" in error.value.message
+    else:
+        assert "title" not in error.value.message
+    assert f"{layout} layout" in error.value.message

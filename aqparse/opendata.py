@@ -31,7 +31,8 @@ from .errors import ParseError, excerpt
 from .extract import raise_for
 from .markup import fragment_text
 from .records import (KINDS, Attribution, Author, Closure, Defect, Erratum, Ministry, Publication,
-                      Question, Renewal, Signalement, Source, Withdrawal, make_uid, status_of)
+                      Question, Renewal, Signalement, Source, Withdrawal, looks_like_record,
+                      make_uid, status_of)
 
 ANSWERED = "REP_PUB"      # the closure code of a published answer; any other is a withdrawal
 
@@ -155,8 +156,8 @@ def _looks_like_question(obj: dict) -> bool:
 
 
 def _is_record(obj: dict) -> bool:
-    """A record written by ``aqparse parse`` (its JSON form)."""
-    return "uid" in obj and "status" in obj and "source" in obj and "identifiant" not in obj
+    """A record written by ``aqparse parse`` (its JSON form), not an open-data question."""
+    return looks_like_record(obj) and "identifiant" not in obj
 
 
 def _json_walk(w: _JsonWindow):
@@ -804,6 +805,30 @@ def map_legacy(obj: dict, *, path: Optional[str] = None, line: Optional[int] = N
     return _finish(ctx, f, "legacy-xml", path, line)
 
 
+def read_record(obj: dict, *, path: Optional[str] = None, line: Optional[int] = None) -> Question:
+    """A record written by aqparse (its JSON form), read back as it is; one that does not fit
+    the record (a status, a date, a list that is not one) is a ``bad-record`` ParseError."""
+    try:
+        return Question.from_dict(obj)
+    except Exception as error:      # cattrs' ClassValidationError, or what a converter raised
+        raise ParseError(f"not a valid aqparse record: {_why(error)}", code="bad-record",
+                         path=path, line=line) from None
+
+
+def _why(error: Exception) -> str:
+    """What cattrs and attrs found wrong, and where (``question.date``)."""
+    import cattrs
+
+    def said(exc: BaseException, _type=None) -> str:   # attrs' validators: (message, attribute…)
+        first = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        return f"{type(exc).__name__}: {first}"
+
+    if not isinstance(error, cattrs.BaseValidationError):
+        return said(error)
+    found = cattrs.transform_error(error, format_exception=said)
+    return "; ".join(f.replace(" @ $.", " at ").replace(" @ $", "") for f in found)
+
+
 # =============================================================================================
 # 4. entry points (registered in ``api.FORMAT_PARSERS``)
 # =============================================================================================
@@ -815,7 +840,7 @@ def _records(found: Iterator[Tuple[dict, int]], fmt: str, path: Optional[str], s
     for obj, line in found:
         count += 1
         if _is_record(obj):          # a record written by ``aqparse parse``: read back as is
-            yield Question.from_dict(obj)
+            yield read_record(obj, path=path, line=line)
             continue
         if mapper is not None:
             record_ = mapper(obj, path=path, line=line)

@@ -448,3 +448,23 @@ def test_legacy_xml_minimal_and_unknown_element():
     assert q.author is None                 # an empty AUTEUR block is no author
     assert q.extra == {"COMMISSION": "affaires sociales"}
     assert [d.code for d in q.defects] == ["unknown-field"]
+
+
+# -- records written by aqparse that are not valid records -----------------------------------------
+
+@pytest.mark.parametrize("record, named", [
+    ({"uid": "x", "status": "foo", "source": {}}, "'status' must be in"),
+    ({"uid": "x", "status": "pending", "source": {}, "question": {"date": "2020-13-45"}},
+     "question.date"),
+    ({"uid": "x", "status": "pending", "source": {"format": "nope"}}, "'format' must be in"),
+    ({"uid": "x", "status": "pending", "source": {}, "attributions": 5}, "attributions"),
+])
+def test_a_record_that_does_not_fit_is_a_parse_error(record, named):
+    good = {"uid": "QANR5L16QG1", "status": "pending", "source": {"format": "text"}}
+    text = json.dumps(good) + "\n" + json.dumps(record) + "\n"
+    with pytest.raises(ParseError) as error:
+        list(aqparse.parse_many(text.encode("utf-8"), path="records.jsonl"))
+    assert (error.value.code, error.value.path, error.value.line) == ("bad-record",
+                                                                      "records.jsonl", 2)
+    assert "not a valid aqparse record" in error.value.message
+    assert named in error.value.message

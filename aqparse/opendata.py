@@ -43,6 +43,9 @@ ANSWERED = "REP_PUB"      # the closure code of a published answer; any other is
 # -- JSON --------------------------------------------------------------------------------------
 
 _DECODER = json.JSONDecoder()
+# what decodes to a surrogate (a lone one, when its other half is missing); "\\ud83d" (an
+# escaped backslash) matches too, which only costs a check for nothing
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _WS = re.compile(r"[ \t\r\n]*")
 READ_CHUNK = 256 << 10    # characters read at a time from a stream
 
@@ -54,6 +57,7 @@ class _JsonWindow:
     def __init__(self, text: str = "", chunks: Optional[Iterator[str]] = None):
         self.buf = text
         self.i = 0
+        self.surrogates = False  # a "\ud8xx"-"\udfxx" escape decoded since the last question
         self.chunks = chunks
         self.line = 1            # line number at ``self.counted``
         self.counted = 0
@@ -117,6 +121,8 @@ class _JsonWindow:
             if end == len(self.buf) and self.chunks is not None:
                 self.fill(len(self.buf) - self.i + READ_CHUNK)   # "12" may be "1234" cut short
                 continue
+            if _SURROGATE_ESCAPE.search(self.buf, self.i, end):   # rare: then strings are
+                self.surrogates = True                            # checked (``_Context.mend``)
             self.i = end
             return value
 
@@ -203,11 +209,16 @@ def _json_walk(w: _JsonWindow):
     return GIVEN if given else kept
 
 
-def _json_questions(window: _JsonWindow, path: Optional[str]) -> Iterator[Tuple[dict, int]]:
+Found = Iterator[Tuple[dict, int, bool]]   # (question, its line, whether it may hold surrogates)
+
+
+def _json_questions(window: _JsonWindow, path: Optional[str]) -> Found:
     """Every question of a JSON input: one value, or several one after another (JSON lines)."""
     try:
         while window.peek():
-            yield from _json_walk(window)
+            for obj, line in _json_walk(window):
+                yield obj, line, window.surrogates
+                window.surrogates = False
     except _JsonError as error:
         raise ParseError(f"not valid JSON: {error.message}", code="bad-json", path=path,
                          line=error.line, excerpt=error.snippet) from None
@@ -255,7 +266,7 @@ def element_dict(element) -> Any:
     return out
 
 
-def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Iterator[Tuple[dict, int]]:
+def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Found:
     import lxml.etree
 
     name = _XML_QUESTION[fmt]
@@ -266,7 +277,7 @@ def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Iterator[
         for _, element in parser.read_events():
             if _local(element.tag) != name or not _xml_looks_like_question(element, fmt):
                 continue
-            yield element_dict(element), element.sourceline or 1
+            yield element_dict(element), element.sourceline or 1, False   # XML: no surrogates
             # free what is read: the element and the siblings before it
             element.clear(keep_tail=True)
             parent = element.getparent()
@@ -356,20 +367,35 @@ def _leftovers(obj: Any, prefix: str) -> Iterator[Tuple[str, Any]]:
         yield prefix, obj
 
 
+# After JSON decoding, a surrogate is always a lone one (a pair is one character): half of a
+# character whose other half was cut off ("\ud83d" of an emoji). No UTF-8 writer takes it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BROKEN = "a broken character (a lone surrogate: half of one, an emoji cut in two) replaced " \
+          "with U+FFFD"
+
+
 class _Context:
     """What a mapping collects besides the fields: defects and values kept in ``extra``."""
 
-    def __init__(self, line: Optional[int]):
+    def __init__(self, line: Optional[int], surrogates: bool = True):
         self.line = line
         self.defects: List[Defect] = []
         self.extra: Dict[str, str] = {}
+        self.surrogates = surrogates     # False: the input is known to hold none
 
     def defect(self, code: str, message: str) -> None:
-        self.defects.append(Defect(code, message, self.line))
+        self.defects.append(Defect(code, _SURROGATE.sub("\ufffd", message), self.line))
+
+    def mend(self, value: str, where: str) -> str:
+        """``value`` with its lone surrogates replaced by U+FFFD (a defect says where)."""
+        if not self.surrogates or _SURROGATE.search(value) is None:
+            return value
+        self.defect("bad-value", f"{where}: {_BROKEN}")
+        return _SURROGATE.sub("\ufffd", value)
 
     def keep(self, where: str, value: Any) -> None:
-        self.extra[where] = value if isinstance(value, str) else json.dumps(value,
-                                                                           ensure_ascii=False)
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        self.extra[self.mend(where, where)] = self.mend(text, where)
 
 
 Convert = Callable[[_Context, Any, str], Any]
@@ -390,7 +416,7 @@ def _scalar(ctx: _Context, value: Any, where: str) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, str):
-        return clean_value(value) or None
+        return clean_value(ctx.mend(value, where)) or None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     ctx.defect("bad-value", f"{where}: expected a single value, found {type(value).__name__}")
@@ -441,7 +467,7 @@ def body(ctx, value, where):
         value = value["#text"]
     if value is not None and not isinstance(value, str):
         return _scalar(ctx, value, where)
-    return fragment_text(value)
+    return fragment_text(value if value is None else ctx.mend(value, where))
 
 
 def analyses(ctx, value, where):
@@ -761,10 +787,11 @@ def _finish(ctx: _Context, f: Dict[str, Any], fmt: str, path, line) -> Question:
 
 
 def map_opendata(obj: dict, *, fmt: str = "opendata-json", path: Optional[str] = None,
-                 line: Optional[int] = None) -> Question:
+                 line: Optional[int] = None, surrogates: bool = True) -> Question:
     """One open-data question object (as decoded from JSON, or ``element_dict`` of an XML
-    ``question`` element) to a record. ``obj`` is consumed."""
-    ctx = _Context(line)
+    ``question`` element) to a record. ``obj`` is consumed. ``surrogates`` False says that
+    its strings hold no lone surrogate (which are otherwise looked for)."""
+    ctx = _Context(line, surrogates)
     f = build(ctx, obj, OPENDATA, "")
     _report_leftovers(ctx, obj, "")
     f["question"], errata = _publication_and_errata(f.pop("question_texts"), "question")
@@ -805,14 +832,41 @@ def map_legacy(obj: dict, *, path: Optional[str] = None, line: Optional[int] = N
     return _finish(ctx, f, "legacy-xml", path, line)
 
 
-def read_record(obj: dict, *, path: Optional[str] = None, line: Optional[int] = None) -> Question:
+def read_record(obj: dict, *, path: Optional[str] = None, line: Optional[int] = None,
+                surrogates: bool = True) -> Question:
     """A record written by aqparse (its JSON form), read back as it is; one that does not fit
     the record (a status, a date, a list that is not one) is a ``bad-record`` ParseError."""
+    broken: List[str] = []
+    if surrogates:
+        obj = _mended(obj, "", broken)
     try:
-        return Question.from_dict(obj)
+        record = Question.from_dict(obj)
     except Exception as error:      # cattrs' ClassValidationError, or what a converter raised
         raise ParseError(f"not a valid aqparse record: {_why(error)}", code="bad-record",
                          path=path, line=line) from None
+    if broken:
+        record = record.evolve(defects=record.defects + tuple(
+            Defect("bad-value", f"{where}: {_BROKEN}", line) for where in broken))
+    return record
+
+
+def _mended(value: Any, where: str, broken: List[str]) -> Any:
+    """``value`` with the lone surrogates of its strings and names replaced by U+FFFD; the
+    paths where there were some are added to ``broken``."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value) is None:
+            return value
+        broken.append(_SURROGATE.sub("\ufffd", where))
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_mended(v, f"{where}[{i}]", broken) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            at = f"{where}.{key}" if where else key
+            out[_mended(key, at, broken)] = _mended(item, at, broken)
+        return out
+    return value
 
 
 def _why(error: Exception) -> str:
@@ -833,19 +887,18 @@ def _why(error: Exception) -> str:
 # 4. entry points (registered in ``api.FORMAT_PARSERS``)
 # =============================================================================================
 
-def _records(found: Iterator[Tuple[dict, int]], fmt: str, path: Optional[str], strict: bool,
+def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
              text: str = "") -> Iterator[Question]:
-    mapper = map_legacy if fmt == "legacy-xml" else None
     count = 0
-    for obj, line in found:
+    for obj, line, surrogates in found:
         count += 1
         if _is_record(obj):          # a record written by ``aqparse parse``: read back as is
-            yield read_record(obj, path=path, line=line)
+            yield read_record(obj, path=path, line=line, surrogates=surrogates)
             continue
-        if mapper is not None:
-            record_ = mapper(obj, path=path, line=line)
+        if fmt == "legacy-xml":
+            record_ = map_legacy(obj, path=path, line=line)
         else:
-            record_ = map_opendata(obj, fmt=fmt, path=path, line=line)
+            record_ = map_opendata(obj, fmt=fmt, path=path, line=line, surrogates=surrogates)
         if strict and record_.defects:
             raise_for(record_, text)
         yield record_

@@ -468,3 +468,47 @@ def test_a_record_that_does_not_fit_is_a_parse_error(record, named):
                                                                       "records.jsonl", 2)
     assert "not a valid aqparse record" in error.value.message
     assert named in error.value.message
+
+
+# -- a lone surrogate: half of a character (an emoji cut in two) ----------------------------------
+
+def _with_broken_characters() -> str:
+    data = json.loads((DATA / "QANR5L16QE4242.json").read_text(encoding="utf-8"))
+    question = data["question"]
+    question["indexationAN"]["rubrique"] = "santé BROKEN"
+    question["textesQuestion"]["texteQuestion"]["texte"] = "<p>Bonjour BROKEN</p>"
+    question["autreChamp"] = "x BROKEN"
+    question["minInt"]["abrege"] = "Santé EMOJI"
+    # json.dumps writes "\ud83d" as the six characters of a JSON escape, as a cut file has it
+    return json.dumps(data).replace("BROKEN", "\\ud83d").replace("EMOJI", "\\ud83d\\ude00")
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character_with_a_defect():
+    q = aqparse.parse(_with_broken_characters(), path="cut.json")
+    assert q.rubrique == "santé \ufffd"
+    assert q.question.text == "Bonjour \ufffd"
+    assert q.extra == {"autreChamp": "x \ufffd"}
+    assert q.ministry_asked.name == "Santé \U0001F600"      # a whole emoji (two halves) is kept
+    broken = sorted(d.message.split(":")[0] for d in q.defects if d.code == "bad-value")
+    assert broken == ["autreChamp", "indexationAN.rubrique", "textesQuestion.texteQuestion.texte"]
+    json.dumps(q.to_dict(), ensure_ascii=False).encode("utf-8")    # every writer can encode it
+
+
+def test_a_lone_surrogate_in_a_record_read_back():
+    q = one("QANR5L17QE9001.json")
+    text = json.dumps(q.to_dict()).replace('"eau et assainissement"', '"eau \\udc00"')
+    back = aqparse.parse(text)
+    assert back.rubrique == "eau \ufffd"
+    assert [(d.code, d.message.split(":")[0]) for d in back.defects] == [("bad-value", "rubrique")]
+    assert back.evolve(rubrique=q.rubrique, defects=()) == q
+
+
+def test_a_lone_surrogate_in_a_streamed_dump(monkeypatch):
+    # only the question whose text holds the escape is looked at, in a dump read in chunks
+    broken = json.loads(_with_broken_characters())["question"]
+    text = json.dumps({"questions": [_question_json(1), broken, _question_json(2)]})
+    monkeypatch.setattr(opendata, "READ_CHUNK", 41)
+    records = list(opendata.parse_stream(io.BytesIO(text.encode()), "opendata-json"))
+    assert [(r.number, r.rubrique) for r in records] == [
+        (1, None), (4242, "santé \ufffd"), (2, None)]
+    assert [len([d for d in r.defects if d.code == "bad-value"]) for r in records] == [0, 3, 0]

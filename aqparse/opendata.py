@@ -428,15 +428,26 @@ def text(ctx, value, where):
     return _scalar(ctx, value, where)
 
 
-def integer(ctx, value, where):
-    raw = _scalar(ctx, value, where)
-    if raw is None:
+def whole_number(most: int) -> Convert:
+    """A number of at most ``most`` ASCII digits, the text path's bounds ("²" is a digit to
+    ``str.isdigit``; 25 digits overflow SQLite and Parquet); else a ``bad-number`` defect, and
+    the value kept in ``extra``."""
+    digits = re.compile(r"[0-9]{1,%d}" % most)
+
+    def convert(ctx, value, where):
+        raw = _scalar(ctx, value, where)
+        if raw is None:
+            return None
+        if digits.fullmatch(raw):
+            return int(raw)
+        ctx.defect("bad-number", f"{where}: {raw!r} is not a number of at most {most} digits")
+        ctx.keep(where, raw)
         return None
-    if raw.isdigit():
-        return int(raw)
-    ctx.defect("bad-number", f"{where}: {raw!r} is not a number")
-    ctx.keep(where, raw)
-    return None
+    return convert
+
+
+integer = whole_number(7)        # question numbers, orders, circonscriptions
+legislature_number = whole_number(2)
 
 
 def date(ctx, value, where):
@@ -501,7 +512,7 @@ def reference(prefix: str) -> Convert:
     references from both sources compare; a value that is not a bare number is kept as is."""
     def convert(ctx, value, where):
         raw = _scalar(ctx, value, where)
-        return f"{prefix}{raw}" if raw is not None and raw.isdigit() else raw
+        return f"{prefix}{raw}" if raw is not None and raw.isascii() and raw.isdigit() else raw
     return convert
 
 
@@ -610,7 +621,7 @@ OPENDATA = (
     Field("_ns", "@xmlns|@xmlns:xsi", ignore),
     Field("uid", "uid", text),
     Field("kind", "type|@xsi:type", kind),
-    Field("legislature", "identifiant.legislature", integer),
+    Field("legislature", "identifiant.legislature", legislature_number),
     Field("number", "identifiant.numero", integer),
     Field("regime", "identifiant.regime", text),
     Field("rubrique", "indexationAN.rubrique", text),
@@ -693,7 +704,7 @@ LEGACY_ANSWER = (
 
 LEGACY = (
     Field("kind", "@TYPE", kind),
-    Field("legislature", "LEGISLATURE", integer),
+    Field("legislature", "LEGISLATURE", legislature_number),
     Field("regime", "REGIME", text),
     Field("depot", "DEPOT", record(None, LEGACY_QUESTION)),
     Field("author", "", record(Author, LEGACY_AUTHOR)),

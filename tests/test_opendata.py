@@ -512,3 +512,31 @@ def test_a_lone_surrogate_in_a_streamed_dump(monkeypatch):
     assert [(r.number, r.rubrique) for r in records] == [
         (1, None), (4242, "santé \ufffd"), (2, None)]
     assert [len([d for d in r.defects if d.code == "bad-value"]) for r in records] == [0, 3, 0]
+
+
+# -- numbers ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field, raw", [
+    ("numero", "²"),                   # a digit to str.isdigit(), not to int()
+    ("numero", "9" * 25),              # would overflow SQLite's and Parquet's integers
+    ("numero", "12345678"),            # the text path reads at most 7 digits
+    ("numero", "٤٢"),                  # Arabic-Indic digits
+    ("legislature", "123"),            # at most 2 digits
+])
+def test_a_number_that_is_not_a_few_ascii_digits_is_a_defect_and_kept(field, raw):
+    identifiant = {"numero": "6", "legislature": "16", field: raw}
+    q = aqparse.parse(json.dumps({"uid": "QANR5L16QG6", "identifiant": identifiant,
+                                  "type": "QG"}))
+    name = {"numero": "number", "legislature": "legislature"}[field]
+    assert getattr(q, name) is None
+    assert q.extra == {f"identifiant.{field}": raw}
+    assert [d.code for d in q.defects][:1] == ["bad-number"]
+    assert f"identifiant.{field}: {raw!r}" in q.defects[0].message
+
+
+def test_legacy_xml_number_with_a_superscript_digit():
+    text = ('<QUESTION TYPE="QE"><LEGISLATURE>14</LEGISLATURE><DEPOT NUMERO="1²">'
+            '<DATE_JO>01/02/2013</DATE_JO></DEPOT></QUESTION>')
+    q = aqparse.parse(text.encode("utf-8"))
+    assert (q.legislature, q.number, q.extra) == (14, None, {"DEPOT.@NUMERO": "1²"})
+    assert "bad-number" in [d.code for d in q.defects]

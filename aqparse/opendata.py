@@ -156,9 +156,26 @@ GIVEN = object()   # what a walked container returns when the questions in it we
 
 
 def _looks_like_question(obj: dict) -> bool:
+    """What shows a question as soon as it is read (its members after it are decoded whole)."""
     uid = obj.get("uid")
     return isinstance(obj.get("identifiant"), dict) or (
         isinstance(uid, str) and uid.startswith("QANR") and "status" not in obj)
+
+
+# the other members of an open-data question: an object with one of them and no uid of its own
+# is a question that lost its identity (a null uid and identifiant), read with missing-* defects
+# rather than dropped
+_QUESTION_MEMBERS = frozenset({"textesQuestion", "textesReponse", "auteur", "minInt",
+                               "minAttribs", "indexationAN"})
+
+
+def _has_question_members(obj: dict) -> bool:
+    uid = obj.get("uid")
+    if isinstance(uid, str) and uid.strip():     # another dataset's object (AMANR…, PA…)
+        return False
+    type_ = obj.get("type")
+    return not _QUESTION_MEMBERS.isdisjoint(obj) or (
+        isinstance(type_, str) and (type_ in KINDS or type_ in _KIND_NAMES))
 
 
 def _is_record(obj: dict) -> bool:
@@ -203,7 +220,8 @@ def _json_walk(w: _JsonWindow):
             given = True
         else:
             kept[name] = value
-    if _looks_like_question(kept) or _is_record(kept):
+    if _looks_like_question(kept) or _is_record(kept) or (
+            not given and _has_question_members(kept)):
         yield kept, line
         return GIVEN
     return GIVEN if given else kept
@@ -300,7 +318,10 @@ def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Found:
 def _xml_looks_like_question(element, fmt: str) -> bool:
     if fmt == "legacy-xml":
         return True
-    return any(isinstance(c.tag, str) and _local(c.tag) in ("uid", "identifiant") for c in element)
+    return any(isinstance(c.tag, str) and _local(c.tag) in _XML_QUESTION_MEMBERS for c in element)
+
+
+_XML_QUESTION_MEMBERS = frozenset({"uid", "identifiant", "type"}) | _QUESTION_MEMBERS
 
 
 def _text_chunks(text: str, size: int = READ_CHUNK) -> Iterator[str]:
@@ -915,8 +936,9 @@ def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
         yield record_
     if not count:
         what = {"opendata-json": "JSON", "opendata-xml": "XML", "legacy-xml": "XML"}[fmt]
-        raise ParseError(f"no question found in this {what} (no object with 'uid' or "
-                         "'identifiant')", code="not-a-question", path=path, line=1)
+        raise ParseError(f"no question found in this {what} (no object with a 'QANR…' uid, an "
+                         "'identifiant' or the members of a question)", code="not-a-question",
+                         path=path, line=1)
 
 
 def parse_many_json(text: str, *, path: Optional[str] = None,

@@ -540,3 +540,44 @@ def test_legacy_xml_number_with_a_superscript_digit():
     q = aqparse.parse(text.encode("utf-8"))
     assert (q.legislature, q.number, q.extra) == (14, None, {"DEPOT.@NUMERO": "1²"})
     assert "bad-number" in [d.code for d in q.defects]
+
+
+# -- a question that lost its identity is still a question -----------------------------------------
+
+def test_a_question_without_uid_or_identifiant_is_not_dropped():
+    nameless = {"uid": None, "identifiant": None, "type": "QE", "textesQuestion": {
+        "texteQuestion": {"infoJO": {"dateJO": "2023-01-05", "pageJO": "77"},
+                          "texte": "<p>Une question sans numéro.</p>"}}}
+    text = json.dumps({"questions": {"question": [_question_json(1), nameless]}})
+    first, second = aqparse.parse_many(text, path="dump.json")
+    assert (first.uid, first.number) == ("QANR5L16QG1", 1)
+    assert (second.uid, second.number, second.kind) == (None, None, "QE")
+    assert (second.question.date, second.question.page) == (D(2023, 1, 5), 77)
+    assert second.question.text == "Une question sans numéro."
+    assert [d.code for d in second.defects] == ["missing-number", "missing-legislature"]
+    # the members of a question, without the type
+    del nameless["type"]
+    (only,) = aqparse.parse_many(json.dumps([nameless]))
+    assert only.question.text == "Une question sans numéro."
+
+
+def test_objects_that_are_not_questions_are_still_not_questions():
+    # a wrapper with a type holding questions; another dataset's objects (an amendment's uid,
+    # an author); a type that is no question kind
+    wrapped = json.dumps({"type": "export", "questions": [_question_json(1), _question_json(2)]})
+    assert [r.number for r in aqparse.parse_many(wrapped)] == [1, 2]
+    for text in ('{"amendement": {"uid": "AMANR5L15PO1", "auteur": {"acteurRef": "PA1"}}}',
+                 '{"type": "FeatureCollection", "features": []}'):
+        with pytest.raises(ParseError) as error:
+            aqparse.parse(text, path="other.json")
+        assert error.value.code == "not-a-question"
+
+
+def test_an_xml_question_without_uid_or_identifiant_is_not_dropped():
+    text = (DATA / "dump-L15.xml").read_text(encoding="utf-8")
+    start = text.index("<uid>QANR5L15QE2</uid>")
+    end = text.index("</identifiant>", start) + len("</identifiant>")
+    first, second = aqparse.parse_many(text[:start] + text[end:])
+    assert (first.number, second.number, second.uid, second.kind) == (1, None, None, "QE")
+    assert second.rubrique == "enseignement"
+    assert second.answer.text == "Les langues anciennes restent enseignées."

@@ -240,6 +240,14 @@ def _json_questions(window: _JsonWindow, path: Optional[str]) -> Found:
     except _JsonError as error:
         raise ParseError(f"not valid JSON: {error.message}", code="bad-json", path=path,
                          line=error.line, excerpt=error.snippet) from None
+    except RecursionError:   # the walk, and json's decoder, recurse a level a container
+        raise too_deep("opendata-json", path, window.line_at(window.i)) from None
+
+
+def too_deep(fmt: str, path: Optional[str], line: Optional[int]) -> ParseError:
+    what = "JSON" if fmt == "opendata-json" else "XML"
+    return ParseError(f"not valid {what}: nested too deeply (deeper than Python's recursion "
+                      "limit)", code=f"bad-{what.lower()}", path=path, line=line)
 
 
 # -- XML ---------------------------------------------------------------------------------------
@@ -295,7 +303,11 @@ def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Found:
         for _, element in parser.read_events():
             if _local(element.tag) != name or not _xml_looks_like_question(element, fmt):
                 continue
-            yield element_dict(element), element.sourceline or 1, False   # XML: no surrogates
+            try:
+                obj = element_dict(element)
+            except RecursionError:
+                raise too_deep(fmt, path, element.sourceline) from None
+            yield obj, element.sourceline or 1, False     # XML holds no surrogates
             # free what is read: the element and the siblings before it
             element.clear(keep_tail=True)
             parent = element.getparent()
@@ -924,13 +936,19 @@ def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
     count = 0
     for obj, line, surrogates in found:
         count += 1
-        if _is_record(obj):          # a record written by ``aqparse parse``: read back as is
-            yield read_record(obj, path=path, line=line, surrogates=surrogates)
+        is_record = _is_record(obj)  # a record written by ``aqparse parse``: read back as is
+        try:
+            record_ = _record(obj, is_record, fmt, path, line, surrogates)
+        except ParseError:
+            raise
+        except RecursionError:       # a member nested deeper than the mapping's recursion
+            raise too_deep(fmt, path, line) from None
+        except Exception as error:   # a bug: said as a ParseError naming the input and place
+            raise ParseError(f"internal error: {type(error).__name__}: {error}",
+                             code="internal-error", path=path, line=line) from error
+        if is_record:                # its defects are the source's, not this file's
+            yield record_
             continue
-        if fmt == "legacy-xml":
-            record_ = map_legacy(obj, path=path, line=line)
-        else:
-            record_ = map_opendata(obj, fmt=fmt, path=path, line=line, surrogates=surrogates)
         if strict and record_.defects:
             raise_for(record_, text)
         yield record_
@@ -939,6 +957,15 @@ def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
         raise ParseError(f"no question found in this {what} (no object with a 'QANR…' uid, an "
                          "'identifiant' or the members of a question)", code="not-a-question",
                          path=path, line=1)
+
+
+def _record(obj: dict, is_record: bool, fmt: str, path: Optional[str], line: Optional[int],
+            surrogates: bool) -> Question:
+    if is_record:
+        return read_record(obj, path=path, line=line, surrogates=surrogates)
+    if fmt == "legacy-xml":
+        return map_legacy(obj, path=path, line=line)
+    return map_opendata(obj, fmt=fmt, path=path, line=line, surrogates=surrogates)
 
 
 def parse_many_json(text: str, *, path: Optional[str] = None,

@@ -581,3 +581,39 @@ def test_an_xml_question_without_uid_or_identifiant_is_not_dropped():
     assert (first.number, second.number, second.uid, second.kind) == (1, None, None, "QE")
     assert second.rubrique == "enseignement"
     assert second.answer.text == "Les langues anciennes restent enseignées."
+
+
+# -- nesting deeper than Python's recursion ------------------------------------------------------
+
+@pytest.mark.parametrize("data", [
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"a":' * 5_000 + b"1" + b"}" * 5_000,
+    # a question whose unknown member is nested deeply: decoded by json, then read by the mapping
+    ('{"uid": "QANR5L16QG1", "type": "QG",\n"x": ' + "[" * 990 + "1" + "]" * 990 + "}").encode(),
+], ids=["list", "object", "member"])
+def test_json_nested_too_deeply_is_a_parse_error(data):
+    with pytest.raises(ParseError) as error:
+        list(aqparse.parse_many(data, path="deep.json"))
+    assert (error.value.code, error.value.path) == ("bad-json", "deep.json")
+    assert "nested too deeply" in error.value.message
+
+
+def test_xml_nested_too_deeply_is_a_parse_error():
+    text = ('<?xml version="1.0"?>\n<questions>\n<question><uid>QANR5L15QE1</uid>\n'
+            + "<a>" * 1500 + "x" + "</a>" * 1500 + "</question></questions>")
+    with pytest.raises(ParseError) as error:
+        list(aqparse.parse_many(text.encode(), path="deep.xml"))
+    assert (error.value.code, error.value.path, error.value.line) == ("bad-xml", "deep.xml", 3)
+    assert "nested too deeply" in error.value.message
+
+
+def test_a_bug_in_the_mapping_is_a_parse_error_naming_the_place(monkeypatch):
+    def broken(obj, **options):
+        raise KeyError("oops")
+    monkeypatch.setattr(opendata, "map_opendata", broken)
+    text = json.dumps([_question_json(1)], indent=1)
+    with pytest.raises(ParseError) as error:
+        list(aqparse.parse_many(text, path="q.json"))
+    assert (error.value.code, error.value.path, error.value.line) == ("internal-error",
+                                                                      "q.json", 2)
+    assert "KeyError" in error.value.message

@@ -665,15 +665,30 @@ def parse_many(text: str, *, path: Optional[str] = None,
                strict: bool = False) -> Iterator[Question]:
     """The question on a saved page (``text`` already decoded). Raises ``ParseError`` for a
     page that is not a question, naming what it looks like."""
-    root, (layout, anchor) = _find(text, path)
+    line = 1
+    try:
+        root, (layout, anchor) = _find(text, path)
+        line = anchor.sourceline or 1
+        record = _read(text, path, root, layout, anchor)
+    except ParseError:
+        raise
+    except RecursionError:   # the readers recurse an element at a time: thousands deep
+        raise ParseError("unreadable page: its elements are nested too deeply (deeper than "
+                         "Python's recursion limit)", code="bad-html", path=path,
+                         line=line) from None
+    except Exception as error:   # a bug: said as a ParseError naming the page and place
+        raise ParseError(f"internal error: {type(error).__name__}: {error}",
+                         code="internal-error", path=path, line=line) from error
+    if strict and record.defects:
+        raise_for(record, text)
+    yield record
+
+
+def _read(text: str, path: Optional[str], root, layout: Layout, anchor) -> Question:
     page = layout.read(root, anchor)
     if not _is_question(page.tokens):    # the text path's test: a number, or 3 labels
         whole = root if root.find(".//title") is not None else _lxml_tree(text)
         raise not_a_question(whole, text, path, f": the markup of the {layout.name} layout, but "
                              "no question number and fewer than three labels")
     source = Source(format="html", layout=layout.name, path=path, line=page.line)
-    record = _with_markup(extract(page.tokens, text, source=source), page)
-    if strict and record.defects:
-        raise_for(record, text)
-    yield record
-
+    return _with_markup(extract(page.tokens, text, source=source), page)

@@ -677,3 +677,28 @@ def test_page_with_a_layout_but_no_question_is_not_a_question(text, layout, titl
     else:
         assert "title" not in error.value.message
     assert f"{layout} layout" in error.value.message
+
+
+@pytest.mark.parametrize("text", [
+    "<html><body><div class='question_legislature'>14e législature</div>" + "<div>" * 3000
+    + "Question N° 12" + "</div>" * 3000 + "<div class='question_answer'></div></body></html>",
+    "<html><body><NUM>12</NUM><QUEST>" + "<b>" * 3000 + "x</QUEST></body></html>",
+], ids=["question_col", "fiche"])
+def test_page_nested_too_deeply_is_a_parse_error(text):
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(text.encode("utf-8"), path="deep.html")
+    assert (error.value.code, error.value.path) == ("bad-html", "deep.html")
+    assert "nested too deeply" in error.value.message
+
+
+def test_a_bug_in_a_page_reader_is_a_parse_error_naming_the_page(monkeypatch):
+    from aqparse import html
+
+    def broken(root, anchor):
+        raise KeyError("oops")
+    layouts = tuple(layout._replace(read=broken) for layout in html.LAYOUTS)
+    monkeypatch.setattr(html, "LAYOUTS", layouts)
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(fixture("table_qe_answered.html"), path="q.html")
+    assert (error.value.code, error.value.path) == ("internal-error", "q.html")
+    assert "KeyError" in error.value.message

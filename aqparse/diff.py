@@ -8,13 +8,12 @@ fields that are non-null on both sides.
 """
 
 import itertools
-import json
 import re
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence
 
 import attrs
 
-from .fixtures import _flatten
+from .fixtures import _flatten, first_difference, show
 from .records import Question
 
 NEVER_COMPARED = ("source", "defects")
@@ -68,17 +67,11 @@ def _natural(path: str):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path)]
 
 
-def _show(value: Any, width: int = 70) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= width else text[:width - 10] + f"…({len(text)} chars)"
-
-
 def format_difference(d: Difference, names: Sequence[str] = ("A", "B")) -> List[str]:
     """Three lines: the path, then each side's value; for two texts, where they part."""
-    lines = [f"{d.path}:", f"  {names[0]}: {_show(d.a)}", f"  {names[1]}: {_show(d.b)}"]
+    lines = [f"{d.path}:", f"  {names[0]}: {show(d.a)}", f"  {names[1]}: {show(d.b)}"]
     if isinstance(d.a, str) and isinstance(d.b, str):
-        i = next((i for i, (p, q) in enumerate(zip(d.a, d.b)) if p != q), min(len(d.a), len(d.b)))
-        lines.append(f"  first difference at character {i}: {d.a[i:i + 30]!r} vs {d.b[i:i + 30]!r}")
+        lines.append(f"  {first_difference(d.a, d.b)}")
     return lines
 
 

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import aqparse
+from aqparse import fixtures
 from aqparse.cli import main
 from aqparse.diff import Difference, compare, format_difference, pair_up
 
@@ -125,3 +126,23 @@ def test_a_uid_twice_on_a_side_pairs_by_position_and_nothing_is_left_out():
     by_uid = list(pair_up([q, right[2]], [right[2], q]))
     assert [(key, a.number, b.number) for key, a, b in by_uid] == [
         ("QANR5L17QE9001", 9001, 9001), ("QANR5L17QE9002", 9002, 9002)]
+
+
+def test_fixture_diffs_and_aqparse_diff_show_values_alike():
+    # one helper for both: a value of 80 characters is shown whole by each, a longer one cut
+    # the same way, and two texts part at the same place
+    x = "Le prix de l'eau dans les communes rurales et les petites villes de montagne ..."
+    y = x.replace("montagne", "campagne")
+    assert len(x) == 80
+    name, a, b, where = format_difference(Difference("rubrique", x, y))
+    assert (a, b) == (f"  A: {json.dumps(x, ensure_ascii=False)}",
+                      f"  B: {json.dumps(y, ensure_ascii=False)}")
+    assert fixtures.diff({"rubrique": x}, {"rubrique": y}) == [
+        f"rubrique: expected {a[5:]}, got {b[5:]} ({where[2:]})"]
+    assert where == (f"  first difference at character {x.index('montagne')}: 'montagne ...' vs "
+                     "'campagne ...'")
+    long = x * 2
+    assert format_difference(Difference("t", long, None))[1] == (
+        f"  A: {json.dumps(long, ensure_ascii=False)[:60]}…(162 chars)")
+    assert fixtures.diff({"t": long}, {"t": None}) == [
+        f"t: expected {json.dumps(long, ensure_ascii=False)[:60]}…(162 chars), got null"]

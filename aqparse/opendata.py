@@ -57,7 +57,7 @@ class _JsonWindow:
     def __init__(self, text: str = "", chunks: Optional[Iterator[str]] = None):
         self.buf = text
         self.i = 0
-        self.surrogates = False  # a "\ud8xx"-"\udfxx" escape decoded since the last question
+        self.surrogates = 0      # how many values held a "\ud8xx"-"\udfxx" escape
         self.chunks = chunks
         self.line = 1            # line number at ``self.counted``
         self.counted = 0
@@ -122,7 +122,7 @@ class _JsonWindow:
                 self.fill(len(self.buf) - self.i + READ_CHUNK)   # "12" may be "1234" cut short
                 continue
             if _SURROGATE_ESCAPE.search(self.buf, self.i, end):   # rare: then strings are
-                self.surrogates = True                            # checked (``_Context.mend``)
+                self.surrogates += 1                              # checked (``_Context.mend``)
             self.i = end
             return value
 
@@ -167,6 +167,7 @@ def _looks_like_question(obj: dict) -> bool:
 # rather than dropped
 _QUESTION_MEMBERS = frozenset({"textesQuestion", "textesReponse", "auteur", "minInt",
                                "minAttribs", "indexationAN"})
+_QUESTION_PLACES = frozenset({"question", "questions"})   # members whose value may be one
 
 
 def _has_question_members(obj: dict) -> bool:
@@ -183,14 +184,16 @@ def _is_record(obj: dict) -> bool:
     return looks_like_record(obj) and "identifiant" not in obj
 
 
-def _json_walk(w: _JsonWindow):
-    """Give out (question, line) for the questions in the JSON value at ``w.i``, and return
-    that value when it holds none (``GIVEN`` when it did).
+def _json_walk(w: _JsonWindow, place: bool = True):
+    """Give out (question, line, surrogates) for the questions in the JSON value at ``w.i``,
+    and return that value when it holds none (``GIVEN`` when it did).
 
     Containers are walked into item by item, so a dump of any size holds one question in
     memory at a time. An object is a question once its members show a ``uid`` or an
     ``identifiant``: from there its other members are decoded whole by the ``json`` module
-    (fast), and the object is given out at its end, with the line it starts on.
+    (fast), and the object is given out at its end, with the line it starts on. An object
+    with only the other members of a question is one where a question stands (``place``: the
+    top, an item of a list, the value of ``question``), not inside another object's members.
     """
     c = w.peek()
     line = w.line_at(w.i)
@@ -208,6 +211,7 @@ def _json_walk(w: _JsonWindow):
                 items.append(value)
         return GIVEN if given else items
     kept: Dict[str, Any] = {}
+    surrogates = w.surrogates
     first = True
     while w.next_item("}", first):
         first = False
@@ -215,14 +219,14 @@ def _json_walk(w: _JsonWindow):
         if _looks_like_question(kept):
             kept[name] = w.whole()
             continue
-        value = yield from _json_walk(w)
+        value = yield from _json_walk(w, name in _QUESTION_PLACES)
         if value is GIVEN:
             given = True
         else:
             kept[name] = value
     if _looks_like_question(kept) or _is_record(kept) or (
-            not given and _has_question_members(kept)):
-        yield kept, line
+            place and not given and _has_question_members(kept)):
+        yield kept, line, w.surrogates != surrogates
         return GIVEN
     return GIVEN if given else kept
 
@@ -234,9 +238,7 @@ def _json_questions(window: _JsonWindow, path: Optional[str]) -> Found:
     """Every question of a JSON input: one value, or several one after another (JSON lines)."""
     try:
         while window.peek():
-            for obj, line in _json_walk(window):
-                yield obj, line, window.surrogates
-                window.surrogates = False
+            yield from _json_walk(window)
     except _JsonError as error:
         raise ParseError(f"not valid JSON: {error.message}", code="bad-json", path=path,
                          line=error.line, excerpt=error.snippet) from None

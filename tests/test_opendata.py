@@ -571,6 +571,13 @@ def test_objects_that_are_not_questions_are_still_not_questions():
         with pytest.raises(ParseError) as error:
             aqparse.parse(text, path="other.json")
         assert error.value.code == "not-a-question"
+    # inside a question whose uid comes last, an object with a question's member names is a
+    # part of that question (here an unknown one, kept), not a question of its own
+    late = {"type": "QG", "renouvellements": {"minInt": {"abrege": "Culture"}},
+            "uid": "QANR5L16QG3", "identifiant": {"numero": "3", "legislature": "16"}}
+    (only,) = aqparse.parse_many(json.dumps({"question": late}))
+    assert (only.uid, only.number) == ("QANR5L16QG3", 3)
+    assert only.extra == {"renouvellements.minInt.abrege": "Culture"}
 
 
 def test_an_xml_question_without_uid_or_identifiant_is_not_dropped():
@@ -617,3 +624,70 @@ def test_a_bug_in_the_mapping_is_a_parse_error_naming_the_place(monkeypatch):
     assert (error.value.code, error.value.path, error.value.line) == ("internal-error",
                                                                       "q.json", 2)
     assert "KeyError" in error.value.message
+
+
+# -- any JSON-ish value: records or a ParseError, never another exception ------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# names and values of open-data questions and of records, so that the values drawn reach deep
+# into the mapping, not only its first checks
+KEYS = ("uid", "identifiant", "numero", "legislature", "regime", "type", "@xsi:type",
+        "textesQuestion", "texteQuestion", "textesReponse", "texteReponse", "texte", "erratum",
+        "infoJO", "dateJO", "pageJO", "numJO", "typeJO", "auteur", "identite", "acteurRef",
+        "groupe", "minInt", "minAttribs", "minAttrib", "denomination", "abrege", "developpe",
+        "indexationAN", "rubrique", "analyses", "analyse", "ANALYSE", "ANA", "cloture",
+        "codeCloture", "libelleCloture", "dateCloture", "signalement", "renouvellements",
+        "renouvellement", "question", "questions", "status", "source", "format", "number",
+        "attributions", "defects", "extra", "date")
+SCALARS = ("QANR5L15QE1", "QANR5L16QG2", "15", "16", "200", "²", "9" * 25, "-1", "QE", "QG",
+           "QOSD", "QuestionEcrite_Type", "REP_PUB", "FL", "2020-13-45", "31/02/2020",
+           "2023-01-05", "05/01/2023", "<p>Texte</p>", "</p><p>DÉBAT", "\ud83d", "x\udc00y",
+           "answered", "pending", "foo", "text", "", " ")
+leaves = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+          | st.text(max_size=12) | st.sampled_from(SCALARS))
+json_values = st.recursive(
+    leaves, lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=6),
+    max_leaves=30)
+QUESTION_MEMBERS = ("type", "textesQuestion", "textesReponse", "auteur", "minInt", "minAttribs",
+                    "indexationAN", "cloture", "signalement", "renouvellements")
+# shaped as an open-data question, and as a record written by aqparse, with any values inside
+open_data_questions = st.fixed_dictionaries(
+    {"uid": leaves, "identifiant": st.fixed_dictionaries(
+        {}, optional={"numero": leaves, "legislature": leaves}) | json_values},
+    optional={key: json_values for key in QUESTION_MEMBERS})
+RECORD_FIELDS = ("number", "legislature", "kind", "question", "answer", "attributions", "extra",
+                 "defects", "analyses", "withdrawal", "errata", "author")
+records = st.fixed_dictionaries(
+    {"uid": leaves, "status": leaves,
+     "source": st.fixed_dictionaries({}, optional={"format": leaves}) | json_values},
+    optional={key: json_values for key in RECORD_FIELDS})
+any_json = st.one_of(json_values, open_data_questions, records,
+                     st.lists(open_data_questions | records, max_size=3))
+
+
+def _records_or_parse_error(data, **options):
+    try:
+        for record in aqparse.parse_many(data, **options):
+            assert isinstance(record, aqparse.Question)
+            # what is read can be written: no lone surrogate is left in a record
+            json.dumps(record.to_dict(), ensure_ascii=False).encode("utf-8")
+    except ParseError:
+        pass
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_json)
+def test_any_json_value_gives_records_or_a_parse_error(value):
+    for wrapped in (value, {"question": value}, {"questions": {"question": [value, value]}}):
+        _records_or_parse_error(json.dumps(wrapped).encode("utf-8"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_read_as_open_data_give_records_or_a_parse_error(data):
+    for fmt in ("opendata-json", "opendata-xml", "legacy-xml"):
+        _records_or_parse_error(data, format=fmt)
+    _records_or_parse_error(b"[" + data)

@@ -702,3 +702,32 @@ def test_a_bug_in_a_page_reader_is_a_parse_error_naming_the_page(monkeypatch):
         aqparse.parse(fixture("table_qe_answered.html"), path="q.html")
     assert (error.value.code, error.value.path) == ("internal-error", "q.html")
     assert "KeyError" in error.value.message
+
+
+# -- any bytes read as a page: a record or a ParseError, never another exception -----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# pieces of the layouts' markup, broken characters and markup lxml or bs4 trip on
+PIECES = ("<html>", "<title>", "</title>", "<body>", "<TITLE>FICHE QUESTION", "<LEG>",
+          "14ème législature", "</LEG>", "<NUM>", "12", "</NUM>", "<NAT>QE</NAT>", "<QUEST>",
+          "</QUEST>", "<REP>", "<div class='question_legislature'>", "<div class='_style-question'>",
+          "<div class='contenutexte'>", "<td class='tdstyleh1'>", "<h3>", "</div>", "<p>", "</p>",
+          "<br>", "<table><tr><td>", "Question N° 12", "Ministère interrogé > ", "Rubrique > arts",
+          "Texte de la question", "Question publiée au JO le : 01/02/2013 page : 12", "\x0c",
+          "\x00", "\x8e", "<span\x8estyle='a'>", "<a\"b=1>", "<![CDATA[", "<!--", "-->", "&#0;",
+          "&#xffffffff;", "<?xml version='1.0' encoding='bogus'?>", "\ud83d", "é", "<", ">")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=40).map("".join)
+       | st.binary(max_size=300))
+def test_any_page_gives_a_record_or_a_parse_error(data):
+    for given_as in ((data, data.encode("utf-8", "surrogatepass")) if isinstance(data, str)
+                     else (data,)):
+        try:
+            for record in aqparse.parse_many(given_as, format="html"):
+                assert isinstance(record, aqparse.Question)
+        except ParseError:
+            pass

@@ -531,14 +531,19 @@ def detect(root) -> Optional[Tuple[Layout, object]]:
     return None
 
 
-def _lxml_tree(text: str):
-    # an XML declaration naming an encoding is refused on str input; blank it, keeping lines
+def _without_declaration(text: str) -> str:
+    """An XML declaration blanked, keeping lines: lxml refuses one naming an encoding on str
+    input, and BeautifulSoup's tree keeps it before the page, which then has two roots."""
     declaration = _XML_DECLARATION.match(text)
-    if declaration is not None:
-        head = declaration.group(0)
-        text = re.sub(r"[^\n]", " ", head) + text[len(head):]
+    if declaration is None:
+        return text
+    head = declaration.group(0)
+    return re.sub(r"[^\n]", " ", head) + text[len(head):]
+
+
+def _lxml_tree(text: str):
     try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
+        return lxml.html.document_fromstring(_without_declaration(text), parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -567,11 +572,16 @@ def _xml_char(m: "re.Match[str]") -> str:
 
 def _soup(source: str, **options):
     """BeautifulSoup with element names lxml accepts: html.parser takes a broken byte and
-    what follows it into a tag's name (``<span\x8estyle="a">``); the name is cut before the
+    what follows it into a tag's name (``<span\\x8estyle="a">``); the name is cut before the
     first character lxml refuses."""
-    from bs4 import BeautifulSoup
+    import warnings
 
-    soup = BeautifulSoup(source, **options)
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
+    with warnings.catch_warnings():   # advice to a developer, not news to a user of aqparse
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(source, **options)
     for tag in soup.find_all(lambda tag: _BAD_NAME.search(tag.name)):
         tag.name = _BAD_NAME.split(tag.name, 1)[0] or "span"
     return soup
@@ -582,8 +592,8 @@ def _soup_tree(text: str):
     from lxml.html import soupparser   # bs4: only for the pages lxml cannot read
 
     try:
-        return soupparser.fromstring(_NOT_XML.sub(_xml_char, text), beautifulsoup=_soup,
-                                     features="html.parser")
+        return soupparser.fromstring(_NOT_XML.sub(_xml_char, _without_declaration(text)),
+                                     beautifulsoup=_soup, features="html.parser")
     except (ValueError, lxml.etree.LxmlError):
         return None
 

@@ -731,3 +731,9 @@ def test_any_page_gives_a_record_or_a_parse_error(data):
                 assert isinstance(record, aqparse.Question)
         except ParseError:
             pass
+
+
+def test_page_bs4_reads_with_an_xml_declaration(recwarn):
+    q = aqparse.parse(('<?xml version="1.0" encoding="utf-8"?>\n' + UNCLOSED_TITLE).encode())
+    assert (q.uid, q.author.name) == ("QANR5L8QOSD172", "Royer Jean")
+    assert not [w for w in recwarn if "bs4" in str(w.filename) or "BeautifulSoup" in str(w.message)]

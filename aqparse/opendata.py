@@ -890,10 +890,44 @@ def read_record(obj: dict, *, path: Optional[str] = None, line: Optional[int] = 
     except Exception as error:      # cattrs' ClassValidationError, or what a converter raised
         raise ParseError(f"not a valid aqparse record: {_why(error)}", code="bad-record",
                          path=path, line=line) from None
-    if broken:
-        record = record.evolve(defects=record.defects + tuple(
-            Defect("bad-value", f"{where}: {_BROKEN}", line) for where in broken))
+    defects = [Defect("bad-value", f"{where}: {_BROKEN}", line) for where in broken]
+    extra = _not_read_back(obj, record, path, line)
+    defects += [Defect("unknown-field", f"{where}: not a field of the record; kept in extra",
+                       line) for where in extra]
+    if defects:
+        record = record.evolve(extra={**record.extra, **extra},
+                               defects=record.defects + tuple(defects))
     return record
+
+
+_PARENT = re.compile(r"[.[][^.[]*\Z")    # the last step of a dotted path
+
+
+def _not_read_back(obj: dict, record: Question, path: Optional[str],
+                   line: Optional[int]) -> Dict[str, str]:
+    """What of ``obj`` the record does not hold as given: a name the record does not have
+    (returned, for ``extra``), or a value it would read otherwise (``"analyses": "eau"`` as
+    three letters; ``bad-record``)."""
+    data = record.to_dict()
+    if data == obj:          # as written by aqparse (compared at C speed)
+        return {}
+    back = dict(_leftovers(data, ""))
+    unknown: Dict[str, str] = {}
+    for where, value in _leftovers(obj, ""):
+        if where in back and (back[where] == value or str(back[where]) == str(value).strip()):
+            continue
+        ancestor, above = where, []
+        while _PARENT.search(ancestor):
+            ancestor = _PARENT.sub("", ancestor)
+            above.append(ancestor)
+        inside = [v for k, v in back.items() if k.startswith((where + ".", where + "["))]
+        if where in back or any(a in back for a in above) or inside:
+            seen = back[where] if where in back else next(
+                (back[a] for a in above if a in back), inside)
+            raise ParseError(f"not a valid aqparse record: {where}: {value!r} would be read as "
+                             f"{seen!r}", code="bad-record", path=path, line=line)
+        unknown[where] = value if isinstance(value, str) else json.dumps(value)
+    return unknown
 
 
 def _mended(value: Any, where: str, broken: List[str]) -> Any:

@@ -691,3 +691,30 @@ def test_any_bytes_read_as_open_data_give_records_or_a_parse_error(data):
     for fmt in ("opendata-json", "opendata-xml", "legacy-xml"):
         _records_or_parse_error(data, format=fmt)
     _records_or_parse_error(b"[" + data)
+
+
+def test_what_a_record_read_back_does_not_hold_is_kept_in_extra():
+    q = one("QANR5L17QE9001.json")
+    data = q.to_dict()
+    data["surnom"] = "la question de l'eau"          # not a field of the record
+    data["author"]["couleur"] = "bleu"
+    back = aqparse.parse(json.dumps(data), path="r.json")
+    assert back.extra == {"surnom": "la question de l'eau", "author.couleur": "bleu"}
+    # in the order of the record's fields (surnom was added last)
+    assert [(d.code, d.message.split(":")[0]) for d in back.defects] == [
+        ("unknown-field", "author.couleur"), ("unknown-field", "surnom")]
+    assert back.evolve(extra={}, defects=()) == q
+
+
+@pytest.mark.parametrize("field, value, said", [
+    ("analyses", "eau", "analyses: 'eau' would be read as"),   # not ["e", "a", "u"]
+    ("number", 9001.5, "number: 9001.5 would be read as 9001"),
+    ("rubrique", ["eau"], "rubrique[0]: 'eau' would be read as \"['eau']\""),
+])
+def test_a_record_value_that_would_be_read_otherwise_is_a_parse_error(field, value, said):
+    data = one("QANR5L17QE9001.json").to_dict()
+    data[field] = value
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(json.dumps(data), path="r.json")
+    assert (error.value.code, error.value.path, error.value.line) == ("bad-record", "r.json", 1)
+    assert said in error.value.message

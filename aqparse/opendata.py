@@ -7,7 +7,9 @@ Three stages, one per section below:
    of hundreds of MB never becomes one Python tree, nor one string); an XML file goes through
    lxml's pull parser and each question element is freed once read. A file may hold one question or many, under
    any wrapper (``{"questions": {"question": [...]}}``, a top-level list, JSON lines,
-   ``<export>``…): any object that looks like a question is one, wherever it is nested.
+   ``<export>``…): any object that looks like a question is one, wherever it is nested (a
+   ``QANR…`` uid, an ``identifiant``; where a question stands, a question's other members).
+   A record written by aqparse is read back as it is (``read_record``).
 2. **normalise** the quirks: XML elements become the same dicts as the JSON files; a repeated
    element is an object when there is one and a list when there are several (``_many``);
    ``null``, ``xsi:nil`` and empty elements are None; every scalar is a string, typed by the

@@ -7,13 +7,13 @@ data names no author; a text dump has no ``organe_ref``): ``only_common`` compar
 fields that are non-null on both sides.
 """
 
-import json
+import itertools
 import re
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence
 
 import attrs
 
-from .fixtures import _flatten
+from .fixtures import _flatten, first_difference, show
 from .records import Question
 
 NEVER_COMPARED = ("source", "defects")
@@ -67,25 +67,26 @@ def _natural(path: str):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path)]
 
 
-def _show(value: Any, width: int = 70) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= width else text[:width - 10] + f"…({len(text)} chars)"
-
-
 def format_difference(d: Difference, names: Sequence[str] = ("A", "B")) -> List[str]:
     """Three lines: the path, then each side's value; for two texts, where they part."""
-    lines = [f"{d.path}:", f"  {names[0]}: {_show(d.a)}", f"  {names[1]}: {_show(d.b)}"]
+    lines = [f"{d.path}:", f"  {names[0]}: {show(d.a)}", f"  {names[1]}: {show(d.b)}"]
     if isinstance(d.a, str) and isinstance(d.b, str):
-        i = next((i for i, (p, q) in enumerate(zip(d.a, d.b)) if p != q), min(len(d.a), len(d.b)))
-        lines.append(f"  first difference at character {i}: {d.a[i:i + 30]!r} vs {d.b[i:i + 30]!r}")
+        lines.append(f"  {first_difference(d.a, d.b)}")
     return lines
 
 
 def pair_up(left: Sequence[Question], right: Sequence[Question]):
     """Records to compare: the one of each side, or, for inputs holding many, those with the
-    same uid. Gives (uid, a or None, b or None)."""
+    same uid. When a side has a question without a uid, or a uid twice, pairing by uid would
+    lose records: they are paired by position, the n-th with the n-th, and the key says so.
+    Gives (key, a or None, b or None); every record is in one pair."""
     if len(left) == 1 and len(right) == 1:
         yield left[0].uid or right[0].uid, left[0], right[0]
+        return
+    why = _no_pairing_by_uid(left, "A") or _no_pairing_by_uid(right, "B")
+    if why:
+        for i, (a, b) in enumerate(itertools.zip_longest(left, right), 1):
+            yield f"question {i} (paired by position: {why})", a, b
         return
     by_uid: Dict[Optional[str], List[Optional[Question]]] = {}
     for side, records in enumerate((left, right)):
@@ -93,3 +94,15 @@ def pair_up(left: Sequence[Question], right: Sequence[Question]):
             by_uid.setdefault(r.uid, [None, None])[side] = r
     for uid, (a, b) in by_uid.items():
         yield uid, a, b
+
+
+def _no_pairing_by_uid(records: Sequence[Question], side: str) -> Optional[str]:
+    """Why the records of a side cannot be told apart by their uid (None if they can)."""
+    seen = set()
+    for r in records:
+        if r.uid is None:
+            return f"{side} has a question without uid"
+        if r.uid in seen:
+            return f"{side} has {r.uid} twice"
+        seen.add(r.uid)
+    return None

@@ -56,9 +56,17 @@ def _flatten(value, prefix: str = "") -> dict:
     return {prefix: value}
 
 
-def _show(value) -> str:
+def show(value) -> str:
+    """A value as JSON on one line, cut after 60 characters when longer than 90 (fixture
+    diffs and ``aqparse diff``)."""
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 90 else text[:60] + f"…({len(text)} chars)"
+
+
+def first_difference(x: str, y: str) -> str:
+    """Where two texts part: ``first difference at character 9: "e l'eau" vs 'u gaz'``."""
+    i = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
+    return f"first difference at character {i}: {x[i:i + 30]!r} vs {y[i:i + 30]!r}"
 
 
 def diff(expected, got) -> List[str]:
@@ -71,16 +79,15 @@ def diff(expected, got) -> List[str]:
     lines = []
     for key in sorted(set(a) | set(b), key=lambda k: (k.split(".")[0], k)):
         if key not in b:
-            lines.append(f"{key}: expected {_show(a[key])}, missing")
+            lines.append(f"{key}: expected {show(a[key])}, missing")
         elif key not in a:
-            lines.append(f"{key}: not expected, got {_show(b[key])}")
+            lines.append(f"{key}: not expected, got {show(b[key])}")
         elif a[key] != b[key]:
             x, y = a[key], b[key]
             where = ""
             if isinstance(x, str) and isinstance(y, str):
-                i = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
-                where = f" (first difference at character {i}: {x[i:i + 30]!r} vs {y[i:i + 30]!r})"
-            lines.append(f"{key}: expected {_show(x)}, got {_show(y)}{where}")
+                where = f" ({first_difference(x, y)})"
+            lines.append(f"{key}: expected {show(x)}, got {show(y)}{where}")
     return lines
 
 

@@ -32,6 +32,7 @@ import attrs
 import lxml.etree
 import lxml.html
 
+from .api import _is_question
 from .decode import clean_value
 from .errors import ParseError, excerpt
 from .extract import extract, raise_for
@@ -530,14 +531,19 @@ def detect(root) -> Optional[Tuple[Layout, object]]:
     return None
 
 
-def _lxml_tree(text: str):
-    # an XML declaration naming an encoding is refused on str input; blank it, keeping lines
+def _without_declaration(text: str) -> str:
+    """An XML declaration blanked, keeping lines: lxml refuses one naming an encoding on str
+    input, and BeautifulSoup's tree keeps it before the page, which then has two roots."""
     declaration = _XML_DECLARATION.match(text)
-    if declaration is not None:
-        head = declaration.group(0)
-        text = re.sub(r"[^\n]", " ", head) + text[len(head):]
+    if declaration is None:
+        return text
+    head = declaration.group(0)
+    return re.sub(r"[^\n]", " ", head) + text[len(head):]
+
+
+def _lxml_tree(text: str):
     try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
+        return lxml.html.document_fromstring(_without_declaration(text), parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -553,10 +559,43 @@ def _region_tree(text: str, layout: Layout, marker: int):
     return _lxml_tree("\n" * text.count("\n", 0, start) + text[start:end])
 
 
+# what lxml's tree builder refuses: characters that are not XML characters (C0 controls but
+# tab, LF and CR -- a form feed in an old page's text --, lone surrogates, U+FFFE, U+FFFF) ...
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# ... and these characters in an element's name
+_BAD_NAME = re.compile(r"""[&<>/"'\s]""")
+
+
+def _xml_char(m: "re.Match[str]") -> str:
+    return " " if m.group(0) < " " else "\ufffd"   # a control is layout; the others broken
+
+
+def _soup(source: str, **options):
+    """BeautifulSoup with element names lxml accepts: html.parser takes a broken byte and
+    what follows it into a tag's name (``<span\\x8estyle="a">``); the name is cut before the
+    first character lxml refuses."""
+    import warnings
+
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
+    with warnings.catch_warnings():   # advice to a developer, not news to a user of aqparse
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(source, **options)
+    for tag in soup.find_all(lambda tag: _BAD_NAME.search(tag.name)):
+        tag.name = _BAD_NAME.split(tag.name, 1)[0] or "span"
+    return soup
+
+
 def _soup_tree(text: str):
+    """The page read by bs4 (``html.parser``) into an lxml tree; None if that fails too."""
     from lxml.html import soupparser   # bs4: only for the pages lxml cannot read
 
-    return soupparser.fromstring(text, features="html.parser")
+    try:
+        return soupparser.fromstring(_NOT_XML.sub(_xml_char, _without_declaration(text)),
+                                     beautifulsoup=_soup, features="html.parser")
+    except (ValueError, lxml.etree.LxmlError):
+        return None
 
 
 def _find(text: str, path: Optional[str]):
@@ -577,7 +616,7 @@ def _find(text: str, path: Optional[str]):
             return root, (layout, found[0])
     if shown:   # the source shows a question that lxml's tree lost: read it through bs4
         root = _soup_tree(text)
-        found = detect(root)
+        found = detect(root) if root is not None else None
         if found:
             return root, found
     raise not_a_question(page if page is not None else _lxml_tree(text), text, path)
@@ -622,10 +661,11 @@ def _what_page(root) -> Tuple[str, str]:
     return "an HTML page with no question on it", title or heading
 
 
-def not_a_question(root, text: str, path: Optional[str]) -> ParseError:
+def not_a_question(root, text: str, path: Optional[str], why: str = "") -> ParseError:
     what, title = _what_page(root)
+    title = title if len(title) <= 80 else title[:79] + "…"   # an unclosed <title>: the page
     named = f" (title: {title!r})" if title else ""
-    return ParseError(f"not a parliamentary question: this page looks like {what}{named}",
+    return ParseError(f"not a parliamentary question: this page looks like {what}{named}{why}",
                       code="not-a-question", path=path, line=1, excerpt=excerpt(text.lstrip()))
 
 
@@ -635,11 +675,30 @@ def parse_many(text: str, *, path: Optional[str] = None,
                strict: bool = False) -> Iterator[Question]:
     """The question on a saved page (``text`` already decoded). Raises ``ParseError`` for a
     page that is not a question, naming what it looks like."""
-    root, (layout, anchor) = _find(text, path)
-    page = layout.read(root, anchor)
-    source = Source(format="html", layout=layout.name, path=path, line=page.line)
-    record = _with_markup(extract(page.tokens, text, source=source), page)
+    line = 1
+    try:
+        root, (layout, anchor) = _find(text, path)
+        line = anchor.sourceline or 1
+        record = _read(text, path, root, layout, anchor)
+    except ParseError:
+        raise
+    except RecursionError:   # the readers recurse an element at a time: thousands deep
+        raise ParseError("unreadable page: its elements are nested too deeply (deeper than "
+                         "Python's recursion limit)", code="bad-html", path=path,
+                         line=line) from None
+    except Exception as error:   # a bug: said as a ParseError naming the page and place
+        raise ParseError(f"internal error: {type(error).__name__}: {error}",
+                         code="internal-error", path=path, line=line) from error
     if strict and record.defects:
         raise_for(record, text)
     yield record
 
+
+def _read(text: str, path: Optional[str], root, layout: Layout, anchor) -> Question:
+    page = layout.read(root, anchor)
+    if not _is_question(page.tokens):    # the text path's test: a number, or 3 labels
+        whole = root if root.find(".//title") is not None else _lxml_tree(text)
+        raise not_a_question(whole, text, path, f": the markup of the {layout.name} layout, but "
+                             "no question number and fewer than three labels")
+    source = Source(format="html", layout=layout.name, path=path, line=page.line)
+    return _with_markup(extract(page.tokens, text, source=source), page)

@@ -7,7 +7,9 @@ Three stages, one per section below:
    of hundreds of MB never becomes one Python tree, nor one string); an XML file goes through
    lxml's pull parser and each question element is freed once read. A file may hold one question or many, under
    any wrapper (``{"questions": {"question": [...]}}``, a top-level list, JSON lines,
-   ``<export>``…): any object that looks like a question is one, wherever it is nested.
+   ``<export>``…): any object that looks like a question is one, wherever it is nested (a
+   ``QANR…`` uid, an ``identifiant``; where a question stands, a question's other members).
+   A record written by aqparse is read back as it is (``read_record``).
 2. **normalise** the quirks: XML elements become the same dicts as the JSON files; a repeated
    element is an object when there is one and a list when there are several (``_many``);
    ``null``, ``xsi:nil`` and empty elements are None; every scalar is a string, typed by the
@@ -31,7 +33,8 @@ from .errors import ParseError, excerpt
 from .extract import raise_for
 from .markup import fragment_text
 from .records import (KINDS, Attribution, Author, Closure, Defect, Erratum, Ministry, Publication,
-                      Question, Renewal, Signalement, Source, Withdrawal, make_uid, status_of)
+                      Question, Renewal, Signalement, Source, Withdrawal, looks_like_record,
+                      make_uid, status_of)
 
 ANSWERED = "REP_PUB"      # the closure code of a published answer; any other is a withdrawal
 
@@ -42,6 +45,9 @@ ANSWERED = "REP_PUB"      # the closure code of a published answer; any other is
 # -- JSON --------------------------------------------------------------------------------------
 
 _DECODER = json.JSONDecoder()
+# what decodes to a surrogate (a lone one, when its other half is missing); "\\ud83d" (an
+# escaped backslash) matches too, which only costs a check for nothing
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _WS = re.compile(r"[ \t\r\n]*")
 READ_CHUNK = 256 << 10    # characters read at a time from a stream
 
@@ -53,6 +59,7 @@ class _JsonWindow:
     def __init__(self, text: str = "", chunks: Optional[Iterator[str]] = None):
         self.buf = text
         self.i = 0
+        self.surrogates = 0      # how many values held a "\ud8xx"-"\udfxx" escape
         self.chunks = chunks
         self.line = 1            # line number at ``self.counted``
         self.counted = 0
@@ -116,6 +123,8 @@ class _JsonWindow:
             if end == len(self.buf) and self.chunks is not None:
                 self.fill(len(self.buf) - self.i + READ_CHUNK)   # "12" may be "1234" cut short
                 continue
+            if _SURROGATE_ESCAPE.search(self.buf, self.i, end):   # rare: then strings are
+                self.surrogates += 1                              # checked (``_Context.mend``)
             self.i = end
             return value
 
@@ -149,24 +158,44 @@ GIVEN = object()   # what a walked container returns when the questions in it we
 
 
 def _looks_like_question(obj: dict) -> bool:
+    """What shows a question as soon as it is read (its members after it are decoded whole)."""
     uid = obj.get("uid")
     return isinstance(obj.get("identifiant"), dict) or (
         isinstance(uid, str) and uid.startswith("QANR") and "status" not in obj)
 
 
+# the other members of an open-data question: an object with one of them and no uid of its own
+# is a question that lost its identity (a null uid and identifiant), read with missing-* defects
+# rather than dropped
+_QUESTION_MEMBERS = frozenset({"textesQuestion", "textesReponse", "auteur", "minInt",
+                               "minAttribs", "indexationAN"})
+_QUESTION_PLACES = frozenset({"question", "questions"})   # members whose value may be one
+
+
+def _has_question_members(obj: dict) -> bool:
+    uid = obj.get("uid")
+    if isinstance(uid, str) and uid.strip():     # another dataset's object (AMANR…, PA…)
+        return False
+    type_ = obj.get("type")
+    return not _QUESTION_MEMBERS.isdisjoint(obj) or (
+        isinstance(type_, str) and (type_ in KINDS or type_ in _KIND_NAMES))
+
+
 def _is_record(obj: dict) -> bool:
-    """A record written by ``aqparse parse`` (its JSON form)."""
-    return "uid" in obj and "status" in obj and "source" in obj and "identifiant" not in obj
+    """A record written by ``aqparse parse`` (its JSON form), not an open-data question."""
+    return looks_like_record(obj) and "identifiant" not in obj
 
 
-def _json_walk(w: _JsonWindow):
-    """Give out (question, line) for the questions in the JSON value at ``w.i``, and return
-    that value when it holds none (``GIVEN`` when it did).
+def _json_walk(w: _JsonWindow, place: bool = True):
+    """Give out (question, line, surrogates) for the questions in the JSON value at ``w.i``,
+    and return that value when it holds none (``GIVEN`` when it did).
 
     Containers are walked into item by item, so a dump of any size holds one question in
     memory at a time. An object is a question once its members show a ``uid`` or an
     ``identifiant``: from there its other members are decoded whole by the ``json`` module
-    (fast), and the object is given out at its end, with the line it starts on.
+    (fast), and the object is given out at its end, with the line it starts on. An object
+    with only the other members of a question is one where a question stands (``place``: the
+    top, an item of a list, the value of ``question``), not inside another object's members.
     """
     c = w.peek()
     line = w.line_at(w.i)
@@ -184,6 +213,7 @@ def _json_walk(w: _JsonWindow):
                 items.append(value)
         return GIVEN if given else items
     kept: Dict[str, Any] = {}
+    surrogates = w.surrogates
     first = True
     while w.next_item("}", first):
         first = False
@@ -191,18 +221,22 @@ def _json_walk(w: _JsonWindow):
         if _looks_like_question(kept):
             kept[name] = w.whole()
             continue
-        value = yield from _json_walk(w)
+        value = yield from _json_walk(w, name in _QUESTION_PLACES)
         if value is GIVEN:
             given = True
         else:
             kept[name] = value
-    if _looks_like_question(kept) or _is_record(kept):
-        yield kept, line
+    if _looks_like_question(kept) or _is_record(kept) or (
+            place and not given and _has_question_members(kept)):
+        yield kept, line, w.surrogates != surrogates
         return GIVEN
     return GIVEN if given else kept
 
 
-def _json_questions(window: _JsonWindow, path: Optional[str]) -> Iterator[Tuple[dict, int]]:
+Found = Iterator[Tuple[dict, int, bool]]   # (question, its line, whether it may hold surrogates)
+
+
+def _json_questions(window: _JsonWindow, path: Optional[str]) -> Found:
     """Every question of a JSON input: one value, or several one after another (JSON lines)."""
     try:
         while window.peek():
@@ -210,6 +244,14 @@ def _json_questions(window: _JsonWindow, path: Optional[str]) -> Iterator[Tuple[
     except _JsonError as error:
         raise ParseError(f"not valid JSON: {error.message}", code="bad-json", path=path,
                          line=error.line, excerpt=error.snippet) from None
+    except RecursionError:   # the walk, and json's decoder, recurse a level a container
+        raise too_deep("opendata-json", path, window.line_at(window.i)) from None
+
+
+def too_deep(fmt: str, path: Optional[str], line: Optional[int]) -> ParseError:
+    what = "JSON" if fmt == "opendata-json" else "XML"
+    return ParseError(f"not valid {what}: nested too deeply (deeper than Python's recursion "
+                      "limit)", code=f"bad-{what.lower()}", path=path, line=line)
 
 
 # -- XML ---------------------------------------------------------------------------------------
@@ -254,7 +296,7 @@ def element_dict(element) -> Any:
     return out
 
 
-def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Iterator[Tuple[dict, int]]:
+def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Found:
     import lxml.etree
 
     name = _XML_QUESTION[fmt]
@@ -265,7 +307,11 @@ def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Iterator[
         for _, element in parser.read_events():
             if _local(element.tag) != name or not _xml_looks_like_question(element, fmt):
                 continue
-            yield element_dict(element), element.sourceline or 1
+            try:
+                obj = element_dict(element)
+            except RecursionError:
+                raise too_deep(fmt, path, element.sourceline) from None
+            yield obj, element.sourceline or 1, False     # XML holds no surrogates
             # free what is read: the element and the siblings before it
             element.clear(keep_tail=True)
             parent = element.getparent()
@@ -288,7 +334,10 @@ def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Iterator[
 def _xml_looks_like_question(element, fmt: str) -> bool:
     if fmt == "legacy-xml":
         return True
-    return any(isinstance(c.tag, str) and _local(c.tag) in ("uid", "identifiant") for c in element)
+    return any(isinstance(c.tag, str) and _local(c.tag) in _XML_QUESTION_MEMBERS for c in element)
+
+
+_XML_QUESTION_MEMBERS = frozenset({"uid", "identifiant", "type"}) | _QUESTION_MEMBERS
 
 
 def _text_chunks(text: str, size: int = READ_CHUNK) -> Iterator[str]:
@@ -355,20 +404,35 @@ def _leftovers(obj: Any, prefix: str) -> Iterator[Tuple[str, Any]]:
         yield prefix, obj
 
 
+# After JSON decoding, a surrogate is always a lone one (a pair is one character): half of a
+# character whose other half was cut off ("\ud83d" of an emoji). No UTF-8 writer takes it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BROKEN = "a broken character (a lone surrogate: half of one, an emoji cut in two) replaced " \
+          "with U+FFFD"
+
+
 class _Context:
     """What a mapping collects besides the fields: defects and values kept in ``extra``."""
 
-    def __init__(self, line: Optional[int]):
+    def __init__(self, line: Optional[int], surrogates: bool = True):
         self.line = line
         self.defects: List[Defect] = []
         self.extra: Dict[str, str] = {}
+        self.surrogates = surrogates     # False: the input is known to hold none
 
     def defect(self, code: str, message: str) -> None:
-        self.defects.append(Defect(code, message, self.line))
+        self.defects.append(Defect(code, _SURROGATE.sub("\ufffd", message), self.line))
+
+    def mend(self, value: str, where: str) -> str:
+        """``value`` with its lone surrogates replaced by U+FFFD (a defect says where)."""
+        if not self.surrogates or _SURROGATE.search(value) is None:
+            return value
+        self.defect("bad-value", f"{where}: {_BROKEN}")
+        return _SURROGATE.sub("\ufffd", value)
 
     def keep(self, where: str, value: Any) -> None:
-        self.extra[where] = value if isinstance(value, str) else json.dumps(value,
-                                                                           ensure_ascii=False)
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        self.extra[self.mend(where, where)] = self.mend(text, where)
 
 
 Convert = Callable[[_Context, Any, str], Any]
@@ -389,7 +453,7 @@ def _scalar(ctx: _Context, value: Any, where: str) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, str):
-        return clean_value(value) or None
+        return clean_value(ctx.mend(value, where)) or None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     ctx.defect("bad-value", f"{where}: expected a single value, found {type(value).__name__}")
@@ -401,15 +465,26 @@ def text(ctx, value, where):
     return _scalar(ctx, value, where)
 
 
-def integer(ctx, value, where):
-    raw = _scalar(ctx, value, where)
-    if raw is None:
+def whole_number(most: int) -> Convert:
+    """A number of at most ``most`` ASCII digits, the text path's bounds ("²" is a digit to
+    ``str.isdigit``; 25 digits overflow SQLite and Parquet); else a ``bad-number`` defect, and
+    the value kept in ``extra``."""
+    digits = re.compile(r"[0-9]{1,%d}" % most)
+
+    def convert(ctx, value, where):
+        raw = _scalar(ctx, value, where)
+        if raw is None:
+            return None
+        if digits.fullmatch(raw):
+            return int(raw)
+        ctx.defect("bad-number", f"{where}: {raw!r} is not a number of at most {most} digits")
+        ctx.keep(where, raw)
         return None
-    if raw.isdigit():
-        return int(raw)
-    ctx.defect("bad-number", f"{where}: {raw!r} is not a number")
-    ctx.keep(where, raw)
-    return None
+    return convert
+
+
+integer = whole_number(7)        # question numbers, orders, circonscriptions
+legislature_number = whole_number(2)
 
 
 def date(ctx, value, where):
@@ -440,7 +515,7 @@ def body(ctx, value, where):
         value = value["#text"]
     if value is not None and not isinstance(value, str):
         return _scalar(ctx, value, where)
-    return fragment_text(value)
+    return fragment_text(value if value is None else ctx.mend(value, where))
 
 
 def analyses(ctx, value, where):
@@ -474,7 +549,7 @@ def reference(prefix: str) -> Convert:
     references from both sources compare; a value that is not a bare number is kept as is."""
     def convert(ctx, value, where):
         raw = _scalar(ctx, value, where)
-        return f"{prefix}{raw}" if raw is not None and raw.isdigit() else raw
+        return f"{prefix}{raw}" if raw is not None and raw.isascii() and raw.isdigit() else raw
     return convert
 
 
@@ -583,7 +658,7 @@ OPENDATA = (
     Field("_ns", "@xmlns|@xmlns:xsi", ignore),
     Field("uid", "uid", text),
     Field("kind", "type|@xsi:type", kind),
-    Field("legislature", "identifiant.legislature", integer),
+    Field("legislature", "identifiant.legislature", legislature_number),
     Field("number", "identifiant.numero", integer),
     Field("regime", "identifiant.regime", text),
     Field("rubrique", "indexationAN.rubrique", text),
@@ -666,7 +741,7 @@ LEGACY_ANSWER = (
 
 LEGACY = (
     Field("kind", "@TYPE", kind),
-    Field("legislature", "LEGISLATURE", integer),
+    Field("legislature", "LEGISLATURE", legislature_number),
     Field("regime", "REGIME", text),
     Field("depot", "DEPOT", record(None, LEGACY_QUESTION)),
     Field("author", "", record(Author, LEGACY_AUTHOR)),
@@ -760,10 +835,11 @@ def _finish(ctx: _Context, f: Dict[str, Any], fmt: str, path, line) -> Question:
 
 
 def map_opendata(obj: dict, *, fmt: str = "opendata-json", path: Optional[str] = None,
-                 line: Optional[int] = None) -> Question:
+                 line: Optional[int] = None, surrogates: bool = True) -> Question:
     """One open-data question object (as decoded from JSON, or ``element_dict`` of an XML
-    ``question`` element) to a record. ``obj`` is consumed."""
-    ctx = _Context(line)
+    ``question`` element) to a record. ``obj`` is consumed. ``surrogates`` False says that
+    its strings hold no lone surrogate (which are otherwise looked for)."""
+    ctx = _Context(line, surrogates)
     f = build(ctx, obj, OPENDATA, "")
     _report_leftovers(ctx, obj, "")
     f["question"], errata = _publication_and_errata(f.pop("question_texts"), "question")
@@ -804,30 +880,130 @@ def map_legacy(obj: dict, *, path: Optional[str] = None, line: Optional[int] = N
     return _finish(ctx, f, "legacy-xml", path, line)
 
 
+def read_record(obj: dict, *, path: Optional[str] = None, line: Optional[int] = None,
+                surrogates: bool = True) -> Question:
+    """A record written by aqparse (its JSON form), read back as it is; one that does not fit
+    the record (a status, a date, a list that is not one) is a ``bad-record`` ParseError."""
+    broken: List[str] = []
+    if surrogates:
+        obj = _mended(obj, "", broken)
+    try:
+        record = Question.from_dict(obj)
+    except Exception as error:      # cattrs' ClassValidationError, or what a converter raised
+        raise ParseError(f"not a valid aqparse record: {_why(error)}", code="bad-record",
+                         path=path, line=line) from None
+    defects = [Defect("bad-value", f"{where}: {_BROKEN}", line) for where in broken]
+    extra = _not_read_back(obj, record, path, line)
+    defects += [Defect("unknown-field", f"{where}: not a field of the record; kept in extra",
+                       line) for where in extra]
+    if defects:
+        record = record.evolve(extra={**record.extra, **extra},
+                               defects=record.defects + tuple(defects))
+    return record
+
+
+_PARENT = re.compile(r"[.[][^.[]*\Z")    # the last step of a dotted path
+
+
+def _not_read_back(obj: dict, record: Question, path: Optional[str],
+                   line: Optional[int]) -> Dict[str, str]:
+    """What of ``obj`` the record does not hold as given: a name the record does not have
+    (returned, for ``extra``), or a value it would read otherwise (``"analyses": "eau"`` as
+    three letters; ``bad-record``)."""
+    data = record.to_dict()
+    if data == obj:          # as written by aqparse (compared at C speed)
+        return {}
+    back = dict(_leftovers(data, ""))
+    unknown: Dict[str, str] = {}
+    for where, value in _leftovers(obj, ""):
+        if where in back and (back[where] == value or str(back[where]) == str(value).strip()):
+            continue
+        ancestor, above = where, []
+        while _PARENT.search(ancestor):
+            ancestor = _PARENT.sub("", ancestor)
+            above.append(ancestor)
+        inside = [v for k, v in back.items() if k.startswith((where + ".", where + "["))]
+        if where in back or any(a in back for a in above) or inside:
+            seen = back[where] if where in back else next(
+                (back[a] for a in above if a in back), inside)
+            raise ParseError(f"not a valid aqparse record: {where}: {value!r} would be read as "
+                             f"{seen!r}", code="bad-record", path=path, line=line)
+        unknown[where] = value if isinstance(value, str) else json.dumps(value)
+    return unknown
+
+
+def _mended(value: Any, where: str, broken: List[str]) -> Any:
+    """``value`` with the lone surrogates of its strings and names replaced by U+FFFD; the
+    paths where there were some are added to ``broken``."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value) is None:
+            return value
+        broken.append(_SURROGATE.sub("\ufffd", where))
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_mended(v, f"{where}[{i}]", broken) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            at = f"{where}.{key}" if where else key
+            out[_mended(key, at, broken)] = _mended(item, at, broken)
+        return out
+    return value
+
+
+def _why(error: Exception) -> str:
+    """What cattrs and attrs found wrong, and where (``question.date``)."""
+    import cattrs
+
+    def said(exc: BaseException, _type=None) -> str:   # attrs' validators: (message, attribute…)
+        first = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        return f"{type(exc).__name__}: {first}"
+
+    if not isinstance(error, cattrs.BaseValidationError):
+        return said(error)
+    found = cattrs.transform_error(error, format_exception=said)
+    return "; ".join(f.replace(" @ $.", " at ").replace(" @ $", "") for f in found)
+
+
 # =============================================================================================
 # 4. entry points (registered in ``api.FORMAT_PARSERS``)
 # =============================================================================================
 
-def _records(found: Iterator[Tuple[dict, int]], fmt: str, path: Optional[str], strict: bool,
+def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
              text: str = "") -> Iterator[Question]:
-    mapper = map_legacy if fmt == "legacy-xml" else None
     count = 0
-    for obj, line in found:
+    for obj, line, surrogates in found:
         count += 1
-        if _is_record(obj):          # a record written by ``aqparse parse``: read back as is
-            yield Question.from_dict(obj)
+        is_record = _is_record(obj)  # a record written by ``aqparse parse``: read back as is
+        try:
+            record_ = _record(obj, is_record, fmt, path, line, surrogates)
+        except ParseError:
+            raise
+        except RecursionError:       # a member nested deeper than the mapping's recursion
+            raise too_deep(fmt, path, line) from None
+        except Exception as error:   # a bug: said as a ParseError naming the input and place
+            raise ParseError(f"internal error: {type(error).__name__}: {error}",
+                             code="internal-error", path=path, line=line) from error
+        if is_record:                # its defects are the source's, not this file's
+            yield record_
             continue
-        if mapper is not None:
-            record_ = mapper(obj, path=path, line=line)
-        else:
-            record_ = map_opendata(obj, fmt=fmt, path=path, line=line)
         if strict and record_.defects:
             raise_for(record_, text)
         yield record_
     if not count:
         what = {"opendata-json": "JSON", "opendata-xml": "XML", "legacy-xml": "XML"}[fmt]
-        raise ParseError(f"no question found in this {what} (no object with 'uid' or "
-                         "'identifiant')", code="not-a-question", path=path, line=1)
+        raise ParseError(f"no question found in this {what} (no object with a 'QANR…' uid, an "
+                         "'identifiant' or the members of a question)", code="not-a-question",
+                         path=path, line=1)
+
+
+def _record(obj: dict, is_record: bool, fmt: str, path: Optional[str], line: Optional[int],
+            surrogates: bool) -> Question:
+    if is_record:
+        return read_record(obj, path=path, line=line, surrogates=surrogates)
+    if fmt == "legacy-xml":
+        return map_legacy(obj, path=path, line=line)
+    return map_opendata(obj, fmt=fmt, path=path, line=line, surrogates=surrogates)
 
 
 def parse_many_json(text: str, *, path: Optional[str] = None,

@@ -610,3 +610,130 @@ def test_dyn_page_without_answer():
     assert (q.status, q.answer, q.defects) == ("pending", None, ())
     assert (q.question.date, q.question.page) == (d("26/07/2022"), 3501)
     assert q.question.text.startswith("Mme Marie-Pierre Rixain appelle l'attention")
+
+
+# -- what neither lxml nor bs4 reads as given ------------------------------------------------------
+
+# An old page with an unclosed <TITLE> (lxml loses the page; bs4 reads it), written for the tests
+UNCLOSED_TITLE = (
+    "<HTML><TITLE>FICHE QUESTION\n<BODY>\n<LEG>8ème législature</LEG>\n"
+    "Question N° : <NUM>172</NUM> de <CIV>M.</CIV> <AUT>Royer Jean</AUT>\n"
+    "(<GROUPE>Non-Inscrit</GROUPE> - <DEPT>Indre-et-Loire</DEPT>) <NAT>QOSD</NAT>\n"
+    "Ministère interrogé : <MINI>fonction publique et plan</MINI>\n"
+    "Question publiée au JO le : <DPQ>17/12/1986</DPQ> page : <PGQ>7696</PGQ>\n"
+    "Texte de la QUESTION : <QUEST>M. Jean Royer demande au ministre.</QUEST>\n"
+    "</BODY></HTML>\n")
+
+
+def test_control_character_in_a_page_bs4_reads_keeps_the_question():
+    # a form feed in the text: lxml's tree builder refuses it (not an XML character)
+    q = aqparse.parse(UNCLOSED_TITLE.replace("demande au", "demande\x0cau").encode("utf-8"))
+    assert (q.uid, q.number, q.kind) == ("QANR5L8QOSD172", 172, "QOSD")
+    assert (q.author.name, q.author.constituency) == ("Royer Jean", "Indre-et-Loire")
+    assert (q.question.date, q.question.page) == (d("17/12/1986"), 7696)
+    assert q.question.text == "M. Jean Royer demande au ministre."
+
+
+def test_bad_tag_name_in_a_page_bs4_reads_keeps_the_question():
+    # a broken byte in a tag (<span\x8estyle=…>): html.parser makes it part of the tag's name,
+    # which lxml refuses; the element is kept under the valid part of its name
+    broken = UNCLOSED_TITLE.replace("<MINI>", '<span\x8estyle="a">vu</span> <MINI>')
+    q = aqparse.parse(broken.encode("utf-8"))
+    assert (q.uid, q.ministry_asked.name) == ("QANR5L8QOSD172", "fonction publique et plan")
+    # the broken element (never closed: "</span>" is not its name) is kept, with its text
+    assert [v[:2] for v in q.extra.values()] == ["vu"]
+
+
+def test_page_with_a_marker_and_a_bad_tag_name_is_not_a_question():
+    text = '<html><body><p>question_legislature</p><a\x8estyle="a">x</a></body></html>'
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(text.encode("utf-8"), path="p.html")
+    assert (error.value.code, error.value.path) == ("not-a-question", "p.html")
+
+
+# pages whose markup has a question layout's marker but no question in it: the text path's test
+# (a question number, or at least three labels) applies to pages too
+NOT_QUESTIONS_WITH_A_LAYOUT = [
+    ("<html><head><title>Compte rendu de la séance</title></head><body>"
+     "<div class='contenutexte'><p>Compte rendu intégral de la première séance</p></div>"
+     "</body></html>", "table", "Compte rendu de la séance"),
+    ("<html><body><num></num></body></html>", "fiche", ""),
+    ("<html><head><title>Questions</title></head><body><div class='question_legislature'>"
+     "</div><p>Rien</p></body></html>", "question_col", "Questions"),
+    ("<html><body><div class='_style-question'><p>Partager</p></div></body></html>", "dyn", ""),
+]
+
+
+@pytest.mark.parametrize("text, layout, title", NOT_QUESTIONS_WITH_A_LAYOUT,
+                         ids=[layout for _, layout, _ in NOT_QUESTIONS_WITH_A_LAYOUT])
+def test_page_with_a_layout_but_no_question_is_not_a_question(text, layout, title):
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(text.encode("utf-8"), path="saved.html")
+    assert (error.value.code, error.value.path, error.value.line) == (
+        "not-a-question", "saved.html", 1)
+    assert "this page looks like an HTML page with no question on it" in error.value.message
+    if title:
+        assert f"(title: {title!r})" in error.value.message
+    else:
+        assert "title" not in error.value.message
+    assert f"{layout} layout" in error.value.message
+
+
+@pytest.mark.parametrize("text", [
+    "<html><body><div class='question_legislature'>14e législature</div>" + "<div>" * 3000
+    + "Question N° 12" + "</div>" * 3000 + "<div class='question_answer'></div></body></html>",
+    "<html><body><NUM>12</NUM><QUEST>" + "<b>" * 3000 + "x</QUEST></body></html>",
+], ids=["question_col", "fiche"])
+def test_page_nested_too_deeply_is_a_parse_error(text):
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(text.encode("utf-8"), path="deep.html")
+    assert (error.value.code, error.value.path) == ("bad-html", "deep.html")
+    assert "nested too deeply" in error.value.message
+
+
+def test_a_bug_in_a_page_reader_is_a_parse_error_naming_the_page(monkeypatch):
+    from aqparse import html
+
+    def broken(root, anchor):
+        raise KeyError("oops")
+    layouts = tuple(layout._replace(read=broken) for layout in html.LAYOUTS)
+    monkeypatch.setattr(html, "LAYOUTS", layouts)
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(fixture("table_qe_answered.html"), path="q.html")
+    assert (error.value.code, error.value.path) == ("internal-error", "q.html")
+    assert "KeyError" in error.value.message
+
+
+# -- any bytes read as a page: a record or a ParseError, never another exception -----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# pieces of the layouts' markup, broken characters and markup lxml or bs4 trip on
+PIECES = ("<html>", "<title>", "</title>", "<body>", "<TITLE>FICHE QUESTION", "<LEG>",
+          "14ème législature", "</LEG>", "<NUM>", "12", "</NUM>", "<NAT>QE</NAT>", "<QUEST>",
+          "</QUEST>", "<REP>", "<div class='question_legislature'>", "<div class='_style-question'>",
+          "<div class='contenutexte'>", "<td class='tdstyleh1'>", "<h3>", "</div>", "<p>", "</p>",
+          "<br>", "<table><tr><td>", "Question N° 12", "Ministère interrogé > ", "Rubrique > arts",
+          "Texte de la question", "Question publiée au JO le : 01/02/2013 page : 12", "\x0c",
+          "\x00", "\x8e", "<span\x8estyle='a'>", "<a\"b=1>", "<![CDATA[", "<!--", "-->", "&#0;",
+          "&#xffffffff;", "<?xml version='1.0' encoding='bogus'?>", "\ud83d", "é", "<", ">")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=40).map("".join)
+       | st.binary(max_size=300))
+def test_any_page_gives_a_record_or_a_parse_error(data):
+    for given_as in ((data, data.encode("utf-8", "surrogatepass")) if isinstance(data, str)
+                     else (data,)):
+        try:
+            for record in aqparse.parse_many(given_as, format="html"):
+                assert isinstance(record, aqparse.Question)
+        except ParseError:
+            pass
+
+
+def test_page_bs4_reads_with_an_xml_declaration(recwarn):
+    q = aqparse.parse(('<?xml version="1.0" encoding="utf-8"?>\n' + UNCLOSED_TITLE).encode())
+    assert (q.uid, q.author.name) == ("QANR5L8QOSD172", "Royer Jean")
+    assert not [w for w in recwarn if "bs4" in str(w.filename) or "BeautifulSoup" in str(w.message)]

@@ -448,3 +448,273 @@ def test_legacy_xml_minimal_and_unknown_element():
     assert q.author is None                 # an empty AUTEUR block is no author
     assert q.extra == {"COMMISSION": "affaires sociales"}
     assert [d.code for d in q.defects] == ["unknown-field"]
+
+
+# -- records written by aqparse that are not valid records -----------------------------------------
+
+@pytest.mark.parametrize("record, named", [
+    ({"uid": "x", "status": "foo", "source": {}}, "'status' must be in"),
+    ({"uid": "x", "status": "pending", "source": {}, "question": {"date": "2020-13-45"}},
+     "question.date"),
+    ({"uid": "x", "status": "pending", "source": {"format": "nope"}}, "'format' must be in"),
+    ({"uid": "x", "status": "pending", "source": {}, "attributions": 5}, "attributions"),
+])
+def test_a_record_that_does_not_fit_is_a_parse_error(record, named):
+    good = {"uid": "QANR5L16QG1", "status": "pending", "source": {"format": "text"}}
+    text = json.dumps(good) + "\n" + json.dumps(record) + "\n"
+    with pytest.raises(ParseError) as error:
+        list(aqparse.parse_many(text.encode("utf-8"), path="records.jsonl"))
+    assert (error.value.code, error.value.path, error.value.line) == ("bad-record",
+                                                                      "records.jsonl", 2)
+    assert "not a valid aqparse record" in error.value.message
+    assert named in error.value.message
+
+
+# -- a lone surrogate: half of a character (an emoji cut in two) ----------------------------------
+
+def _with_broken_characters() -> str:
+    data = json.loads((DATA / "QANR5L16QE4242.json").read_text(encoding="utf-8"))
+    question = data["question"]
+    question["indexationAN"]["rubrique"] = "santé BROKEN"
+    question["textesQuestion"]["texteQuestion"]["texte"] = "<p>Bonjour BROKEN</p>"
+    question["autreChamp"] = "x BROKEN"
+    question["minInt"]["abrege"] = "Santé EMOJI"
+    # json.dumps writes "\ud83d" as the six characters of a JSON escape, as a cut file has it
+    return json.dumps(data).replace("BROKEN", "\\ud83d").replace("EMOJI", "\\ud83d\\ude00")
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character_with_a_defect():
+    q = aqparse.parse(_with_broken_characters(), path="cut.json")
+    assert q.rubrique == "santé \ufffd"
+    assert q.question.text == "Bonjour \ufffd"
+    assert q.extra == {"autreChamp": "x \ufffd"}
+    assert q.ministry_asked.name == "Santé \U0001F600"      # a whole emoji (two halves) is kept
+    broken = sorted(d.message.split(":")[0] for d in q.defects if d.code == "bad-value")
+    assert broken == ["autreChamp", "indexationAN.rubrique", "textesQuestion.texteQuestion.texte"]
+    json.dumps(q.to_dict(), ensure_ascii=False).encode("utf-8")    # every writer can encode it
+
+
+def test_a_lone_surrogate_in_a_record_read_back():
+    q = one("QANR5L17QE9001.json")
+    text = json.dumps(q.to_dict()).replace('"eau et assainissement"', '"eau \\udc00"')
+    back = aqparse.parse(text)
+    assert back.rubrique == "eau \ufffd"
+    assert [(d.code, d.message.split(":")[0]) for d in back.defects] == [("bad-value", "rubrique")]
+    assert back.evolve(rubrique=q.rubrique, defects=()) == q
+
+
+def test_a_lone_surrogate_in_a_streamed_dump(monkeypatch):
+    # only the question whose text holds the escape is looked at, in a dump read in chunks
+    broken = json.loads(_with_broken_characters())["question"]
+    text = json.dumps({"questions": [_question_json(1), broken, _question_json(2)]})
+    monkeypatch.setattr(opendata, "READ_CHUNK", 41)
+    records = list(opendata.parse_stream(io.BytesIO(text.encode()), "opendata-json"))
+    assert [(r.number, r.rubrique) for r in records] == [
+        (1, None), (4242, "santé \ufffd"), (2, None)]
+    assert [len([d for d in r.defects if d.code == "bad-value"]) for r in records] == [0, 3, 0]
+
+
+# -- numbers ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field, raw", [
+    ("numero", "²"),                   # a digit to str.isdigit(), not to int()
+    ("numero", "9" * 25),              # would overflow SQLite's and Parquet's integers
+    ("numero", "12345678"),            # the text path reads at most 7 digits
+    ("numero", "٤٢"),                  # Arabic-Indic digits
+    ("legislature", "123"),            # at most 2 digits
+])
+def test_a_number_that_is_not_a_few_ascii_digits_is_a_defect_and_kept(field, raw):
+    identifiant = {"numero": "6", "legislature": "16", field: raw}
+    q = aqparse.parse(json.dumps({"uid": "QANR5L16QG6", "identifiant": identifiant,
+                                  "type": "QG"}))
+    name = {"numero": "number", "legislature": "legislature"}[field]
+    assert getattr(q, name) is None
+    assert q.extra == {f"identifiant.{field}": raw}
+    assert [d.code for d in q.defects][:1] == ["bad-number"]
+    assert f"identifiant.{field}: {raw!r}" in q.defects[0].message
+
+
+def test_legacy_xml_number_with_a_superscript_digit():
+    text = ('<QUESTION TYPE="QE"><LEGISLATURE>14</LEGISLATURE><DEPOT NUMERO="1²">'
+            '<DATE_JO>01/02/2013</DATE_JO></DEPOT></QUESTION>')
+    q = aqparse.parse(text.encode("utf-8"))
+    assert (q.legislature, q.number, q.extra) == (14, None, {"DEPOT.@NUMERO": "1²"})
+    assert "bad-number" in [d.code for d in q.defects]
+
+
+# -- a question that lost its identity is still a question -----------------------------------------
+
+def test_a_question_without_uid_or_identifiant_is_not_dropped():
+    nameless = {"uid": None, "identifiant": None, "type": "QE", "textesQuestion": {
+        "texteQuestion": {"infoJO": {"dateJO": "2023-01-05", "pageJO": "77"},
+                          "texte": "<p>Une question sans numéro.</p>"}}}
+    text = json.dumps({"questions": {"question": [_question_json(1), nameless]}})
+    first, second = aqparse.parse_many(text, path="dump.json")
+    assert (first.uid, first.number) == ("QANR5L16QG1", 1)
+    assert (second.uid, second.number, second.kind) == (None, None, "QE")
+    assert (second.question.date, second.question.page) == (D(2023, 1, 5), 77)
+    assert second.question.text == "Une question sans numéro."
+    assert [d.code for d in second.defects] == ["missing-number", "missing-legislature"]
+    # the members of a question, without the type
+    del nameless["type"]
+    (only,) = aqparse.parse_many(json.dumps([nameless]))
+    assert only.question.text == "Une question sans numéro."
+
+
+def test_objects_that_are_not_questions_are_still_not_questions():
+    # a wrapper with a type holding questions; another dataset's objects (an amendment's uid,
+    # an author); a type that is no question kind
+    wrapped = json.dumps({"type": "export", "questions": [_question_json(1), _question_json(2)]})
+    assert [r.number for r in aqparse.parse_many(wrapped)] == [1, 2]
+    for text in ('{"amendement": {"uid": "AMANR5L15PO1", "auteur": {"acteurRef": "PA1"}}}',
+                 '{"type": "FeatureCollection", "features": []}'):
+        with pytest.raises(ParseError) as error:
+            aqparse.parse(text, path="other.json")
+        assert error.value.code == "not-a-question"
+    # inside a question whose uid comes last, an object with a question's member names is a
+    # part of that question (here an unknown one, kept), not a question of its own
+    late = {"type": "QG", "renouvellements": {"minInt": {"abrege": "Culture"}},
+            "uid": "QANR5L16QG3", "identifiant": {"numero": "3", "legislature": "16"}}
+    (only,) = aqparse.parse_many(json.dumps({"question": late}))
+    assert (only.uid, only.number) == ("QANR5L16QG3", 3)
+    assert only.extra == {"renouvellements.minInt.abrege": "Culture"}
+
+
+def test_an_xml_question_without_uid_or_identifiant_is_not_dropped():
+    text = (DATA / "dump-L15.xml").read_text(encoding="utf-8")
+    start = text.index("<uid>QANR5L15QE2</uid>")
+    end = text.index("</identifiant>", start) + len("</identifiant>")
+    first, second = aqparse.parse_many(text[:start] + text[end:])
+    assert (first.number, second.number, second.uid, second.kind) == (1, None, None, "QE")
+    assert second.rubrique == "enseignement"
+    assert second.answer.text == "Les langues anciennes restent enseignées."
+
+
+# -- nesting deeper than Python's recursion ------------------------------------------------------
+
+@pytest.mark.parametrize("data", [
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"a":' * 5_000 + b"1" + b"}" * 5_000,
+    # a question whose unknown member is nested deeply: decoded by json, then read by the mapping
+    ('{"uid": "QANR5L16QG1", "type": "QG",\n"x": ' + "[" * 990 + "1" + "]" * 990 + "}").encode(),
+], ids=["list", "object", "member"])
+def test_json_nested_too_deeply_is_a_parse_error(data):
+    with pytest.raises(ParseError) as error:
+        list(aqparse.parse_many(data, path="deep.json"))
+    assert (error.value.code, error.value.path) == ("bad-json", "deep.json")
+    assert "nested too deeply" in error.value.message
+
+
+def test_xml_nested_too_deeply_is_a_parse_error():
+    text = ('<?xml version="1.0"?>\n<questions>\n<question><uid>QANR5L15QE1</uid>\n'
+            + "<a>" * 1500 + "x" + "</a>" * 1500 + "</question></questions>")
+    with pytest.raises(ParseError) as error:
+        list(aqparse.parse_many(text.encode(), path="deep.xml"))
+    assert (error.value.code, error.value.path, error.value.line) == ("bad-xml", "deep.xml", 3)
+    assert "nested too deeply" in error.value.message
+
+
+def test_a_bug_in_the_mapping_is_a_parse_error_naming_the_place(monkeypatch):
+    def broken(obj, **options):
+        raise KeyError("oops")
+    monkeypatch.setattr(opendata, "map_opendata", broken)
+    text = json.dumps([_question_json(1)], indent=1)
+    with pytest.raises(ParseError) as error:
+        list(aqparse.parse_many(text, path="q.json"))
+    assert (error.value.code, error.value.path, error.value.line) == ("internal-error",
+                                                                      "q.json", 2)
+    assert "KeyError" in error.value.message
+
+
+# -- any JSON-ish value: records or a ParseError, never another exception ------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# names and values of open-data questions and of records, so that the values drawn reach deep
+# into the mapping, not only its first checks
+KEYS = ("uid", "identifiant", "numero", "legislature", "regime", "type", "@xsi:type",
+        "textesQuestion", "texteQuestion", "textesReponse", "texteReponse", "texte", "erratum",
+        "infoJO", "dateJO", "pageJO", "numJO", "typeJO", "auteur", "identite", "acteurRef",
+        "groupe", "minInt", "minAttribs", "minAttrib", "denomination", "abrege", "developpe",
+        "indexationAN", "rubrique", "analyses", "analyse", "ANALYSE", "ANA", "cloture",
+        "codeCloture", "libelleCloture", "dateCloture", "signalement", "renouvellements",
+        "renouvellement", "question", "questions", "status", "source", "format", "number",
+        "attributions", "defects", "extra", "date")
+SCALARS = ("QANR5L15QE1", "QANR5L16QG2", "15", "16", "200", "²", "9" * 25, "-1", "QE", "QG",
+           "QOSD", "QuestionEcrite_Type", "REP_PUB", "FL", "2020-13-45", "31/02/2020",
+           "2023-01-05", "05/01/2023", "<p>Texte</p>", "</p><p>DÉBAT", "\ud83d", "x\udc00y",
+           "answered", "pending", "foo", "text", "", " ")
+leaves = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+          | st.text(max_size=12) | st.sampled_from(SCALARS))
+json_values = st.recursive(
+    leaves, lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=6),
+    max_leaves=30)
+QUESTION_MEMBERS = ("type", "textesQuestion", "textesReponse", "auteur", "minInt", "minAttribs",
+                    "indexationAN", "cloture", "signalement", "renouvellements")
+# shaped as an open-data question, and as a record written by aqparse, with any values inside
+open_data_questions = st.fixed_dictionaries(
+    {"uid": leaves, "identifiant": st.fixed_dictionaries(
+        {}, optional={"numero": leaves, "legislature": leaves}) | json_values},
+    optional={key: json_values for key in QUESTION_MEMBERS})
+RECORD_FIELDS = ("number", "legislature", "kind", "question", "answer", "attributions", "extra",
+                 "defects", "analyses", "withdrawal", "errata", "author")
+records = st.fixed_dictionaries(
+    {"uid": leaves, "status": leaves,
+     "source": st.fixed_dictionaries({}, optional={"format": leaves}) | json_values},
+    optional={key: json_values for key in RECORD_FIELDS})
+any_json = st.one_of(json_values, open_data_questions, records,
+                     st.lists(open_data_questions | records, max_size=3))
+
+
+def _records_or_parse_error(data, **options):
+    try:
+        for record in aqparse.parse_many(data, **options):
+            assert isinstance(record, aqparse.Question)
+            # what is read can be written: no lone surrogate is left in a record
+            json.dumps(record.to_dict(), ensure_ascii=False).encode("utf-8")
+    except ParseError:
+        pass
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_json)
+def test_any_json_value_gives_records_or_a_parse_error(value):
+    for wrapped in (value, {"question": value}, {"questions": {"question": [value, value]}}):
+        _records_or_parse_error(json.dumps(wrapped).encode("utf-8"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_read_as_open_data_give_records_or_a_parse_error(data):
+    for fmt in ("opendata-json", "opendata-xml", "legacy-xml"):
+        _records_or_parse_error(data, format=fmt)
+    _records_or_parse_error(b"[" + data)
+
+
+def test_what_a_record_read_back_does_not_hold_is_kept_in_extra():
+    q = one("QANR5L17QE9001.json")
+    data = q.to_dict()
+    data["surnom"] = "la question de l'eau"          # not a field of the record
+    data["author"]["couleur"] = "bleu"
+    back = aqparse.parse(json.dumps(data), path="r.json")
+    assert back.extra == {"surnom": "la question de l'eau", "author.couleur": "bleu"}
+    # in the order of the record's fields (surnom was added last)
+    assert [(d.code, d.message.split(":")[0]) for d in back.defects] == [
+        ("unknown-field", "author.couleur"), ("unknown-field", "surnom")]
+    assert back.evolve(extra={}, defects=()) == q
+
+
+@pytest.mark.parametrize("field, value, said", [
+    ("analyses", "eau", "analyses: 'eau' would be read as"),   # not ["e", "a", "u"]
+    ("number", 9001.5, "number: 9001.5 would be read as 9001"),
+    ("rubrique", ["eau"], "rubrique[0]: 'eau' would be read as \"['eau']\""),
+])
+def test_a_record_value_that_would_be_read_otherwise_is_a_parse_error(field, value, said):
+    data = one("QANR5L17QE9001.json").to_dict()
+    data[field] = value
+    with pytest.raises(ParseError) as error:
+        aqparse.parse(json.dumps(data), path="r.json")
+    assert (error.value.code, error.value.path, error.value.line) == ("bad-record", "r.json", 1)
+    assert said in error.value.message

@@ -405,9 +405,9 @@ def test_an_sqlite_file_of_another_program_is_not_touched(tmp_path, capsys):
     assert sqlite3.connect(other).execute("PRAGMA table_info(questions)").fetchall()[1][1] == "texte"
 
 
-def test_an_errors_entry_with_a_lone_surrogate_is_written_escaped(tmp_path):
-    # a record (aqparse's JSON form, read back) whose defect message holds half an emoji:
-    # refused under --strict, its entry cannot be UTF-8 as is; JSON escapes the surrogate
+def test_an_errors_entry_of_a_record_with_a_lone_surrogate_is_utf8(tmp_path):
+    # a record (aqparse's JSON form, read back) whose defect message holds half an emoji: the
+    # reader mends it (U+FFFD); refused under --strict, its entry is plain UTF-8
     good, bad = (q.to_dict() for q in dumps.records(2, seed=41, legislature=15))
     bad["defects"] = [{"code": "bad-date", "message": "date \ud83d illisible", "line": 3}]
     source = tmp_path / "in.jsonl"
@@ -416,7 +416,7 @@ def test_an_errors_entry_with_a_lone_surrogate_is_written_escaped(tmp_path):
     summary = convert([source], out, jobs=1, quiet=True, strict=True, errors=errors)
     assert summary.questions == 1 and summary.rejected == 1
     [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
-    assert entry["uid"] == bad["uid"] and entry["error"] == "date \ud83d illisible"
+    assert entry["uid"] == bad["uid"] and entry["error"] == "date \ufffd illisible"
     assert entry["position"] == 2
 
 

@@ -27,7 +27,7 @@ _MOJIBAKE_HINT = re.compile(f"[\u00c2\u00c3\u00c5\u00e2][{_CONT}]")
 def decode(data: Union[bytes, str], *, path: Optional[str] = None, is_html: bool = False) -> str:
     """Text of ``data``: BOM stripped, mojibake repaired. Raises ParseError for binary data."""
     if isinstance(data, str):
-        text = data
+        text = data if data.isascii() else _without_lone_surrogates(data)
     else:
         text = _decode_bytes(bytes(data), path, is_html)
     if text.startswith("\ufeff"):
@@ -35,6 +35,15 @@ def decode(data: Union[bytes, str], *, path: Optional[str] = None, is_html: bool
     if "\x00" in text[:8192]:
         raise ParseError("binary data, not text", code="binary", path=path, line=1)
     return repair_mojibake(text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """A str built in Python may hold half a surrogate pair, which is not text (no UTF-8 file
+    can hold it): U+FFFD stands in for it, as the decoders do for bad bytes."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _decode_bytes(data: bytes, path: Optional[str], is_html: bool) -> str:

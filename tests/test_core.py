@@ -1,6 +1,7 @@
 """The text parser: values read by hand from the inputs."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -304,3 +305,9 @@ def test_a_bug_in_a_handler_loses_nothing(monkeypatch):
     assert [(d.code, d.line) for d in q.defects] == [("internal-error", 9)]
     assert "RuntimeError: boom" in q.defects[0].message
     assert q.extra == {"Rubrique": "transports ferroviaires"}
+
+
+def test_a_lone_surrogate_in_a_python_string_becomes_a_replacement_character():
+    q = aqparse.parse(CANONICAL.replace("SNCF", "SNCF \ud83d"))
+    assert q.tete_analyse == "SNCF \ufffd"
+    json.dumps(q.to_dict(), ensure_ascii=False).encode("utf-8")   # every writer can store it

@@ -102,37 +102,27 @@ def _rewound(spooled) -> BinaryIO:
     return spooled
 
 
-def _dir_documents(path: str) -> Iterator[Document]:
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not _skip(d))
-        for name in sorted(files):
-            if not _skip(name):
-                yield from documents(os.path.join(root, name))
+def _file_documents(path: str) -> Iterator[Document]:
+    """The documents of one file: itself, or the members of a zip or tar archive; ``-`` is
+    stdin. Errors of reading are raised."""
+    if path == "-":   # read as a stream, once: a dump piped in is not held in memory
+        yield Document("<stdin>", lambda: _Unclosed(sys.stdin.buffer), None)
+    elif zipfile.is_zipfile(path) and path.lower().endswith(".zip"):
+        yield from _zip_documents(path)
+    elif _is_archive(path) and tarfile.is_tarfile(path):
+        yield from _tar_documents(path)
+    else:
+        yield Document(path, lambda: open(path, "rb"), os.path.getsize(path))
 
 
 def documents(path: Union[str, os.PathLike]) -> Iterator[Document]:
     """The documents under ``path``: a file, a folder (walked in sorted order), a zip or tar
-    archive, a glob pattern, or ``-`` for stdin. A missing path raises ``FileNotFoundError``."""
-    path = os.fspath(path)
-    if path == "-":   # read as a stream, once: a dump piped in is not held in memory
-        yield Document("<stdin>", lambda: _Unclosed(sys.stdin.buffer), None)
-    elif os.path.isdir(path):
-        yield from _dir_documents(path)
-    elif os.path.isfile(path):
-        if zipfile.is_zipfile(path) and path.lower().endswith(".zip"):
-            yield from _zip_documents(path)
-        elif _is_archive(path) and tarfile.is_tarfile(path):
-            yield from _tar_documents(path)
-        else:
-            yield Document(path, lambda: open(path, "rb"), os.path.getsize(path))
-    elif glob.has_magic(path):
-        matches = sorted(glob.glob(path, recursive=True))
-        if not matches:
-            raise FileNotFoundError(f"{path}: no file matches this pattern")
-        for match in matches:
-            yield from documents(match)
-    else:
-        raise FileNotFoundError(f"{path}: no such file or directory")
+    archive, a glob pattern, or ``-`` for stdin. A missing path raises ``FileNotFoundError``;
+    a file that cannot be read, its error (``walk`` goes on past it instead)."""
+    for item in walk(path):
+        if isinstance(item, Problem):
+            raise item.error
+        yield item
 
 
 class _Unclosed(io.BufferedIOBase):
@@ -159,9 +149,10 @@ READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.err
 
 
 def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem]]:
-    """``documents(path)``, but a file that cannot be read or an archive that is corrupt comes
-    out as a ``Problem`` and the walk goes on with the rest (one bad file never stops it). A
-    missing path still raises ``FileNotFoundError``: that is the caller's mistake."""
+    """The documents under ``path`` (see ``documents``); a file that cannot be read or an
+    archive that is corrupt comes out as a ``Problem`` and the walk goes on with the rest (one
+    bad file never stops it). A missing path raises ``FileNotFoundError``: that is the
+    caller's mistake."""
     path = os.fspath(path)
     if path != "-" and os.path.isdir(path):
         for root, dirs, files in os.walk(path):
@@ -182,7 +173,7 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem]]:
 
 
 def _guarded(path: str) -> Iterator[Union[Document, Problem]]:
-    found = documents(path)
+    found = _file_documents(path)
     while True:
         try:
             doc = next(found)

@@ -7,6 +7,7 @@ without copying the corpus. ``records(n, seed)`` is deterministic.
 
 import datetime as dt
 import random
+import sqlite3
 from typing import Iterator, List, Optional
 
 from aqparse import render
@@ -158,3 +159,12 @@ Texte de la question
 
 M. Paul Lefèvre interroge M. le ministre sur les urgences.
 """
+
+
+def db_tables(path) -> dict:
+    """Every row of every table of an aqparse SQLite database, in a stable order."""
+    db = sqlite3.connect(path)
+    out = {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+           for t in ("questions", "attributions", "signalements", "renewals", "errata", "defects")}
+    db.close()
+    return out

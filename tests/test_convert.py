@@ -203,14 +203,6 @@ def test_stdin(tmp_path):
     assert b"2 question(s) written" in done.stderr
 
 
-def _dump_db(path):
-    db = sqlite3.connect(path)
-    out = {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
-           for t in ("questions", "attributions", "signalements", "renewals", "errata", "defects")}
-    db.close()
-    return out
-
-
 def _count(path):
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.1)
@@ -252,10 +244,10 @@ def test_killed_run_then_rerun_gives_the_same_database(tmp_path):
     assert 0 < stored < total                      # killed midway, with committed batches
     # whole batches of 1,000 questions, nothing half-written
     assert stored in {len(set(uids[:n])) for n in range(1000, len(uids), 1000)}
-    assert _dump_db(killed)["questions"] != _dump_db(full)["questions"]
+    assert dumps.db_tables(killed)["questions"] != dumps.db_tables(full)["questions"]
 
     assert _run_cli(*argv, str(killed), input=data).returncode == 0
-    assert _dump_db(killed) == _dump_db(full)
+    assert dumps.db_tables(killed) == dumps.db_tables(full)
     assert _count(full) == total
 
 

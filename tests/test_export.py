@@ -185,14 +185,6 @@ def test_rule_withdrawn_and_dates():
     assert supersedes(state_of(PENDING), state_of(PENDING))          # tie: the newer input
 
 
-def _db_rows(path):
-    db = sqlite3.connect(path)
-    out = {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
-           for t in ("questions", "attributions", "signalements", "renewals", "errata", "defects")}
-    db.close()
-    return out
-
-
 def test_sqlite_upsert(tmp_path):
     db = tmp_path / "q.sqlite"
     answered = tmp_path / "answered.txt"
@@ -212,11 +204,11 @@ def test_sqlite_upsert(tmp_path):
     summary = convert([older], db, jobs=1, quiet=True)   # an older dump: never downgraded
     [q] = read_sqlite(str(db))
     assert q.status == "answered" and summary.superseded == 1
-    assert _db_rows(db)["renewals"] == []                # children follow their question
+    assert dumps.db_tables(db)["renewals"] == []                # children follow their question
 
-    before = _db_rows(db)
+    before = dumps.db_tables(db)
     convert([answered], db, jobs=1, quiet=True)          # the same input again: same database
-    assert _db_rows(db) == before
+    assert dumps.db_tables(db) == before
 
     # both in one run (pending.txt read after answered.txt): the answered one is kept
     convert([tmp_path], tmp_path / "both.sqlite", jobs=1, quiet=True)

@@ -181,11 +181,6 @@ def _has_question_members(obj: dict) -> bool:
         isinstance(type_, str) and (type_ in KINDS or type_ in _KIND_NAMES))
 
 
-def _is_record(obj: dict) -> bool:
-    """A record written by ``aqparse parse`` (its JSON form), not an open-data question."""
-    return looks_like_record(obj) and "identifiant" not in obj
-
-
 def _json_walk(w: _JsonWindow, place: bool = True):
     """Give out (question, line, surrogates) for the questions in the JSON value at ``w.i``,
     and return that value when it holds none (``GIVEN`` when it did).
@@ -226,7 +221,7 @@ def _json_walk(w: _JsonWindow, place: bool = True):
             given = True
         else:
             kept[name] = value
-    if _looks_like_question(kept) or _is_record(kept) or (
+    if _looks_like_question(kept) or looks_like_record(kept) or (
             place and not given and _has_question_members(kept)):
         yield kept, line, w.surrogates != surrogates
         return GIVEN
@@ -974,7 +969,7 @@ def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
     count = 0
     for obj, line, surrogates in found:
         count += 1
-        is_record = _is_record(obj)  # a record written by ``aqparse parse``: read back as is
+        is_record = looks_like_record(obj)  # a record written by ``aqparse parse``: read back as is
         try:
             record_ = _record(obj, is_record, fmt, path, line, surrogates)
         except ParseError:

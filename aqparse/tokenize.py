@@ -12,6 +12,7 @@ are, and only where they can really stand (at a line start, or in their unmistak
 Every quantifier in the rules is bounded, so the scan stays linear in the input.
 """
 
+import functools
 import re
 from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -365,22 +366,30 @@ for _name in {n for _, r in _INDEXED for n in r.after}:
         _alternation([(i, r) for i, r in _INDEXED if _name in r.after], "pattern", "f"),
         re.IGNORECASE)
 _FOLLOW_WINDOW = 400   # how far after its token a follower is looked for
+_NO_VALUE_YET = frozenset(("unlabelled", "unknown"))
 
 
-def _next_in_header(scan: str, resume: int, open_name: str, value_start: int):
-    """The match of the next label in a header at or after ``resume``, or None."""
-    m = _HEADER_FIRST.match(scan, 0) if resume == 0 else None
-    search_at = resume
-    while m is None:
-        m = _HEADER_SCAN.search(scan, search_at)
-        if m is None:
-            break
-        if _BY_GROUP[m.lastgroup][0] is None and open_name not in ("unlabelled", "unknown") \
-                and not scan[value_start:m.start(m.lastgroup)].strip():
-            # a known label with nothing after it yet takes this line as its value
-            # (old pages: "Tête d'analyse :" then "Entreprises: Meurthe-et-Moselle")
-            search_at, m = m.end(), None
-    return m
+class _Group(NamedTuple):
+    """What the tokenizer needs to know of a matched group, worked out once."""
+
+    name: str                     # the token's name
+    unknown: bool                 # an unknown label (its captured words are the label)
+    inline: Optional[str]         # the group of an inline value
+    opens: Optional[str]          # the body token that follows an inline value, if any
+    in_body_after: bool           # a body follows the label
+    follower: Optional["re.Pattern"]
+
+
+def _group_info(rule: Optional[Rule], inline: Optional[str]) -> _Group:
+    if rule is None:
+        return _Group("unknown", True, inline, None, False, None)
+    opens = f"{rule.opens}_text" if rule.opens else None
+    return _Group(rule.name, False, inline, opens, rule.opens is not None,
+                  _FOLLOWERS.get(rule.name))
+
+
+_GROUPS = {group: _group_info(*found) for group, found in _BY_GROUP.items()}
+_new_token = functools.partial(tuple.__new__, Token)   # Token(...) without a Python frame
 
 
 def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Token]:
@@ -390,7 +399,8 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
     """
     scan = for_matching(text)
     count = scan.count
-    by_group, followers = _BY_GROUP, _FOLLOWERS
+    header_search, header_first = _HEADER_SCAN.search, _HEADER_FIRST.match
+    groups, token = _GROUPS, _new_token
     # the token being filled: name, label, label start, line, value start
     open_name, open_label, open_start, open_line, value_start = "unlabelled", "", 0, first_line, 0
     in_body = False
@@ -401,7 +411,17 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
         if in_body:
             m = _next_in_body(scan, resume)
         else:
-            m = _next_in_header(scan, resume, open_name, value_start)
+            m = header_first(scan, 0) if resume == 0 else None
+            search_at = resume
+            while m is None:
+                m = header_search(scan, search_at)
+                if m is None:
+                    break
+                if groups[m.lastgroup].unknown and open_name not in _NO_VALUE_YET \
+                        and not scan[value_start:m.start(m.lastgroup)].strip():
+                    # a known label with nothing after it yet takes this line as its value
+                    # (old pages: "Tête d'analyse :" then "Entreprises: Meurthe-et-Moselle")
+                    search_at, m = m.end(), None
             if follower is not None:    # a rule looked for right after the previous token
                 found = follower.search(scan, resume,
                                         m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW)
@@ -410,37 +430,35 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
         if m is None:
             break
         group = m.lastgroup
+        info = groups[group]
         start = m.start(group)
-        rule, inline_group = by_group[group]
-        name = "unknown" if rule is None else rule.name
         line += count("\n", counted, start)
         counted = start
-        if open_name != "unlabelled" or text[value_start:start].strip():
-            yield Token(open_name, open_label, text[value_start:start],
-                        (open_start if open_name != "unlabelled" else value_start) + offset,
-                        start + offset, open_line)
-        inline = m.group(inline_group) if inline_group else None
+        if open_name != "unlabelled":
+            yield token((open_name, open_label, text[value_start:start], open_start + offset,
+                         start + offset, open_line))
+        elif text[value_start:start].strip():
+            yield token((open_name, open_label, text[value_start:start], value_start + offset,
+                         start + offset, open_line))
         end = m.end()
-        if rule is None:           # unknown label: the captured words are the label
-            open_name, open_label = name, inline
-            open_start, open_line, value_start = start, line, end
-        elif inline is not None:   # the label carries its value (legislature, short kind)
-            yield Token(name, text[start:end], text[m.start(inline_group):m.end(inline_group)],
-                        start + offset, end + offset, line)
-            open_name, open_label = "unlabelled", ""
-            if rule.opens is not None:   # "Réponse publiée le <date>" then the answer
-                open_name, open_label = f"{rule.opens}_text", text[start:end]
-            open_start, open_line, value_start = end, line, end
-        else:
-            open_name, open_label = name, text[start:end]
-            open_start, open_line, value_start = start, line, end
-        in_body = rule is not None and rule.opens is not None
-        follower = followers.get(name)
-        resume = max(end, start + 1)
+        if info.unknown:           # unknown label: the captured words are the label
+            open_name, open_label, open_start = info.name, m.group(info.inline), start
+        elif info.inline is None:
+            open_name, open_label, open_start = info.name, text[start:end], start
+        else:                      # the label carries its value (legislature, short kind)
+            yield token((info.name, text[start:end], text[m.start(info.inline):m.end(info.inline)],
+                         start + offset, end + offset, line))
+            open_name, open_label, open_start = "unlabelled", "", end
+            if info.opens is not None:   # "Réponse publiée le <date>" then the answer
+                open_name, open_label = info.opens, text[start:end]
+        open_line, value_start = line, end
+        in_body = info.in_body_after
+        follower = info.follower
+        resume = end if end > start else start + 1
     if open_name != "unlabelled" or text[value_start:].strip():
-        yield Token(open_name, open_label, text[value_start:],
-                    (open_start if open_name != "unlabelled" else value_start) + offset,
-                    len(text) + offset, open_line)
+        yield token((open_name, open_label, text[value_start:],
+                     (open_start if open_name != "unlabelled" else value_start) + offset,
+                     len(text) + offset, open_line))
 
 
 # -- dumps holding many questions --------------------------------------------------------------

@@ -114,6 +114,9 @@ def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str],
 
 
 def _is_question(group: List[Token]) -> bool:
+    for token in group:
+        if token[0] == "number":
+            return True
     names = {t.name for t in group}
     known = names - {"unknown", "unlabelled"}
     return "number" in names or len(known) >= 3

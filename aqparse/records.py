@@ -42,11 +42,27 @@ def _opt_date(value):
 
 
 def _str_tuple(values):
-    return tuple(v for v in (_blank_to_none(x) for x in values or ()) if v is not None)
+    if not values:
+        return ()
+    return tuple(v for v in map(_blank_to_none, values) if v is not None)
 
 
-def _one_of(choices):
-    return attrs.validators.optional(attrs.validators.in_(choices))
+def _one_of(choices, optional=True):
+    """A value among ``choices`` (or None when ``optional``). A plain function: attrs' own
+    composed validators cost several calls per field, on every record built."""
+    def check(instance, attribute, value):
+        if value not in choices and not (optional and value is None):
+            raise ValueError(f"{attribute.name!r} must be one of {choices}, not {value!r}")
+    return check
+
+
+def _items_of(cls):
+    def check(instance, attribute, value):
+        for item in value:
+            if not isinstance(item, cls):
+                raise TypeError(f"{attribute.name!r} holds {cls.__name__} records, "
+                                f"not {type(item).__name__}: {item!r}")
+    return check
 
 
 def _s():
@@ -62,8 +78,7 @@ def _i():
 
 
 def _tuple_of(cls):
-    return attrs.field(factory=tuple, converter=tuple,
-                       validator=attrs.validators.deep_iterable(attrs.validators.instance_of(cls)))
+    return attrs.field(factory=tuple, converter=tuple, validator=_items_of(cls))
 
 
 @attrs.frozen
@@ -143,7 +158,7 @@ class Renewal:
 
 @attrs.frozen
 class Erratum:
-    target: str = attrs.field(validator=attrs.validators.in_(ERRATUM_TARGETS))
+    target: str = attrs.field(validator=_one_of(ERRATUM_TARGETS, optional=False))
     date: Optional[_dt.date] = _d()
     page: Optional[int] = _i()
     text: Optional[str] = _s()
@@ -214,7 +229,7 @@ class Question:
     renewals: Tuple[Renewal, ...] = _tuple_of(Renewal)
     errata: Tuple[Erratum, ...] = _tuple_of(Erratum)
     withdrawal: Optional[Withdrawal] = None
-    status: str = attrs.field(default="pending", validator=attrs.validators.in_(STATUSES))
+    status: str = attrs.field(default="pending", validator=_one_of(STATUSES, optional=False))
     closure: Optional[Closure] = None
     extra: Dict[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
     defects: Tuple[Defect, ...] = _tuple_of(Defect)

@@ -471,16 +471,16 @@ def split_questions(tokens: Iterator[Token]) -> Iterator[List[Token]]:
     nothing is dropped.
     """
     current: List[Token] = []
-    seen = set()
+    append = current.append
+    has_number = False
     for token in tokens:
-        name = token.name
-        if name in _STARTERS and "number" in seen:   # the current question is complete
-            yield current
-            current, seen = [], set()
-        current.append(token)
-        seen.add(name)
+        name = token[0]
+        if has_number and (name == "legislature" or name == "number"):
+            yield current     # the current question is complete
+            current, has_number = [], False
+            append = current.append
+        append(token)
+        if name == "number":
+            has_number = True
     if current:
         yield current
-
-
-_STARTERS = frozenset(("legislature", "number"))

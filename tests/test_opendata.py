@@ -453,10 +453,10 @@ def test_legacy_xml_minimal_and_unknown_element():
 # -- records written by aqparse that are not valid records -----------------------------------------
 
 @pytest.mark.parametrize("record, named", [
-    ({"uid": "x", "status": "foo", "source": {}}, "'status' must be in"),
+    ({"uid": "x", "status": "foo", "source": {}}, "'status' must be one of"),
     ({"uid": "x", "status": "pending", "source": {}, "question": {"date": "2020-13-45"}},
      "question.date"),
-    ({"uid": "x", "status": "pending", "source": {"format": "nope"}}, "'format' must be in"),
+    ({"uid": "x", "status": "pending", "source": {"format": "nope"}}, "'format' must be one of"),
     ({"uid": "x", "status": "pending", "source": {}, "attributions": 5}, "attributions"),
 ])
 def test_a_record_that_does_not_fit_is_a_parse_error(record, named):

@@ -36,6 +36,7 @@ _LOOSE = {
 }
 BLANK = "[ \n]{1,6}"        # a space inside a label; copied pages may break the line there
 SEP = "[ ]{0,3}(?:>|:)?"    # the separator after a label, when there is one
+NOT_IN_WORD = r"(?<![\w])"  # a label starts a word
 
 
 def label(words: str) -> str:
@@ -57,7 +58,7 @@ def label(words: str) -> str:
         out.append("".join(piece))
     # "N°" may touch its number ("Question n°60104"): no word boundary after it
     tail = "" if words.endswith("N°") else r"(?![\w])"
-    return r"(?<![\w])" + BLANK.join(out) + tail
+    return NOT_IN_WORD + BLANK.join(out) + tail
 
 
 def word_label(word: str) -> dict:
@@ -107,7 +108,7 @@ _PUBLISHED = label("publiée au JO le") + SEP
 # écrite n° 12" inside a value are not labels
 _NOT_AFTER_DETERMINER = "".join(f"(?<!{word} )" for word in (
     "la", "une", "cette", "sa", "ma", "ta", "leur", "notre", "votre", "chaque"))
-_LEG = (r"(?<![\w])(?<!questions )" + _NOT_AFTER_DETERMINER + r"(?P<v>\d{1,2}|[IVXL]{1,6})"
+_LEG = (NOT_IN_WORD + r"(?<!questions )" + _NOT_AFTER_DETERMINER + r"(?P<v>\d{1,2}|[IVXL]{1,6})"
         r"[ ]?(?:i?[eèé?\ufffd]me|è|e|°)?[ ]{1,3}" + label("législature"))
 _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
 # inside a body, a legislature starts the next question of a dump at a line start, when it
@@ -224,17 +225,23 @@ def _named(prefix: str, index, rule: Optional[Rule], pattern: str) -> str:
 
 
 def _alternation(rules: Sequence[Tuple[int, Rule]], attr: str, prefix: str,
-                 unknown: bool = False) -> str:
+                 unknown: bool = False, after_blank: bool = False) -> str:
     """The rules as one alternation, dispatched on the first character: each branch is
     guarded by the class of characters its rules can start with, so at a given position the
     engine tries only the few rules that can match there (rule order is kept within a
-    branch). A rule whose first characters cannot be worked out is tried everywhere."""
+    branch). A rule whose first characters cannot be worked out is tried everywhere.
+    ``after_blank``: the scanner only tries the rules after a blank or at the start of the
+    text, where a rule's leading word-start check always holds; it is left out."""
     entries = [(index, rule, getattr(rule, attr) or rule.pattern) for index, rule in rules]
+    if after_blank:
+        entries = [(index, rule, pattern[len(NOT_IN_WORD):]
+                    if pattern.startswith(NOT_IN_WORD) else pattern)
+                   for index, rule, pattern in entries]
     firsts = [first_chars(pattern) for _, _, pattern in entries]
     # one branch per set of candidate rules; a character and its other case share a branch
     # (a rule that cares about case checks it itself), which keeps the regex small
     by_candidates: dict = {}
-    for char in sorted({c.lower() for f in firsts if f is not None for c in f}):
+    for char in sorted({c.lower() for f in firsts if f is not None for c in f}, key=_frequent):
         variants = {char, char.upper()}
         key = tuple(k for k, f in enumerate(firsts) if f is None or variants & f)
         by_candidates.setdefault(key, set()).update(variants)
@@ -248,6 +255,15 @@ def _alternation(rules: Sequence[Tuple[int, Rule]], attr: str, prefix: str,
     if unknown:   # last: tried where no known label matched
         branches.append(_named(prefix, "unknown", None, _UNKNOWN))
     return "|".join(branches)
+
+
+# The branches are tried in turn, and a label's first character selects exactly one of them:
+# the letters that start the most labels go first.
+_FREQUENT_FIRST = "qmrtad0123456789"
+
+
+def _frequent(char: str):
+    return (_FREQUENT_FIRST.find(char) % (len(_FREQUENT_FIRST) + 1), char)
 
 
 def first_chars(pattern: str) -> Optional[frozenset]:
@@ -317,8 +333,8 @@ MID_LINE_FIRST = "QRMTADEP0-9"
 
 
 def _scanner(line_rules, line_attr, mid_rules, mid_attr, guard, unknown=False):
-    line = _alternation(line_rules, line_attr, "l", unknown)
-    mid = _alternation(mid_rules, mid_attr, "m")
+    line = _alternation(line_rules, line_attr, "l", unknown, after_blank=True)
+    mid = _alternation(mid_rules, mid_attr, "m", after_blank=True)
     # every match starts on the blank before the label: a charset the engine skips to fast
     return re.compile(f"[ \\n](?:(?<=\\n)[ ]{{0,400}}(?:{line})"
                       f"|(?-i:(?=[{guard}]))(?:{mid}))", re.IGNORECASE)
@@ -334,8 +350,9 @@ _HEADER_SCAN = _scanner(_HEADER_RULES, "line_pattern",
 # starts (a literal "\n" prefix), and the unmistakable mid-line forms (``body_inline``, case-
 # sensitive alternatives that begin with a literal). The rule is identified afterwards.
 _BODY_RULES = [(i, r) for i, r in _INDEXED if r.in_body]
-_BODY_LINE = re.compile(f"\\n[ ]{{0,400}}(?:{_alternation(_BODY_RULES, 'body_pattern', 'l')})",
-                        re.IGNORECASE)
+_BODY_LINE = re.compile(
+    f"\\n[ ]{{0,400}}(?:{_alternation(_BODY_RULES, 'body_pattern', 'l', after_blank=True)})",
+    re.IGNORECASE)
 _BODY_INLINE = [(re.compile(f"(?<![\\w]){_named('b', i, r, r.body_inline)}"), r)
                 for i, r in _INDEXED if r.body_inline]
 _BODY_MID = re.compile("|".join(r.body_inline for _, r in _BODY_INLINE) or "(?!)")
@@ -357,8 +374,9 @@ def _next_in_body(scan: str, resume: int):
 
 
 # the start of the text is a line start too
-_HEADER_FIRST = re.compile(f"[ ]{{0,400}}(?:{_alternation(_HEADER_RULES, 'line_pattern', 'l', True)})",
-                           re.IGNORECASE)
+_HEADER_FIRST = re.compile(
+    f"[ ]{{0,400}}(?:{_alternation(_HEADER_RULES, 'line_pattern', 'l', True, after_blank=True)})",
+    re.IGNORECASE)
 # rules with ``after``: looked for right after the token they follow
 _FOLLOWERS = {}
 for _name in {n for _, r in _INDEXED for n in r.after}:

@@ -252,9 +252,15 @@ def _alternation(rules: Sequence[Tuple[int, Rule]], attr: str, prefix: str,
     anywhere = [k for k, f in enumerate(firsts) if f is None]
     if anywhere:
         branches.append("|".join(_named(f"{prefix}x_", *entries[k]) for k in anywhere))
+    starts = set().union(*(chars for chars in by_candidates.values()))
     if unknown:   # last: tried where no known label matched
         branches.append(_named(prefix, "unknown", None, _UNKNOWN))
-    return "|".join(branches)
+        starts |= first_chars(_UNKNOWN) or {""}
+    if anywhere or "" in starts:
+        return "|".join(branches)
+    # one check first for all the branches: most positions tried (a blank line, a line of
+    # text) start no label at all
+    return f"(?-i:(?=[{''.join(map(re.escape, sorted(starts)))}]))(?:{'|'.join(branches)})"
 
 
 # The branches are tried in turn, and a label's first character selects exactly one of them:

@@ -311,3 +311,12 @@ def test_a_lone_surrogate_in_a_python_string_becomes_a_replacement_character():
     q = aqparse.parse(CANONICAL.replace("SNCF", "SNCF \ud83d"))
     assert q.tete_analyse == "SNCF \ufffd"
     json.dumps(q.to_dict(), ensure_ascii=False).encode("utf-8")   # every writer can store it
+
+
+def test_a_lone_surrogate_far_into_a_large_string_is_found_too():
+    # the check reads a large text by slices: one after the first megabyte counts as well
+    long_body = "Une phrase.\n" * 100000 + "Fin \udc80 ici.\n"
+    text = CANONICAL.replace("Texte de la question\n", "Texte de la question\n" + long_body, 1)
+    assert text.index("\udc80") > 1 << 20
+    q = aqparse.parse(text)
+    assert "Une phrase.\nFin \ufffd ici.\n" in q.question.text

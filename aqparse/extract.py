@@ -97,20 +97,32 @@ def _date(b: Builder, token: Token, raw: str):
     return found
 
 
-def _date_page(b: Builder, token: Token):
-    """``dd/mm/yyyy page : N`` → (date, page, fully_read)."""
-    m = _DATE_PAGE.match(clean_value(token.value))
+@functools.lru_cache(maxsize=8192)   # a JO page holds several questions: the values repeat
+def read_date_page(value: str):
+    """``dd/mm/yyyy page : N`` (one line) → (date, page, problems as (code, reason) pairs)."""
+    m = _DATE_PAGE.match(value)
     date_raw, page_raw = m.group("date"), m.group("page")
-    date = _date(b, token, date_raw) if date_raw else None
-    if not date_raw:
-        b.defect("missing-date", f"{label_name(token)}: no date", token)
-    page, ok = None, date is not None
+    date = page = None
+    problems = []
+    if not date_raw.strip():
+        problems.append(("missing-date", "no date"))
+    else:
+        date, problem = parse_date(date_raw)
+        if problem:
+            problems.append(("bad-date", problem))
     if page_raw is not None:
         page, problem = parse_page(page_raw)
         if problem:
-            b.defect("bad-page", f"{label_name(token)}: {problem}", token)
-            ok = False
-    if not ok or (page_raw is not None and page is None):
+            problems.append(("bad-page", problem))
+    return date, page, tuple(problems)
+
+
+def _date_page(b: Builder, token: Token):
+    """A date and a page; either one not read is a defect, and the value is kept."""
+    date, page, problems = read_date_page(clean_value(token.value))
+    for code, reason in problems:
+        b.defect(code, f"{label_name(token)}: {reason}", token)
+    if problems:
         b.keep(token)
     return date, page
 
@@ -416,6 +428,11 @@ def _publication(b: Builder, field: str) -> Optional[Publication]:
     return Publication(date=date, page=page, text=text)
 
 
+@functools.lru_cache(maxsize=8192)   # a ministry, a JO date: shared by many questions
+def attribution(ministry: Optional[Ministry], date: Optional[_dt.date]) -> Attribution:
+    return Attribution(ministry=ministry, date=date)
+
+
 def _attributions(b: Builder, question: Optional[Publication]):
     """The first attribution is the ministry asked, dated at the question's publication; each
     change of attribution adds one; only the last ministry of a chain of changes is known."""
@@ -423,11 +440,11 @@ def _attributions(b: Builder, question: Optional[Publication]):
     assigned = b.fields.get("ministry_assigned")
     chain: List[Attribution] = []
     if asked is not None:
-        chain.append(Attribution(ministry=asked, date=question.date if question else None))
+        chain.append(attribution(asked, question.date if question else None))
     for i, date in enumerate(b.changes):
-        chain.append(Attribution(ministry=assigned if i == len(b.changes) - 1 else None, date=date))
+        chain.append(attribution(assigned if i == len(b.changes) - 1 else None, date))
     if len(chain) <= 1 and assigned is not None and assigned != asked:
-        chain.append(Attribution(ministry=assigned, date=None))
+        chain.append(attribution(assigned, None))
     if assigned is None and chain:
         assigned = chain[-1].ministry
     return tuple(chain), assigned

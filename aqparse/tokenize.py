@@ -14,7 +14,7 @@ Every quantifier in the rules is bounded, so the scan stays linear in the input.
 
 import functools
 import re
-from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from .decode import for_matching
 
@@ -83,8 +83,8 @@ class Rule(NamedTuple):
     line_only    only at a line start
     in_body      also a label inside a question/answer body, at a line start
     body_pattern the pattern to use there instead of ``pattern``
-    body_inline  a form unmistakable enough to be a label mid-line inside a body: case-
-                 sensitive, each alternative starting with a literal character
+    body_inline  forms unmistakable enough to be a label mid-line inside a body: case-
+                 sensitive, each starting with a literal character
     opens        the body that starts after this label ('question' / 'answer'), if any
     starts       may start a new question in a dump
     after        only a label when the previous token is one of these; looked for right
@@ -99,7 +99,7 @@ class Rule(NamedTuple):
     starts: bool = False
     after: Tuple[str, ...] = ()
     line_only: bool = False
-    body_inline: Optional[str] = None
+    body_inline: Tuple[str, ...] = ()
     line_pattern: Optional[str] = None
 
 
@@ -152,8 +152,8 @@ RULES: Tuple[Rule, ...] = (
     Rule("question_text", label("Texte de la question") + SEP, opens="question"),
     # inside a question body: at a line start, or mid-line written as a heading with its colon
     Rule("answer_text", _ANSWER_HEAD, opens="answer", in_body=True,
-         body_inline=r"Texte de la R[EÉ]PONSE[ ]{0,3}:|Texte de la r[ée]ponse[ ]{0,3}:|"
-                     r"D[EÉ]BAT[ ]{0,3}:"),
+         body_inline=(r"Texte de la R[EÉ]PONSE[ ]{0,3}:", r"Texte de la r[ée]ponse[ ]{0,3}:",
+                      r"D[EÉ]BAT[ ]{0,3}:")),
     # the site's button in the empty answer area of a pending question, copied with the page:
     # not an answer; recognised only as a whole line
     Rule("site_button", label("Être alerté(e) de la réponse") + r"[ ]{0,400}(?=\n|\Z)",
@@ -183,7 +183,7 @@ RULES += (
     Rule("author_place_first", label("Auteur") + r"[ ]{0,3}:", line_only=True),
     # a QG: ", posée en séance, et publiée le <date>", then the debate, which is its answer
     Rule("asked_in_session", _ASKED_IN_SESSION, opens="answer", in_body=True,
-         body_inline=r",[ ]{0,3}pos[ée]e en s[ée]ance, et publi[ée]e le" + _DATED),
+         body_inline=(r",[ ]{0,3}pos[ée]e en s[ée]ance, et publi[ée]e le" + _DATED,)),
     Rule("answer_dated", _ANSWERED[0], opens="answer", in_body=True),
     Rule("answer_dated", _ANSWERED[1], opens="answer", in_body=True),
     Rule("key_data", label("Données clés"), in_body=True,
@@ -352,16 +352,28 @@ _HEADER_RULES = [(i, r) for i, r in _INDEXED if not r.after]
 _HEADER_SCAN = _scanner(_HEADER_RULES, "line_pattern",
                         [(i, r) for i, r in _HEADER_RULES if not r.line_only], "pattern",
                         MID_LINE_FIRST, unknown=True)
-# Inside a body (most of the text), two searches the regex engine runs at memchr speed: line
+# Inside a body (most of the text), searches the regex engine runs at memchr speed: line
 # starts (a literal "\n" prefix), and the unmistakable mid-line forms (``body_inline``, case-
-# sensitive alternatives that begin with a literal). The rule is identified afterwards.
+# sensitive, each beginning with a literal: one search per first character, so that the
+# engine skips to that character). The rule is identified afterwards.
 _BODY_RULES = [(i, r) for i, r in _INDEXED if r.in_body]
 _BODY_LINE = re.compile(
     f"\\n[ ]{{0,400}}(?:{_alternation(_BODY_RULES, 'body_pattern', 'l', after_blank=True)})",
     re.IGNORECASE)
-_BODY_INLINE = [(re.compile(f"(?<![\\w]){_named('b', i, r, r.body_inline)}"), r)
+_BODY_INLINE = [re.compile(NOT_IN_WORD + _named("b", i, r, "|".join(r.body_inline))).match
                 for i, r in _INDEXED if r.body_inline]
-_BODY_MID = re.compile("|".join(r.body_inline for _, r in _BODY_INLINE) or "(?!)")
+
+
+def _by_first_character(forms: Sequence[str]) -> List[Callable]:
+    groups: dict = {}
+    for form in forms:
+        if not form or form[0] in "\\[(.^$*+?{|":
+            raise ValueError(f"a body_inline form must start with a literal: {form!r}")
+        groups.setdefault(form[0], []).append(form)
+    return [re.compile("|".join(group)).search for group in groups.values()]
+
+
+_BODY_MID = _by_first_character([form for _, r in _INDEXED for form in r.body_inline])
 
 
 def _next_in_body(scan: str, resume: int):
@@ -369,14 +381,18 @@ def _next_in_body(scan: str, resume: int):
     stop = line.start() if line else len(scan)
     pos = resume
     while True:
-        mid = _BODY_MID.search(scan, pos, stop)
-        if mid is None:
+        at = stop
+        for search in _BODY_MID:
+            mid = search(scan, pos, stop)
+            if mid is not None and mid.start() < at:
+                at = mid.start()
+        if at == stop:
             return line
-        for pattern, _ in _BODY_INLINE:
-            m = pattern.match(scan, mid.start())
+        for match in _BODY_INLINE:
+            m = match(scan, at)
             if m is not None:
                 return m
-        pos = mid.start() + 1
+        pos = at + 1
 
 
 # the start of the text is a line start too

@@ -451,17 +451,14 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
         if in_body:
             m = _next_in_body(scan, resume)
         else:
-            m = header_first(scan, 0) if resume == 0 else None
-            search_at = resume
-            while m is None:
-                m = header_search(scan, search_at)
-                if m is None:
-                    break
-                if groups[m.lastgroup].unknown and open_name not in _NO_VALUE_YET \
-                        and not scan[value_start:m.start(m.lastgroup)].strip():
-                    # a known label with nothing after it yet takes this line as its value
-                    # (old pages: "Tête d'analyse :" then "Entreprises: Meurthe-et-Moselle")
-                    search_at, m = m.end(), None
+            m = (header_first(scan, 0) if resume == 0 else None) or header_search(scan, resume)
+            # a known label with nothing after it yet takes the next line as its value, even
+            # one that looks like a label (old pages: "Tête d'analyse :" then
+            # "Entreprises: Meurthe-et-Moselle")
+            while m is not None and open_name not in _NO_VALUE_YET \
+                    and groups[m.lastgroup].unknown \
+                    and not scan[value_start:m.start(m.lastgroup)].strip():
+                m = header_search(scan, m.end())
             if follower is not None:    # a rule looked for right after the previous token
                 found = follower.search(scan, resume,
                                         m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW)

@@ -10,7 +10,7 @@ into a ``ParseError``. A value the extractor could not fully read is also kept v
 import datetime as _dt
 import functools
 import re
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .dates import parse_date, parse_page
 from .decode import clean_body, clean_value
@@ -97,10 +97,14 @@ def _date(b: Builder, token: Token, raw: str):
     return found
 
 
-@functools.lru_cache(maxsize=8192)   # a JO page holds several questions: the values repeat
+# Values that repeat from question to question (a JO page holds several questions, a few
+# dozen ministries and rubriques name most of them) are read once: the readers below are pure
+# and their results immutable, so they are cached on the value as written.
+
+@functools.lru_cache(maxsize=8192)
 def read_date_page(value: str):
-    """``dd/mm/yyyy page : N`` (one line) → (date, page, problems as (code, reason) pairs)."""
-    m = _DATE_PAGE.match(value)
+    """``dd/mm/yyyy page : N`` → (date, page, problems as (code, reason) pairs)."""
+    m = _DATE_PAGE.match(clean_value(value))
     date_raw, page_raw = m.group("date"), m.group("page")
     date = page = None
     problems = []
@@ -119,7 +123,7 @@ def read_date_page(value: str):
 
 def _date_page(b: Builder, token: Token):
     """A date and a page; either one not read is a defect, and the value is kept."""
-    date, page, problems = read_date_page(clean_value(token.value))
+    date, page, problems = read_date_page(token.value)
     for code, reason in problems:
         b.defect(code, f"{label_name(token)}: {reason}", token)
     if problems:
@@ -183,8 +187,13 @@ def _author(b: Builder, t: Token):
     b.set_once("author", split_author(t.value), t)
 
 
+@functools.lru_cache(maxsize=1024)
+def kind_of(value: str) -> Optional[str]:
+    return KIND_NAMES.get(clean_value(value).lower().replace("debat", "débat"))
+
+
 def _kind(b: Builder, t: Token):
-    kind = KIND_NAMES.get(clean_value(t.value).lower().replace("debat", "débat"))
+    kind = kind_of(t.value)
     if kind is None:
         b.defect("unknown-kind", f"question kind {clean_value(t.value)!r} is not QE, QOSD or QG", t)
         b.keep(t, clean_value(t.value))
@@ -199,15 +208,15 @@ def _text_field(field: str) -> Callable[[Builder, Token], None]:
     return handler
 
 
-@functools.lru_cache(maxsize=4096)   # a few dozen ministries name most questions
-def ministry_named(name: str) -> Ministry:
-    return Ministry(name=name)
+@functools.lru_cache(maxsize=4096)
+def ministry_of(value: str) -> Optional[Ministry]:
+    name = clean_value(value)
+    return Ministry(name=name) if name else None
 
 
 def _ministry(field: str) -> Callable[[Builder, Token], None]:
     def handler(b: Builder, t: Token):
-        name = clean_value(t.value)
-        b.set_once(field, ministry_named(name) if name else None, t)
+        b.set_once(field, ministry_of(t.value), t)
     handler.__name__ = f"_{field}"
     return handler
 
@@ -216,17 +225,24 @@ def _ministry(field: str) -> Callable[[Builder, Token], None]:
 _ANALYSIS_SEP = re.compile(r"(?<!\bM)(?<!\bMM)\.\s+|;|\.\Z")
 
 
+@functools.lru_cache(maxsize=8192)
+def analyses_of(value: str) -> Tuple[str, ...]:
+    items = [item.strip(" .") for item in _ANALYSIS_SEP.split(clean_value(value))]
+    return tuple(i for i in items if i)
+
+
 def _analyses(b: Builder, t: Token):
-    items = [item.strip(" .") for item in _ANALYSIS_SEP.split(clean_value(t.value))]
-    b.set_once("analyses", tuple(i for i in items if i), t)
+    b.set_once("analyses", analyses_of(t.value), t)
 
 
 def _published(field: str) -> Callable[[Builder, Token], None]:
+    date_key, page_key, seen_key = f"{field}_date", f"{field}_page", f"{field}_seen"
+
     def handler(b: Builder, t: Token):
         date, page = _date_page(b, t)
-        b.set_once(f"{field}_date", date, t)
-        b.set_once(f"{field}_page", page, t)
-        b.fields[f"{field}_seen"] = True
+        b.set_once(date_key, date, t)
+        b.set_once(page_key, page, t)
+        b.fields[seen_key] = True
     handler.__name__ = f"_{field}_published"
     return handler
 
@@ -275,9 +291,11 @@ def _erratum(target: str) -> Callable[[Builder, Token], None]:
 
 
 def _body(field: str) -> Callable[[Builder, Token], None]:
+    text_key, seen_key = f"{field}_text", f"{field}_seen"
+
     def handler(b: Builder, t: Token):
-        b.set_once(f"{field}_text", clean_body(t.value), t)
-        b.fields[f"{field}_seen"] = True
+        b.set_once(text_key, clean_body(t.value), t)
+        b.fields[seen_key] = True
     handler.__name__ = f"_{field}_text"
     return handler
 

@@ -108,7 +108,10 @@ _PUBLISHED = label("publiée au JO le") + SEP
 # écrite n° 12" inside a value are not labels
 _NOT_AFTER_DETERMINER = "".join(f"(?<!{word} )" for word in (
     "la", "une", "cette", "sa", "ma", "ta", "leur", "notre", "votre", "chaque"))
-_LEG = (NOT_IN_WORD + r"(?<!questions )" + _NOT_AFTER_DETERMINER + r"(?P<v>\d{1,2}|[IVXL]{1,6})"
+# (the determiners are checked once the start looks like a label: most places where a rule is
+# tried are not, and ten look-behinds cost more than the look-ahead)
+_LEG = (NOT_IN_WORD + r"(?=(?:\d{1,2}|[IVXL]{1,6})[ ]?(?:i?[eèé?\ufffd]me|è|e|°)?[ ]{1,3}l)"
+        r"(?<!questions )" + _NOT_AFTER_DETERMINER + r"(?P<v>\d{1,2}|[IVXL]{1,6})"
         r"[ ]?(?:i?[eèé?\ufffd]me|è|e|°)?[ ]{1,3}" + label("législature"))
 _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
 # inside a body, a legislature starts the next question of a dump at a line start, when it
@@ -130,7 +133,8 @@ RULES: Tuple[Rule, ...] = (
     Rule("author", r"(?<![\w])de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
          after=("number",)),
     # the long kind as a label is capitalised and not after a determiner
-    Rule("kind", r"(?<![\w])(?=(?-i:Q))" + _NOT_AFTER_DETERMINER + r"(?P<v>" + label("Question")
+    Rule("kind", r"(?<![\w])(?=(?-i:(?=Q))" + label("Question") + BLANK + "[eéèêë?\ufffdoa])"
+         + _NOT_AFTER_DETERMINER + r"(?P<v>" + label("Question")
          + BLANK + "(?:" + "|".join(label(k) for k in (
              "écrite", "orale sans débat", "orale avec débat", "au gouvernement", "orale"))
          + "))"),

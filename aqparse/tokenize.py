@@ -403,12 +403,29 @@ def _next_in_body(scan: str, resume: int):
 _HEADER_FIRST = re.compile(
     f"[ ]{{0,400}}(?:{_alternation(_HEADER_RULES, 'line_pattern', 'l', True, after_blank=True)})",
     re.IGNORECASE)
-# rules with ``after``: looked for right after the token they follow
-_FOLLOWERS = {}
-for _name in {n for _, r in _INDEXED for n in r.after}:
-    _FOLLOWERS[_name] = re.compile(
-        _alternation([(i, r) for i, r in _INDEXED if _name in r.after], "pattern", "f"),
-        re.IGNORECASE)
+
+
+class _Follower(NamedTuple):
+    """The rules looked for right after a token (``after``). Their window is mostly text
+    where none of them can start (an author's name and group): a plain class of the
+    characters they start with, which the regex engine skips along, finds the first place
+    worth trying, or that there is none."""
+
+    first: Callable      # search for a character a rule can start with
+    search: Callable     # search for the rules
+
+
+def _follower(rules: Sequence[Tuple[int, Rule]]) -> _Follower:
+    chars = set().union(*(first_chars(r.pattern) or {""} for _, r in rules))
+    pattern = re.compile(_alternation(rules, "pattern", "f"), re.IGNORECASE)
+    if "" in chars:   # a start that cannot be worked out: every place is worth trying
+        return _Follower(re.compile(r"[\s\S]").search, pattern.search)
+    return _Follower(re.compile(f"[{''.join(map(re.escape, sorted(chars)))}]").search,
+                     pattern.search)
+
+
+_FOLLOWERS = {name: _follower([(i, r) for i, r in _INDEXED if name in r.after])
+              for name in {n for _, r in _INDEXED for n in r.after}}
 _FOLLOW_WINDOW = 400   # how far after its token a follower is looked for
 _NO_VALUE_YET = frozenset(("unlabelled", "unknown"))
 
@@ -421,7 +438,7 @@ class _Group(NamedTuple):
     inline: Optional[str]         # the group of an inline value
     opens: Optional[str]          # the body token that follows an inline value, if any
     in_body_after: bool           # a body follows the label
-    follower: Optional["re.Pattern"]
+    follower: Optional[_Follower]
 
 
 def _group_info(rule: Optional[Rule], inline: Optional[str]) -> _Group:
@@ -464,10 +481,12 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
                     and not scan[value_start:m.start(m.lastgroup)].strip():
                 m = header_search(scan, m.end())
             if follower is not None:    # a rule looked for right after the previous token
-                found = follower.search(scan, resume,
-                                        m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW)
-                if found is not None:
-                    m = found
+                window_end = m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW
+                first = follower.first(scan, resume, window_end)
+                if first is not None:
+                    found = follower.search(scan, first.start(), window_end)
+                    if found is not None:
+                        m = found
         if m is None:
             break
         group = m.lastgroup

@@ -201,11 +201,20 @@ def _kind(b: Builder, t: Token):
     b.set_once("kind", kind, t)
 
 
-def _text_field(field: str) -> Callable[[Builder, Token], None]:
+def _text_field(field: str, repeats: bool = False) -> Callable[[Builder, Token], None]:
+    """A value on one line. ``repeats``: a value many questions share (a rubrique), read
+    once."""
+    read = text_value_of if repeats else clean_value
+
     def handler(b: Builder, t: Token):
-        b.set_once(field, clean_value(t.value) or None, t)
+        b.set_once(field, read(t.value) or None, t)
     handler.__name__ = f"_{field}"
     return handler
+
+
+@functools.lru_cache(maxsize=8192)
+def text_value_of(value: str) -> str:
+    return clean_value(value)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -328,8 +337,8 @@ HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
     "kind": _kind,
     "ministry_asked": _ministry("ministry_asked"),
     "ministry_assigned": _ministry("ministry_assigned"),
-    "rubrique": _text_field("rubrique"),
-    "tete_analyse": _text_field("tete_analyse"),
+    "rubrique": _text_field("rubrique", repeats=True),
+    "tete_analyse": _text_field("tete_analyse", repeats=True),
     "analyses": _analyses,
     "title": _text_field("title"),
     "question_published": _published("question"),

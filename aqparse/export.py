@@ -765,6 +765,7 @@ class SqliteWriter(Writer):
                         f"SELECT uid, status, latest_date FROM questions WHERE uid IN "
                         f"({', '.join('?' * len(part))})", part):
                     stored[uid] = state_key(status, _dt.date.fromisoformat(latest) if latest else None)
+            in_db = set(stored)   # only these can have rows in the child tables to replace
             final: Dict[str, tuple] = {}       # the record that ends up stored, per uid
             for payload in self._batch:
                 key, state = payload[0], payload[1]
@@ -773,9 +774,10 @@ class SqliteWriter(Writer):
                     continue
                 stored[key] = state
                 final[key] = payload
-            uids = [(k,) for k in final]
-            for name, (delete, insert) in self._child_sql.items():
-                db.executemany(delete, uids)
+            replaced = [(k,) for k in final if k in in_db]
+            if replaced:
+                for name, (delete, insert) in self._child_sql.items():
+                    db.executemany(delete, replaced)
             db.executemany(self._insert, [p[2] for p in final.values()])
             for name, (delete, insert) in self._child_sql.items():
                 db.executemany(insert, [row for p in final.values() for row in p[3][name]])

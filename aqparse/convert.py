@@ -182,7 +182,10 @@ def _find_cut(buffer: str, target: int) -> Optional[int]:
 
 def _lines_in(text: str, end: int) -> int:
     """Line breaks in ``text[:end]`` as the tokenizer counts them (a lone CR is one)."""
-    return text.count("\n", 0, end) + text.count("\r", 0, end) - text.count("\r\n", 0, end)
+    lines = text.count("\n", 0, end)
+    if text.find("\r", 0, end) >= 0:     # rare: one scan more rather than two
+        lines += text.count("\r", 0, end) - text.count("\r\n", 0, end)
+    return lines
 
 
 def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:

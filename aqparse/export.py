@@ -648,8 +648,11 @@ def sqlite_schema() -> List[str]:
         out.append(f"CREATE TABLE IF NOT EXISTS {t.name} (\n  uid TEXT NOT NULL REFERENCES "
                    f"questions(uid),\n  position INTEGER NOT NULL,\n  {tcols},\n"
                    f"  PRIMARY KEY (uid, position)\n) WITHOUT ROWID")
-    out += [f"CREATE INDEX IF NOT EXISTS {name} ON {target}" for name, target in SQL_INDEXES.items()]
-    return out
+    return out + sqlite_indexes()
+
+
+def sqlite_indexes() -> List[str]:
+    return [f"CREATE INDEX IF NOT EXISTS {name} ON {target}" for name, target in SQL_INDEXES.items()]
 
 
 def sqlite_key(q: Question) -> str:
@@ -712,9 +715,15 @@ class SqliteWriter(Writer):
             if found is not None and found[0] != SCHEMA_VERSION:
                 raise sqlite3.DatabaseError(f"schema version {found[0]}, this aqparse writes "
                                             f"version {SCHEMA_VERSION}")
+            # a new database gets its indexes at the end of the run: built once from sorted
+            # data, rather than kept up to date row by row (the writing process's largest
+            # cost); a run killed before then leaves a database without them, which the next
+            # run, finding the database, indexes first
+            self._index_at_close = not self._has_meta()
             self._db.execute("BEGIN")
             for statement in sqlite_schema():
-                self._db.execute(statement)
+                if not (self._index_at_close and statement.startswith("CREATE INDEX")):
+                    self._db.execute(statement)
             self._add_missing_columns()
             self._db.execute("INSERT OR REPLACE INTO aqparse_meta VALUES ('schema_version', ?)",
                              (SCHEMA_VERSION,))
@@ -790,6 +799,11 @@ class SqliteWriter(Writer):
 
     def close(self, drop: Iterable[int] = ()) -> None:
         self._flush()
+        if self._index_at_close:
+            self._db.execute("BEGIN")
+            for statement in sqlite_indexes():
+                self._db.execute(statement)
+            self._db.execute("COMMIT")
         self._db.execute("PRAGMA journal_mode=DELETE")   # one self-contained file again
         self._db.close()
 

@@ -21,7 +21,7 @@ import aqparse
 from aqparse import cli
 from aqparse import convert as convert_function
 from aqparse.convert import UsageError, _parse_unit, _units_of, convert
-from aqparse.export import read_sqlite
+from aqparse.export import SQL_INDEXES, read_sqlite
 from aqparse.inputs import documents
 
 import dumps
@@ -246,9 +246,21 @@ def test_killed_run_then_rerun_gives_the_same_database(tmp_path):
     assert stored in {len(set(uids[:n])) for n in range(1000, len(uids), 1000)}
     assert dumps.db_tables(killed)["questions"] != dumps.db_tables(full)["questions"]
 
+    # a new database is indexed at the end of its run: the killed one was not yet
+    assert _indexes(killed) == set()
     assert _run_cli(*argv, str(killed), input=data).returncode == 0
     assert dumps.db_tables(killed) == dumps.db_tables(full)
     assert _count(full) == total
+    assert _indexes(killed) == _indexes(full) == set(SQL_INDEXES)
+
+
+def _indexes(path):
+    db = sqlite3.connect(path)
+    try:
+        return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                         "AND name NOT LIKE 'sqlite_autoindex%'")}
+    finally:
+        db.close()      # an open reader would keep the next run from leaving WAL mode
 
 
 def test_a_fixtures_folder_converts_without_its_expected_files(tmp_path):

@@ -130,15 +130,16 @@ RULES: Tuple[Rule, ...] = (
     Rule("number", _NUMBER, line_only=True, in_body=True, body_pattern=_NUMBER_LINE,
          starts=True),
     Rule("number", _NUMBER, starts=True, after=("legislature",)),
-    Rule("author", r"(?<![\w])de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
+    Rule("author", NOT_IN_WORD + r"de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
          after=("number",)),
     # the long kind as a label is capitalised and not after a determiner
-    Rule("kind", r"(?<![\w])(?=(?-i:(?=Q))" + label("Question") + BLANK + "[eéèêë?\ufffdoa])"
+    Rule("kind", NOT_IN_WORD + r"(?=(?-i:(?=Q))" + label("Question") + BLANK + "[eéèêë?\ufffdoa])"
          + _NOT_AFTER_DETERMINER + r"(?P<v>" + label("Question")
          + BLANK + "(?:" + "|".join(label(k) for k in (
              "écrite", "orale sans débat", "orale avec débat", "au gouvernement", "orale"))
          + "))"),
-    Rule("kind", r"(?<![\w])(?-i:(?P<v>QE|QOSD|QG|QOAD))(?![\w])", after=("number", "author")),
+    Rule("kind", NOT_IN_WORD + r"(?-i:(?P<v>QE|QOSD|QG|QOAD))(?![\w])",
+         after=("number", "author")),
     Rule("ministry_asked", label("Ministère interrogé") + SEP),
     Rule("ministry_assigned", label("Ministère attributaire") + SEP),
     Rule("rubrique", **word_label("Rubrique")),
@@ -179,7 +180,7 @@ _KEY_DATE = r"[ \n]{1,10}(?:" + label("Question publiée le") + "|" + label("Ré
     + r")[ ]{1,3}" + _DATE
 
 RULES += (
-    Rule("heading_number", r"(?<![\w])n[°º][ ]{0,3}(?=\d{1,7}[ ]{0,3}:)", after=("kind",)),
+    Rule("heading_number", NOT_IN_WORD + r"n[°º][ ]{0,3}(?=\d{1,7}[ ]{0,3}:)", after=("kind",)),
     Rule("question_published_jo", label("Publication de la question au Journal Officiel du")),
     Rule("answer_published_jo", label("Publication de la réponse au Journal Officiel du")),
     Rule("author_place_first", label("Question de") + r"[ ]{0,3}:[ ]{0,3}"
@@ -273,7 +274,8 @@ _FREQUENT_FIRST = "qmrtad0123456789"
 
 
 def _frequent(char: str):
-    return (_FREQUENT_FIRST.find(char) % (len(_FREQUENT_FIRST) + 1), char)
+    rank = _FREQUENT_FIRST.find(char)
+    return (rank if rank >= 0 else len(_FREQUENT_FIRST), char)
 
 
 def first_chars(pattern: str) -> Optional[frozenset]:

@@ -98,6 +98,14 @@ def run(argv):
             parent + sum(v for p, v in cpu.items() if p != proc.pid), parent)
 
 
+def _convert_argv(dump: Path, out: Path, jobs: int) -> list:
+    """The command of one timed run, its output removed first (a new database each time)."""
+    if out.exists():
+        out.unlink()
+    return [sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o", str(out),
+            "--jobs", str(jobs), "--quiet"]
+
+
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -128,11 +136,7 @@ def opendata(folder: Path) -> None:
         dump = folder / f"opendata-qg15-qg16-1of{share}.json"
         count = _opendata_dump(dump, sources, share)
         for fmt, jobs in (("jsonl", 1), ("sqlite", 1), ("sqlite", 2)):
-            out = folder / f"out-opendata.{fmt}"
-            if out.exists():
-                out.unlink()
-            argv = [sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o", str(out),
-                    "--jobs", str(jobs), "--quiet"]
+            argv = _convert_argv(dump, folder / f"out-opendata.{fmt}", jobs)
             seconds, tree_peak, one_peak, _, _ = run(argv)
             peaks[share, fmt, jobs] = tree_peak
             print(f"\n$ PYTHONPATH=. {' '.join(argv)}\n  {count} questions, "
@@ -178,11 +182,7 @@ def main() -> None:
     for round_ in range(args.repeat):
         for fmt in ("jsonl", "sqlite"):
             for jobs in (1, 2):
-                out = folder / f"out-{jobs}.{fmt}"
-                if out.exists():
-                    out.unlink()
-                argv = [sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o", str(out),
-                        "--jobs", str(jobs), "--quiet"]
+                argv = _convert_argv(dump, folder / f"out-{jobs}.{fmt}", jobs)
                 seconds, tree_peak, one_peak, cpu, parent = run(argv)
                 if round_ == 0:
                     print(f"\n$ PYTHONPATH=. {' '.join(argv)}")
@@ -196,11 +196,7 @@ def main() -> None:
                 if old is not None:
                     results[fmt, jobs] = results[fmt, jobs][:1] + (max(tree_peak, old[1]),
                                                                    max(one_peak, old[2])) + results[fmt, jobs][3:]
-    out = folder / "out-small.sqlite"
-    if out.exists():
-        out.unlink()
-    argv = [sys.executable, "-m", "aqparse.cli", "convert", str(small), "-o", str(out),
-            "--jobs", "2", "--quiet"]
+    argv = _convert_argv(small, folder / "out-small.sqlite", 2)
     small_peak = run(argv)[1]
     print(f"\n$ PYTHONPATH=. {' '.join(argv)}\n  1/8 size, sqlite --jobs 2: peak RSS "
           f"{small_peak / 2**20:.0f} MB all processes")

@@ -10,11 +10,11 @@ import itertools
 import re
 from typing import Callable, Iterable, Iterator, List, Optional, Union
 
-from .decode import decode
+from .decode import decode, wrap_width
 from .errors import ParseError, excerpt
 from .extract import extract
 from .records import Question, Source
-from .tokenize import Token, split_questions, tokenize
+from .tokenize import HEADS, Token, count_lines, split_questions, tokenize
 
 Data = Union[str, bytes]
 
@@ -89,22 +89,26 @@ def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = Fal
     if first is None:
         _raise_not_a_question(text, path, [], False)
     yield from records_of(itertools.chain((first,), groups), text, path=path, strict=strict,
-                          layout=layout, first_line=first_line)
+                          layout=layout, first_line=first_line, offset=offset)
 
 
 def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str], strict: bool,
-               layout: str = "text", first_line: int = 1,
+               layout: str = "text", first_line: int = 1, offset: int = 0,
                after_a_question: bool = False) -> Iterator[Question]:
-    """The record of each question's tokens; a group that is no question is the input's
-    error: not a question at all, or text after the last question."""
+    """The record of each question's tokens (``text`` starts at character ``offset`` and
+    line ``first_line`` of the input); a group that is no question is the input's error: not
+    a question at all, or text after the last question."""
+    wrapped_at = wrap_width(text)
     for group in groups:
-        if not _is_question(group):
+        if not is_question(group):
             # no number and hardly any label: trailing garbage, or no question at all
             _raise_not_a_question(text, path, group, after_a_question)
         after_a_question = True
-        source = Source(format="text", layout=layout, path=path, line=group[0].line)
+        line, end_line = lines_of(group, text, offset)
+        source = Source(format="text", layout=layout, path=path, line=line, end_line=end_line)
         try:
-            record = extract(group, text, source=source, strict=strict, first_line=first_line)
+            record = extract(group, text, source=source, strict=strict, first_line=first_line,
+                             wrapped_at=wrapped_at)
         except ParseError:
             raise
         except Exception as error:   # a bug: said as a ParseError naming the input and place
@@ -113,13 +117,30 @@ def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str],
         yield record
 
 
-def _is_question(group: List[Token]) -> bool:
+_NOT_FIELDS = frozenset(("unknown", "unlabelled", "furniture"))
+
+
+def is_question(group: List[Token]) -> bool:
+    """Whether a group of tokens is a question: it has a number, or three known labels."""
     for token in group:
-        if token[0] == "number":
+        if token[0] == "number" or token[0] == "heading":
             return True
     names = {t.name for t in group}
-    known = names - {"unknown", "unlabelled"}
-    return "number" in names or len(known) >= 3
+    return len(names - _NOT_FIELDS) >= 3
+
+
+def lines_of(group: List[Token], text: str, offset: int = 0):
+    """The first and last lines of ``text`` (which starts at character ``offset`` of the
+    input) that a question's tokens stand on, from its first head to its last field: the
+    site's furniture around it is not the question."""
+    fields = [t for t in group if t[0] != "furniture"] or group
+    first = next((t for t in fields if t[0] in HEADS), fields[0])
+    last = fields[-1]
+    if last[0] == "unlabelled" and len(fields) > 1:    # text after the question, reported
+        last = fields[-2]
+    start, end = last.start - offset, last.end - offset
+    span = text[start:end].rstrip()
+    return first.line, last.line + count_lines(span, 0, len(span))
 
 
 _LOOKS_LIKE = (

@@ -126,6 +126,25 @@ def for_matching(text: str) -> str:
     return text
 
 
+# What text tools draw that no page holds: lynx numbers each link ("[56]M. Gérard Leseul",
+# "page : [57]2623"), w3m draws the borders of tables with box-drawing characters. Blanked
+# (same length, so offsets hold) before a text is read.
+_LINK_MARK = re.compile(r"\[\d{1,4}\](?=\S)")
+_BOX = re.compile("[\u2500-\u257f]+")
+
+
+def without_tool_marks(text: str) -> str:
+    """``text`` with the marks of text browsers blanked: box-drawing characters, and link
+    numbers when the text has several of them (one "[1]" may be the text's own)."""
+    if "[" in text:
+        marks = _LINK_MARK.findall(text, 0, 1 << 16)
+        if len(set(marks)) >= 3:
+            text = _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
+    if _BOX.search(text) is not None:
+        text = _BOX.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
 # a run of blanks that is not already one plain space (those are most of a text: leaving
 # them alone makes the substitution several times faster)
 _SPACES = re.compile(r" [ \xa0\u202f\u2007]+|[\xa0\u202f\u2007][ \xa0\u202f\u2007]*")
@@ -156,6 +175,63 @@ def clean_body(text: Optional[str]) -> Optional[str]:
     if current:
         paragraphs.append("\n".join(current))
     return "\n\n".join(paragraphs) or None
+
+
+# What the text of a page loses of its markup, mended in a body read from text:
+# - ``get_text()`` and ``text_content()`` glue a paragraph (or a line after a ``<br>``) to
+#   the next when the page's source has no blank between them: "Sarlat.Mme Brigitte
+#   Allain." A sentence's end glued to a capital is broken there;
+# - ``get_text("\\n")`` breaks the line before punctuation that followed an inline element
+#   ("groupe UMP)\\n,..."): a comma, a closing parenthesis or a full stop never starts a line;
+# - text browsers wrap lines at their width: a wrapped paragraph is joined again (a line
+#   broken where its next word would still have fitted was broken by the page, and stays).
+_GLUED = re.compile(r"(?:[.!?…][)»]|(?<![A-ZÀ-Ý])\.|[!?…])(?=[A-ZÀ-ÝÉ])")
+_BREAK_BEFORE = re.compile(r"[ \t\xa0]*\n[ \t\xa0]*(?=[,)\]]|\.(?!\.))")
+
+
+def wrap_width(text: str) -> Optional[int]:
+    """The width a text browser wrapped ``text`` at, or None when it was not wrapped: no
+    line longer than that width, and many lines (20 at least) filled close to it, each broken
+    where its next word would not have fitted."""
+    lines = text[:1 << 18].split("\n")
+    widths = [len(line.rstrip()) for line in lines]
+    width = max(widths, default=0)
+    if not 50 <= width <= 120:
+        return None
+    full = [i for i in range(len(lines) - 1)
+            if widths[i] >= width - 20 and lines[i + 1].strip() and "\t" not in lines[i]]
+    if len(full) < 20:
+        return None
+    wrapped = sum(widths[i] + 1 + len(lines[i + 1].split(None, 1)[0]) > width for i in full)
+    return width if wrapped >= 0.9 * len(full) else None
+
+
+def _unwrap(text: str, width: int) -> str:
+    """The lines of ``text`` joined where they were wrapped at ``width``."""
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        joined = (line.strip() and following.strip() and "\t" not in line
+                  and len(line.rstrip()) + 1 + len(following.split(None, 1)[0]) > width)
+        out.append(" " if joined else "\n")
+    return "".join(out[:-1])
+
+
+def clean_text_body(text: Optional[str], wrapped_at: Optional[int] = None) -> Optional[str]:
+    """A body read from text: what ``clean_body`` does, after mending what a page's text
+    loses of its markup (see above). ``wrapped_at``: the width the whole text was wrapped at
+    (``wrap_width``)."""
+    if not text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _GLUED.sub(lambda m: m.group(0) + "\n", text)
+    text = _BREAK_BEFORE.sub("", text)
+    if wrapped_at and "\n" in text:
+        text = _unwrap(text, wrapped_at)
+    return clean_body(text)
 
 
 def _latin1_fallback(error: UnicodeDecodeError):

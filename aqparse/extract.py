@@ -10,13 +10,16 @@ into a ``ParseError``. A value the extractor could not fully read is also kept v
 import datetime as _dt
 import functools
 import re
+
+import attrs
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .dates import parse_date, parse_page
-from .decode import clean_body, clean_value
+from .decode import clean_body, clean_text_body, clean_value
 from .errors import ParseError, excerpt
-from .records import (Attribution, Author, Defect, Erratum, Ministry, Publication, Question,
-                      Renewal, Signalement, Source, Withdrawal, make_uid, status_of)
+from .records import (CLOSURE_LABELS, Attribution, Author, Closure, Defect, Erratum, Ministry,
+                      Publication, Question, Renewal, Signalement, Source, Withdrawal, make_uid,
+                      status_of)
 from .tokenize import Token
 
 UNLABELLED = "(unlabelled)"   # the ``extra`` key of text that stood under no label
@@ -39,7 +42,9 @@ def label_name(token: Token) -> str:
 class Builder:
     """Mutable scratch space for one question; turned into a frozen Question at the end."""
 
-    def __init__(self):
+    def __init__(self, from_text: bool = False, wrapped_at: Optional[int] = None):
+        self.from_text = from_text       # the tokens were read from text (not from markup)
+        self.wrapped_at = wrapped_at     # ... wrapped by a text browser at this width
         self.fields: Dict[str, object] = {}
         self.changes: List[Optional[_dt.date]] = []  # dates of the attribution changes, in order
         self.signalements: List[Signalement] = []
@@ -303,7 +308,8 @@ def _body(field: str) -> Callable[[Builder, Token], None]:
     text_key, seen_key = f"{field}_text", f"{field}_seen"
 
     def handler(b: Builder, t: Token):
-        b.set_once(text_key, clean_body(t.value), t)
+        body = clean_text_body(t.value, b.wrapped_at) if b.from_text else clean_body(t.value)
+        b.set_once(text_key, body, t)
         b.fields[seen_key] = True
     handler.__name__ = f"_{field}_text"
     return handler
@@ -362,12 +368,19 @@ HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
 _HEADING = re.compile(r"\s*(?P<n>\d{1,7})\s*:?\s*(?P<title>.*)\Z", re.S)
 _DATE_AT_END = re.compile(r"(?:\ble\s+)?(?P<date>(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\.?\s+\d{4}"
                           r"|\d{1,2}/\d{1,2}/\d{4})\s*\Z")
-_KEY_DATE = re.compile(r"(?P<what>question|r[ée]ponse)\s+publi[ée]e\s+le\s+(?P<date>[^\n]+)",
+_KEY_DATE = re.compile(r"(?P<what>question|r[ée]ponse)\s+publi[ée]e\s+le\s+(?P<date>"
+                       r"(?:1er|\d{1,2})\s+[^\W\d_]{3,9}\.?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|[^\n]+)",
                        re.I)
 
 
-def _heading_number(b: Builder, t: Token):
-    """``n°200 : Agriculture biologique`` after the kind: the number, then the title."""
+def _heading(b: Builder, t: Token):
+    """``Question écrite n°`` then ``200 : Agriculture biologique``: the kind, the number,
+    then the title."""
+    kind = kind_of(_HEADING_NUMBER_SIGN.sub("", t.label))
+    if kind is None:
+        b.defect("unknown-kind", f"question kind {clean_value(t.label)!r} is not QE, QOSD or QG", t)
+    else:
+        b.set_once("kind", kind, t)
     m = _HEADING.match(t.value)
     if m is None:
         _number(b, t)
@@ -376,6 +389,9 @@ def _heading_number(b: Builder, t: Token):
     title = clean_value(m.group("title"))
     if title:
         b.set_once("title", title, t)
+
+
+_HEADING_NUMBER_SIGN = re.compile(r"\s*n[°º]\s*\Z", re.I)
 
 
 def _published_jo(field: str) -> Callable[[Builder, Token], None]:
@@ -432,8 +448,30 @@ def _question_type(b: Builder, t: Token):
         _kind(b, t)
 
 
+def _furniture(b: Builder, t: Token):
+    """The site's menus, buttons, footer (``aqparse.furniture``): not the question's."""
+
+
+_CODES = re.compile(r"(?:(?P<group>\S+) )?(?P<legislature>\d{1,2}) (?P<code>\S+) "
+                    r"(?:(?P<region>.+?) )?(?P<answered>[ON])\Z")
+
+
+def _fiche_codes(b: Builder, t: Token):
+    """The old pages' hidden codes, shown by a page's text: ``SOC 8 REP_PUB
+    Nord-Pas-de-Calais O`` (group abbreviation, legislature, closure code, region,
+    answered). Read as the HTML reader reads them from the markup."""
+    m = _CODES.match(clean_value(t.value))
+    if m is None:      # the rule's pattern has this shape: not reached, but never lost
+        _unlabelled(b, t)
+        return
+    b.set_once("codes", (m.group("group"), m.group("legislature"), m.group("code"),
+                         m.group("region"), m.group("answered"), t.line), t)
+
+
 HANDLERS.update({
-    "heading_number": _heading_number,
+    "furniture": _furniture,
+    "fiche_codes": _fiche_codes,
+    "heading": _heading,
     "question_published_jo": _published_jo("question"),
     "answer_published_jo": _published_jo("answer"),
     "author_place_first": _author_place_first,
@@ -485,10 +523,10 @@ def _check_required(b: Builder, first: Optional[Token]) -> None:
 
 
 def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool = False,
-            first_line: int = 1) -> Question:
+            first_line: int = 1, wrapped_at: Optional[int] = None) -> Question:
     """A record from the tokens of one question. ``text`` is the input they were read from,
-    starting at line ``first_line``."""
-    b = Builder()
+    starting at line ``first_line``; ``wrapped_at``, the width a text browser wrapped it at."""
+    b = Builder(from_text=source.format == "text", wrapped_at=wrapped_at)
     for token in tokens:
         try:
             HANDLERS[token.name](b, token)
@@ -503,21 +541,43 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
     answer = _publication(b, "answer")
     attributions, assigned = _attributions(b, question)
     withdrawal = f.get("withdrawal")
+    author, closure = f.get("author"), None
+    if "codes" in f:
+        author, closure = _with_codes(b, author, f["codes"], answer)
     record = Question(
         uid=make_uid(f.get("legislature"), f.get("kind"), f.get("number")),
         legislature=f.get("legislature"), kind=f.get("kind"), number=f.get("number"),
-        author=f.get("author"), ministry_asked=f.get("ministry_asked"),
+        author=author, ministry_asked=f.get("ministry_asked"),
         ministry_assigned=assigned, attributions=attributions,
         rubrique=f.get("rubrique"), tete_analyse=f.get("tete_analyse"),
         analyses=f.get("analyses", ()), title=f.get("title"),
         question=question, answer=answer,
         signalements=b.signalements, renewals=b.renewals, errata=b.errata,
-        withdrawal=withdrawal, status=status_of(answer, withdrawal),
+        withdrawal=withdrawal, status=status_of(answer, withdrawal), closure=closure,
         extra=b.extra, defects=b.defects, source=source,
     )
     if strict and record.defects:
         raise_for(record, text, first_line)
     return record
+
+
+def _with_codes(b: Builder, author: Optional[Author], codes: tuple,
+                answer: Optional[Publication]) -> Tuple[Optional[Author], Optional[Closure]]:
+    """The author and the closure completed with the old pages' hidden codes; the codes that
+    repeat what the text says (legislature, answered) are checked against it."""
+    group, legislature, code, region, answered, line = codes
+    checks = (("legislature", legislature, str(b.fields.get("legislature"))),
+              ("answered", answered, "O" if answer is not None else "N"))
+    for what, expected, seen in checks:
+        if expected != seen:
+            b.defects.append(Defect("hidden-mismatch", f"the page's hidden codes give {what} "
+                                    f"{expected!r} but its text gives {seen!r}", line))
+    author = author or Author()
+    values = {k: v for k, v in (("group_abbrev", group), ("region", region))
+              if v and getattr(author, k) is None}
+    if values:
+        author = attrs.evolve(author, **values)
+    return author, Closure(code=code, label=CLOSURE_LABELS.get(code))
 
 
 def line_of(text: str, first_line: int, line: int) -> Optional[str]:

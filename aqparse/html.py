@@ -32,12 +32,12 @@ import attrs
 import lxml.etree
 import lxml.html
 
-from .api import _is_question
+from .api import is_question
 from .decode import clean_value
 from .errors import ParseError, excerpt
 from .extract import extract, raise_for
 from .markup import element_text, nodes_text
-from .records import Author, Closure, Defect, Question, Source
+from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
 from .tokenize import RULES, Token, tokenize
 
 # huge_tree: without it libxml2 silently drops everything nested deeper than 256 elements,
@@ -331,8 +331,6 @@ _FICHE_CONTAINERS = ("rubriquage", "textes")
 _FICHE_TAGS = frozenset(t for f in FICHE_FIELDS for t in f.tags) | frozenset(_FICHE_HIDDEN) \
     | frozenset(_FICHE_CONTAINERS)
 _LEG_NUMBER = re.compile(r"\s*(\d{1,2}(?!\d)|[IVXL]{1,6}(?![\w]))")
-# codes whose label the AN publishes (open data ``libelleCloture``)
-CLOSURE_LABELS = {"REP_PUB": "Réponse publiée"}
 
 
 def _fiche_values(root) -> Dict[str, list]:
@@ -696,7 +694,7 @@ def parse_many(text: str, *, path: Optional[str] = None,
 
 def _read(text: str, path: Optional[str], root, layout: Layout, anchor) -> Question:
     page = layout.read(root, anchor)
-    if not _is_question(page.tokens):    # the text path's test: a number, or 3 labels
+    if not is_question(page.tokens):    # the text path's test: a number, or 3 labels
         whole = root if root.find(".//title") is not None else _lxml_tree(text)
         raise not_a_question(whole, text, path, f": the markup of the {layout.name} layout, but "
                              "no question number and fewer than three labels")

@@ -249,7 +249,7 @@ def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool) -> Iter
             continue
         groups = list(split_questions(tokenize(carried, offset=offset, first_line=line)))
         keep = groups if final else groups[:-1]
-        yield from records_of(keep, carried, path=path, strict=strict, first_line=line,
+        yield from records_of(keep, carried, path=path, strict=strict, first_line=line, offset=offset,
                               after_a_question=found)
         found = found or bool(keep)
         if final:

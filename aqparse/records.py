@@ -13,6 +13,8 @@ import attrs
 import cattrs
 
 KINDS = ("QE", "QOSD", "QG")
+# closure codes whose label the AN publishes (open data ``libelleCloture``)
+CLOSURE_LABELS = {"REP_PUB": "Réponse publiée"}
 STATUSES = ("answered", "withdrawn", "pending")
 ERRATUM_TARGETS = ("question", "answer")
 FORMATS = ("text", "html", "opendata-json", "opendata-xml", "legacy-xml")
@@ -203,10 +205,14 @@ class Defect:
 
 @attrs.frozen
 class Source:
+    """Where a record was read: the input's format, layout and path, and the lines of the
+    input the question stands on (``line`` to ``end_line``, 1-based, when known)."""
+
     format: Optional[str] = attrs.field(default=None, validator=_one_of(FORMATS))
     layout: Optional[str] = _s()
     path: Optional[str] = _s()
     line: Optional[int] = None
+    end_line: Optional[int] = None
 
 
 @attrs.frozen

@@ -16,7 +16,8 @@ import functools
 import re
 from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from .decode import for_matching
+from . import furniture
+from .decode import for_matching, without_tool_marks
 
 try:   # the standard library's regex parser, read to find where each rule can start
     import re._constants as _sre_constants
@@ -34,8 +35,10 @@ _LOOSE = {
     "a": "[aàâ]", "à": "[aàâ?\ufffd]", "â": "[aàâ?\ufffd]", "ô": "[oô?\ufffd]",
     "i": "[iîï]", "î": "[iîï?\ufffd]", "u": "[uùû]", "c": "[cç]", "ç": "[cç?\ufffd]",
 }
-BLANK = "[ \n]{1,6}"        # a space inside a label; copied pages may break the line there
-SEP = "[ ]{0,3}(?:>|:)?"    # the separator after a label, when there is one
+# a space inside a label; copied pages may break the line there, and indent the next line
+BLANK = "(?:[ ]{1,200}|(?:[ ]{0,200}\n){1,3}[ ]{0,200})"
+# the separator after a label, when there is one (alone on the next line in some page texts)
+SEP = "[ ]{0,60}(?:\n[ ]{0,200}(?=[>:]))?(?:>|:)?"
 NOT_IN_WORD = r"(?<![\w])"  # a label starts a word
 
 
@@ -67,7 +70,7 @@ def word_label(word: str) -> dict:
     (value on the next line); elsewhere it is part of a value. Gives the ``pattern`` and
     ``line_pattern`` of its rule."""
     words = label(word)
-    with_separator = words + r"[ ]{0,3}(?:>|:)"
+    with_separator = words + r"[ ]{0,60}(?:>|:)"
     return {"pattern": with_separator,
             "line_pattern": r"(?:" + with_separator + "|" + words + r"(?=[ ]{0,400}(?:\n|\Z)))"}
 
@@ -86,9 +89,10 @@ class Rule(NamedTuple):
     body_inline  forms unmistakable enough to be a label mid-line inside a body: case-
                  sensitive, each starting with a literal character
     opens        the body that starts after this label ('question' / 'answer'), if any
-    starts       may start a new question in a dump
     after        only a label when the previous token is one of these; looked for right
                  after that token, wherever it stands (the author's lowercase "de")
+    furniture    the site's furniture (``aqparse.furniture``): looked for only where no field
+                 is open (between questions), and before the labels there
     """
 
     name: str
@@ -96,11 +100,11 @@ class Rule(NamedTuple):
     in_body: bool = False
     body_pattern: Optional[str] = None
     opens: Optional[str] = None
-    starts: bool = False
     after: Tuple[str, ...] = ()
     line_only: bool = False
     body_inline: Tuple[str, ...] = ()
     line_pattern: Optional[str] = None
+    furniture: bool = False
 
 
 _PUBLISHED = label("publiée au JO le") + SEP
@@ -117,19 +121,37 @@ _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
 # inside a body, a legislature starts the next question of a dump at a line start, when it
 # stands alone on its line or (one-line old layout) "Question N° <number>" follows it at once
 _LEG_LINE = _LEG + r"(?=[ ]{0,400}(?:\n|\Z)|[ ]{1,3}" + _NUMBER + r"[ ]{0,3}\d)"
-_NUMBER_LINE = _NUMBER + r"(?=[ ]{0,3}\d)"
+# ... and a number line when it is one: a capital "Question", its number, then the end of the
+# line or the author ("de M. …"); a wrapped body may well put "question no 1340." at a line
+# start
+_NUMBER_LINE = (r"(?-i:Q)" + _NUMBER[len(NOT_IN_WORD) + 1:] + r"(?=[ ]{0,3}\d{1,7}(?:[ ]{0,400}"
+                r"(?:\n|\Z)|[ ]{1,3}(?:de|\()))")
+# one-line text (a whole dump or page flattened): inside a body, the next question starts
+# mid-line at its legislature when "Question N° <number>" follows it at once
+_LEG_INLINE = (r"(?P<v>[1-9][0-9]?)(?:ème|e|è)[ ]{1,3}[Ll][ée]gislature"
+               r"(?=[ ]{1,3}Question[ ]{1,3}[Nn][°º][ ]{0,3}:?[ ]{0,3}\d)")
+_HEADING_KINDS = r"(?:[eéèêë?\ufffd]crite|orale[ ]sans[ ]d[ée]bat|orale|au[ ]gouvernement)"
+_HEADING = (NOT_IN_WORD + r"(?-i:Q)uestion[ ]{1,3}" + _HEADING_KINDS
+            + r"[ ]{1,3}n[°º][ ]{0,3}(?=\d{1,7}[ ]{0,3}:)")
+_HEADING_LINE = (_HEADING + r"(?=\d{1,7}[ ]{0,3}:[^\n]{0,300}\n[ \n]{0,40}"
+                 r"(?:\d{1,2}|[IVXL]{1,6})[ ]?(?:i?[eèé]me|è|e)[ ]{1,3}l)")
+_HEADING_INLINE = (r"Question[ ]" + _HEADING_KINDS + r"[ ]n[°º][ ]?(?=\d{1,7}[ ]?:[^\n]{1,300}?"
+                   r"[ ]\d{1,2}(?:ème|e|è)[ ][Ll]égislature)")
 # the old pages' "DEBAT :" heading has its colon, or stands alone on its line: a debate
 # paragraph may well start with "DÉBAT NATIONAL SUR …"
 _ANSWER_HEAD = (r"(?:" + label("Texte de la réponse") + SEP
                 + r"|(?-i:D[EÉ]BAT)(?:[ ]{0,3}:|(?=[ ]{0,400}(?:\n|\Z))))")
 
 RULES: Tuple[Rule, ...] = (
-    Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, starts=True),
+    Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, body_inline=(_LEG_INLINE,)),
     # "Question N°" is a label at a line start, or right after the legislature (the one-line
     # old layout); elsewhere ("… à la question n° 1893" in a title) it is part of a value
-    Rule("number", _NUMBER, line_only=True, in_body=True, body_pattern=_NUMBER_LINE,
-         starts=True),
-    Rule("number", _NUMBER, starts=True, after=("legislature",)),
+    Rule("number", _NUMBER, line_only=True, in_body=True, body_pattern=_NUMBER_LINE),
+    Rule("number", _NUMBER, after=("legislature",)),
+    # the current site's title line, "Question écrite n°200 : Agriculture biologique": the
+    # kind, the number and the title (before the long kind, which it starts with)
+    Rule("heading", _HEADING, in_body=True, body_pattern=_HEADING_LINE,
+         body_inline=(_HEADING_INLINE,)),
     Rule("author", NOT_IN_WORD + r"de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
          after=("number",)),
     # the long kind as a label is capitalised and not after a determiner
@@ -158,10 +180,13 @@ RULES: Tuple[Rule, ...] = (
     # inside a question body: at a line start, or mid-line written as a heading with its colon
     Rule("answer_text", _ANSWER_HEAD, opens="answer", in_body=True,
          body_inline=(r"Texte de la R[EÉ]PONSE[ ]{0,3}:", r"Texte de la r[ée]ponse[ ]{0,3}:",
+                      r"T(?<=[.!?»)] T)exte de la réponse(?=[ ])",
+                      r"T(?<=question T)exte de la réponse(?=[ ])",
                       r"D[EÉ]BAT[ ]{0,3}:")),
     # the site's button in the empty answer area of a pending question, copied with the page:
     # not an answer; recognised only as a whole line
-    Rule("site_button", label("Être alerté(e) de la réponse") + r"[ ]{0,400}(?=\n|\Z)",
+    Rule("site_button", r"(?:\(BUTTON\)[ ]{0,3})?" + label("Être alerté(e) de la réponse")
+         + r"[ ]{0,400}(?=\n|\Z)",
          line_only=True, in_body=True),
 )
 
@@ -172,33 +197,72 @@ RULES: Tuple[Rule, ...] = (
 # repeats them with the rubrique and the ministries. A label with its value inline that
 # ``opens`` a body is followed by that body.
 _DATE = (r"(?:\d{1,2}/\d{1,2}/\d{4}|(?:1er|\d{1,2})[ ]{1,3}[^\W\d_]{3,9}\.?[ ]{1,3}\d{4})")
-_DATED = r"[ ]{1,3}(?P<v>" + _DATE + ")"
+# (up to 12 blanks: a text browser's link number, blanked, may stand before a date)
+_DATED = r"[ ]{1,12}(?P<v>" + _DATE + ")"
 _ANSWERED = (label("Réponse publiée le") + _DATED,
              label("Réponse en séance, et publiée le") + _DATED)
-_ASKED_IN_SESSION = r",?[ ]{0,3}" + label("posée en séance, et publiée le") + _DATED
-_KEY_DATE = r"[ \n]{1,10}(?:" + label("Question publiée le") + "|" + label("Réponse publiée le") \
-    + r")[ ]{1,3}" + _DATE
+_ASKED_IN_SESSION = r",?" + BLANK + "?" + label("posée en séance, et publiée le") + _DATED
+_KEY_DATE = r"[ \n]{1,400}(?:" + label("Question publiée le") + "|" + label("Réponse publiée le") \
+    + r")(?:[ ]{1,12}|[ ]{0,12}\n[ ]{0,200})" + _DATE
 
 RULES += (
-    Rule("heading_number", NOT_IN_WORD + r"n[°º][ ]{0,3}(?=\d{1,7}[ ]{0,3}:)", after=("kind",)),
     Rule("question_published_jo", label("Publication de la question au Journal Officiel du")),
     Rule("answer_published_jo", label("Publication de la réponse au Journal Officiel du")),
-    Rule("author_place_first", label("Question de") + r"[ ]{0,3}:[ ]{0,3}"
-         r"(?P<v>[^\n(]{1,160}(?:\([^\n()]{0,200}\))?)", opens="question"),
-    Rule("author_place_first", label("Auteur") + r"[ ]{0,3}:", line_only=True),
+    Rule("author_place_first", label("Question de") + r"[ ]{0,60}:[ ]{0,200}(?:\n[ ]{0,200}){0,6}"
+         r"(?P<v>[^\n(]{1,160}(?:\([^()]{0,200}\))?)", opens="question"),
+    Rule("author_place_first", label("Auteur") + r"[ ]{0,60}:", line_only=True),
+    Rule("author_place_first", label("Auteur") + r"[ ]{0,60}:", after=("key_data",)),
     # a QG: ", posée en séance, et publiée le <date>", then the debate, which is its answer
     Rule("asked_in_session", _ASKED_IN_SESSION, opens="answer", in_body=True,
-         body_inline=(r",[ ]{0,3}pos[ée]e en s[ée]ance, et publi[ée]e le" + _DATED,)),
-    Rule("answer_dated", _ANSWERED[0], opens="answer", in_body=True),
-    Rule("answer_dated", _ANSWERED[1], opens="answer", in_body=True),
+         body_inline=(r"," + BLANK + "?" + label("posée en séance, et publiée le")[len(NOT_IN_WORD):]
+                      + _DATED,)),
+    # (in one-line text, mid-line after a sentence's end)
+    Rule("answer_dated", _ANSWERED[0], opens="answer", in_body=True,
+         body_inline=(r"R(?<=[.!?»)] R)éponse publiée le" + _DATED,)),
+    Rule("answer_dated", _ANSWERED[1], opens="answer", in_body=True,
+         body_inline=(r"R(?<=[.!?»)] R)éponse en séance, et publiée le" + _DATED,)),
     Rule("key_data", label("Données clés"), in_body=True,
-         body_pattern=label("Données clés") + r"[ ]{0,400}(?=\n|\Z)"),
-    Rule("question_type", label("Type de question") + r"[ ]{0,3}:"),
+         body_pattern=label("Données clés") + r"[ ]{0,400}(?=\n|\Z)",
+         body_inline=(r"Données clés(?=[ ]{1,3}Auteur[ ]{0,3}:)",)),
+    Rule("question_type", label("Type de question") + r"[ ]{0,60}:"),
     Rule("ministry_assigned", label("Ministère répondant") + SEP),
     # the box's own date lines, taken with their label so they do not open a body again
-    Rule("key_dates", label("Dates") + r"[ ]{0,3}:(?P<v>(?:" + _KEY_DATE + "){1,4})"),
-    Rule("session_date", label("Date de la séance") + r"[ ]{0,3}:"),
+    Rule("key_dates", label("Dates") + r"(?:[ ]{0,200}\n){0,3}[ ]{0,200}:(?P<v>(?:" + _KEY_DATE
+         + "){1,4})"),
+    Rule("session_date", label("Date de la séance") + r"[ ]{0,60}:"),
 )
+
+# The old "FICHE QUESTION" pages end with a hidden block of codes that ``get_text()``, lynx or
+# ``text_content()`` show after the answer: group abbreviation, legislature, closure code,
+# region, answered (O/N) — "SOC 8 REP_PUB Nord-Pas-de-Calais O", a value a line or all on
+# one. It is read (``extract``) as the page's markup is; it is the end of a page: the end of
+# the text or the next page follows it.
+_NEXT_PAGE = (r"(?=[ \t\n]{0,400}(?:\Z|FICHE[ ]QUESTION|Aller[ ]au[ ]contenu|Question[ ]n[°º]"
+              r"|[1-9][0-9]?(?:ème|e|è)[ ][Ll]égislature))")
+_CODES = (r"(?P<v>(?:[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12})?[1-9][0-9]?[ \t\n]{1,12}"
+          r"[A-Z][A-Z0-9_]{0,15}[ \t\n]{1,12}(?:[A-ZÀ-Ý][^\n]{0,60}?[ \t\n]{1,12})?[ON])"
+          + _NEXT_PAGE)
+RULES += (
+    Rule("fiche_codes", r"(?-i:" + _CODES + ")", line_only=True, in_body=True,
+         body_inline=(_CODES,)),
+)
+
+# The site's furniture (``aqparse.furniture``): what ends a question (at a line start, and
+# in its one-line forms inside a body), then the rest, looked for only between questions.
+FURNITURE_RULES: Tuple[Rule, ...] = tuple(
+    Rule("furniture", f"(?-i:(?P<v>{end.pattern}))", line_only=True, in_body=True,
+         body_inline=end.inline)
+    for end in furniture.ENDS) + tuple(
+    # ... and in a header value of one-line text, where it ends the value
+    Rule("furniture", f"(?-i:(?P<v>{'|'.join(end.inline)}))") for end in furniture.ENDS
+    if end.inline) + tuple(
+    Rule("furniture", f"(?-i:(?P<v>{furniture.LEAD}(?:{piece.pattern})))", line_only=piece.line,
+         furniture=True)
+    for piece in furniture.PIECES) + tuple(
+    Rule("furniture", f"(?-i:(?P<v>{pattern}))", line_only=True) for pattern in furniture.VALUE_ENDS
+) + (
+    Rule("furniture", f"(?-i:(?P<v>{furniture.RUN}))", furniture=True),)
+RULES += FURNITURE_RULES
 
 # Words that start a line inside a known field's value in copied pages ("page :" on its own
 # line in the old layout): not unknown labels.
@@ -354,10 +418,35 @@ def _scanner(line_rules, line_attr, mid_rules, mid_attr, guard, unknown=False):
 
 _INDEXED = tuple(enumerate(RULES))
 
-_HEADER_RULES = [(i, r) for i, r in _INDEXED if not r.after]
+_HEADER_RULES = [(i, r) for i, r in _INDEXED if not r.after and not r.furniture]
+# (the one-line forms of what ends a question start with characters of their own)
+_ENDS_FIRST = "".join(sorted(set().union(*(
+    first_chars(r.pattern) or set() for _, r in _HEADER_RULES
+    if r.name == "furniture" and not r.line_only)) - set(MID_LINE_FIRST)))
 _HEADER_SCAN = _scanner(_HEADER_RULES, "line_pattern",
                         [(i, r) for i, r in _HEADER_RULES if not r.line_only], "pattern",
-                        MID_LINE_FIRST, unknown=True)
+                        MID_LINE_FIRST + re.escape(_ENDS_FIRST), unknown=True)
+# Where no field is open (before a question, between two, after an inline value) the site's
+# furniture is looked for too, with its own scanner, and wins over a label found at the same
+# place: a page's title "Question n°45373 - Assemblée nationale" is furniture, not the label
+# "Question n°". (Its rules are few but long: a scanner of their own keeps them out of the
+# dispatch of the header scanner, which would copy them into many branches.)
+_FURNITURE = [(i, r) for i, r in _INDEXED if r.furniture]
+
+
+def _furniture_scanner(prefix: str, at_start: bool = False):
+    line = "|".join(_named(f"{prefix}l", i, r, r.pattern) for i, r in _FURNITURE)
+    if at_start:
+        return re.compile(f"[ \t]{{0,400}}(?:{line})")
+    mid = "|".join(_named(f"{prefix}m", i, r, r.pattern) for i, r in _FURNITURE
+                   if not r.line_only)
+    return re.compile(f"[ \n](?:(?<=\n)[ \t]{{0,400}}(?:{line})|(?:{mid}))")
+
+
+_FURNITURE_SCAN = _furniture_scanner("u")
+_FURNITURE_FIRST = _furniture_scanner("v", at_start=True)
+
+
 # Inside a body (most of the text), searches the regex engine runs at memchr speed: line
 # starts (a literal "\n" prefix), and the unmistakable mid-line forms (``body_inline``, case-
 # sensitive, each beginning with a literal: one search per first character, so that the
@@ -366,16 +455,30 @@ _BODY_RULES = [(i, r) for i, r in _INDEXED if r.in_body]
 _BODY_LINE = re.compile(
     f"\\n[ ]{{0,400}}(?:{_alternation(_BODY_RULES, 'body_pattern', 'l', after_blank=True)})",
     re.IGNORECASE)
-_BODY_INLINE = [re.compile(NOT_IN_WORD + _named("b", i, r, "|".join(r.body_inline))).match
+def _inline_forms(rule: Rule) -> str:
+    """A rule's ``body_inline`` forms as one pattern; the inline value of a rule that has one
+    is the whole match, unless a form says which part it is."""
+    forms = "|".join(rule.body_inline)
+    if "(?P<v>" in rule.pattern and "(?P<v>" not in forms:
+        return f"(?P<v>{forms})"
+    return forms
+
+
+_BODY_INLINE = [re.compile(NOT_IN_WORD + _named("b", i, r, _inline_forms(r))).match
                 for i, r in _INDEXED if r.body_inline]
+_UNNAMED = re.compile(r"\(\?P<\w+>")
 
 
 def _by_first_character(forms: Sequence[str]) -> List[Callable]:
+    """Searches for the forms, grouped by their first character when it is a literal, so that
+    the regex engine skips to it; a form starting with a class is searched on its own (the
+    engine skips along the class)."""
     groups: dict = {}
     for form in forms:
-        if not form or form[0] in "\\[(.^$*+?{|":
-            raise ValueError(f"a body_inline form must start with a literal: {form!r}")
-        groups.setdefault(form[0], []).append(form)
+        form = _UNNAMED.sub("(?:", form)
+        if not form or form[0] in "\\.^$*+?{|)":
+            raise ValueError(f"a body_inline form must start with a literal or a class: {form!r}")
+        groups.setdefault(form[0] if form[0] not in "[(" else form, []).append(form)
     return [re.compile("|".join(group)).search for group in groups.values()]
 
 
@@ -460,14 +563,17 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
 
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps).
     """
+    text = without_tool_marks(text)
     scan = for_matching(text)
     count = scan.count
     header_search, header_first = _HEADER_SCAN.search, _HEADER_FIRST.match
+    furniture_search, furniture_first = _FURNITURE_SCAN.search, _FURNITURE_FIRST.match
     groups, token = _GROUPS, _new_token
     # the token being filled: name, label, label start, line, value start
     open_name, open_label, open_start, open_line, value_start = "unlabelled", "", 0, first_line, 0
     in_body = False
     follower = None
+    furniture, furniture_from = None, -1
     line, counted = first_line, 0
     resume = 0
     while True:
@@ -475,6 +581,16 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
             m = _next_in_body(scan, resume)
         else:
             m = (header_first(scan, 0) if resume == 0 else None) or header_search(scan, resume)
+            if open_name == "unlabelled":     # between questions: the site's furniture too
+                # the next piece of furniture is remembered: where it is, or that there is
+                # none, holds until the scan passes it (a text with none is searched once)
+                if furniture_from < 0 or (furniture is not None and furniture.start() < resume):
+                    furniture = (furniture_first(scan, 0) if resume == 0 else None) \
+                        or furniture_search(scan, resume)
+                    furniture_from = resume
+                if furniture is not None and (m is None or furniture.start(furniture.lastgroup)
+                                              <= m.start(m.lastgroup)):
+                    m = furniture
             # a known label with nothing after it yet takes the next line as its value, even
             # one that looks like a label (old pages: "Tête d'analyse :" then
             # "Entreprises: Meurthe-et-Moselle")
@@ -525,24 +641,60 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
 
 # -- dumps holding many questions --------------------------------------------------------------
 
-def split_questions(tokens: Iterator[Token]) -> Iterator[List[Token]]:
-    """Group a token stream into questions.
+def count_lines(text: str, start: int, end: int) -> int:
+    """The line breaks in ``text[start:end]`` as the tokenizer counts them (``\\r\\n``, a lone
+    ``\\r`` and ``\\n`` are one each)."""
+    breaks = text.count("\n", start, end)
+    if text.find("\r", start, end) >= 0:
+        breaks += text.count("\r", start, end) - text.count("\r\n", start, end)
+    return breaks
 
-    A question starts at its legislature line or, when that is missing, at its ``Question N°``
-    line. Tokens before the first question (a page's preamble) go with the first question, so
-    nothing is dropped.
-    """
+
+# The one cutter: where a question starts, for every reader of text (``api``, ``inputs``,
+# ``convert``). A question starts at its legislature line, or at its number when the
+# legislature is missing, or (the current site) at its title line "Question écrite n°200 :
+# …", whose legislature follows it. What stands between two questions (the end of a page,
+# the next page's menus) stays with the question before; what stands before the first
+# question goes with it: nothing is dropped.
+HEADS = frozenset(("legislature", "number", "heading"))
+
+
+class Cutter:
+    """Feeds on tokens one at a time; ``starts(token)`` says whether the token starts a new
+    question. The state it keeps is that of the question being read."""
+
+    __slots__ = ("numbered", "titled")
+
+    def __init__(self):
+        self.numbered = False     # the question has its number
+        self.titled = False       # ... from a title line, and its legislature is still to come
+
+    def starts(self, token: Token) -> bool:
+        name = token[0]
+        if name not in HEADS:
+            return False
+        new = self.numbered and not (name == "legislature" and self.titled)
+        if new:
+            self.numbered = self.titled = False
+        if name == "legislature":
+            self.titled = False
+        else:
+            self.numbered = True
+            self.titled = name == "heading"
+        return new
+
+
+def split_questions(tokens: Iterator[Token]) -> Iterator[List[Token]]:
+    """Group a token stream into questions (``Cutter``). Tokens before the first question (a
+    page's preamble) go with the first question, so nothing is dropped."""
     current: List[Token] = []
     append = current.append
-    has_number = False
+    starts = Cutter().starts
     for token in tokens:
-        name = token[0]
-        if has_number and (name == "legislature" or name == "number"):
+        if starts(token) and current:
             yield current     # the current question is complete
-            current, has_number = [], False
+            current = []
             append = current.append
         append(token)
-        if name == "number":
-            has_number = True
     if current:
         yield current

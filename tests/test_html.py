@@ -440,7 +440,7 @@ def test_cli_parses_a_page():
     record = json.loads(out.stdout)
     assert record["uid"] == "QANR5L14QG200"
     assert record["source"] == {"format": "html", "layout": "question_col",
-                                "path": str(path), "line": 493}
+                                "path": str(path), "line": 493, "end_line": None}
 
 
 # -- layout "table" (the 2010s): fixtures written from the vocabulary ------------------------------

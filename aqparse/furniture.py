@@ -1,0 +1,203 @@
+"""furniture: what the text of a whole page holds besides its question.
+
+A scraper's ``get_text()``, a browser's "select all", ``lynx -dump`` or ``text_content()`` of a
+page of questions.assemblee-nationale.fr give its question amid the site's menus, breadcrumb,
+buttons, footer and scripts. These rows say what that furniture looks like, so that the
+tokenizer (``tokenize.RULES`` gets one rule per row) reads it as furniture: never a question,
+never a body, never text under no label. Text outside a question that no row knows is
+still reported (``unlabelled-text``), so nothing is lost without a word.
+
+- ``PHRASES``: the site's menu and footer items, read as *runs*: one or more items with only
+  blanks, separators (``|``, ``*``, ``•``) and tool marks between them, glued or not (``get_text()``
+  glues ``LCPAccédez à toute``). Looked for only where no field is open (between questions),
+  so a rubrique or a title that happens to be a menu word is never taken.
+- ``PIECES``: patterns of their own (page titles, breadcrumbs, buttons, link lists, rules,
+  script lines), each a row.
+- ``ENDS``: what the site puts right after a question (the print buttons, the footer's first
+  items, the next page's skip link). Inside a body they are looked for at a line start, and
+  in the one-line forms of ``inline`` anywhere, so that a body ends where the page's furniture
+  starts.
+
+Only the site's own words are listed: the vocabulary of every page of the site, not of one.
+"""
+
+import re
+from typing import NamedTuple, Tuple
+
+# -- the site's menus and footer, item by item (2019-2024 layout) ----------------------------------
+
+PHRASES: Tuple[str, ...] = (
+    # skip links, language switch, logo
+    "Aller au contenu", "Aller en bas de la page", "Aller à la navigation",
+    "Basculer vers le site en anglais", "Basculer vers le site en allemand",
+    "Accèder à la page d'accueil", "Accéder à la page d'accueil", "Assemblée nationale",
+    "Logo LCP Assemblée nationale", "Logo Assemblée nationale", "printer-icon", "pdf",
+    # the main menu
+    "Accueil", "Vos députés", "Travaux parlementaires", "Connaître l'Assemblée",
+    "Découvrir les lieux", "Mon compte", "Présidence", "577 députés", "Groupes politiques",
+    "Élections législatives", "Séance publique", "Commissions et autres organes",
+    "Europe et International", "Contrôle et évaluation", "Congrès", "Pétitions",
+    "Documents parlementaires", "Projets de loi", "Propositions de loi", "Amendements",
+    "Textes adoptés", "Rapports d'information", "Rapports d'enquête", "Rapports législatifs",
+    "Rapports sur l'application des lois", "Baromètre de l'application des lois",
+    "Dossiers législatifs", "Budget et sécurité sociale", "Questions écrites et orales",
+    "Comptes rendus des débats", "Rôle et pouvoirs de l'Assemblée",
+    "Fiches « Connaissance de l'Assemblée »", "Organisation de l'Assemblée",
+    "Conférence des Présidents", "Bureau", "Collège des Questeurs", "Services",
+    "Statistiques et chiffres clés", "Transparence et déontologie", "Documents de référence",
+    "( Constitution | Règlement de l'Assemblée | Règlement du Congrès ... )",
+    "( Constitution | Règlement de l'Assemblée ... )", "Histoire", "Juniors",
+    "Anciennes législatures", "Liens vers les sites publics", "Visiter l'Assemblée",
+    "Visite virtuelle du palais Bourbon", "Assister à une séance",
+    "Accès des chercheurs à l'Assemblée", "Patrimoine", "Bibliothèque et archives",
+    "Contacts et plan d'accès", "Photos libres de droit", "recherche", "Rechercher",
+    # the account box
+    "Connexion & inscription", "S'identifier", "Mot de passe oublié",
+    "Vous n'avez pas encore de compte ?", "Enregistrez-vous", "S'inscrire",
+    # the breadcrumb's fixed part
+    "Vous êtes ici :", "Recherche...", "Recherche",
+    # the buttons
+    "Imprimer", "Format PDF", "partager", "Partager", "Facebook", "Twitter", "LinkedIn",
+    "Envoyer par courriel",
+    # the footer
+    "LCP", "Accédez à toute", "l'actualité de", "la Chaine Parlementaire", "OPEN DATA",
+    "Accédez à toutes", "les données de", "l'Assemblée nationale", "BOUTIQUE DE L'ASSEMBLEE",
+    "UNE SEMAINE À L'ASSEMBLÉE", "Une semaine à l'Assemblée", "Inscrivez-vous à notre lettre",
+    "et recevez tous", "les vendredis dans votre messagerie les temps forts de l'actualité "
+    "de la semaine à venir !",
+    "Votre adresse de messagerie est uniquement utilisée pour vous envoyer les lettres de "
+    "l'Assemblée nationale.",
+    "Vous pouvez à tout moment utiliser le lien de désabonnement intégré dans la lettre.",
+    "En savoir plus sur la", "gestion de vos données et de vos droits", "OK",
+    "Abonnez-vous à la lettre d'actualité", "S'ABONNER À UN SERVICE",
+    "OUTIL D'ÉVALUATION LEXIMPACT", "Mentions légales", "Accessibilité : partiellement conforme",
+    "Contacter le webmestre", "Fils RSS", "Gestion des cookies",
+    "Assemblée nationale - 126 Rue de l'Université, 75355 Paris 07 SP - Standard 01 40 63 60 00",
+    # the old pages' title
+    "FICHE QUESTION",
+)
+
+# items that vary from page to page, as patterns
+ITEM_PATTERNS: Tuple[str, ...] = (
+    r"©[ ]?Tous[ ]droits[ ]réservés(?:[ \n]{1,40}Assemblée[ ]nationale)?(?:[ \n]{1,40}\d{4})?",
+    r"(?:Recherche[ \n]{1,200}de[ \n]{1,200})?[Qq]uestions[ \n]{1,200}\d{1,2}[ \n^]{0,3}e[ \n]{1,200}législature",
+)
+
+# what the text tools add around the items: separators, bullets, list numbers, buttons
+_MARK = r"(?:[|*•·+>»]|\d{1,3}\.(?=[ \t])|\(BUTTON\)|\[(?:IMG|INLINE|LINK|BUTTON)\])"
+_BETWEEN = rf"(?:[ \t\n]|{_MARK})"
+# before a piece of furniture: a bullet or a list number ("5. Question écrite N°…")
+LEAD = rf"(?:{_MARK}[ \t]{{0,6}}){{0,5}}"
+_WORD_BLANK = r"[ \t\n]{0,200}"   # between the words of an item: any blanks, or none (glued)
+
+
+def phrase(text: str) -> str:
+    """A regex for a phrase of the site: blanks loose (glued, or broken across lines), the
+    apostrophes and ellipses as any tool writes them."""
+    out = []
+    for word in text.split(" "):
+        piece = re.escape(word).replace("'", "['’ʼ]").replace(r"\.\.\.", r"(?:\.\.\.|…)")
+        out.append(piece)
+    return _WORD_BLANK.join(out)
+
+
+def _alternation(phrases, patterns) -> str:
+    # the patterns, then the phrases longest first: an alternation takes the first that
+    # matches ("Recherche de questions 16e législature" before "Recherche")
+    return "(?:" + "|".join(list(patterns) + [phrase(p) for p in sorted(set(phrases), key=len,
+                                                                          reverse=True)]) + ")"
+
+
+_ITEM = _alternation(PHRASES, ITEM_PATTERNS)
+# a run of items, ending where a word ends (an item is never the start of a longer word)
+RUN = (f"{LEAD}{_ITEM}(?:{_BETWEEN}{{0,60}}{_ITEM}){{0,400}}"
+       f"(?:[ \t]{{0,3}}{_MARK}){{0,5}}(?![^\\W_])")
+
+
+class Piece(NamedTuple):
+    """One row of the furniture that is a pattern, not a phrase.
+
+    name      what it is (the token's label says which)
+    pattern   where it starts, and all of it (case-sensitive)
+    line      only as a whole line
+    """
+
+    name: str
+    pattern: str
+    line: bool = False
+
+
+_N = r"[Nn][°º][ ]?\d{1,7}"
+_KIND_WORDS = r"(?i:écrite|orale sans débat|orale|au gouvernement)"
+_CIVILITY = r"(?:M\.|MM\.|Mme|Mlle)"
+
+PIECES: Tuple[Piece, ...] = (
+    # the page's title: "Question n°45373 - Assemblée nationale",
+    # "Question n°200 : Agriculture biologique - Assemblée nationale"
+    Piece("title", r"Question[ ]" + _N + r"(?:[ ]?:[^\n]{1,300}?)?[ ]-[ ]Assemblée[ ]nationale"),
+    # the breadcrumb of the 2010s-2020s pages: "Question écrite N°45373 de M. Gérard Leseul"
+    # (the page's buttons or its legislature follow it: a citation of a question is not one)
+    Piece("breadcrumb", r"Question[ ]" + _KIND_WORDS + r"[ ][Nn][°º][ ]?\d{1,7}[ ]de[ ]"
+          + _CIVILITY + r"[ ][^\n()]{1,80}?(?=[ \t\n]{1,400}(?:Imprimer|\(BUTTON\)"
+          r"|printer-icon|pdf[ ]Format|\d{1,2}(?:e|ème)[ ][Ll]égislature))"),
+    # the /dyn/ breadcrumb: "Question n°200" just before the title "Question écrite n°200 :"
+    Piece("breadcrumb", r"Question[ ]" + _N + r"(?=[ \n]{1,400}Question[ ]" + _KIND_WORDS
+          + r"[ ]" + _N + r"[ ]?:)"),
+    # lynx: the list of the links' addresses at the end of a page
+    Piece("links", r"References(?=[ \n]{1,40}(?:Visible[ ]links|1\.[ ]))|Visible[ ]links:"
+          r"|Hidden[ ]links:"),
+    Piece("links", r"\d{1,4}\.[ ](?:https?|file|ftp|mailto):[^\s]{1,2000}"),
+    # what text browsers draw for images, form fields and buttons ("[icon_deput]", "[ ]",
+    # "[OK]"), for list items with no text ("1.", "*"), for separators
+    Piece("marks", r"\[[\w .-]{0,40}\](?:[ ]{1,3}\[[\w .-]{0,40}\]){0,20}(?=[ \t]*(?:\n|\Z))",
+          line=True),
+    Piece("marks", r"(?:\d{1,3}\.|[*•·+o#@|-])(?:[ \t]{1,10}(?:\d{1,3}\.|[*•·+o#@|-])){0,100}"
+          r"(?=[ \t]*(?:\n|\Z))", line=True),
+    # rules: an <hr> or an input field as text browsers draw them
+    Piece("rule", r"[_\u2500-\u257f—=-]{6,400}(?=[ \t]*(?:\n|\Z))", line=True),
+    Piece("rule", r"_{6,400}"),
+    # the lines of the pages' scripts, which ``text_content()`` keeps
+    Piece("script", r"(?:var[ ]|function[ (]|\(function|\}\)\(|\$\.|\$\(|jQuery|window\.|"
+          r"document\.|_paq\.|\$matomo|_ez|post(?:\[|\.push|[ ]\+=)|url[ ]\+=|param\.|g\.type"
+          r"|if[ ]?\(|else\b|return\b|//|/\*|\*/|<!--|-->|[{}]|\}\)|\);?)[^\n]{0,2000}",
+          line=True),
+    # ... and any line of code: an assignment or a call, ending in ";" glued to it
+    Piece("script", r"[^\n]{0,2000}?[=(][^\n]{0,2000}[^\s;];(?=[ \t]*(?:\n|\Z))", line=True),
+)
+
+
+class End(NamedTuple):
+    """What the site puts right after a question: ends the body before it.
+
+    pattern  as a whole line (after the indentation)
+    inline   forms unmistakable enough to end a body mid-line (one-line text), each starting
+             with a literal character
+    """
+
+    name: str
+    pattern: str
+    inline: Tuple[str, ...] = ()
+
+
+_LINE_END = r"(?=[ \t]*(?:\n|\Z))"
+_RIGHTS = r"©[ ]?Tous[ ]droits[ ]réservés(?:[ \n]{1,40}Assemblée[ ]nationale)?(?:[ \n]{1,40}\d{4})?"
+
+ENDS: Tuple[End, ...] = (
+    End("buttons", r"(?:\(BUTTON\)[ ]{0,3})?(?:printer-icon[ ]{0,3})?Imprimer" + _LINE_END
+        + r"|(?:pdf[ ]{1,3})?Format[ ]PDF" + _LINE_END,
+        (r"Imprimer[ ]{1,10}(?:\(BUTTON\)[ ]{1,3})?(?:pdf[ ]{1,3})?Format[ ]PDF",
+         r"printer-icon[ ]{1,3}Imprimer")),
+    End("buttons", r"partager" + _LINE_END, (r"partager(?=[ ]{1,10}(?:LCP|Facebook|Twitter))",)),
+    End("footer", r"(?:Logo[ ]LCP[ ]Assemblée[ ]nationale[ \n]{1,40})?LCP[ \n]{0,40}"
+        r"Accédez[ \n]{1,40}à[ \n]{1,40}toute", (r"LCP[ ]?Accédez[ ]à[ ]toute",)),
+    End("footer", _RIGHTS + r"(?:[ ]{0,3}\|)?", (_RIGHTS,)),
+    End("page", r"Aller[ ]au[ ]contenu" + _LINE_END, (r"Aller[ ]au[ ]contenu[ ]Aller[ ]en[ ]bas",)),
+    End("page", r"Question[ ]" + _N + r"(?:[ ]?:[^\n]{1,300}?)?[ ]-[ ]Assemblée[ ]nationale"
+        + _LINE_END),
+    End("page", r"FICHE[ ]QUESTION" + _LINE_END, (r"FICHE[ ]QUESTION",)),
+)
+
+# A line that is only a rule (an <hr>, an input field, as text browsers draw them) ends a
+# header value ("Question écrite n°200 : Agriculture biologique" then a rule); inside a body
+# it may be the text's own, and is left to it.
+VALUE_ENDS: Tuple[str, ...] = (r"[_\u2500-\u257f—=-]{6,400}" + _LINE_END,)

@@ -187,6 +187,10 @@ def clean_body(text: Optional[str]) -> Optional[str]:
 #   broken where its next word would still have fitted was broken by the page, and stays).
 _GLUED = re.compile(r"(?:[.!?…][)»]|(?<![A-ZÀ-Ý])\.|[!?…])(?=[A-ZÀ-ÝÉ])")
 _BREAK_BEFORE = re.compile(r"[ \t\xa0]*\n[ \t\xa0]*(?=[,)\]]|\.(?!\.))")
+# ... and ``get_text(" ")`` sets them apart with a blank ("groupe UMP) ,...", "( Exclamations"):
+# French puts no blank before a comma, a full stop or a closing parenthesis, nor after an
+# opening one
+_BLANK_AROUND = re.compile(r"(?<=\S)[ \t\xa0]+(?=[,)]|\.(?!\.))|(?<=\()[ \t\xa0]+(?=\S)")
 
 
 def wrap_width(text: str) -> Optional[int]:
@@ -228,7 +232,7 @@ def clean_text_body(text: Optional[str], wrapped_at: Optional[int] = None) -> Op
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _GLUED.sub(lambda m: m.group(0) + "\n", text)
-    text = _BREAK_BEFORE.sub("", text)
+    text = _BLANK_AROUND.sub("", _BREAK_BEFORE.sub("", text))
     if wrapped_at and "\n" in text:
         text = _unwrap(text, wrapped_at)
     return clean_body(text)

@@ -42,8 +42,8 @@ def label_name(token: Token) -> str:
 class Builder:
     """Mutable scratch space for one question; turned into a frozen Question at the end."""
 
-    def __init__(self, from_text: bool = False, wrapped_at: Optional[int] = None):
-        self.from_text = from_text       # the tokens were read from text (not from markup)
+    def __init__(self, page_text: bool = False, wrapped_at: Optional[int] = None):
+        self.page_text = page_text       # the tokens were read from the text of a whole page
         self.wrapped_at = wrapped_at     # ... wrapped by a text browser at this width
         self.fields: Dict[str, object] = {}
         self.changes: List[Optional[_dt.date]] = []  # dates of the attribution changes, in order
@@ -308,7 +308,7 @@ def _body(field: str) -> Callable[[Builder, Token], None]:
     text_key, seen_key = f"{field}_text", f"{field}_seen"
 
     def handler(b: Builder, t: Token):
-        body = clean_text_body(t.value, b.wrapped_at) if b.from_text else clean_body(t.value)
+        body = clean_text_body(t.value, b.wrapped_at) if b.page_text else clean_body(t.value)
         b.set_once(text_key, body, t)
         b.fields[seen_key] = True
     handler.__name__ = f"_{field}_text"
@@ -477,7 +477,7 @@ HANDLERS.update({
     "author_place_first": _author_place_first,
     "asked_in_session": _dated("question", "answer"),
     "answer_dated": _dated("answer"),
-    "key_data": _unlabelled,
+    "key_data": _furniture,
     "question_type": _question_type,
     "key_dates": _key_dates,
     "session_date": _session_date,
@@ -522,11 +522,17 @@ def _check_required(b: Builder, first: Optional[Token]) -> None:
             b.defect(f"missing-{field}", f"no {label} found", first)
 
 
+_PAGE_TOKENS = frozenset(("furniture", "fiche_codes", "key_data"))
+
+
 def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool = False,
             first_line: int = 1, wrapped_at: Optional[int] = None) -> Question:
     """A record from the tokens of one question. ``text`` is the input they were read from,
     starting at line ``first_line``; ``wrapped_at``, the width a text browser wrapped it at."""
-    b = Builder(from_text=source.format == "text", wrapped_at=wrapped_at)
+    # a body is mended (``decode.clean_text_body``) where the text is a whole page's: the
+    # page's furniture stands among the question's tokens
+    page_text = source.format == "text" and any(t[0] in _PAGE_TOKENS for t in tokens)
+    b = Builder(page_text=page_text, wrapped_at=wrapped_at)
     for token in tokens:
         try:
             HANDLERS[token.name](b, token)

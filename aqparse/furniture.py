@@ -161,6 +161,11 @@ PIECES: Tuple[Piece, ...] = (
           r"document\.|_paq\.|\$matomo|_ez|post(?:\[|\.push|[ ]\+=)|url[ ]\+=|param\.|g\.type"
           r"|if[ ]?\(|else\b|return\b|//|/\*|\*/|<!--|-->|[{}]|\}\)|\);?)[^\n]{0,2000}",
           line=True),
+    # ... and, in one-line text, a script from its first words to the last ";", "}" or ")"
+    # before the page's next item
+    Piece("script", r"(?:\(function|\$matomo|var[ ]_|_paq\.|jQuery|window\.|document\.)"
+          r"[^\n]{0,20000}?[;})](?=[ ]{0,3}\Z|[ ]{1,3}(?:Aller[ ]au[ ]contenu|Assemblée[ ]nationale|Question[ ]"
+          + _N + r"|\d{1,2}(?:e|ème)[ ][Ll]égislature|Accueil|FICHE|\(function|\$matomo|var[ ]_))"),
     # ... and any line of code: an assignment or a call, ending in ";" glued to it
     Piece("script", r"[^\n]{0,2000}?[=(][^\n]{0,2000}[^\s;];(?=[ \t]*(?:\n|\Z))", line=True),
 )
@@ -180,20 +185,24 @@ class End(NamedTuple):
 
 
 _LINE_END = r"(?=[ \t]*(?:\n|\Z))"
+_TITLE = r"Question[ ]" + _N + r"(?:[ ]?:[^\n]{1,300}?)?[ ]-[ ]Assemblée[ ]nationale"
+_SITE_MENU = r"Assemblée[ ]nationale(?=[ \t\n*•·+|]{1,200}Accueil\b)"
 _RIGHTS = r"©[ ]?Tous[ ]droits[ ]réservés(?:[ \n]{1,40}Assemblée[ ]nationale)?(?:[ \n]{1,40}\d{4})?"
 
 ENDS: Tuple[End, ...] = (
     End("buttons", r"(?:\(BUTTON\)[ ]{0,3})?(?:printer-icon[ ]{0,3})?Imprimer" + _LINE_END
         + r"|(?:pdf[ ]{1,3})?Format[ ]PDF" + _LINE_END,
         (r"Imprimer[ ]{1,10}(?:\(BUTTON\)[ ]{1,3})?(?:pdf[ ]{1,3})?Format[ ]PDF",
-         r"printer-icon[ ]{1,3}Imprimer")),
-    End("buttons", r"partager" + _LINE_END, (r"partager(?=[ ]{1,10}(?:LCP|Facebook|Twitter))",)),
+         r"printer-icon[ ]{1,3}Imprimer", r"[(]BUTTON[)][ ]{1,3}printer-icon[ ]{1,3}Imprimer")),
+    End("buttons", r"partager" + _LINE_END,
+        (r"partager(?=[ *•·]{1,40}(?:LCP|Logo|Facebook|Twitter|\[))",)),
     End("footer", r"(?:Logo[ ]LCP[ ]Assemblée[ ]nationale[ \n]{1,40})?LCP[ \n]{0,40}"
         r"Accédez[ \n]{1,40}à[ \n]{1,40}toute", (r"LCP[ ]?Accédez[ ]à[ ]toute",)),
     End("footer", _RIGHTS + r"(?:[ ]{0,3}\|)?", (_RIGHTS,)),
     End("page", r"Aller[ ]au[ ]contenu" + _LINE_END, (r"Aller[ ]au[ ]contenu[ ]Aller[ ]en[ ]bas",)),
-    End("page", r"Question[ ]" + _N + r"(?:[ ]?:[^\n]{1,300}?)?[ ]-[ ]Assemblée[ ]nationale"
-        + _LINE_END),
+    End("page", _TITLE + _LINE_END, (_TITLE,)),
+    # the next page's menu: the site's name, then its first item
+    End("page", _SITE_MENU, (_SITE_MENU,)),
     End("page", r"FICHE[ ]QUESTION" + _LINE_END, (r"FICHE[ ]QUESTION",)),
 )
 
@@ -201,3 +210,5 @@ ENDS: Tuple[End, ...] = (
 # header value ("Question écrite n°200 : Agriculture biologique" then a rule); inside a body
 # it may be the text's own, and is left to it.
 VALUE_ENDS: Tuple[str, ...] = (r"[_\u2500-\u257f—=-]{6,400}" + _LINE_END,)
+# ... and a long one in the middle of a line (one-line text)
+VALUE_ENDS_INLINE: Tuple[str, ...] = (r"[_\u2500-\u257f]{10,400}",)

@@ -187,7 +187,8 @@ RULES: Tuple[Rule, ...] = (
     # not an answer; recognised only as a whole line
     Rule("site_button", r"(?:\(BUTTON\)[ ]{0,3})?" + label("Être alerté(e) de la réponse")
          + r"[ ]{0,400}(?=\n|\Z)",
-         line_only=True, in_body=True),
+         line_only=True, in_body=True,
+         body_inline=(r"Être alerté\(e\) de la réponse", r"[(]BUTTON[)] Être alerté\(e\) de la réponse")),
 )
 
 # The current site's /dyn/ pages as a browser copies them: a title line "Question écrite
@@ -221,9 +222,10 @@ RULES += (
          body_inline=(r"R(?<=[.!?»)] R)éponse publiée le" + _DATED,)),
     Rule("answer_dated", _ANSWERED[1], opens="answer", in_body=True,
          body_inline=(r"R(?<=[.!?»)] R)éponse en séance, et publiée le" + _DATED,)),
-    Rule("key_data", label("Données clés"), in_body=True,
-         body_pattern=label("Données clés") + r"[ ]{0,400}(?=\n|\Z)",
-         body_inline=(r"Données clés(?=[ ]{1,3}Auteur[ ]{0,3}:)",)),
+    # the box's heading: what follows it stands under the box's own labels
+    Rule("key_data", "(?P<v>" + label("Données clés") + ")", in_body=True,
+         body_pattern="(?P<v>" + label("Données clés") + r")[ ]{0,400}(?=\n|\Z)",
+         body_inline=(r"Données clés(?=[ ]{1,3}(?:[_\u2500-\u257f]{6,400}[ ]{1,3})?Auteur[ ]{0,3}:)",)),
     Rule("question_type", label("Type de question") + r"[ ]{0,60}:"),
     Rule("ministry_assigned", label("Ministère répondant") + SEP),
     # the box's own date lines, taken with their label so they do not open a body again
@@ -238,6 +240,7 @@ RULES += (
 # one. It is read (``extract``) as the page's markup is; it is the end of a page: the end of
 # the text or the next page follows it.
 _NEXT_PAGE = (r"(?=[ \t\n]{0,400}(?:\Z|FICHE[ ]QUESTION|Aller[ ]au[ ]contenu|Question[ ]n[°º]"
+              r"|Assemblée[ ]nationale"
               r"|[1-9][0-9]?(?:ème|e|è)[ ][Ll]égislature))")
 _CODES = (r"(?P<v>(?:[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12})?[1-9][0-9]?[ \t\n]{1,12}"
           r"[A-Z][A-Z0-9_]{0,15}[ \t\n]{1,12}(?:[A-ZÀ-Ý][^\n]{0,60}?[ \t\n]{1,12})?[ON])"
@@ -260,7 +263,8 @@ FURNITURE_RULES: Tuple[Rule, ...] = tuple(
          furniture=True)
     for piece in furniture.PIECES) + tuple(
     Rule("furniture", f"(?-i:(?P<v>{pattern}))", line_only=True) for pattern in furniture.VALUE_ENDS
-) + (
+) + tuple(
+    Rule("furniture", f"(?-i:(?P<v>{pattern}))") for pattern in furniture.VALUE_ENDS_INLINE) + (
     Rule("furniture", f"(?-i:(?P<v>{furniture.RUN}))", furniture=True),)
 RULES += FURNITURE_RULES
 
@@ -631,7 +635,8 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
                 open_name, open_label = info.opens, text[start:end]
         open_line, value_start = line, end
         in_body = info.in_body_after
-        follower = info.follower
+        if info.name != "furniture":    # a rule between (one-line text) keeps the follower
+            follower = info.follower
         resume = end if end > start else start + 1
     if open_name != "unlabelled" or text[value_start:].strip():
         yield token((open_name, open_label, text[value_start:],

@@ -126,25 +126,6 @@ def for_matching(text: str) -> str:
     return text
 
 
-# What text tools draw that no page holds: lynx numbers each link ("[56]M. Gérard Leseul",
-# "page : [57]2623"), w3m draws the borders of tables with box-drawing characters. Blanked
-# (same length, so offsets hold) before a text is read.
-_LINK_MARK = re.compile(r"\[\d{1,4}\](?=\S)")
-_BOX = re.compile("[\u2500-\u257f]+")
-
-
-def without_tool_marks(text: str) -> str:
-    """``text`` with the marks of text browsers blanked: box-drawing characters, and link
-    numbers when the text has several of them (one "[1]" may be the text's own)."""
-    if "[" in text:
-        marks = _LINK_MARK.findall(text, 0, 1 << 16)
-        if len(set(marks)) >= 3:
-            text = _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
-    if _BOX.search(text) is not None:
-        text = _BOX.sub(lambda m: " " * len(m.group(0)), text)
-    return text
-
-
 # a run of blanks that is not already one plain space (those are most of a text: leaving
 # them alone makes the substitution several times faster)
 _SPACES = re.compile(r" [ \xa0\u202f\u2007]+|[\xa0\u202f\u2007][ \xa0\u202f\u2007]*")
@@ -199,15 +180,23 @@ def wrap_width(text: str) -> Optional[int]:
     where its next word would not have fitted."""
     lines = text[:1 << 18].split("\n")
     widths = [len(line.rstrip()) for line in lines]
-    width = max(widths, default=0)
+    # (a word longer than the width, an address, overflows it: its line does not count)
+    width = max((w for w, line in zip(widths, lines) if " " in line.strip()
+                 and max(map(len, line.split())) <= 40), default=0)
     if not 50 <= width <= 120:
         return None
     full = [i for i in range(len(lines) - 1)
-            if widths[i] >= width - 20 and lines[i + 1].strip() and "\t" not in lines[i]]
+            if width - 20 <= widths[i] <= width and lines[i + 1].strip()
+            and "\t" not in lines[i] and "://" not in lines[i]]
     if len(full) < 20:
         return None
-    wrapped = sum(widths[i] + 1 + len(lines[i + 1].split(None, 1)[0]) > width for i in full)
-    return width if wrapped >= 0.9 * len(full) else None
+    wrapped = sum(widths[i] + 1 + len(_first_word(lines[i + 1])) > width for i in full)
+    return width if wrapped >= 0.85 * len(full) else None
+
+
+def _first_word(line: str) -> str:
+    # a no-break space does not break a word ("5\xa0septembre" is not wrapped between)
+    return line.lstrip(" \t").split(" ", 1)[0]
 
 
 def _unwrap(text: str, width: int) -> str:
@@ -218,7 +207,7 @@ def _unwrap(text: str, width: int) -> str:
         out.append(line)
         following = lines[i + 1] if i + 1 < len(lines) else ""
         joined = (line.strip() and following.strip() and "\t" not in line
-                  and len(line.rstrip()) + 1 + len(following.split(None, 1)[0]) > width)
+                  and len(line.rstrip()) + 1 + len(_first_word(following)) > width)
         out.append(" " if joined else "\n")
     return "".join(out[:-1])
 

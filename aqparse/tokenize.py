@@ -17,7 +17,8 @@ import re
 from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import furniture
-from .decode import for_matching, without_tool_marks
+from .decode import for_matching
+from .layout import untangle
 
 try:   # the standard library's regex parser, read to find where each rule can start
     import re._constants as _sre_constants
@@ -559,6 +560,17 @@ def _group_info(rule: Optional[Rule], inline: Optional[str]) -> _Group:
 
 
 _GROUPS = {group: _group_info(*found) for group, found in _BY_GROUP.items()}
+
+# what ``layout.untangle`` needs to know of the vocabulary: the headings of the bodies, and
+# whether a line starts with a known label
+_BODY_HEADING = re.compile("[ ]{0,40}(?:" + "|".join(r.pattern for r in RULES if r.opens
+                                                     and "(?P<v>" not in r.pattern) + ")",
+                           re.IGNORECASE)
+
+
+def _is_label_line(line: str) -> bool:
+    m = _HEADER_FIRST.match(line)
+    return m is not None and not _GROUPS[m.lastgroup].unknown
 _new_token = functools.partial(tuple.__new__, Token)   # Token(...) without a Python frame
 
 
@@ -567,7 +579,7 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
 
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps).
     """
-    text = without_tool_marks(text)
+    text = untangle(text, _BODY_HEADING, _is_label_line)
     scan = for_matching(text)
     count = scan.count
     header_search, header_first = _HEADER_SCAN.search, _HEADER_FIRST.match

@@ -1,0 +1,153 @@
+"""layout: what text tools do to the layout of a page, undone before its text is read.
+
+A text browser (lynx, w3m, inscriptis…) draws a page: it numbers the links ("[56]M. Gérard
+Leseul"), draws the borders of tables, and lays the cells of a row side by side, wrapping each
+in its column and centring it vertically. The old "FICHE QUESTION" pages are tables: their
+labels end up beside, or in the middle of, their values.
+
+``untangle(text)`` gives the text back as a reader would take it in: link numbers and borders
+blanked, the cells of a drawn table read one after another, a label moved to the first line of
+its cell. It keeps the length of the text and the line of each row, so offsets and line numbers
+still point into the input.
+"""
+
+import re
+from typing import Callable, List, Optional
+
+# lynx numbers each link; one "[1]" may be the text's own, so only a text with several
+_LINK_MARK = re.compile(r"\[\d{1,4}\](?=\S)")
+_BOX = re.compile("[\u2500-\u257f]+")
+_VERTICALS = frozenset("│┃║┆┇┊┋╎╏")
+_BORDERED_LINE = re.compile(r"[ \t]*[\u2500-\u257f]")
+
+
+def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
+             is_label: Optional[Callable[[str], bool]] = None) -> str:
+    """``text`` as a reader takes it in (see the module's doc), same length, same lines.
+    ``body_label`` matches the heading of a question or answer body at a line start (after
+    its indentation); ``is_label`` says whether a line starts with a known label."""
+    if "[" in text:
+        marks = _LINK_MARK.findall(text, 0, 1 << 16)
+        if len(set(marks)) >= 3:
+            text = _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
+    if _BOX.search(text) is not None:
+        text = _bordered_tables(text)
+    if body_label is not None and _CELL_BESIDE.search(text) is not None:
+        text = _centred_labels(text, body_label, is_label or (lambda line: False))
+    return text
+
+
+# -- tables drawn with borders (w3m) ----------------------------------------------------------------
+
+def _bordered_tables(text: str) -> str:
+    lines = text.split("\n")
+    out: List[str] = []
+    i = 0
+    while i < len(lines):
+        if not _BORDERED_LINE.match(lines[i]):
+            out.append(lines[i])
+            i += 1
+            continue
+        row: List[str] = []
+        while i < len(lines) and _BORDERED_LINE.match(lines[i]):
+            if _is_rule(lines[i]):
+                out.extend(_row(row))
+                out.append(" " * len(lines[i]))
+                row = []
+            else:
+                row.append(lines[i])
+            i += 1
+        out.extend(_row(row))
+    return _BOX.sub(lambda m: " " * len(m.group(0)), "\n".join(out))
+
+
+def _is_rule(line: str) -> bool:
+    """A line of the table's grid: box characters only (no vertical bar with text beside)."""
+    return not any(c not in " \t" and not "\u2500" <= c <= "\u257f" for c in line)
+
+
+def _row(lines: List[str]) -> List[str]:
+    """The lines of one row of a bordered table, rewritten: its cells one after another
+    (tab-separated, a cell's lines joined, a blank line in a cell kept as a paragraph break),
+    in the same number of lines and characters."""
+    if not lines:
+        return []
+    bars = [i for i, c in enumerate(lines[0]) if c in _VERTICALS]
+    if len(bars) < 2:
+        return lines
+    cells = []
+    for left, right in zip(bars, bars[1:]):
+        width = right - left - 1
+        out: List[str] = []
+        before = 0           # the length of the cell's line before, 0 after a blank one
+        for line in lines:
+            piece = line[left + 1:right].strip() if len(line) > left else ""
+            if not piece:
+                if out and before:
+                    out.append("\n\n")
+                before = 0
+                continue
+            if before:
+                # the cell was wrapped there when this line's first word did not fit on the
+                # line before; else the line break is the page's own
+                fits = before + 1 + len(piece.split(None, 1)[0]) <= width
+                out.append("\n" if fits else " ")
+            out.append(piece)
+            before = len(piece)
+        cells.append("".join(out).strip("\n"))
+    content = "\t".join(c for c in cells)
+    size = sum(len(line) for line in lines) + len(lines) - 1
+    breaks = content.count("\n")
+    if breaks > len(lines) - 1:
+        content, breaks = content.replace("\n\n", " "), 0
+    room = size - len(content) - (len(lines) - 1 - breaks)
+    if room < 0:          # cannot happen (the borders alone leave room): leave the row
+        return lines
+    rewritten = content + " " * room + "\n" * (len(lines) - 1 - breaks)
+    return rewritten.split("\n")
+
+
+# -- a label beside its cell, centred in it (inscriptis and other borderless layouts) ----------
+
+# a body's heading with text beside it on its line, after a gap: the cells of a row side by side
+_CELL_BESIDE = re.compile(r"(?im)^[ ]{0,40}(?:texte[ ]de[ ]la[ ]\w+|d[eé]bat)[ ]{0,3}:?[ ]{2,}\S")
+
+
+def _centred_labels(text: str, body_label: "re.Pattern[str]",
+                    is_label: Callable[[str], bool]) -> str:
+    """Move each body heading that a layout centred beside its body to the body's first line.
+
+    The heading stands in the left column of a two-column row, its body in the right column,
+    from column ``x``. The body's row runs from the first line after the row above (a line
+    with something in the left column, or a label) down to the last line of the right column;
+    a centred heading stands in the middle of it: the row starts at ``2 * line - end`` at the
+    latest. The heading is moved to the row's first line (same characters, same lines)."""
+    lines = text.split("\n")
+    found = []
+    for n, line in enumerate(lines):
+        m = body_label.match(line)
+        if m is None:
+            continue
+        gap = re.match(r"[ ]{2,}", line[m.end():])
+        if gap is None or m.end() + gap.end() >= len(line.rstrip()):
+            continue
+        found.append((n, m.end() + gap.end()))
+    for n, x in reversed(found):
+        def beside(k):   # a line of the right column only, at the same column
+            line = lines[k]
+            return len(line) > x and not line[:x].strip() and not is_label(line[x:])
+
+        start = n
+        while start - 1 >= 0 and (beside(start - 1) or not lines[start - 1].strip()):
+            start -= 1
+        while start < n and not lines[start].strip():
+            start += 1
+        end = n
+        while end + 1 < len(lines) and beside(end + 1):
+            end += 1
+        first = max(start, 2 * n - end)
+        if first < n and len(lines[first]) >= x:
+            head = lines[n][:x]
+            lines[first] = head + lines[first][x:]
+            lines[n] = " " * x + lines[n][x:]
+    return "\n".join(lines)

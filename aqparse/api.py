@@ -27,6 +27,9 @@ FORMAT_PARSERS = {
     "legacy-xml": "aqparse.opendata:parse_many_legacy_xml",
 }
 
+# a JSON list; not a text that starts with a link number ("[1]Accueil", lynx)
+_JSON_LIST = re.compile(r'\[\s*(?:[{\["\]]|-?\d+(?:\.\d+)?\s*(?:,|\]\s*(?:\Z|[,\]}]))'
+                        r'|true\b|false\b|null\b)')
 _HTML = re.compile(r"\s*(?:<!doctype\s+html|<html|<head|<body|<title|<meta|<div|<table|<!--)", re.I)
 _XML = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?P<tag>[\w:.-]+)", re.S)
 
@@ -35,7 +38,7 @@ def sniff(text: str) -> str:
     """The format of a decoded input: 'text', 'html', 'opendata-json', 'opendata-xml' or
     'legacy-xml'."""
     head = text[:4096].lstrip()
-    if head.startswith(("{", "[")):
+    if head.startswith("{") or _JSON_LIST.match(head):
         return "opendata-json"
     if head.startswith("<"):
         if _HTML.match(head):
@@ -98,13 +101,15 @@ def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str],
     """The record of each question's tokens (``text`` starts at character ``offset`` and
     line ``first_line`` of the input); a group that is no question is the input's error: not
     a question at all, or text after the last question."""
-    wrapped_at = wrap_width(text)
     for group in groups:
         if not is_question(group):
             # no number and hardly any label: trailing garbage, or no question at all
             _raise_not_a_question(text, path, group, after_a_question)
         after_a_question = True
         line, end_line = lines_of(group, text, offset)
+        # the width a text browser wrapped this question's page at, read on the question's
+        # own text (the same however a dump is cut)
+        wrapped_at = wrap_width(text[group[0].start - offset:group[-1].end - offset])
         source = Source(format="text", layout=layout, path=path, line=line, end_line=end_line)
         try:
             record = extract(group, text, source=source, strict=strict, first_line=first_line,

@@ -40,14 +40,14 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, 
 import attrs
 
 from .api import parse_text_many, sniff
-from .decode import decode, for_matching, incremental_decoder, repair_mojibake
+from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import (STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key,
                      supersedes)
 from .inputs import (READ_ERRORS, Document, Problem, check_inputs, parse_document, read_error,
                      walk)
 from .records import RECORD_KEYS, Question, looks_like_record
-from .tokenize import RULES
+from .tokenize import count_lines, find_cut
 
 SPLIT_ABOVE = 2 << 20     # text documents larger than this (or of unknown size) are cut in units
 CHUNK_CHARS = 1 << 20     # the size a unit cut from a text dump aims at
@@ -121,73 +121,6 @@ class Summary:
 # ("doc", name, bytes, explicit) | ("text", name, text, char offset, first line) |
 # ("records", name, JSON lines, first line) | ("skip", name, why) | ("error", name, message, code)
 
-def _rule(name: str):
-    return next(r for r in RULES if r.name == name)
-
-
-# Where a dump may be cut: a line holding only a legislature label, or a "Question N°" line —
-# the tokenizer's own patterns (``_LINES``). ``_ANY`` also finds them mid-line ("other"), where
-# the tokenizer may take them as question starts too, so a cut is never made across one.
-_LEG, _NUM = _rule("legislature"), _rule("number")
-_LINES = re.compile(f"(?P<leg>{_LEG.body_pattern})|(?P<num>{_NUM.body_pattern})"
-                    .replace("(?P<v>", "(?:"), re.IGNORECASE)
-_ANY = re.compile(f"(?P<leg>{_LEG.body_pattern})|(?P<num>{_NUM.body_pattern})|"
-                  f"(?P<other>{_LEG.pattern}|{_NUM.pattern})".replace("(?P<v>", "(?:"),
-                  re.IGNORECASE)
-
-
-def _plain_between(scan: str, start: int, end: int) -> Tuple[bool, bool]:
-    """(a number line, a doubtful mid-line label) in ``scan[start:end]``."""
-    kinds = {m.lastgroup for m in _ANY.finditer(scan, start, end)}
-    return "num" in kinds, "other" in kinds
-
-
-def _find_cut(buffer: str, target: int) -> Optional[int]:
-    """A line start at or after about ``target`` where the tokenizer, reading the whole dump,
-    would start a new question — so the parts parse exactly like the whole — or None.
-
-    A legislature line starts a question when the question before it has a number; a number
-    line does when the question before has one too. Cuts are taken only where that is certain:
-    a legislature line when, since the previous legislature line, there is a number line and
-    nothing doubtful (a mid-line label); a number line right after another number line.
-    Only a window after ``target`` is read (and normalised), so cutting costs little."""
-    if target >= len(buffer):
-        return None
-    start = buffer.rfind("\n", 0, target) + 1
-    size = 1 << 16
-    while True:
-        end = len(buffer)
-        if start + size < end:
-            end = buffer.rfind("\n", start, start + size) + 1 or end
-        scan = for_matching(buffer[start:end])
-        last_leg = previous = None
-        for m in _LINES.finditer(scan):
-            kind, at = m.lastgroup, m.start()
-            if kind == "leg" and m.end() == len(scan):
-                break                              # the line may go on in the next block
-            if kind == "leg" and last_leg is not None:
-                numbered, doubtful = _plain_between(scan, last_leg, at)
-                if numbered and not doubtful:
-                    return start + at
-            if kind == "num" and previous is not None and previous[0] == "num":
-                if not _plain_between(scan, previous[1], at)[1]:
-                    return start + at
-            if kind == "leg":
-                last_leg = at
-            previous = (kind, at)
-        if end == len(buffer):
-            return None
-        size <<= 2
-
-
-def _lines_in(text: str, end: int) -> int:
-    """Line breaks in ``text[:end]`` as the tokenizer counts them (a lone CR is one)."""
-    lines = text.count("\n", 0, end)
-    if text.find("\r", 0, end) >= 0:     # rare: one scan more rather than two
-        lines += text.count("\r", 0, end) - text.count("\r\n", 0, end)
-    return lines
-
-
 def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:
     """Cut a text dump into units of whole questions, reading it block by block."""
     decoder = incremental_decoder(head)
@@ -204,12 +137,12 @@ def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:
                 yield ("text", name, buffer, offset, line)
             return
         while len(buffer) >= CHUNK_CHARS + (CHUNK_CHARS >> 2):
-            cut = _find_cut(buffer, CHUNK_CHARS)
+            cut = find_cut(buffer, CHUNK_CHARS)
             if cut is None:
                 break                  # a very long question: read on
             yield ("text", name, buffer[:cut], offset, line)
             offset += cut
-            line += _lines_in(buffer, cut)
+            line += count_lines(buffer, 0, cut)
             buffer = buffer[cut:]
 
 
@@ -342,7 +275,7 @@ def _record_items(name: str, data: bytes) -> Optional[list]:
     return None
 
 
-# A line ends at "\n", "\r\n" or a lone "\r": the tokenizer's count (``_lines_in``), not
+# A line ends at "\n", "\r\n" or a lone "\r": the tokenizer's count (``count_lines``), not
 # str.splitlines(), which also breaks at form feeds, U+2028 and others found inside values.
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 

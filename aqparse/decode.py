@@ -176,8 +176,8 @@ _BLANK_AROUND = re.compile(r"(?<=\S)[ \t\xa0]+(?=[,)]|\.(?!\.))|(?<=\()[ \t\xa0]
 
 def wrap_width(text: str) -> Optional[int]:
     """The width a text browser wrapped ``text`` at, or None when it was not wrapped: no
-    line longer than that width, and many lines (20 at least) filled close to it, each broken
-    where its next word would not have fitted."""
+    line longer than that width, and lines (8 at least) filled close to it, most of them
+    broken where their next word would not have fitted."""
     lines = text[:1 << 18].split("\n")
     widths = [len(line.rstrip()) for line in lines]
     # (a word longer than the width, an address, overflows it: its line does not count)
@@ -188,7 +188,7 @@ def wrap_width(text: str) -> Optional[int]:
     full = [i for i in range(len(lines) - 1)
             if width - 20 <= widths[i] <= width and lines[i + 1].strip()
             and "\t" not in lines[i] and "://" not in lines[i]]
-    if len(full) < 20:
+    if len(full) < 8:
         return None
     wrapped = sum(widths[i] + 1 + len(_first_word(lines[i + 1])) > width for i in full)
     return width if wrapped >= 0.85 * len(full) else None
@@ -199,16 +199,26 @@ def _first_word(line: str) -> str:
     return line.lstrip(" \t").split(" ", 1)[0]
 
 
+_HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
+
+
 def _unwrap(text: str, width: int) -> str:
-    """The lines of ``text`` joined where they were wrapped at ``width``."""
+    """The lines of ``text`` joined where they were wrapped at ``width`` (after a compound's
+    hyphen, "Meurthe-et-" then "Moselle", without a blank)."""
     lines = text.split("\n")
     out = []
     for i, line in enumerate(lines):
         out.append(line)
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        joined = (line.strip() and following.strip() and "\t" not in line
-                  and len(line.rstrip()) + 1 + len(_first_word(following)) > width)
-        out.append(" " if joined else "\n")
+        end = line.rstrip()
+        if not (end.strip() and following.strip() and "\t" not in line):
+            out.append("\n")
+        elif _HYPHEN_END.search(end):
+            out[-1] = end
+            out.append("")
+            lines[i + 1] = following.lstrip()
+        else:
+            out.append(" " if len(end) + 1 + len(_first_word(following)) > width else "\n")
     return "".join(out[:-1])
 
 

@@ -50,7 +50,7 @@ PHRASES: Tuple[str, ...] = (
     "Anciennes législatures", "Liens vers les sites publics", "Visiter l'Assemblée",
     "Visite virtuelle du palais Bourbon", "Assister à une séance",
     "Accès des chercheurs à l'Assemblée", "Patrimoine", "Bibliothèque et archives",
-    "Contacts et plan d'accès", "Photos libres de droit", "recherche", "Rechercher",
+    "Contacts et plan d'accès", "Photos libres de droit", "recherche", "Rechercher", "Questions",
     # the account box
     "Connexion & inscription", "S'identifier", "Mot de passe oublié",
     "Vous n'avez pas encore de compte ?", "Enregistrez-vous", "S'inscrire",
@@ -77,8 +77,15 @@ PHRASES: Tuple[str, ...] = (
     "FICHE QUESTION",
 )
 
+_KIND_WORDS_ANY = r"(?i:écrite|orale sans débat|orale|au gouvernement)"
 # items that vary from page to page, as patterns
+# the Assemblée's address, in the footers of every era
+ADDRESS = (r"Assemblée_nationale_-_126_[Rr]ue_de_l['’]Université,?_-?_?75355_Paris_07_SP"
+           r"(?:_-_Standard_?:?_01_40_63_60_00)?".replace("_", r"[ \t\n]{0,200}"))
 ITEM_PATTERNS: Tuple[str, ...] = (
+    ADDRESS,
+    # the end of a breadcrumb trail: "Accueil > Recherche > Question N°24518"
+    r"(?<=>[ ])Question[ ](?:" + _KIND_WORDS_ANY + r"[ ])?[Nn][°º][ ]?\d{1,7}",
     r"©[ ]?Tous[ ]droits[ ]réservés(?:[ \n]{1,40}Assemblée[ ]nationale)?(?:[ \n]{1,40}\d{4})?",
     r"(?:Recherche[ \n]{1,200}de[ \n]{1,200})?[Qq]uestions[ \n]{1,200}\d{1,2}[ \n^]{0,3}e[ \n]{1,200}législature",
 )
@@ -131,10 +138,13 @@ _N = r"[Nn][°º][ ]?\d{1,7}"
 _KIND_WORDS = r"(?i:écrite|orale sans débat|orale|au gouvernement)"
 _CIVILITY = r"(?:M\.|MM\.|Mme|Mlle)"
 
+_TITLE = (r"Question[ ](?:" + _KIND_WORDS + r"[ ])?" + _N
+          + r"(?:[ ]?:[^\n]{1,300}?)?[ ]-[ ]Assemblée[ ]nationale")
+
 PIECES: Tuple[Piece, ...] = (
     # the page's title: "Question n°45373 - Assemblée nationale",
     # "Question n°200 : Agriculture biologique - Assemblée nationale"
-    Piece("title", r"Question[ ]" + _N + r"(?:[ ]?:[^\n]{1,300}?)?[ ]-[ ]Assemblée[ ]nationale"),
+    Piece("title", _TITLE),
     # the breadcrumb of the 2010s-2020s pages: "Question écrite N°45373 de M. Gérard Leseul"
     # (the page's buttons or its legislature follow it: a citation of a question is not one)
     Piece("breadcrumb", r"Question[ ]" + _KIND_WORDS + r"[ ][Nn][°º][ ]?\d{1,7}[ ]de[ ]"
@@ -171,6 +181,13 @@ PIECES: Tuple[Piece, ...] = (
 )
 
 
+# What stands right after the end of a page: the end of the text, or the next page or
+# question of a dump (so that a text cut between two questions reads as the whole did).
+NEXT_PAGE = (r"(?=[ \t\n]{0,400}(?:\Z|References\b|FICHE[ ]QUESTION|Aller[ ]au[ ]contenu"
+             r"|Question[ ](?:" + _KIND_WORDS + r"[ ])?[Nn][°º]|Assemblée[ ]nationale"
+             r"|[1-9][0-9]?(?:ème|e|è)[ ][Ll]égislature))")
+
+
 class End(NamedTuple):
     """What the site puts right after a question: ends the body before it.
 
@@ -185,7 +202,6 @@ class End(NamedTuple):
 
 
 _LINE_END = r"(?=[ \t]*(?:\n|\Z))"
-_TITLE = r"Question[ ]" + _N + r"(?:[ ]?:[^\n]{1,300}?)?[ ]-[ ]Assemblée[ ]nationale"
 _SITE_MENU = r"Assemblée[ ]nationale(?=[ \t\n*•·+|]{1,200}Accueil\b)"
 _RIGHTS = r"©[ ]?Tous[ ]droits[ ]réservés(?:[ \n]{1,40}Assemblée[ ]nationale)?(?:[ \n]{1,40}\d{4})?"
 
@@ -199,10 +215,13 @@ ENDS: Tuple[End, ...] = (
     End("footer", r"(?:Logo[ ]LCP[ ]Assemblée[ ]nationale[ \n]{1,40})?LCP[ \n]{0,40}"
         r"Accédez[ \n]{1,40}à[ \n]{1,40}toute", (r"LCP[ ]?Accédez[ ]à[ ]toute",)),
     End("footer", _RIGHTS + r"(?:[ ]{0,3}\|)?", (_RIGHTS,)),
+    End("footer", ADDRESS, (ADDRESS,)),
     End("page", r"Aller[ ]au[ ]contenu" + _LINE_END, (r"Aller[ ]au[ ]contenu[ ]Aller[ ]en[ ]bas",)),
     End("page", _TITLE + _LINE_END, (_TITLE,)),
     # the next page's menu: the site's name, then its first item
     End("page", _SITE_MENU, (_SITE_MENU,)),
+    # the site's name alone at the very end of a page (a footer of a line)
+    End("footer", r"Assemblée[ ]nationale" + NEXT_PAGE, (r"Assemblée[ ]nationale" + NEXT_PAGE,)),
     End("page", r"FICHE[ ]QUESTION" + _LINE_END, (r"FICHE[ ]QUESTION",)),
 )
 

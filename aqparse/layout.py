@@ -19,6 +19,7 @@ _LINK_MARK = re.compile(r"\[\d{1,4}\](?=\S)")
 _BOX = re.compile("[\u2500-\u257f]+")
 _VERTICALS = frozenset("│┃║┆┇┊┋╎╏")
 _BORDERED_LINE = re.compile(r"[ \t]*[\u2500-\u257f]")
+_HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
 
 
 def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
@@ -26,9 +27,9 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     """``text`` as a reader takes it in (see the module's doc), same length, same lines.
     ``body_label`` matches the heading of a question or answer body at a line start (after
     its indentation); ``is_label`` says whether a line starts with a known label."""
-    if "[" in text:
-        marks = _LINK_MARK.findall(text, 0, 1 << 16)
-        if len(set(marks)) >= 3:
+    if "[" in text:     # (lynx numbers from 1: its first two marks at least)
+        marks = set(_LINK_MARK.findall(text, 0, 1 << 16))
+        if len(marks) >= 3 or {"[1]", "[2]"} <= marks:
             text = _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
     if _BOX.search(text) is not None:
         text = _bordered_tables(text)
@@ -89,9 +90,10 @@ def _row(lines: List[str]) -> List[str]:
                 continue
             if before:
                 # the cell was wrapped there when this line's first word did not fit on the
-                # line before; else the line break is the page's own
+                # line before, or after a compound's hyphen ("Meurthe-et-" then "Moselle");
+                # else the line break is the page's own
                 fits = before + 1 + len(piece.split(None, 1)[0]) <= width
-                out.append("\n" if fits else " ")
+                out.append("" if _HYPHEN_END.search(out[-1]) else "\n" if fits else " ")
             out.append(piece)
             before = len(piece)
         cells.append("".join(out).strip("\n"))

@@ -71,7 +71,7 @@ def word_label(word: str) -> dict:
     (value on the next line); elsewhere it is part of a value. Gives the ``pattern`` and
     ``line_pattern`` of its rule."""
     words = label(word)
-    with_separator = words + r"[ ]{0,60}(?:>|:)"
+    with_separator = words + r"[ ]{0,60}(?:\n[ ]{0,200})?(?:>|:)"
     return {"pattern": with_separator,
             "line_pattern": r"(?:" + with_separator + "|" + words + r"(?=[ ]{0,400}(?:\n|\Z)))"}
 
@@ -116,7 +116,7 @@ _NOT_AFTER_DETERMINER = "".join(f"(?<!{word} )" for word in (
 # (the determiners are checked once the start looks like a label: most places where a rule is
 # tried are not, and ten look-behinds cost more than the look-ahead)
 _LEG = (NOT_IN_WORD + r"(?=(?:\d{1,2}|[IVXL]{1,6})[ ]?(?:i?[eèé?\ufffd]me|è|e|°)?[ ]{1,3}l)"
-        r"(?<!questions )" + _NOT_AFTER_DETERMINER + r"(?P<v>\d{1,2}|[IVXL]{1,6})"
+        r"(?-i:(?<!questions ))" + _NOT_AFTER_DETERMINER + r"(?P<v>\d{1,2}|[IVXL]{1,6})"
         r"[ ]?(?:i?[eèé?\ufffd]me|è|e|°)?[ ]{1,3}" + label("législature"))
 _NUMBER = label("Question N°") + r"[ ]{0,3}:?"
 # inside a body, a legislature starts the next question of a dump at a line start, when it
@@ -142,6 +142,15 @@ _HEADING_INLINE = (r"Question[ ]" + _HEADING_KINDS + r"[ ]n[°º][ ]?(?=\d{1,7}[
 # paragraph may well start with "DÉBAT NATIONAL SUR …"
 _ANSWER_HEAD = (r"(?:" + label("Texte de la réponse") + SEP
                 + r"|(?-i:D[EÉ]BAT)(?:[ ]{0,3}:|(?=[ ]{0,400}(?:\n|\Z))))")
+
+def _after_sentence(words: str) -> str:
+    """A one-line form of a label that capitalises its first letter: right after a sentence's
+    end (and a blank), the first letter given as a literal for the body's search."""
+    loose = label(words)[len(NOT_IN_WORD):]
+    first = words[0]
+    assert loose.startswith(first), words
+    return f"{first}(?<=[.!?»)] {first})" + loose[len(first):]
+
 
 RULES: Tuple[Rule, ...] = (
     Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, body_inline=(_LEG_INLINE,)),
@@ -181,7 +190,7 @@ RULES: Tuple[Rule, ...] = (
     # inside a question body: at a line start, or mid-line written as a heading with its colon
     Rule("answer_text", _ANSWER_HEAD, opens="answer", in_body=True,
          body_inline=(r"Texte de la R[EÉ]PONSE[ ]{0,3}:", r"Texte de la r[ée]ponse[ ]{0,3}:",
-                      r"T(?<=[.!?»)] T)exte de la réponse(?=[ ])",
+                      _after_sentence("Texte de la réponse") + "(?=[ ])",
                       r"T(?<=question T)exte de la réponse(?=[ ])",
                       r"D[EÉ]BAT[ ]{0,3}:")),
     # the site's button in the empty answer area of a pending question, copied with the page:
@@ -204,6 +213,8 @@ _DATED = r"[ ]{1,12}(?P<v>" + _DATE + ")"
 _ANSWERED = (label("Réponse publiée le") + _DATED,
              label("Réponse en séance, et publiée le") + _DATED)
 _ASKED_IN_SESSION = r",?" + BLANK + "?" + label("posée en séance, et publiée le") + _DATED
+
+
 _KEY_DATE = r"[ \n]{1,400}(?:" + label("Question publiée le") + "|" + label("Réponse publiée le") \
     + r")(?:[ ]{1,12}|[ ]{0,12}\n[ ]{0,200})" + _DATE
 
@@ -220,9 +231,9 @@ RULES += (
                       + _DATED,)),
     # (in one-line text, mid-line after a sentence's end)
     Rule("answer_dated", _ANSWERED[0], opens="answer", in_body=True,
-         body_inline=(r"R(?<=[.!?»)] R)éponse publiée le" + _DATED,)),
+         body_inline=(_after_sentence("Réponse publiée le") + _DATED,)),
     Rule("answer_dated", _ANSWERED[1], opens="answer", in_body=True,
-         body_inline=(r"R(?<=[.!?»)] R)éponse en séance, et publiée le" + _DATED,)),
+         body_inline=(_after_sentence("Réponse en séance, et publiée le") + _DATED,)),
     # the box's heading: what follows it stands under the box's own labels
     Rule("key_data", "(?P<v>" + label("Données clés") + ")", in_body=True,
          body_pattern="(?P<v>" + label("Données clés") + r")[ ]{0,400}(?=\n|\Z)",
@@ -240,12 +251,9 @@ RULES += (
 # region, answered (O/N) — "SOC 8 REP_PUB Nord-Pas-de-Calais O", a value a line or all on
 # one. It is read (``extract``) as the page's markup is; it is the end of a page: the end of
 # the text or the next page follows it.
-_NEXT_PAGE = (r"(?=[ \t\n]{0,400}(?:\Z|FICHE[ ]QUESTION|Aller[ ]au[ ]contenu|Question[ ]n[°º]"
-              r"|Assemblée[ ]nationale"
-              r"|[1-9][0-9]?(?:ème|e|è)[ ][Ll]égislature))")
 _CODES = (r"(?P<v>(?:[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12})?[1-9][0-9]?[ \t\n]{1,12}"
           r"[A-Z][A-Z0-9_]{0,15}[ \t\n]{1,12}(?:[A-ZÀ-Ý][^\n]{0,60}?[ \t\n]{1,12})?[ON])"
-          + _NEXT_PAGE)
+          + furniture.NEXT_PAGE)
 RULES += (
     Rule("fiche_codes", r"(?-i:" + _CODES + ")", line_only=True, in_body=True,
          body_inline=(_CODES,)),
@@ -715,3 +723,41 @@ def split_questions(tokens: Iterator[Token]) -> Iterator[List[Token]]:
         append(token)
     if current:
         yield current
+
+
+# Where a text may be cut into parts read apart (``convert`` cuts a large dump so that workers
+# read it in parallel; ``inputs`` streams one): at the start of a question's head line, found
+# by the body's own patterns of the heads (a legislature alone on its line, or followed by its
+# number; a title line followed by its legislature), and confirmed by the cutter on the tokens
+# of the text from the head before: a question starts there, and the part before is whole.
+_HEAD_LINES = re.compile(
+    "\n[ ]{0,400}(?:" + "|".join(_UNNAMED.sub("(?:", r.body_pattern) for r in RULES
+                                  if r.name in HEADS and r.body_pattern)
+    + ")", re.IGNORECASE)
+
+
+def find_cut(text: str, target: int, window: int = 1 << 16) -> Optional[int]:
+    """An offset at or after ``target`` (a line start) where reading the whole of ``text``
+    starts a question, so that ``text[:cut]`` and ``text[cut:]`` read apart give the same
+    questions as the whole; None when none is found after ``target``."""
+    start = max(text.rfind("\n", 0, target), 0)
+    size = window
+    while True:
+        end = min(len(text), start + size)
+        scan = for_matching(text[start:end])
+        heads = [start + m.start() + 1 for m in _HEAD_LINES.finditer(scan)]
+        for a, b in zip(heads, heads[1:]):
+            after = next((h for h in heads if h > b), None)
+            if after is None and end < len(text):
+                break                          # what follows b is not in the window yet
+            read = text[a:after if after is not None else len(text)]
+            groups = list(split_questions(tokenize(read, offset=a)))
+            for before, group in zip(groups, groups[1:]):
+                head = group[0]
+                if head.start >= b and head.name in HEADS:
+                    if head.start == b and any(t.name in ("number", "heading") for t in before):
+                        return b
+                    break
+        if end >= len(text):
+            return None
+        size <<= 2

@@ -19,6 +19,7 @@ BLOCKS = frozenset("address article aside blockquote center dd div dl dt fieldse
                    "html body".split())
 INVISIBLE = frozenset("script style head title noscript template button input select "
                       "textarea img".split())
+CONTROLS = frozenset(("button",))      # what a browser shows of the controls: a button's words
 _HIDDEN_STYLE = re.compile(r"visibility\s*:\s*hidden|display\s*:\s*none", re.I)
 
 # markers written while walking, resolved at the end: a required number of line breaks
@@ -57,9 +58,9 @@ def _hidden(el) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
-def _walk(el, out: _Out) -> None:
+def _walk(el, out: _Out, invisible=INVISIBLE) -> None:
     tag = el.tag.lower() if isinstance(el.tag, str) else None
-    if tag is None or tag in INVISIBLE or _hidden(el):
+    if tag is None or tag in invisible or _hidden(el):
         if el.tail:
             out.text(el.tail)
         return
@@ -69,7 +70,7 @@ def _walk(el, out: _Out) -> None:
         if el.text:
             out.text(el.text)
         for child in el:
-            _walk(child, out)
+            _walk(child, out, invisible)
         if el.getnext() is not None and isinstance(el.getnext().tag, str) \
                 and el.getnext().tag in ("td", "th"):
             out.raw("\t")
@@ -80,21 +81,23 @@ def _walk(el, out: _Out) -> None:
         if el.text:
             out.text(el.text)
         for child in el:
-            _walk(child, out)
+            _walk(child, out, invisible)
         if block:
             out.breaks(block)
     if el.tail:
         out.text(el.tail)
 
 
-def visible_text(elements: Iterable) -> str:
-    """The visible text of ``elements`` (lxml elements, in page order), as a browser copies it."""
+def visible_text(elements: Iterable, show_controls: bool = False) -> str:
+    """The visible text of ``elements`` (lxml elements, in page order), as a browser copies it;
+    ``show_controls``: with the words of the page's buttons, as a "select all" copies them."""
     out = _Out()
+    invisible = INVISIBLE - CONTROLS if show_controls else INVISIBLE
     for el in elements:
         out.breaks(1)
         tail, el.tail = el.tail, None
         try:
-            _walk(el, out)
+            _walk(el, out, invisible)
         finally:
             el.tail = tail
     return out.result()

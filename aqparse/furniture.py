@@ -156,7 +156,7 @@ PIECES: Tuple[Piece, ...] = (
     # lynx: the list of the links' addresses at the end of a page
     Piece("links", r"References(?=[ \n]{1,40}(?:Visible[ ]links|1\.[ ]))|Visible[ ]links:"
           r"|Hidden[ ]links:"),
-    Piece("links", r"\d{1,4}\.[ ](?:https?|file|ftp|mailto):[^\s]{1,2000}"),
+    Piece("links", r"\d{1,4}\.[ ](?:https?|file|ftp|mailto|javascript):[^\s]{1,2000}"),
     # what text browsers draw for images, form fields and buttons ("[icon_deput]", "[ ]",
     # "[OK]"), for list items with no text ("1.", "*"), for separators
     Piece("marks", r"\[[\w .-]{0,40}\](?:[ ]{1,3}\[[\w .-]{0,40}\]){0,20}(?=[ \t]*(?:\n|\Z))",
@@ -209,6 +209,8 @@ ENDS: Tuple[End, ...] = (
     End("buttons", r"(?:\(BUTTON\)[ ]{0,3})?(?:printer-icon[ ]{0,3})?Imprimer" + _LINE_END
         + r"|(?:pdf[ ]{1,3})?Format[ ]PDF" + _LINE_END,
         (r"Imprimer[ ]{1,10}(?:\(BUTTON\)[ ]{1,3})?(?:pdf[ ]{1,3})?Format[ ]PDF",
+         r"Imprimer(?=[ ]{1,10}(?:\(BUTTON\)|pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoyer|©"
+         r"|Assemblée[ ]nationale|Aller))",
          r"printer-icon[ ]{1,3}Imprimer", r"[(]BUTTON[)][ ]{1,3}printer-icon[ ]{1,3}Imprimer")),
     End("buttons", r"partager" + _LINE_END,
         (r"partager(?=[ *•·]{1,40}(?:LCP|Logo|Facebook|Twitter|\[))",)),

@@ -35,6 +35,8 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
         text = _bordered_tables(text)
     if body_label is not None and _CELL_BESIDE.search(text) is not None:
         text = _centred_labels(text, body_label, is_label or (lambda line: False))
+    if is_label is not None and _CELLS_BESIDE.search(text) is not None:
+        text = _side_by_side(text, is_label)
     return text
 
 
@@ -153,3 +155,85 @@ def _centred_labels(text: str, body_label: "re.Pattern[str]",
             lines[first] = head + lines[first][x:]
             lines[n] = " " * x + lines[n][x:]
     return "\n".join(lines)
+
+
+# -- cells side by side, wrapped in their columns, no border (w3m) --------------------------------
+
+# a label, its value, a gap, and another label on the same line: the cells of a row side by
+# side ("Rubrique > transports Tête d'analyse > lignes            Analyse > desserte.")
+_CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:][^\n]{0,200}\S[ ]{1,60}"
+                           r"\S[^\n>:]{0,60}[>:]")
+
+
+def _side_by_side(text: str, is_label: Callable[[str], bool]) -> str:
+    """Read the rows of a borderless table whose cells a text browser laid side by side, a
+    cell wrapped in its column over the row's lines: a block of lines (up to a blank line, or
+    a line that starts with a label of its own) whose first line holds two cells or more
+    starting with a label is read cell after cell (same characters, same lines). Columns are
+    where every line of the block is blank: two blanks at least, or one before a label."""
+    lines = text.split("\n")
+    n = 0
+    while n < len(lines):
+        if not lines[n].strip():
+            n += 1
+            continue
+        end = n
+        while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 - n < 8 \
+                and not is_label(lines[end + 1].lstrip()):     # a line of its own: a row
+            end += 1
+        if end > n:
+            block = lines[n:end + 1]
+            bounds = _columns(block, is_label)
+            if bounds:
+                lines[n:end + 1] = _read_cells(block, bounds)
+        n = end + 1
+    return "\n".join(lines)
+
+
+def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
+    """Where the block's columns start (after the first), or [] when it is not a row of
+    cells side by side."""
+    first = block[0]
+    width = max(len(line) for line in block)
+    blank = [all(p >= len(line) or line[p] == " " for line in block) for p in range(width)]
+    left = len(first) - len(first.lstrip())
+    starts = []
+    p = left
+    while p < len(first.rstrip()):
+        if blank[p]:
+            q = p
+            while q < width and blank[q]:
+                q += 1
+            following = first[q:]
+            if q < len(first.rstrip()) and (q - p >= 2 or is_label(following)):
+                starts.append(q)
+            p = q
+        else:
+            p += 1
+    if not starts:
+        return []
+    cells = [first[a:b].strip() for a, b in zip([left] + starts, starts + [len(first)])]
+    if sum(map(is_label, cells)) < 2:
+        return []
+    # a cell wrapped in its column leaves text beyond the first column on a line below; a
+    # paragraph wrapped at the page's width (lynx) does not
+    beyond = any(line[starts[0]:].strip() for line in block[1:])
+    return starts if beyond else []
+
+
+def _read_cells(block: List[str], starts: List[int]) -> List[str]:
+    bounds = list(zip([0] + starts, starts + [max(len(line) for line in block)]))
+    cells = []
+    for a, b in bounds:
+        out = ""
+        for line in block:
+            piece = line[a:b].strip()
+            if piece:
+                out += ("" if not out or _HYPHEN_END.search(out) else " ") + piece
+        cells.append(out)
+    content = "\t".join(c for c in cells if c)
+    size = sum(len(line) for line in block) + len(block) - 1
+    room = size - len(content) - (len(block) - 1)
+    if room < 0:
+        return block
+    return (content + " " * room + "\n" * (len(block) - 1)).split("\n")

@@ -112,7 +112,9 @@ def repair_mojibake(text: str) -> str:
 
 
 # same-length replacements, so offsets in the normalised text are offsets in the input
-_ODD_BLANKS = ("\t", "\xa0", "\u202f", "\u2007", "\u3000", "\x0b", "\x0c")
+_ODD_BLANKS = ("\t", "\xa0", "\u202f", "\u2007", "\u3000", "\x0b", "\x0c", "\u2009", "\u2002",
+               "\u2003", "\u2004", "\u2005", "\u2006", "\u2008", "\u200a", "\u2000", "\u2001",
+               "\u205f")
 
 
 def for_matching(text: str) -> str:
@@ -128,7 +130,11 @@ def for_matching(text: str) -> str:
 
 # a run of blanks that is not already one plain space (those are most of a text: leaving
 # them alone makes the substitution several times faster)
-_SPACES = re.compile(r" [ \xa0\u202f\u2007]+|[\xa0\u202f\u2007][ \xa0\u202f\u2007]*")
+_SPACES = re.compile(r" [ \xa0\u202f\u2000-\u200a\u205f]+|[\xa0\u202f\u2000-\u200a\u205f]"
+                     r"[ \xa0\u202f\u2000-\u200a\u205f]*")
+
+
+_THIN = re.compile("[\u2000-\u200a\u205f]")
 
 
 def clean_value(value: str) -> str:
@@ -143,7 +149,7 @@ def clean_body(text: Optional[str]) -> Optional[str]:
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "  " in text or "\xa0" in text or "\u202f" in text or "\u2007" in text:
+    if "  " in text or "\xa0" in text or "\u202f" in text or _THIN.search(text) is not None:
         text = _SPACES.sub(" ", text)   # (the checks are much cheaper than the search)
     lines = [line.strip(" ") for line in text.split("\n")]
     paragraphs, current = [], []

@@ -203,6 +203,8 @@ class End(NamedTuple):
 
 _LINE_END = r"(?=[ \t]*(?:\n|\Z))"
 _SITE_MENU = r"Assemblée[ ]nationale(?=[ \t\n*•·+|]{1,200}Accueil\b)"
+_MENU_START = (r"Accueil(?=[ \t\n*•·+|>]{1,200}(?:Vos[ ]députés|Questions\b|Recherche\b"
+               r"|Travaux[ ]parlementaires|Séance[ ]publique|Accueil\b))")
 _RIGHTS = r"©[ ]?Tous[ ]droits[ ]réservés(?:[ \n]{1,40}Assemblée[ ]nationale)?(?:[ \n]{1,40}\d{4})?"
 
 ENDS: Tuple[End, ...] = (
@@ -220,8 +222,9 @@ ENDS: Tuple[End, ...] = (
     End("footer", ADDRESS, (ADDRESS,)),
     End("page", r"Aller[ ]au[ ]contenu" + _LINE_END, (r"Aller[ ]au[ ]contenu[ ]Aller[ ]en[ ]bas",)),
     End("page", _TITLE + _LINE_END, (_TITLE,)),
-    # the next page's menu: the site's name, then its first item
+    # the next page's menu: the site's name, then its first item; or its first two items
     End("page", _SITE_MENU, (_SITE_MENU,)),
+    End("page", _MENU_START, (_MENU_START, r"[*•·+][ ]{1,6}" + _MENU_START)),
     # the site's name alone at the very end of a page (a footer of a line)
     End("footer", r"Assemblée[ ]nationale" + NEXT_PAGE, (r"Assemblée[ ]nationale" + NEXT_PAGE,)),
     End("page", r"FICHE[ ]QUESTION" + _LINE_END, (r"FICHE[ ]QUESTION",)),

@@ -192,7 +192,9 @@ def _side_by_side(text: str, is_label: Callable[[str], bool]) -> str:
 
 def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
     """Where the block's columns start (after the first), or [] when it is not a row of
-    cells side by side."""
+    cells side by side (a text browser's row fits its screen: 200 columns at most)."""
+    if any(len(line) > 200 for line in block):
+        return []
     first = block[0]
     width = max(len(line) for line in block)
     blank = [all(p >= len(line) or line[p] == " " for line in block) for p in range(width)]

@@ -262,7 +262,8 @@ RULES += (
 # The site's furniture (``aqparse.furniture``): what ends a question (at a line start, and
 # in its one-line forms inside a body), then the rest, looked for only between questions.
 FURNITURE_RULES: Tuple[Rule, ...] = tuple(
-    Rule("furniture", f"(?-i:(?P<v>{end.pattern}))", line_only=True, in_body=True,
+    Rule("furniture", f"(?-i:(?P<v>(?:[*•·+][ ]{{1,6}})?(?:{end.pattern})))", line_only=True,
+         in_body=True,
          body_inline=end.inline)
     for end in furniture.ENDS) + tuple(
     # ... and in a header value of one-line text, where it ends the value
@@ -598,13 +599,18 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
     in_body = False
     follower = None
     furniture, furniture_from = None, -1
+    header, header_from = None, -1
     line, counted = first_line, 0
     resume = 0
     while True:
         if in_body:
             m = _next_in_body(scan, resume)
         else:
-            m = (header_first(scan, 0) if resume == 0 else None) or header_search(scan, resume)
+            # the next label is remembered, as the next piece of furniture below: between
+            # two labels stand many pieces of furniture (a page's menus), each a step here
+            if header_from < 0 or (header is not None and header.start() < resume):
+                header, header_from = header_search(scan, resume), resume
+            m = (header_first(scan, 0) if resume == 0 else None) or header
             if open_name == "unlabelled":     # between questions: the site's furniture too
                 # the next piece of furniture is remembered: where it is, or that there is
                 # none, holds until the scan passes it (a text with none is searched once)
@@ -653,6 +659,9 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
             open_name, open_label, open_start = "unlabelled", "", end
             if info.opens is not None:   # "Réponse publiée le <date>" then the answer
                 open_name, open_label = info.opens, text[start:end]
+            else:                        # text after it starts on the line it ends on
+                line += count("\n", counted, end)
+                counted = end
         open_line, value_start = line, end
         in_body = info.in_body_after
         if info.name != "furniture":    # a rule between (one-line text) keeps the follower

@@ -1,0 +1,274 @@
+"""Whole pages turned into text (a scraper's get_text(), a browser copy, a text browser's dump,
+one line of a spreadsheet...): each question is read once, as its HTML page gives it, and the
+site's furniture around it is neither a question, nor a body, nor text under no label.
+
+The renderings are made here from the pages themselves (``renderings.py``); the records they
+give are held against the record of the same page's HTML, which ``test_html.py`` checks against
+the values a reader sees on the page.
+"""
+
+import functools
+import re
+from pathlib import Path
+
+import pytest
+
+import aqparse
+from aqparse.decode import decode
+from renderings import RENDERINGS, SHOWS_HIDDEN, browser, get_text, text_browser
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parents[1] / "shared" / "corpus" / "html"
+FIXTURES = HERE / "fixtures" / "html"
+
+CORPUS_PAGES = sorted(p.name for p in CORPUS.glob("*.html")) if CORPUS.is_dir() else []
+# the table layout (no saved copy of a real page is known): pages written for the tests
+TABLE_PAGES = sorted(p.name for p in FIXTURES.glob("table_*.html"))
+
+# What the markup alone gives (the old pages' hidden block; the link to the deputy's page):
+# a rendering that does not show it leaves it empty, one that shows it gives the same.
+HIDDEN_BLOCK = (("closure",), ("author", "group_abbrev"), ("author", "region"))
+LINK_ONLY = (("author", "acteur_ref"),)
+
+# What a rendering cannot carry, for want of the markup, and the record then holds:
+LIMITS = {
+    # get_text() and text_content() glue the cells of a table in an answer
+    # ("<th>Année</th><th>Rattachements</th>" reads "AnnéeRattachements")
+    ("table_qe_answered.html", "get_text"): "glued cells",
+    ("table_qe_answered.html", "text_content"): "glued cells",
+    # w3m lays the 2010s header row out in columns, each cell wrapped and its label centred
+    # over the row's lines: the author's cell is cut (see test_w3m_centred_header_row)
+    ("table_page_qosd_latin1.html", "w3m"): "centred header row",
+    ("table_qg_latin1.html", "w3m"): "centred header row",
+    ("table_qe_withdrawn.html", "w3m"): "centred header row",
+}
+
+
+def _page(name):
+    if name in TABLE_PAGES:
+        return FIXTURES / name
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return CORPUS / name
+
+
+def _html(name):
+    raw = _page(name).read_bytes()
+    return raw, decode(raw, is_html=True)
+
+
+def _dotted(record, path):
+    for key in path:
+        record = (record or {}).get(key)
+    return record
+
+
+def _blank(record, path):
+    *parents, last = path
+    for key in parents:
+        record = record.get(key) or {}
+    if last in record:
+        record[last] = None
+
+
+def words(text):
+    return " ".join(text.split()) if text else text
+
+
+def comparable(record: dict, rendering: str, from_html: dict) -> dict:
+    """A record's JSON form, as a text record and an HTML record are compared: but ``source``;
+    bodies with their blanks collapsed (the text keeps the paragraphs its rendering shows);
+    what only the markup gives, empty."""
+    record = {k: v for k, v in record.items() if k != "source"}
+    for key in ("question", "answer"):
+        if record.get(key):
+            record[key] = dict(record[key], text=words(record[key]["text"]))
+    for path in LINK_ONLY + HIDDEN_BLOCK:
+        _blank(record, path)
+    return record
+
+
+def assert_same_record(from_text, from_html, rendering, where=""):
+    text, html = from_text.to_dict(), from_html.to_dict()
+    assert text["source"]["format"] == "text"
+    for path in HIDDEN_BLOCK:
+        seen = _dotted(text, path)
+        if rendering in SHOWS_HIDDEN:
+            assert seen == _dotted(html, path), (where, path)
+        else:
+            assert seen in (None, _dotted(html, path)), (where, path)
+    assert comparable(text, rendering, html) == comparable(html, rendering, html), where
+
+
+CASES = [(page, rendering) for page in CORPUS_PAGES + TABLE_PAGES for rendering in RENDERINGS
+         if (page, rendering) not in LIMITS]
+
+
+@pytest.mark.parametrize("name, rendering", CASES)
+def test_a_page_in_any_rendering_gives_its_one_record(name, rendering):
+    text, from_html = _rendered(name, rendering)
+    records = list(aqparse.parse_many(text))
+    assert len(records) == 1, [r.uid for r in records]
+    assert_same_record(records[0], from_html, rendering)
+    assert records[0].defects == ()
+
+
+@functools.lru_cache(maxsize=None)
+def _rendered(name, rendering):
+    raw, html = _html(name)
+    return RENDERINGS[rendering](html), aqparse.parse(raw)
+
+
+def _dump(rendering, names, joint):
+    texts, expected = zip(*(_rendered(name, rendering) for name in names))
+    return joint.join(texts), list(expected)
+
+
+# renderings whose text a dump holds whole; a text browser's columns do not survive being
+# flattened to one line, so those are dumped line by line only
+LINE_RENDERINGS = [r for r in RENDERINGS if r not in ("inscriptis", "w3m", "text_browser")]
+
+
+@pytest.mark.parametrize("rendering", list(RENDERINGS))
+@pytest.mark.parametrize("joint", ["\n\n", "\n"], ids=["blank-line", "next-line"])
+def test_a_dump_of_many_pages_splits_into_its_questions(rendering, joint):
+    names = [n for n in CORPUS_PAGES + TABLE_PAGES
+             if all((n, r) not in LIMITS for r in (rendering,))]
+    dump, expected = _dump(rendering, names, joint)
+    records = list(aqparse.parse_many(dump))
+    assert [r.uid for r in records] == [q.uid for q in expected]
+    for record, html_record in zip(records, expected):
+        assert_same_record(record, html_record, rendering, html_record.uid)
+        assert record.defects == ()
+
+
+@pytest.mark.parametrize("rendering", LINE_RENDERINGS)
+def test_a_whole_dump_on_one_line_splits_into_its_questions(rendering):
+    names = [n for n in CORPUS_PAGES + TABLE_PAGES if (n, rendering) not in LIMITS]
+    dump, expected = _dump(rendering, names, "\n")
+    records = list(aqparse.parse_many(" ".join(dump.split())))
+    assert [r.uid for r in records] == [q.uid for q in expected]
+    for record, html_record in zip(records, expected):
+        assert_same_record(record, html_record, rendering, html_record.uid)
+
+
+# -- what a reader sees, read from the text ----------------------------------------------------
+
+def test_the_old_pages_hidden_codes_are_read_from_the_text():
+    # the page's source ends with <GRP>SOC</GRP> <NLEG>8</NLEG> <CODRET>REP_PUB</CODRET>
+    # <REG>Nord-Pas-de-Calais</REG> <REPONSE>O</REPONSE>; get_text() shows them, a line each
+    raw, html = _html("assemblee_leg_08-qe_ar.html")
+    text = get_text(html)
+    assert "SOC\n8\nREP_PUB\nNord-Pas-de-Calais\nO" in text
+    q = aqparse.parse(text)
+    assert (q.closure.code, q.closure.label) == ("REP_PUB", "Réponse publiée")
+    assert (q.author.group_abbrev, q.author.region) == ("SOC", "Nord-Pas-de-Calais")
+    assert q.answer.text.endswith("remises en cause a l'issue de cette periode.")
+    # one line: the same
+    q = aqparse.parse(" ".join(text.split()))
+    assert (q.closure.code, q.author.group_abbrev, q.author.region) == (
+        "REP_PUB", "SOC", "Nord-Pas-de-Calais")
+
+
+def test_hidden_codes_that_disagree_with_the_text_are_a_defect():
+    raw, html = _html("assemblee_leg_08-qe_ar.html")
+    text = get_text(html).replace("SOC\n8\nREP_PUB", "SOC\n9\nREP_PUB")
+    q = aqparse.parse(text)
+    assert [(d.code, d.message) for d in q.defects] == [
+        ("hidden-mismatch", "the page's hidden codes give legislature '9' but its text "
+                            "gives '8'")]
+
+
+def test_the_site_furniture_is_neither_a_question_nor_a_body():
+    # the page of question 15-45373: its title and breadcrumb name the question, its footer
+    # follows the answer
+    raw, html = _html("assemblee_leg_15-qe-ar.html")
+    text = get_text(html)
+    for furniture in ("Question n°45373 - Assemblée nationale",
+                      "Question écrite N°45373 de M. Gérard Leseul", "Mentions légales",
+                      "Une semaine à l'Assemblée", "Standard 01 40 63 60 00"):
+        assert furniture in " ".join(text.split())
+    [q] = aqparse.parse_many(text)
+    assert (q.uid, q.status, q.title) == ("QANR5L15QE45373", "answered", "Accès aux livres")
+    assert q.answer.text.endswith("les contours opérationnels, administratifs et financiers.")
+    assert q.question.text.startswith("M. Gérard Leseul appelle l'attention de Mme la ministre")
+    assert q.defects == () and q.extra == {}
+
+
+def test_the_dyn_key_data_box_completes_the_question():
+    # /dyn/ page of 16-200 QE: "Données clés" repeats the author and dates, and alone gives
+    # the rubrique and the ministries
+    raw, html = _html("aclain_16_qe.html")
+    [q] = aqparse.parse_many(browser(html))
+    assert (q.uid, q.title, q.rubrique) == ("QANR5L16QE200", "Agriculture biologique",
+                                            "Agriculture")
+    assert q.ministry_asked.name == q.ministry_assigned.name == \
+        "Agriculture et souveraineté alimentaire"
+    assert (q.author.civility, q.author.name, q.author.region, q.author.group) == (
+        "Mme", "Marie-Pierre Rixain", "Ile-de-France", "Renaissance")
+    assert str(q.question.date) == "2022-07-26" and str(q.answer.date) == "2022-09-27"
+
+
+def test_text_outside_every_question_is_reported_never_lost():
+    # (after a page whose answer the site's footer ends: on an old page's browser copy,
+    # nothing ends the answer but the next question, and the note would be read as its end)
+    first, second = "assemblee_leg_15-qe-ar.html", "assemblee_leg_08-qe_ar.html"
+    note = "Copié le 3 mars 2024 pour le mémoire de Mme Durand."
+    dump = browser(_html(first)[1]) + "\n" + note + "\n" + browser(_html(second)[1])
+    records = list(aqparse.parse_many(dump))
+    assert [r.uid for r in records] == ["QANR5L15QE45373", "QANR5L8QE39461"]
+    assert records[0].extra == {"(unlabelled)": note}
+    [defect] = records[0].defects
+    line = dump.split("\n").index(note) + 1
+    assert (defect.code, defect.line) == ("unlabelled-text", line)
+    assert records[1].defects == ()
+    # before the first question: on the first record
+    records = list(aqparse.parse_many(note + "\n" + dump))
+    assert records[0].extra["(unlabelled)"].startswith(note)
+
+
+def test_source_says_which_lines_a_question_was_read_from():
+    names = ["assemblee_leg_08-qe_ar.html", "aclain_16_qg.html", "assemblee_leg_15-qe-ar.html"]
+    dump, _ = _dump("get_text", names, "\n")
+    lines = dump.split("\n")
+    records = list(aqparse.parse_many(dump))
+    starts = [r.source.line for r in records]
+    assert [lines[n - 1].strip() for n in starts] == [
+        "8ème législature", "Question au Gouvernement n°200 :", "15ème législature"]
+    for record, following in zip(records, starts[1:] + [len(lines) + 1]):
+        assert record.source.line < record.source.end_line < following
+    # the last line of a question is the last of its answer, before the page's footer
+    last = lines[records[2].source.end_line - 1]
+    assert last.strip().endswith("les contours opérationnels, administratifs et financiers.")
+
+
+def test_marks_of_text_tools_do_not_confuse_the_reading():
+    # runs of indentation, "*" bullets, [n] link numbers, tabs between cells, no-break and
+    # thin spaces, typographic apostrophes
+    raw, html = _html("assemblee_leg_15-qe-ar.html")
+    from_html = aqparse.parse(raw)
+    text = text_browser(html)
+    assert re.search(r"\[\d+\]M\. Gérard Leseul", text) and "   * " in text
+    text = "\n".join("\t  " + line if n % 3 else line for n, line in enumerate(text.split("\n")))
+    text = text.replace("Ministère interrogé > Culture", "Ministère\u00a0interrogé\u2009>\u202fCulture")
+    text = text.replace("Tête d'analyse", "Tête d’analyse").replace("l'accès", "l’accès")
+    [q] = aqparse.parse_many(text)
+    assert (q.uid, q.ministry_asked.name, q.rubrique, q.title) == (
+        "QANR5L15QE45373", "Culture", "presse et livres", "Accès aux livres")
+    assert q.author.name == "Gérard Leseul" and q.question.page == 2623
+    assert words(q.answer.text.replace("’", "'")) == words(from_html.answer.text)
+    assert q.defects == ()
+
+
+def test_w3m_centred_header_row():
+    # LIMITS: w3m wraps the 2010s header row in three columns and centres "Question N° : 812"
+    # on the row's middle line; the question is still found, with its number, kind, dates,
+    # ministries and bodies, and the author's cell, cut, is kept and reported
+    if "w3m" not in RENDERINGS:
+        pytest.skip("w3m is not installed")
+    raw, html = _html("table_page_qosd_latin1.html")
+    [q] = aqparse.parse_many(RENDERINGS["w3m"](html))
+    assert (q.uid, str(q.question.date), str(q.answer.date)) == (
+        "QANR5L13QOSD812", "2009-06-23", "2009-07-01")
+    assert q.ministry_asked.name == "Santé et sports"
+    assert {d.code for d in q.defects} == {"unlabelled-text"}

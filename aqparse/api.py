@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, List, Optional, Union
 
 from .decode import decode, wrap_width
 from .errors import ParseError, excerpt
-from .extract import extract
+from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
 from .tokenize import HEADS, Token, count_lines, split_questions, tokenize
 
@@ -108,12 +108,14 @@ def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str],
         after_a_question = True
         line, end_line = lines_of(group, text, offset)
         # the width a text browser wrapped this question's page at, read on the question's
-        # own text (the same however a dump is cut)
-        wrapped_at = wrap_width(text[group[0].start - offset:group[-1].end - offset])
+        # own text (the same however a dump is cut); a question copied alone is not wrapped
+        page_text = any(t[0] in PAGE_TOKENS for t in group)
+        wrapped_at = (wrap_width(text[group[0].start - offset:group[-1].end - offset])
+                      if page_text else None)
         source = Source(format="text", layout=layout, path=path, line=line, end_line=end_line)
         try:
             record = extract(group, text, source=source, strict=strict, first_line=first_line,
-                             wrapped_at=wrapped_at)
+                             page_text=page_text, wrapped_at=wrapped_at)
         except ParseError:
             raise
         except Exception as error:   # a bug: said as a ParseError naming the input and place

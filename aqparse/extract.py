@@ -522,16 +522,20 @@ def _check_required(b: Builder, first: Optional[Token]) -> None:
             b.defect(f"missing-{field}", f"no {label} found", first)
 
 
-_PAGE_TOKENS = frozenset(("furniture", "fiche_codes", "key_data"))
+# the tokens that show a question read from a whole page's text
+PAGE_TOKENS = frozenset(("furniture", "fiche_codes", "key_data"))
 
 
 def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool = False,
-            first_line: int = 1, wrapped_at: Optional[int] = None) -> Question:
+            first_line: int = 1, page_text: Optional[bool] = None,
+            wrapped_at: Optional[int] = None) -> Question:
     """A record from the tokens of one question. ``text`` is the input they were read from,
     starting at line ``first_line``; ``wrapped_at``, the width a text browser wrapped it at."""
     # a body is mended (``decode.clean_text_body``) where the text is a whole page's: the
     # page's furniture stands among the question's tokens
-    page_text = source.format == "text" and any(t[0] in _PAGE_TOKENS for t in tokens)
+    if page_text is None:
+        page_text = any(t[0] in PAGE_TOKENS for t in tokens)
+    page_text = page_text and source.format == "text"
     b = Builder(page_text=page_text, wrapped_at=wrapped_at)
     for token in tokens:
         try:

@@ -24,6 +24,14 @@ Only the site's own words are listed: the vocabulary of every page of the site, 
 import re
 from typing import NamedTuple, Tuple
 
+# What shows that a text holds a whole page (its furniture is looked for only then: a dump of
+# questions copied alone never pays for it).
+# (the old "FICHE QUESTION" pages show none of the site's furniture: their headings in
+# capitals, which the text layout does not write, stand for them)
+PAGE_SIGNS = (r"Assemblée nationale|Accueil|Imprimer|FICHE QUESTION|Mentions légales|Format PDF"
+              r"|partager|Aller au contenu|References|_paq|\(function|Vous êtes ici"
+              r"|Texte de la QUESTION|Texte de la REPONSE|DEBAT")
+
 # -- the site's menus and footer, item by item (2019-2024 layout) ----------------------------------
 
 PHRASES: Tuple[str, ...] = (
@@ -108,11 +116,30 @@ def phrase(text: str) -> str:
     return _WORD_BLANK.join(out)
 
 
+def _trie(phrases) -> str:
+    """The phrases as one regex factored on their common first words (the regex engine then
+    tries a handful of branches where a piece of furniture may start, not every phrase); a
+    longer phrase before its prefix ("Recherche de questions…" before "Recherche")."""
+    tree: dict = {}
+    for text in phrases:
+        node = tree
+        for word in text.split(" "):
+            node = node.setdefault(word, {})
+        node[""] = {}                               # a phrase ends here
+
+    def branch(node) -> str:
+        words = sorted((w for w in node if w), key=lambda w: (-len(w), w))
+        alternatives = [phrase(w) + (_WORD_BLANK + branch(node[w]) if any(node[w]) else "")
+                        if set(node[w]) != {""} else phrase(w) for w in words]
+        if "" in node:                             # ... or stop here
+            return "(?:" + "|".join(alternatives) + ")?" if alternatives else ""
+        return "(?:" + "|".join(alternatives) + ")"
+    return branch(tree)
+
+
 def _alternation(phrases, patterns) -> str:
-    # the patterns, then the phrases longest first: an alternation takes the first that
-    # matches ("Recherche de questions 16e législature" before "Recherche")
-    return "(?:" + "|".join(list(patterns) + [phrase(p) for p in sorted(set(phrases), key=len,
-                                                                          reverse=True)]) + ")"
+    # the patterns first: an alternation takes the first that matches
+    return "(?:" + "|".join(list(patterns) + [_trie(set(phrases))]) + ")"
 
 
 _ITEM = _alternation(PHRASES, ITEM_PATTERNS)

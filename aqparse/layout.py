@@ -17,6 +17,7 @@ from typing import Callable, List, Optional
 # lynx numbers each link; one "[1]" may be the text's own, so only a text with several
 _LINK_MARK = re.compile(r"\[\d{1,4}\](?=\S)")
 _BOX = re.compile("[\u2500-\u257f]+")
+_BOX_SIGNS = "─━│┃┌┏┐┓└┗┘┛├┠┤┨┬┯┴┷┼═║"
 _VERTICALS = frozenset("│┃║┆┇┊┋╎╏")
 _BORDERED_LINE = re.compile(r"[ \t]*[\u2500-\u257f]")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
@@ -31,12 +32,14 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
         marks = set(_LINK_MARK.findall(text, 0, 1 << 16))
         if len(marks) >= 3 or {"[1]", "[2]"} <= marks:
             text = _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
-    if _BOX.search(text) is not None:
+    # (each layout is looked for only where a quick look finds its sign: most texts have none)
+    if any(c in text for c in _BOX_SIGNS) and _BOX.search(text) is not None:
         text = _bordered_tables(text)
-    if body_label is not None and _CELL_BESIDE.search(text) is not None:
-        text = _centred_labels(text, body_label, is_label or (lambda line: False))
-    if is_label is not None and _CELLS_BESIDE.search(text) is not None:
-        text = _side_by_side(text, is_label)
+    if "  " in text:
+        if body_label is not None and _CELL_BESIDE.search(text) is not None:
+            text = _centred_labels(text, body_label, is_label or (lambda line: False))
+        if is_label is not None and "   " in text and _CELLS_BESIDE.search(text) is not None:
+            text = _side_by_side(text, is_label)
     return text
 
 
@@ -114,7 +117,8 @@ def _row(lines: List[str]) -> List[str]:
 # -- a label beside its cell, centred in it (inscriptis and other borderless layouts) ----------
 
 # a body's heading with text beside it on its line, after a gap: the cells of a row side by side
-_CELL_BESIDE = re.compile(r"(?im)^[ ]{0,40}(?:texte[ ]de[ ]la[ ]\w+|d[eé]bat)[ ]{0,3}:?[ ]{2,}\S")
+_CELL_BESIDE = re.compile(r"(?:Texte[ ]de[ ]la[ ](?:QUESTION|REPONSE|RÉPONSE|question|réponse)|"
+                          r"D[EÉ]BAT)[ ]{0,3}:?[ ]{2,}\S")
 
 
 def _centred_labels(text: str, body_label: "re.Pattern[str]",
@@ -161,7 +165,7 @@ def _centred_labels(text: str, body_label: "re.Pattern[str]",
 
 # a label, its value, a gap, and another label on the same line: the cells of a row side by
 # side ("Rubrique > transports Tête d'analyse > lignes            Analyse > desserte.")
-_CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:][^\n]{0,200}\S[ ]{1,60}"
+_CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:][^\n]{0,200}\S[ ]{3,60}"
                            r"\S[^\n>:]{0,60}[>:]")
 
 
@@ -181,7 +185,7 @@ def _side_by_side(text: str, is_label: Callable[[str], bool]) -> str:
         while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 - n < 8 \
                 and not is_label(lines[end + 1].lstrip()):     # a line of its own: a row
             end += 1
-        if end > n:
+        if end > n and "   " in lines[n].strip():     # cells apart on the row's first line
             block = lines[n:end + 1]
             bounds = _columns(block, is_label)
             if bounds:

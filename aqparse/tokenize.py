@@ -37,7 +37,7 @@ _LOOSE = {
     "i": "[iîï]", "î": "[iîï?\ufffd]", "u": "[uùû]", "c": "[cç]", "ç": "[cç?\ufffd]",
 }
 # a space inside a label; copied pages may break the line there, and indent the next line
-BLANK = "(?:[ ]{1,200}|(?:[ ]{0,200}\n){1,3}[ ]{0,200})"
+BLANK = "[ \n]{1,400}"
 # the separator after a label, when there is one (alone on the next line in some page texts)
 SEP = "[ ]{0,60}(?:\n[ ]{0,200}(?=[>:]))?(?:>|:)?"
 NOT_IN_WORD = r"(?<![\w])"  # a label starts a word
@@ -94,6 +94,8 @@ class Rule(NamedTuple):
                  after that token, wherever it stands (the author's lowercase "de")
     furniture    the site's furniture (``aqparse.furniture``): looked for only where no field
                  is open (between questions), and before the labels there
+    page         only in a text that shows a whole page (``furniture.PAGE_SIGNS``): a dump
+                 of questions copied alone never pays for it
     """
 
     name: str
@@ -106,6 +108,7 @@ class Rule(NamedTuple):
     body_inline: Tuple[str, ...] = ()
     line_pattern: Optional[str] = None
     furniture: bool = False
+    page: bool = False
 
 
 _PUBLISHED = label("publiée au JO le") + SEP
@@ -256,26 +259,26 @@ _CODES = (r"(?P<v>(?:[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12})?[1-9][0-9]?[ \t\n]{
           + furniture.NEXT_PAGE)
 RULES += (
     Rule("fiche_codes", r"(?-i:" + _CODES + ")", line_only=True, in_body=True,
-         body_inline=(_CODES,)),
+         body_inline=(_CODES,), page=True),
 )
 
 # The site's furniture (``aqparse.furniture``): what ends a question (at a line start, and
 # in its one-line forms inside a body), then the rest, looked for only between questions.
 FURNITURE_RULES: Tuple[Rule, ...] = tuple(
     Rule("furniture", f"(?-i:(?P<v>(?:[*•·+][ ]{{1,6}})?(?:{end.pattern})))", line_only=True,
-         in_body=True,
-         body_inline=end.inline)
+         in_body=True, body_inline=end.inline, page=True)
     for end in furniture.ENDS) + tuple(
     # ... and in a header value of one-line text, where it ends the value
-    Rule("furniture", f"(?-i:(?P<v>{'|'.join(end.inline)}))") for end in furniture.ENDS
+    Rule("furniture", f"(?-i:(?P<v>{'|'.join(end.inline)}))", page=True) for end in furniture.ENDS
     if end.inline) + tuple(
     Rule("furniture", f"(?-i:(?P<v>{furniture.LEAD}(?:{piece.pattern})))", line_only=piece.line,
-         furniture=True)
+         furniture=True, page=True)
     for piece in furniture.PIECES) + tuple(
-    Rule("furniture", f"(?-i:(?P<v>{pattern}))", line_only=True) for pattern in furniture.VALUE_ENDS
-) + tuple(
-    Rule("furniture", f"(?-i:(?P<v>{pattern}))") for pattern in furniture.VALUE_ENDS_INLINE) + (
-    Rule("furniture", f"(?-i:(?P<v>{furniture.RUN}))", furniture=True),)
+    Rule("furniture", f"(?-i:(?P<v>{pattern}))", line_only=True, page=True)
+    for pattern in furniture.VALUE_ENDS) + tuple(
+    Rule("furniture", f"(?-i:(?P<v>{pattern}))", page=True)
+    for pattern in furniture.VALUE_ENDS_INLINE) + (
+    Rule("furniture", f"(?-i:(?P<v>{furniture.RUN}))", furniture=True, page=True),)
 RULES += FURNITURE_RULES
 
 # Words that start a line inside a known field's value in copied pages ("page :" on its own
@@ -440,6 +443,10 @@ _ENDS_FIRST = "".join(sorted(set().union(*(
 _HEADER_SCAN = _scanner(_HEADER_RULES, "line_pattern",
                         [(i, r) for i, r in _HEADER_RULES if not r.line_only], "pattern",
                         MID_LINE_FIRST + re.escape(_ENDS_FIRST), unknown=True)
+_TEXT_RULES = [(i, r) for i, r in _HEADER_RULES if not r.page]
+_TEXT_SCAN = _scanner(_TEXT_RULES, "line_pattern",
+                      [(i, r) for i, r in _TEXT_RULES if not r.line_only], "pattern",
+                      MID_LINE_FIRST, unknown=True)
 # Where no field is open (before a question, between two, after an inline value) the site's
 # furniture is looked for too, with its own scanner, and wins over a label found at the same
 # place: a page's title "Question n°45373 - Assemblée nationale" is furniture, not the label
@@ -458,6 +465,7 @@ def _furniture_scanner(prefix: str, at_start: bool = False):
 
 
 _FURNITURE_SCAN = _furniture_scanner("u")
+_PAGE_SIGNS = re.compile(furniture.PAGE_SIGNS)
 _FURNITURE_FIRST = _furniture_scanner("v", at_start=True)
 
 
@@ -466,9 +474,15 @@ _FURNITURE_FIRST = _furniture_scanner("v", at_start=True)
 # sensitive, each beginning with a literal: one search per first character, so that the
 # engine skips to that character). The rule is identified afterwards.
 _BODY_RULES = [(i, r) for i, r in _INDEXED if r.in_body]
-_BODY_LINE = re.compile(
-    f"\\n[ ]{{0,400}}(?:{_alternation(_BODY_RULES, 'body_pattern', 'l', after_blank=True)})",
-    re.IGNORECASE)
+
+
+def _body_line(rules):
+    return re.compile(f"\\n[ ]{{0,400}}(?:{_alternation(rules, 'body_pattern', 'l', after_blank=True)})",
+                      re.IGNORECASE).search
+
+
+_BODY_LINE = _body_line(_BODY_RULES)
+_TEXT_BODY_LINE = _body_line([(i, r) for i, r in _BODY_RULES if not r.page])
 def _inline_forms(rule: Rule) -> str:
     """A rule's ``body_inline`` forms as one pattern; the inline value of a rule that has one
     is the whole match, unless a form says which part it is."""
@@ -483,34 +497,39 @@ _BODY_INLINE = [re.compile(NOT_IN_WORD + _named("b", i, r, _inline_forms(r))).ma
 _UNNAMED = re.compile(r"\(\?P<\w+>")
 
 
-def _by_first_character(forms: Sequence[str]) -> List[Callable]:
-    """Searches for the forms, grouped by their first character when it is a literal, so that
-    the regex engine skips to it; a form starting with a class is searched on its own (the
-    engine skips along the class)."""
-    groups: dict = {}
+def _one_search(forms: Sequence[str]) -> Callable:
+    """One search for all the forms: each starts with a literal character or a class, so the
+    regex engine skips along the union of those to the places worth trying (one pass over a
+    body, however many forms)."""
     for form in forms:
-        form = _UNNAMED.sub("(?:", form)
         if not form or form[0] in "\\.^$*+?{|)":
             raise ValueError(f"a body_inline form must start with a literal or a class: {form!r}")
-        groups.setdefault(form[0] if form[0] not in "[(" else form, []).append(form)
-    return [re.compile("|".join(group)).search for group in groups.values()]
+    return re.compile("|".join(f"(?:{_UNNAMED.sub('(?:', form)})" for form in forms)).search
 
 
-_BODY_MID = _by_first_character([form for _, r in _INDEXED for form in r.body_inline])
+# The forms looked for inside a body: those of the text's own labels always; those that
+# end a page only in a page's text; the legislature heading the next question on the same
+# line only where a text holds one ("…législature Question N°…" on a line: one-line text):
+# a digit starts them, and a body is full of digits.
+_ONE_LINE_HEADS = tuple(form for _, r in _INDEXED if r.name == "legislature" for form in r.body_inline)
+_PAGE_FORMS = tuple(form for _, r in _INDEXED if r.page for form in r.body_inline)
+_TEXT_FORMS = tuple(form for _, r in _INDEXED if not r.page and r.name != "legislature"
+                    for form in r.body_inline)
+_BODY_MID = {(page, heads): _one_search(_TEXT_FORMS + (_PAGE_FORMS if page else ())
+                                        + (_ONE_LINE_HEADS if heads else ()))
+             for page in (False, True) for heads in (False, True)}
+_ONE_LINE_SIGN = re.compile(r"égislature[ ]{1,3}Question[ ]{1,3}[Nn][°º]")
 
 
-def _next_in_body(scan: str, resume: int):
-    line = _BODY_LINE.search(scan, resume)
+def _next_in_body(scan: str, resume: int, line_search: Callable, mid_search: Callable):
+    line = line_search(scan, resume)
     stop = line.start() if line else len(scan)
     pos = resume
     while True:
-        at = stop
-        for search in _BODY_MID:
-            mid = search(scan, pos, stop)
-            if mid is not None and mid.start() < at:
-                at = mid.start()
-        if at == stop:
+        mid = mid_search(scan, pos, stop)
+        if mid is None:
             return line
+        at = mid.start()
         for match in _BODY_INLINE:
             m = match(scan, at)
             if m is not None:
@@ -591,20 +610,27 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
     text = untangle(text, _BODY_HEADING, _is_label_line)
     scan = for_matching(text)
     count = scan.count
-    header_search, header_first = _HEADER_SCAN.search, _HEADER_FIRST.match
+    # a whole page's text is read with the site's furniture; a dump of questions copied alone
+    # without it (faster)
+    page = _PAGE_SIGNS.search(scan) is not None
+    header_search = (_HEADER_SCAN if page else _TEXT_SCAN).search
+    header_first = _HEADER_FIRST.match
     furniture_search, furniture_first = _FURNITURE_SCAN.search, _FURNITURE_FIRST.match
+    body_line = _BODY_LINE if page else _TEXT_BODY_LINE
+    body_mid = _BODY_MID[page, _ONE_LINE_SIGN.search(scan) is not None]
     groups, token = _GROUPS, _new_token
     # the token being filled: name, label, label start, line, value start
     open_name, open_label, open_start, open_line, value_start = "unlabelled", "", 0, first_line, 0
     in_body = False
     follower = None
-    furniture, furniture_from = None, -1
+    # (no sign of a page in the text: no furniture to look for, as if searched to its end)
+    furniture, furniture_from = None, (-1 if page else len(scan) + 1)
     header, header_from = None, -1
     line, counted = first_line, 0
     resume = 0
     while True:
         if in_body:
-            m = _next_in_body(scan, resume)
+            m = _next_in_body(scan, resume, body_line, body_mid)
         else:
             # the next label is remembered, as the next piece of furniture below: between
             # two labels stand many pieces of furniture (a page's menus), each a step here
@@ -725,7 +751,7 @@ def split_questions(tokens: Iterator[Token]) -> Iterator[List[Token]]:
     append = current.append
     starts = Cutter().starts
     for token in tokens:
-        if starts(token) and current:
+        if token[0] in HEADS and starts(token) and current:
             yield current     # the current question is complete
             current = []
             append = current.append

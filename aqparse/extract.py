@@ -147,8 +147,11 @@ def split_author(value: str, place_first: bool = False) -> Author:
         paren = paren.strip()
         if paren.startswith("- "):
             group, constituency = None, paren[2:]
-        elif paren.endswith(" -"):        # a group, and no constituency after its dash
-            group = paren[:-2]
+        elif paren.endswith(" -"):        # a group and no place (place first: a place alone)
+            if place_first:
+                constituency = paren[:-2]
+            else:
+                group = paren[:-2]
         elif place_first and " - " in paren:
             constituency, group = paren.split(" - ", 1)
         elif " - " in paren:

@@ -25,6 +25,10 @@ def _author(author: Author) -> Optional[str]:
     words = " ".join(w for w in (author.civility, author.name) if w)
     if not words:      # open data names no author (only acteur_ref): the layout has no line
         return None
+    if author.region is not None and author.constituency is None and " - " not in author.region:
+        # the current site's form, place first: "Auteur : Mme X (Ile-de-France - Renaissance)"
+        return f"Auteur : {words} ({author.region}" + (f" - {author.group})" if author.group
+                                                        else " - )")
     if author.group is not None or author.constituency is not None:
         inside = author.group or ""
         if author.constituency is not None:

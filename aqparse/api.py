@@ -146,8 +146,9 @@ def lines_of(group: List[Token], text: str, offset: int = 0):
     if last[0] == "unlabelled" and len(fields) > 1:    # text after the question, reported
         last = fields[-2]
     start, end = last.start - offset, last.end - offset
-    span = text[start:end].rstrip()
-    return first.line, last.line + count_lines(span, 0, len(span))
+    while end > start and text[end - 1] in " \t\r\n\xa0":   # (no copy of a long body)
+        end -= 1
+    return first.line, last.line + count_lines(text, start, end)
 
 
 _LOOKS_LIKE = (

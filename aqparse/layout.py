@@ -17,23 +17,25 @@ from typing import Callable, List, Optional
 # lynx numbers each link; one "[1]" may be the text's own, so only a text with several
 _LINK_MARK = re.compile(r"\[\d{1,4}\](?=\S)")
 _BOX = re.compile("[\u2500-\u257f]+")
-_BOX_SIGNS = "─━│┃┌┏┐┓└┗┘┛├┠┤┨┬┯┴┷┼═║"
 _VERTICALS = frozenset("│┃║┆┇┊┋╎╏")
 _BORDERED_LINE = re.compile(r"[ \t]*[\u2500-\u257f]")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
 
 
 def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
-             is_label: Optional[Callable[[str], bool]] = None) -> str:
+             is_label: Optional[Callable[[str], bool]] = None, page: bool = True) -> str:
     """``text`` as a reader takes it in (see the module's doc), same length, same lines.
     ``body_label`` matches the heading of a question or answer body at a line start (after
-    its indentation); ``is_label`` says whether a line starts with a known label."""
+    its indentation); ``is_label`` says whether a line starts with a known label; ``page``,
+    whether the text shows a whole page (tables are a page's layout)."""
     if "[" in text:     # (lynx numbers from 1: its first two marks at least)
         marks = set(_LINK_MARK.findall(text, 0, 1 << 16))
         if len(marks) >= 3 or {"[1]", "[2]"} <= marks:
             text = _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
-    if any(c in text for c in _BOX_SIGNS) and _BOX.search(text) is not None:
+    if not page:
+        return text
+    if ("│" in text or "┃" in text or "║" in text) and _BOX.search(text) is not None:
         text = _bordered_tables(text)
     if "  " in text:
         if body_label is not None and _CELL_BESIDE.search(text) is not None:

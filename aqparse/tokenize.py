@@ -94,7 +94,7 @@ class Rule(NamedTuple):
                  after that token, wherever it stands (the author's lowercase "de")
     furniture    the site's furniture (``aqparse.furniture``): looked for only where no field
                  is open (between questions), and before the labels there
-    page         only in a text that shows a whole page (``furniture.PAGE_SIGNS``): a dump
+    page         only in a text that shows a whole page (``furniture.shows_page``): a dump
                  of questions copied alone never pays for it
     """
 
@@ -465,7 +465,6 @@ def _furniture_scanner(prefix: str, at_start: bool = False):
 
 
 _FURNITURE_SCAN = _furniture_scanner("u")
-_PAGE_SIGNS = re.compile(furniture.PAGE_SIGNS)
 _FURNITURE_FIRST = _furniture_scanner("v", at_start=True)
 
 
@@ -607,24 +606,24 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
 
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps).
     """
-    text = untangle(text, _BODY_HEADING, _is_label_line)
+    page = furniture.shows_page(text)
+    text = untangle(text, _BODY_HEADING, _is_label_line, page=page)
     scan = for_matching(text)
     count = scan.count
     # a whole page's text is read with the site's furniture; a dump of questions copied alone
     # without it (faster)
-    page = _PAGE_SIGNS.search(scan) is not None
     header_search = (_HEADER_SCAN if page else _TEXT_SCAN).search
     header_first = _HEADER_FIRST.match
     furniture_search, furniture_first = _FURNITURE_SCAN.search, _FURNITURE_FIRST.match
     body_line = _BODY_LINE if page else _TEXT_BODY_LINE
-    body_mid = _BODY_MID[page, _ONE_LINE_SIGN.search(scan) is not None]
+    body_mid = _BODY_MID[page, "égislature" in scan and _ONE_LINE_SIGN.search(scan) is not None]
     groups, token = _GROUPS, _new_token
     # the token being filled: name, label, label start, line, value start
     open_name, open_label, open_start, open_line, value_start = "unlabelled", "", 0, first_line, 0
     in_body = False
     follower = None
     # (no sign of a page in the text: no furniture to look for, as if searched to its end)
-    furniture, furniture_from = None, (-1 if page else len(scan) + 1)
+    piece, piece_from = None, (-1 if page else len(scan) + 1)
     header, header_from = None, -1
     line, counted = first_line, 0
     resume = 0
@@ -640,13 +639,13 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
             if open_name == "unlabelled":     # between questions: the site's furniture too
                 # the next piece of furniture is remembered: where it is, or that there is
                 # none, holds until the scan passes it (a text with none is searched once)
-                if furniture_from < 0 or (furniture is not None and furniture.start() < resume):
-                    furniture = (furniture_first(scan, 0) if resume == 0 else None) \
+                if piece_from < 0 or (piece is not None and piece.start() < resume):
+                    piece = (furniture_first(scan, 0) if resume == 0 else None) \
                         or furniture_search(scan, resume)
-                    furniture_from = resume
-                if furniture is not None and (m is None or furniture.start(furniture.lastgroup)
-                                              <= m.start(m.lastgroup)):
-                    m = furniture
+                    piece_from = resume
+                if piece is not None and (m is None or piece.start(piece.lastgroup)
+                                          <= m.start(m.lastgroup)):
+                    m = piece
             # a known label with nothing after it yet takes the next line as its value, even
             # one that looks like a label (old pages: "Tête d'analyse :" then
             # "Entreprises: Meurthe-et-Moselle")

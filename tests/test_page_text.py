@@ -272,3 +272,44 @@ def test_w3m_centred_header_row():
         "QANR5L13QOSD812", "2009-06-23", "2009-07-01")
     assert q.ministry_asked.name == "Santé et sports"
     assert {d.code for d in q.defects} == {"unlabelled-text"}
+
+
+# -- the one cutter: a large dump of page texts read in parts gives the records of the whole ------
+
+@pytest.mark.parametrize("rendering", ["get_text", "browser", "text_browser", "one_line"])
+def test_convert_cuts_a_dump_of_page_texts_where_the_whole_is_cut(rendering, tmp_path,
+                                                                   monkeypatch):
+    import json
+    import sys
+    names = CORPUS_PAGES + TABLE_PAGES
+    dump, expected = _dump(rendering, [n for n in names if (n, rendering) not in LIMITS], "\n")
+    if rendering == "one_line":
+        dump = " ".join(dump.split())          # a whole dump on one line: one unit
+    path = tmp_path / "pages.txt"
+    path.write_text(dump * 3, encoding="utf-8")
+    module = sys.modules["aqparse.convert"]
+    monkeypatch.setattr(module, "SPLIT_ABOVE", 20_000)   # cut in parts of about 30 KB
+    monkeypatch.setattr(module, "CHUNK_CHARS", 30_000)
+    whole = [q.to_dict() for q in aqparse.parse_many(dump * 3, path=str(path))]
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        summary = aqparse.convert([str(path)], out, jobs=jobs, quiet=True)
+        assert summary.errors == 0
+        written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        # (the dump holds each question three times: the later copy is kept)
+        later = {q["uid"]: q for q in whole}
+        assert [q["uid"] for q in written] == list(later)
+        assert written == list(later.values())
+
+
+def test_a_large_page_text_dump_is_streamed_in_parts_like_the_whole(tmp_path, monkeypatch):
+    from aqparse import inputs
+    dump, expected = _dump("get_text", CORPUS_PAGES + TABLE_PAGES, "\n")
+    path = tmp_path / "pages.txt"
+    path.write_text(dump, encoding="utf-8")
+    monkeypatch.setattr(inputs, "STREAM_THRESHOLD", 1000)
+    monkeypatch.setattr(inputs, "CHUNK", 8192)          # parts cut inside pages
+    streamed = [q.to_dict() for q in aqparse.read(path)]
+    whole = [q.to_dict() for q in aqparse.parse_many(dump, path=str(path))]
+    assert streamed == whole
+    assert [q["uid"] for q in streamed] == [q.uid for q in expected]

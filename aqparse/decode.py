@@ -169,11 +169,13 @@ def clean_body(text: Optional[str]) -> Optional[str]:
 #   the next when the page's source has no blank between them: "Sarlat.Mme Brigitte
 #   Allain." A sentence's end glued to a capital is broken there;
 # - ``get_text("\\n")`` breaks the line before punctuation that followed an inline element
-#   ("groupe UMP)\\n,..."): a comma, a closing parenthesis or a full stop never starts a line;
+#   ("groupe UMP)\\n,..."): a comma, a closing parenthesis or a full stop never starts a line
+#   (a run of blanks is tried from its start only: tried at each of its blanks, a long run
+#   would cost its length squared);
 # - text browsers wrap lines at their width: a wrapped paragraph is joined again (a line
 #   broken where its next word would still have fitted was broken by the page, and stays).
 _GLUED = re.compile(r"(?:[.!?…][)»]|(?<![A-ZÀ-Ý])\.|[!?…])(?=[A-ZÀ-ÝÉ])")
-_BREAK_BEFORE = re.compile(r"[ \t\xa0]*\n[ \t\xa0]*(?=[,)\]]|\.(?!\.))")
+_BREAK_BEFORE = re.compile(r"(?<![ \t\xa0])[ \t\xa0]*\n[ \t\xa0]*(?=[,)\]]|\.(?!\.))")
 # ... and ``get_text(" ")`` sets them apart with a blank ("groupe UMP) ,...", "( Exclamations"):
 # French puts no blank before a comma, a full stop or a closing parenthesis, nor after an
 # opening one

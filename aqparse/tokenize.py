@@ -210,12 +210,17 @@ RULES: Tuple[Rule, ...] = (
 # question, "Réponse publiée le <date>" then the answer, and a "Données clés" box that
 # repeats them with the rubrique and the ministries. A label with its value inline that
 # ``opens`` a body is followed by that body.
-_DATE = (r"(?:\d{1,2}/\d{1,2}/\d{4}|(?:1er|\d{1,2})[ ]{1,3}[^\W\d_]{3,9}\.?[ ]{1,3}\d{4})")
-# (up to 12 blanks: a text browser's link number, blanked, may stand before a date)
-_DATED = r"[ ]{1,12}(?P<v>" + _DATE + ")"
+# (a text browser may wrap a line inside a date, or before it; up to 12 blanks: its link
+# number, blanked, may stand before a date)
+_GAP = r"(?:[ ]{1,12}|[ ]{0,12}\n[ ]{0,200})"
+_DATE = (r"(?:\d{1,2}/\d{1,2}/\d{4}|(?:1er|\d{1,2})" + _GAP + r"[^\W\d_]{3,9}\.?" + _GAP
+         + r"\d{4})")
+_DATED = _GAP + r"(?P<v>" + _DATE + ")"
 _ANSWERED = (label("Réponse publiée le") + _DATED,
              label("Réponse en séance, et publiée le") + _DATED)
-_ASKED_IN_SESSION = r",?" + BLANK + "?" + label("posée en séance, et publiée le") + _DATED
+# (it starts at its comma or its first word, never on a blank: the scanner tries a rule at
+# every blank, and a run of blank lines would be tried again and again)
+_ASKED_IN_SESSION = r"(?:," + BLANK + "?)?" + label("posée en séance, et publiée le") + _DATED
 
 
 _KEY_DATE = r"[ \n]{1,400}(?:" + label("Question publiée le") + "|" + label("Réponse publiée le") \
@@ -459,9 +464,13 @@ def _furniture_scanner(prefix: str, at_start: bool = False):
     line = "|".join(_named(f"{prefix}l", i, r, r.pattern) for i, r in _FURNITURE)
     if at_start:
         return re.compile(f"[ \t]{{0,400}}(?:{line})")
-    mid = "|".join(_named(f"{prefix}m", i, r, r.pattern) for i, r in _FURNITURE
-                   if not r.line_only)
-    return re.compile(f"[ \n](?:(?<=\n)[ \t]{{0,400}}(?:{line})|(?:{mid}))")
+    mid_rules = [(i, r) for i, r in _FURNITURE if not r.line_only]
+    mid = "|".join(_named(f"{prefix}m", i, r, r.pattern) for i, r in mid_rules)
+    # mid-line, one check of the characters a piece can start with: most blanks are
+    # followed by none of them
+    firsts = set().union(*(first_chars(r.pattern) or {""} for _, r in mid_rules))
+    guard = "" if "" in firsts else f"(?=[{''.join(map(re.escape, sorted(firsts)))}])"
+    return re.compile(f"[ \n](?:(?<=\n)[ \t]{{0,400}}(?:{line})|{guard}(?:{mid}))")
 
 
 _FURNITURE_SCAN = _furniture_scanner("u")
@@ -520,20 +529,39 @@ _BODY_MID = {(page, heads): _one_search(_TEXT_FORMS + (_PAGE_FORMS if page else 
 _ONE_LINE_SIGN = re.compile(r"égislature[ ]{1,3}Question[ ]{1,3}[Nn][°º]")
 
 
-def _next_in_body(scan: str, resume: int, line_search: Callable, mid_search: Callable):
-    line = line_search(scan, resume)
-    stop = line.start() if line else len(scan)
-    pos = resume
-    while True:
-        mid = mid_search(scan, pos, stop)
-        if mid is None:
-            return line
-        at = mid.start()
-        for match in _BODY_INLINE:
-            m = match(scan, at)
-            if m is not None:
-                return m
-        pos = at + 1
+class _BodyScan:
+    """The next label inside a body: the next one at a line start, or the next of the forms
+    unmistakable mid-line (``body_inline``), whichever comes first. Both are remembered until
+    the reading passes them, so that a text is searched once however many bodies it holds
+    (a dump of one page a line holds no line start to stop a search at). A form may run on
+    past the next line start (a text browser wraps a line anywhere)."""
+
+    __slots__ = ("scan", "line_search", "mid_search", "line", "line_from", "mid", "mid_from")
+
+    def __init__(self, scan: str, line_search: Callable, mid_search: Callable):
+        self.scan, self.line_search, self.mid_search = scan, line_search, mid_search
+        self.line = self.mid = None
+        self.line_from = self.mid_from = -1
+
+    def next(self, resume: int):
+        scan = self.scan
+        if self.line_from < 0 or (self.line is not None and self.line.start() < resume):
+            self.line, self.line_from = self.line_search(scan, resume), resume
+        line = self.line
+        stop = line.start() if line is not None else len(scan)
+        pos = resume
+        while True:
+            if self.mid_from < 0 or (self.mid is not None and self.mid.start() < pos):
+                self.mid, self.mid_from = self.mid_search(scan, pos), pos
+            mid = self.mid
+            if mid is None or mid.start() >= stop:
+                return line
+            at = mid.start()
+            for match in _BODY_INLINE:
+                m = match(scan, at)
+                if m is not None:
+                    return m
+            pos = at + 1
 
 
 # the start of the text is a line start too
@@ -615,8 +643,8 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
     header_search = (_HEADER_SCAN if page else _TEXT_SCAN).search
     header_first = _HEADER_FIRST.match
     furniture_search, furniture_first = _FURNITURE_SCAN.search, _FURNITURE_FIRST.match
-    body_line = _BODY_LINE if page else _TEXT_BODY_LINE
-    body_mid = _BODY_MID[page, "égislature" in scan and _ONE_LINE_SIGN.search(scan) is not None]
+    body = _BodyScan(scan, _BODY_LINE if page else _TEXT_BODY_LINE,
+                     _BODY_MID[page, "égislature" in scan and _ONE_LINE_SIGN.search(scan) is not None])
     groups, token = _GROUPS, _new_token
     # the token being filled: name, label, label start, line, value start
     open_name, open_label, open_start, open_line, value_start = "unlabelled", "", 0, first_line, 0
@@ -629,7 +657,7 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Tok
     resume = 0
     while True:
         if in_body:
-            m = _next_in_body(scan, resume, body_line, body_mid)
+            m = body.next(resume)
         else:
             # the next label is remembered, as the next piece of furniture below: between
             # two labels stand many pieces of furniture (a page's menus), each a step here

@@ -8,13 +8,15 @@ records. Text is the core path: decode → tokenize → split into questions →
 import importlib
 import itertools
 import re
-from typing import Callable, Iterable, Iterator, List, Optional, Union
+from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from .decode import decode, wrap_width
 from .errors import ParseError, excerpt
 from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
-from .tokenize import HEADS, Token, count_lines, split_questions, tokenize
+from .decode import for_matching
+from .furniture import shows_page
+from .tokenize import HEAD_CANDIDATES, HEADS, Token, count_lines, split_questions, tokenize
 
 Data = Union[str, bytes]
 
@@ -106,13 +108,14 @@ def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str],
             # no number and hardly any label: trailing garbage, or no question at all
             _raise_not_a_question(text, path, group, after_a_question)
         after_a_question = True
-        line, end_line = lines_of(group, text, offset)
+        first, last, end = span_of(group, text, offset)
         # the width a text browser wrapped this question's page at, read on the question's
-        # own text (the same however a dump is cut); a question copied alone is not wrapped
+        # own lines (the same whatever stands around it, however a dump is cut); a question
+        # copied alone is not wrapped
         page_text = any(t[0] in PAGE_TOKENS for t in group)
-        wrapped_at = (wrap_width(text[group[0].start - offset:group[-1].end - offset])
-                      if page_text else None)
-        source = Source(format="text", layout=layout, path=path, line=line, end_line=end_line)
+        wrapped_at = wrap_width(text[first.start - offset:end]) if page_text else None
+        source = Source(format="text", layout=layout, path=path, line=first.line,
+                        end_line=last.line + count_lines(text, last.start - offset, end))
         try:
             record = extract(group, text, source=source, strict=strict, first_line=first_line,
                              page_text=page_text, wrapped_at=wrapped_at)
@@ -136,10 +139,10 @@ def is_question(group: List[Token]) -> bool:
     return len(names - _NOT_FIELDS) >= 3
 
 
-def lines_of(group: List[Token], text: str, offset: int = 0):
-    """The first and last lines of ``text`` (which starts at character ``offset`` of the
-    input) that a question's tokens stand on, from its first head to its last field: the
-    site's furniture around it is not the question."""
+def span_of(group: List[Token], text: str, offset: int = 0) -> Tuple[Token, Token, int]:
+    """What a question stands on in ``text`` (which starts at character ``offset`` of the
+    input): its first head, its last field, and where the last field's text ends in ``text``
+    — the site's furniture around it is not the question."""
     fields = [t for t in group if t[0] != "furniture"] or group
     first = next((t for t in fields if t[0] in HEADS), fields[0])
     last = fields[-1]
@@ -148,7 +151,7 @@ def lines_of(group: List[Token], text: str, offset: int = 0):
     start, end = last.start - offset, last.end - offset
     while end > start and text[end - 1] in " \t\r\n\xa0":   # (no copy of a long body)
         end -= 1
-    return first.line, last.line + count_lines(text, start, end)
+    return first, last, end
 
 
 _LOOKS_LIKE = (
@@ -181,3 +184,76 @@ def parse(data: Data, *, strict: bool = False, path: Optional[str] = None,
         raise ParseError("the input holds more than one question; use parse_many()",
                          code="many-questions", path=path, line=second.source.line)
     return first
+
+
+# -- cutting a large text into parts read apart --------------------------------------------------
+
+def find_cut(text: str, target: int, window: int = 1 << 16) -> Optional[int]:
+    """An offset at or after ``target`` where ``text`` may be cut into two parts read apart
+    (``convert`` reads a large dump in parallel, ``inputs`` streams one) that give the records
+    of the whole; None when none is found after ``target``.
+
+    The cut is made at a question's start, found by the tokenizer's own patterns and cutter,
+    or before the next page's furniture that stands right before it (a breadcrumb that looks
+    ahead to the title after it cannot be cut from it), and only where the records of the
+    question before and the question after, read in two parts, are those read whole."""
+    start = max(text.rfind("\n", 0, target), 0)
+    size = window
+    page = shows_page(text)   # (read as the whole is: a part may not show its page's signs)
+    while True:
+        end = min(len(text), start + size)
+        heads = sorted({m.start() + len(m.group(0)) - len(m.group(0).lstrip(" ")) + start
+                        for m in HEAD_CANDIDATES.finditer(for_matching(text[start:end]))})
+        for n, (a, b) in enumerate(zip(heads, heads[1:])):
+            # the question at b read whole: up to one of the next heads (the first may be
+            # its own number line, after its legislature)
+            following = heads[n + 2:n + 5] + ([len(text)] if end >= len(text) else [])
+            if not following:
+                break                          # what follows b is not in the window yet
+            cut = next((c for c in (_clean_cut(text, a, b, after, page) for after in following)
+                        if c is not None), None)
+            if cut is not None:
+                return cut
+        if end >= len(text):
+            return None
+        size <<= 2
+
+
+def _clean_cut(text: str, a: int, b: int, after: int, page: bool) -> Optional[int]:
+    """Where ``text[a:after]`` (a question's start at ``a``) may be cut at the question
+    starting at ``b``, or None."""
+    groups = list(split_questions(tokenize(text[a:after], offset=a, page=page)))
+    at = next((n for n, g in enumerate(groups) if g[0].start >= b), None)
+    if at is None or at == 0 or groups[at][0].start != b:
+        return None
+    before = groups[at - 1]
+    # the cut: at the head, else before the furniture right before it, latest first
+    cuts = [b] + [t.start for t in reversed(before)
+                  if t[0] == "furniture" and t.start >= _last_field_end(before)]
+    expected = _records(text, a, after, a, page)
+    if expected is None:
+        return None
+    for cut in cuts:
+        left, right = _records(text, a, cut, a, page), _records(text, cut, after, a, page)
+        if left is not None and right is not None and left + right == expected:
+            return cut
+    return None
+
+
+def _last_field_end(group: List[Token]) -> int:
+    fields = [t for t in group if t[0] != "furniture"]
+    return fields[-1].end if fields else group[0].start
+
+
+def _records(text: str, start: int, end: int, base: int, page: bool):
+    """The JSON form of the records of ``text[start:end]`` read apart, its lines counted
+    from ``base`` (None when it is not whole questions)."""
+    if start >= end:
+        return []
+    part, line = text[start:end], 1 + count_lines(text, base, start)
+    try:
+        groups = split_questions(tokenize(part, offset=start, first_line=line, page=page))
+        return [r.to_dict() for r in records_of(groups, part, path=None, strict=False,
+                                                 first_line=line, offset=start)]
+    except ParseError:
+        return None

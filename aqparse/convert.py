@@ -39,7 +39,7 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, 
 
 import attrs
 
-from .api import parse_text_many, sniff
+from .api import find_cut, parse_text_many, sniff
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import (STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key,
@@ -47,7 +47,7 @@ from .export import (STATUS_RANK, WRITERS, Unwritable, Writer, format_for, lates
 from .inputs import (READ_ERRORS, Document, Problem, check_inputs, parse_document, read_error,
                      walk)
 from .records import RECORD_KEYS, Question, looks_like_record
-from .tokenize import count_lines, find_cut
+from .tokenize import count_lines
 
 SPLIT_ABOVE = 2 << 20     # text documents larger than this (or of unknown size) are cut in units
 CHUNK_CHARS = 1 << 20     # the size a unit cut from a text dump aims at

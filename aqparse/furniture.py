@@ -235,19 +235,27 @@ class End(NamedTuple):
 
 
 _LINE_END = r"(?=[ \t]*(?:\n|\Z))"
-_SITE_MENU = r"Assemblée[ ]nationale(?=[ \t\n*•·+|]{1,200}Accueil\b)"
+# the site's name, not "l'Assemblée nationale" in a sentence (the elision is looked at behind
+# its first letter, so that each form still starts with a literal)
+_AN = r"A(?<!['’]A)ssemblée[ ]nationale"
+_SITE_MENU = _AN + r"(?=[ \t\n*•·+|]{1,200}Accueil\b)"
 _MENU_START = (r"Accueil(?=[ \t\n*•·+|>]{1,200}(?:Vos[ ]députés|Questions\b|Recherche\b"
                r"|Travaux[ ]parlementaires|Séance[ ]publique|Accueil\b))")
 _RIGHTS = r"©[ ]?Tous[ ]droits[ ]réservés(?:[ \n]{1,40}Assemblée[ ]nationale)?(?:[ \n]{1,40}\d{4})?"
+# the page's buttons, a line each or side by side: "Imprimer" with "Format PDF" (or another
+# piece of the page after it), "partager" with the sharing links or the footer after it
+_AFTER_BUTTONS = r"(?:\(BUTTON\)|pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoyer|©|Aller|Accueil|FICHE)"
+_PRINT = (r"(?:\(BUTTON\)[ ]{0,3})?(?:printer-icon[ ]{0,3})?Imprimer(?=[ \t]*\n[ \t\n*•·]{0,200}"
+          + _AFTER_BUTTONS + r"|[ \t]*\Z)")
+_PDF = r"(?:pdf[ ]{1,3})?Format[ ]PDF" + _LINE_END
+_SHARE = r"partager(?=[ \t]*\n[ \t\n*•·]{0,200}(?:LCP|Logo|Facebook|Twitter|\[|©)|[ \t]*\Z)"
 
 ENDS: Tuple[End, ...] = (
-    End("buttons", r"(?:\(BUTTON\)[ ]{0,3})?(?:printer-icon[ ]{0,3})?Imprimer" + _LINE_END
-        + r"|(?:pdf[ ]{1,3})?Format[ ]PDF" + _LINE_END,
+    End("buttons", _PRINT + "|" + _PDF,
         (r"Imprimer[ ]{1,10}(?:\(BUTTON\)[ ]{1,3})?(?:pdf[ ]{1,3})?Format[ ]PDF",
-         r"Imprimer(?=[ ]{1,10}(?:\(BUTTON\)|pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoyer|©"
-         r"|Assemblée[ ]nationale|Aller))",
+         r"Imprimer(?=[ ]{1,10}" + _AFTER_BUTTONS + r"|[ ]{1,10}" + _AN + ")",
          r"printer-icon[ ]{1,3}Imprimer", r"[(]BUTTON[)][ ]{1,3}printer-icon[ ]{1,3}Imprimer")),
-    End("buttons", r"partager" + _LINE_END,
+    End("buttons", _SHARE,
         (r"partager(?=[ *•·]{1,40}(?:LCP|Logo|Facebook|Twitter|\[))",)),
     End("footer", r"(?:Logo[ ]LCP[ ]Assemblée[ ]nationale[ \n]{1,40})?LCP[ \n]{0,40}"
         r"Accédez[ \n]{1,40}à[ \n]{1,40}toute", (r"LCP[ ]?Accédez[ ]à[ ]toute",)),
@@ -258,8 +266,8 @@ ENDS: Tuple[End, ...] = (
     # the next page's menu: the site's name, then its first item; or its first two items
     End("page", _SITE_MENU, (_SITE_MENU,)),
     End("page", _MENU_START, (_MENU_START, r"[*•·+][ ]{1,6}" + _MENU_START)),
-    # the site's name alone at the very end of a page (a footer of a line)
-    End("footer", r"Assemblée[ ]nationale" + NEXT_PAGE, (r"Assemblée[ ]nationale" + NEXT_PAGE,)),
+    # the site's name alone on the last line of a page (a footer of a line)
+    End("footer", _AN + _LINE_END + NEXT_PAGE, (r"A(?<=[.!?»)] A)ssemblée[ ]nationale" + NEXT_PAGE,)),
     End("page", r"FICHE[ ]QUESTION" + _LINE_END, (r"FICHE[ ]QUESTION",)),
 )
 

@@ -48,7 +48,10 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
 # -- tables drawn with borders (w3m) ----------------------------------------------------------------
 
 def _bordered_tables(text: str) -> str:
+    # (a CR before a line's end is kept where it stands, out of the rows' cells)
     lines = text.split("\n")
+    ends = ["\r" if line.endswith("\r") else "" for line in lines]
+    lines = [line[:-1] if end else line for line, end in zip(lines, ends)]
     out: List[str] = []
     i = 0
     while i < len(lines):
@@ -66,7 +69,7 @@ def _bordered_tables(text: str) -> str:
                 row.append(lines[i])
             i += 1
         out.extend(_row(row))
-    return _BOX.sub(lambda m: " " * len(m.group(0)), "\n".join(out))
+    return "\n".join(line + end for line, end in zip(out, ends))
 
 
 def _is_rule(line: str) -> bool:
@@ -113,7 +116,7 @@ def _row(lines: List[str]) -> List[str]:
     if room < 0:          # cannot happen (the borders alone leave room): leave the row
         return lines
     rewritten = content + " " * room + "\n" * (len(lines) - 1 - breaks)
-    return rewritten.split("\n")
+    return [_BOX.sub(lambda m: " " * len(m.group(0)), line) for line in rewritten.split("\n")]
 
 
 # -- a label beside its cell, centred in it (inscriptis and other borderless layouts) ----------

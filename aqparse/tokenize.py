@@ -132,7 +132,11 @@ _NUMBER_LINE = (r"(?-i:Q)" + _NUMBER[len(NOT_IN_WORD) + 1:] + r"(?=[ ]{0,3}\d{1,
                 r"(?:\n|\Z)|[ ]{1,3}(?:de|\()))")
 # one-line text (a whole dump or page flattened): inside a body, the next question starts
 # mid-line at its legislature when "Question N° <number>" follows it at once
-_LEG_INLINE = (r"(?P<v>[1-9][0-9]?)(?:ème|e|è)[ ]{1,3}[Ll][ée]gislature"
+_LEG_INLINE = (r"(?P<v>[1-9][0-9]?)"
+               # not the object of a sentence ("de la 15e législature Question N° 12…")
+               + "".join(f"(?<!{word} [1-9])(?<!{word} [1-9][0-9])" for word in (
+                   "la", "une", "cette", "sa", "ma", "ta", "leur", "notre", "votre", "chaque"))
+               + r"(?:ème|e|è)[ ]{1,3}[Ll][ée]gislature"
                r"(?=[ ]{1,3}Question[ ]{1,3}[Nn][°º][ ]{0,3}:?[ ]{0,3}\d)")
 _HEADING_KINDS = r"(?:[eéèêë?\ufffd]crite|orale[ ]sans[ ]d[ée]bat|orale|au[ ]gouvernement)"
 _HEADING = (NOT_IN_WORD + r"(?-i:Q)uestion[ ]{1,3}" + _HEADING_KINDS
@@ -146,13 +150,14 @@ _HEADING_INLINE = (r"Question[ ]" + _HEADING_KINDS + r"[ ]n[°º][ ]?(?=\d{1,7}[
 _ANSWER_HEAD = (r"(?:" + label("Texte de la réponse") + SEP
                 + r"|(?-i:D[EÉ]BAT)(?:[ ]{0,3}:|(?=[ ]{0,400}(?:\n|\Z))))")
 
-def _after_sentence(words: str) -> str:
-    """A one-line form of a label that capitalises its first letter: right after a sentence's
-    end (and a blank), the first letter given as a literal for the body's search."""
+def _capitalised(words: str) -> str:
+    """A one-line form of a label, capitalised as the site writes it (a capital in the
+    middle of a sentence is a heading), blanks and accents loose; its first letter a literal,
+    for the body's search."""
     loose = label(words)[len(NOT_IN_WORD):]
     first = words[0]
     assert loose.startswith(first), words
-    return f"{first}(?<=[.!?»)] {first})" + loose[len(first):]
+    return first + loose[len(first):]
 
 
 RULES: Tuple[Rule, ...] = (
@@ -193,8 +198,7 @@ RULES: Tuple[Rule, ...] = (
     # inside a question body: at a line start, or mid-line written as a heading with its colon
     Rule("answer_text", _ANSWER_HEAD, opens="answer", in_body=True,
          body_inline=(r"Texte de la R[EÉ]PONSE[ ]{0,3}:", r"Texte de la r[ée]ponse[ ]{0,3}:",
-                      _after_sentence("Texte de la réponse") + "(?=[ ])",
-                      r"T(?<=question T)exte de la réponse(?=[ ])",
+                      _capitalised("Texte de la réponse") + "(?=[ ])",
                       r"D[EÉ]BAT[ ]{0,3}:")),
     # the site's button in the empty answer area of a pending question, copied with the page:
     # not an answer; recognised only as a whole line
@@ -239,9 +243,9 @@ RULES += (
                       + _DATED,)),
     # (in one-line text, mid-line after a sentence's end)
     Rule("answer_dated", _ANSWERED[0], opens="answer", in_body=True,
-         body_inline=(_after_sentence("Réponse publiée le") + _DATED,)),
+         body_inline=(_capitalised("Réponse publiée le") + _DATED,)),
     Rule("answer_dated", _ANSWERED[1], opens="answer", in_body=True,
-         body_inline=(_after_sentence("Réponse en séance, et publiée le") + _DATED,)),
+         body_inline=(_capitalised("Réponse en séance, et publiée le") + _DATED,)),
     # the box's heading: what follows it stands under the box's own labels
     Rule("key_data", "(?P<v>" + label("Données clés") + ")", in_body=True,
          body_pattern="(?P<v>" + label("Données clés") + r")[ ]{0,400}(?=\n|\Z)",
@@ -260,11 +264,12 @@ RULES += (
 # one. It is read (``extract``) as the page's markup is; it is the end of a page: the end of
 # the text or the next page follows it.
 _CODES = (r"(?P<v>(?:[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12})?[1-9][0-9]?[ \t\n]{1,12}"
-          r"[A-Z][A-Z0-9_]{0,15}[ \t\n]{1,12}(?:[A-ZÀ-Ý][^\n]{0,60}?[ \t\n]{1,12})?[ON])"
-          + furniture.NEXT_PAGE)
+          r"[A-Z][A-Z0-9_]{0,15}[ \t\n]{1,12}(?:[A-ZÀ-Ý][^\n]{0,60}?[ \t\n]{1,12})?[ON])")
 RULES += (
-    Rule("fiche_codes", r"(?-i:" + _CODES + ")", line_only=True, in_body=True,
-         body_inline=(_CODES,), page=True),
+    # a block of lines of its own (what follows it, the next page or a note, on a line of its
+    # own too); mid-line (one-line text), only before the end of the text or the next page
+    Rule("fiche_codes", r"(?-i:" + _CODES + r"(?=[ \t]*(?:\n|\Z)))", line_only=True, in_body=True,
+         body_inline=(_CODES + furniture.NEXT_PAGE,), page=True),
 )
 
 # The site's furniture (``aqparse.furniture``): what ends a question (at a line start, and
@@ -629,12 +634,15 @@ def _is_label_line(line: str) -> bool:
 _new_token = functools.partial(tuple.__new__, Token)   # Token(...) without a Python frame
 
 
-def tokenize(text: str, *, offset: int = 0, first_line: int = 1) -> Iterator[Token]:
+def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
+             page: Optional[bool] = None) -> Iterator[Token]:
     """Tokens of ``text`` (already decoded), lazily, in order.
 
-    ``offset``/``first_line`` place the text inside a larger input (streamed dumps).
+    ``offset``/``first_line`` place the text inside a larger input (streamed dumps); ``page``
+    says whether it is (part of) a whole page's text, when the part alone may not show it.
     """
-    page = furniture.shows_page(text)
+    if page is None:
+        page = furniture.shows_page(text)
     text = untangle(text, _BODY_HEADING, _is_label_line, page=page)
     scan = for_matching(text)
     count = scan.count
@@ -787,39 +795,10 @@ def split_questions(tokens: Iterator[Token]) -> Iterator[List[Token]]:
         yield current
 
 
-# Where a text may be cut into parts read apart (``convert`` cuts a large dump so that workers
-# read it in parallel; ``inputs`` streams one): at the start of a question's head line, found
-# by the body's own patterns of the heads (a legislature alone on its line, or followed by its
-# number; a title line followed by its legislature), and confirmed by the cutter on the tokens
-# of the text from the head before: a question starts there, and the part before is whole.
-_HEAD_LINES = re.compile(
-    "\n[ ]{0,400}(?:" + "|".join(_UNNAMED.sub("(?:", r.body_pattern) for r in RULES
-                                  if r.name in HEADS and r.body_pattern)
-    + ")", re.IGNORECASE)
-
-
-def find_cut(text: str, target: int, window: int = 1 << 16) -> Optional[int]:
-    """An offset at or after ``target`` (a line start) where reading the whole of ``text``
-    starts a question, so that ``text[:cut]`` and ``text[cut:]`` read apart give the same
-    questions as the whole; None when none is found after ``target``."""
-    start = max(text.rfind("\n", 0, target), 0)
-    size = window
-    while True:
-        end = min(len(text), start + size)
-        scan = for_matching(text[start:end])
-        heads = [start + m.start() + 1 for m in _HEAD_LINES.finditer(scan)]
-        for a, b in zip(heads, heads[1:]):
-            after = next((h for h in heads if h > b), None)
-            if after is None and end < len(text):
-                break                          # what follows b is not in the window yet
-            read = text[a:after if after is not None else len(text)]
-            groups = list(split_questions(tokenize(read, offset=a)))
-            for before, group in zip(groups, groups[1:]):
-                head = group[0]
-                if head.start >= b and head.name in HEADS:
-                    if head.start == b and any(t.name in ("number", "heading") for t in before):
-                        return b
-                    break
-        if end >= len(text):
-            return None
-        size <<= 2
+# Where a question may start, for ``api.find_cut``: the heads as the body's own patterns find
+# them at a line start, and their one-line forms (a dump flattened to one line)
+HEAD_CANDIDATES = re.compile(
+    "|".join(["(?<=\n)[ ]{0,400}(?:" + _UNNAMED.sub("(?:", r.body_pattern) + ")"
+              for r in RULES if r.name in HEADS and r.body_pattern]
+             + ["(?-i:" + _UNNAMED.sub("(?:", form) + ")"
+                for r in RULES if r.name in HEADS for form in r.body_inline]), re.IGNORECASE)

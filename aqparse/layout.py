@@ -18,6 +18,7 @@ from typing import Callable, List, Optional
 _LINK_MARK = re.compile(r"\[\d{1,4}\](?=\S)")
 _BOX = re.compile("[\u2500-\u257f]+")
 _VERTICALS = frozenset("│┃║┆┇┊┋╎╏")
+_HORIZONTAL = frozenset("─━═┄┅┈┉╌╍")
 _BORDERED_LINE = re.compile(r"[ \t]*[\u2500-\u257f]")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
 
@@ -73,8 +74,10 @@ def _bordered_tables(text: str) -> str:
 
 
 def _is_rule(line: str) -> bool:
-    """A line of the table's grid: box characters only (no vertical bar with text beside)."""
-    return not any(c not in " \t" and not "\u2500" <= c <= "\u257f" for c in line)
+    """A line of the table's grid: box characters only, a horizontal line among them (a line
+    of vertical bars and blanks is a blank line inside a row: a paragraph break in a cell)."""
+    return (not any(c not in " \t" and not "\u2500" <= c <= "\u257f" for c in line)
+            and any(c in _HORIZONTAL for c in line))
 
 
 def _row(lines: List[str]) -> List[str]:
@@ -142,9 +145,16 @@ def _centred_labels(text: str, body_label: "re.Pattern[str]",
         if m is None:
             continue
         gap = re.match(r"[ ]{2,}", line[m.end():])
-        if gap is None or m.end() + gap.end() >= len(line.rstrip()):
-            continue
-        found.append((n, m.end() + gap.end()))
+        if gap is not None and m.end() + gap.end() < len(line.rstrip()):
+            found.append((n, m.end() + gap.end()))       # its body's text beside it
+        elif not line[m.end():].strip():
+            # nothing beside it (a blank line of its cell): the column is where the text of
+            # the lines around starts, beyond the heading
+            x = next((len(near) - len(near.lstrip(" ")) for near in (
+                lines[k] for k in (n - 1, n + 1) if 0 <= k < len(lines))
+                if near.strip() and len(near) - len(near.lstrip(" ")) >= m.end()), None)
+            if x is not None:
+                found.append((n, x))
     for n, x in reversed(found):
         def beside(k):   # a line of the right column only, at the same column
             line = lines[k]

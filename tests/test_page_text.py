@@ -313,3 +313,107 @@ def test_a_large_page_text_dump_is_streamed_in_parts_like_the_whole(tmp_path, mo
     whole = [q.to_dict() for q in aqparse.parse_many(dump, path=str(path))]
     assert streamed == whole
     assert [q["uid"] for q in streamed] == [q.uid for q in expected]
+
+
+# -- found by an independent review: each failed before ------------------------------------------
+
+def _page_html(name, change=None):
+    raw, html = _html(name)
+    return change(html) if change else html
+
+
+def test_a_date_wrapped_by_a_text_browser_is_read():
+    # lynx and w3m may wrap "…, posée en séance, et publiée le 26 octobre 2022" anywhere
+    html = _page_html("aclain_16_qg.html")
+    text = browser(html).replace("et publiée le 26 octobre 2022", "et publiée le 26\noctobre 2022")
+    assert "le 26\noctobre 2022" in text
+    [q] = aqparse.parse_many(text)
+    assert (q.status, str(q.answer.date)) == ("answered", "2022-10-26")
+    assert q.answer.text.startswith("PROJET DE LOI D'ORIENTATION")
+
+
+@pytest.mark.parametrize("rendering", ["inscriptis", "text_browser"])
+def test_a_body_of_two_paragraphs_in_a_table_cell(rendering):
+    # the old pages' answers lie in a table cell; a paragraph break in it, then the heading
+    # centred on the cell's middle line, or a blank line inside a drawn row
+    html = _page_html("assemblee_leg_08-qe_ar.html", lambda h: h.replace(
+        "certaines academies. Est ainsi", "certaines academies.<BR><BR>Est ainsi", 1))
+    [q] = aqparse.parse_many(RENDERINGS[rendering](html))
+    assert q.answer.text.startswith("Reponse. - disciplines, le mouvement national")
+    assert "certaines academies.\n\nEst ainsi notamment" in q.answer.text
+    assert q.question.text.endswith("statut d'athlete de haut niveau.")
+    assert q.analyses == ("Enseignants", "mutations")
+
+
+def test_the_assembly_named_at_the_end_of_a_body_stays_in_it():
+    text = (FIXTURES.parents[1].parent / "fixtures" / "qe-pending.txt").read_text(encoding="utf-8")
+    dumped = text.rstrip() + " dont a débattu l'Assemblée nationale\n" + text
+    first = list(aqparse.parse_many(dumped))[0]
+    assert first.question.text.endswith("dont a débattu l'Assemblée nationale")
+
+
+def test_a_note_after_an_old_page_s_codes_is_reported_and_the_codes_read():
+    html = _page_html("assemblee_leg_09-qe_ar.html")
+    text = get_text(html).rstrip() + "\nRelevé le 3 mars 2024 par le service documentation.\n"
+    [q] = aqparse.parse_many(text)
+    assert (q.closure.code, q.author.group_abbrev, q.author.region) == (
+        "REP_PUB", "UDF", "Pays-de-Loire")
+    assert q.answer.text.endswith("a 7 200 francs par mois.")
+    assert q.extra == {"(unlabelled)": "Relevé le 3 mars 2024 par le service documentation."}
+
+
+def test_a_drawn_table_with_crlf_line_ends():
+    html = _page_html("assemblee_leg_10-qe_ar.html")
+    text = text_browser(html).replace("\n", "\r\n")
+    [q] = aqparse.parse_many(text)
+    assert (q.uid, q.author.name) == ("QANR5L10QE50237", "Marlin Franck")
+    assert q.defects == ()
+
+
+def test_one_line_answer_heading_after_a_body_without_a_final_stop():
+    text = (FIXTURES.parents[1].parent / "fixtures" / "qe-answered-attribution-change.txt"
+            ).read_text(encoding="utf-8")
+    whole = aqparse.parse(text)
+    body = whole.question.text.split("\n\n")[-1]
+    flat = " ".join(text.replace(body, body.rstrip(".")).split())
+    q = aqparse.parse(flat)
+    assert q.answer is not None and words(q.answer.text) == words(whole.answer.text)
+
+
+def test_a_legislature_named_in_a_sentence_starts_no_question_on_one_line():
+    text = (FIXTURES.parents[1].parent / "fixtures" / "qe-pending.txt").read_text(encoding="utf-8")
+    body_end = text.rstrip().rsplit(".", 1)[0]
+    flat = " ".join((body_end + ", au cours de la 15e législature Question N° 1234 reste posée."
+                     ).split())
+    records = list(aqparse.parse_many(flat))
+    assert len(records) == 1 and "15e législature Question N° 1234" in records[0].question.text
+
+
+def test_a_print_word_alone_on_a_body_line_is_the_body_s_own():
+    text = (FIXTURES.parents[1].parent / "fixtures" / "qe-pending.txt").read_text(encoding="utf-8")
+    text = text.rstrip() + "\nImprimer\nsuite du texte adoptée par l'Assemblée nationale.\n"
+    [q] = aqparse.parse_many(text)
+    assert q.question.text.endswith("Imprimer\nsuite du texte adoptée par l'Assemblée nationale.")
+    assert q.defects == ()
+
+
+def test_box_characters_in_running_text_are_kept():
+    text = (FIXTURES.parents[1].parent / "fixtures" / "qe-pending.txt").read_text(encoding="utf-8")
+    text = text.rstrip() + " Le ratio passe de 1 ─ 2 à 3 │ 4.\n"
+    [q] = aqparse.parse_many(text)
+    assert q.question.text.endswith("Le ratio passe de 1 ─ 2 à 3 │ 4.")
+
+
+def test_a_dump_of_one_page_a_line_reads_in_linear_time():
+    # (a ratio of two times taken in the same run: no wall-clock bound)
+    import time
+    one = "\n".join(_rendered(name, "get_text_spaced")[0] for name in CORPUS_PAGES[:12])
+
+    def timed(text):
+        start = time.perf_counter()
+        n = sum(1 for _ in aqparse.parse_many(text))
+        return time.perf_counter() - start, n
+
+    (small, n1), (large, n8) = timed(one), timed("\n".join([one] * 8))
+    assert n8 == 8 * n1
+    assert large / small < 20, (small, large)      # linear: about 8; quadratic: about 64

@@ -103,6 +103,7 @@ def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str],
     """The record of each question's tokens (``text`` starts at character ``offset`` and
     line ``first_line`` of the input); a group that is no question is the input's error: not
     a question at all, or text after the last question."""
+    page = shows_page(text)       # (no page: no question of it can be a page's)
     for group in groups:
         if not is_question(group):
             # no number and hardly any label: trailing garbage, or no question at all
@@ -112,7 +113,7 @@ def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str],
         # the width a text browser wrapped this question's page at, read on the question's
         # own lines (the same whatever stands around it, however a dump is cut); a question
         # copied alone is not wrapped
-        page_text = any(t[0] in PAGE_TOKENS for t in group)
+        page_text = page and any(t[0] in PAGE_TOKENS for t in group)
         wrapped_at = wrap_width(text[first.start - offset:end]) if page_text else None
         source = Source(format="text", layout=layout, path=path, line=first.line,
                         end_line=last.line + count_lines(text, last.start - offset, end))
@@ -143,11 +144,19 @@ def span_of(group: List[Token], text: str, offset: int = 0) -> Tuple[Token, Toke
     """What a question stands on in ``text`` (which starts at character ``offset`` of the
     input): its first head, its last field, and where the last field's text ends in ``text``
     — the site's furniture around it is not the question."""
-    fields = [t for t in group if t[0] != "furniture"] or group
-    first = next((t for t in fields if t[0] in HEADS), fields[0])
-    last = fields[-1]
-    if last[0] == "unlabelled" and len(fields) > 1:    # text after the question, reported
-        last = fields[-2]
+    first = group[0] if group[0][0] in HEADS else (
+        next((t for t in group if t[0] in HEADS), None)
+        or next((t for t in group if t[0] != "furniture"), group[0]))
+    n = len(group) - 1
+    while n > 0 and group[n][0] == "furniture":
+        n -= 1
+    if n and group[n][0] == "unlabelled":         # text after the question, reported
+        k = n - 1
+        while k > 0 and group[k][0] == "furniture":
+            k -= 1
+        if k >= 0 and group[k][0] != "furniture":
+            n = k
+    last = group[n]
     start, end = last.start - offset, last.end - offset
     while end > start and text[end - 1] in " \t\r\n\xa0":   # (no copy of a long body)
         end -= 1

@@ -149,7 +149,8 @@ def clean_body(text: Optional[str]) -> Optional[str]:
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "  " in text or "\xa0" in text or "\u202f" in text or _THIN.search(text) is not None:
+    if "  " in text or not text.isascii() and (
+            "\xa0" in text or "\u202f" in text or _THIN.search(text) is not None):
         text = _SPACES.sub(" ", text)   # (the checks are much cheaper than the search)
     lines = [line.strip(" ") for line in text.split("\n")]
     paragraphs, current = [], []

@@ -14,6 +14,7 @@ import re
 import attrs
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from .agree import rubrique_form
 from .dates import parse_date, parse_page
 from .decode import clean_body, clean_text_body, clean_value
 from .errors import ParseError, excerpt
@@ -225,6 +226,11 @@ def text_value_of(value: str) -> str:
     return clean_value(value)
 
 
+def _rubrique(b: Builder, t: Token):
+    # in the AN vocabulary's form, as the open data gives it (a /dyn page capitalises it)
+    b.set_once("rubrique", rubrique_form(text_value_of(t.value)) or None, t)
+
+
 @functools.lru_cache(maxsize=4096)
 def ministry_of(value: str) -> Optional[Ministry]:
     name = clean_value(value)
@@ -346,7 +352,7 @@ HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
     "kind": _kind,
     "ministry_asked": _ministry("ministry_asked"),
     "ministry_assigned": _ministry("ministry_assigned"),
-    "rubrique": _text_field("rubrique", repeats=True),
+    "rubrique": _rubrique,
     "tete_analyse": _text_field("tete_analyse", repeats=True),
     "analyses": _analyses,
     "title": _text_field("title"),

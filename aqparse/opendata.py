@@ -30,6 +30,7 @@ import attrs
 from .dates import parse_date, parse_page
 from .decode import clean_value, incremental_decoder
 from .errors import ParseError, excerpt
+from .agree import sitting_question, title_and_analyses
 from .extract import raise_for
 from .markup import fragment_text
 from .records import (KINDS, Attribution, Author, Closure, Defect, Erratum, Ministry, Publication,
@@ -816,11 +817,19 @@ def _finish(ctx: _Context, f: Dict[str, Any], fmt: str, path, line) -> Question:
     closure = f.get("closure")
     withdrawal = _withdrawal(closure)
     answer = f.get("answer")
+    title, analyses = title_and_analyses(legislature, None, f.get("tete_analyse"),
+                                         f.get("analyses") or ())
+    first = attributions[0] if attributions else None
+    question = sitting_question(
+        kind_, f.get("question"), answer, first.date if first else None,
+        first.jo_type if first else None,
+        closure.date if closure is not None and closure.code == ANSWERED else None)
     return Question(
         uid=uid, legislature=legislature, kind=kind_, number=number, author=f.get("author"),
         ministry_asked=f.get("ministry_asked"), ministry_assigned=assigned,
-        attributions=attributions, rubrique=f.get("rubrique"), tete_analyse=f.get("tete_analyse"),
-        analyses=f.get("analyses") or (), title=None, question=f.get("question"), answer=answer,
+        attributions=attributions, rubrique=f.get("rubrique"),
+        tete_analyse=f.get("tete_analyse"), analyses=analyses, title=title, question=question,
+        answer=answer,
         signalements=f.get("signalements") or (), renewals=f.get("renewals") or (),
         errata=f.get("errata") or (), withdrawal=withdrawal,
         status=_status(answer, withdrawal, closure), closure=closure, extra=ctx.extra,

@@ -61,7 +61,8 @@ def test_dyn_qosd_copied_as_text():
     assert (q.author.civility, q.author.name, q.author.group, q.author.region) == (
         "Mme", "Danielle Brulebois", "Renaissance", "Bourgogne-Franche-Comté")
     assert q.author.constituency is None
-    assert q.rubrique == "Professions et activités sociales"
+    # "Rubrique : Professions et activités sociales", in the AN vocabulary's form
+    assert q.rubrique == "professions et activités sociales"
     assert q.ministry_asked.name == "Solidarités, autonomie et personnes handicapées"
     assert (q.question.date, q.question.page) == (dt.date(2023, 5, 16), None)
     assert q.question.text.split("\n\n") == [

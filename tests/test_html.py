@@ -374,8 +374,9 @@ def test_hidden_block_disagreeing_with_the_page_is_a_defect():
 
 def test_dyn_page_details():
     q = aqparse.parse(page("aclain_16_qe.html").read_bytes())
-    # "Question écrite n°200 : Agriculture biologique", "Rubrique : Agriculture"
-    assert (q.title, q.rubrique) == ("Agriculture biologique", "Agriculture")
+    # "Question écrite n°200 : Agriculture biologique", "Rubrique : Agriculture" (the
+    # vocabulary's form: "agriculture")
+    assert (q.title, q.rubrique) == ("Agriculture biologique", "agriculture")
     assert q.author.constituency is None
     q = aqparse.parse(page("aclain_16_qg.html").read_bytes())
     assert q.question.text is None

@@ -96,7 +96,8 @@ def test_one_attribution_is_an_object_and_a_closure_other_than_rep_pub_is_a_with
     (only,) = q.attributions
     assert only.ministry.name == "Transports" and only.date == D(2023, 1, 17)
     assert q.ministry_assigned == q.ministry_asked
-    assert q.analyses == ("Desserte de la ligne Paris-Limoges",)
+    # the 16th legislature's one analyse is what its page shows as "Titre >"
+    assert q.title == "Desserte de la ligne Paris-Limoges" and q.analyses == ()
     assert q.answer is None and q.signalements == () and q.renewals == ()
     assert q.withdrawal == aqparse.Withdrawal(date=D(2024, 6, 9), reason="Fin de mandat",
                                               code="FIN_MAN")
@@ -112,12 +113,13 @@ def test_older_style_qg():
     q = one("QANR5L15QG77.json")
     assert (q.uid, q.kind, q.number, q.legislature) == ("QANR5L15QG77", "QG", 77, 15)
     assert q.regime == "5eme R\ufffdpublique"          # kept as published
-    assert q.analyses == ("Prix du lait",)             # ANALYSE.ANA
+    assert q.title == "Prix du lait" and q.analyses == ()   # ANALYSE.ANA: the page's "Titre"
     assert q.ministry_asked == aqparse.Ministry(
         "Agriculture et alimentation", "Ministère de l’agriculture et de l’alimentation", None)
     (attribution,) = q.attributions
     assert attribution.date is None and attribution.jo_type is None   # no infoJO in this style
-    assert q.question is None                           # a QG has no question text
+    # a QG has no question text: its question is the sitting's, the date of the debate's JO
+    assert (q.question.date, q.question.page, q.question.text) == (D(2017, 10, 18), None, None)
     # dd/mm/yyyy dates; the answer's JO gives no page, the closure's does
     assert (q.answer.date, q.answer.page, q.answer.jo_type) == (D(2017, 10, 18), None, "JO_DEBAT")
     assert (q.closure.date, q.closure.page) == (D(2017, 10, 18), 2950)

@@ -201,7 +201,7 @@ def test_the_dyn_key_data_box_completes_the_question():
     raw, html = _html("aclain_16_qe.html")
     [q] = aqparse.parse_many(browser(html))
     assert (q.uid, q.title, q.rubrique) == ("QANR5L16QE200", "Agriculture biologique",
-                                            "Agriculture")
+                                            "agriculture")
     assert q.ministry_asked.name == q.ministry_assigned.name == \
         "Agriculture et souveraineté alimentaire"
     assert (q.author.civility, q.author.name, q.author.region, q.author.group) == (

@@ -11,6 +11,7 @@ import aqparse
 from aqparse import ParseError
 from aqparse.records import (Attribution, Author, Erratum, Ministry, Publication, Question,
                              Renewal, Signalement, Withdrawal, make_uid, status_of)
+from aqparse.agree import rubrique_form
 from aqparse.tokenize import tokenize
 
 # Words that cannot be mistaken for a label (no "Question", "Rubrique", "Date de"…).
@@ -79,7 +80,8 @@ def questions(draw):
         uid=make_uid(legislature, kind, number), legislature=legislature, kind=kind,
         number=number, author=draw(st.one_of(st.none(), authors)),
         ministry_asked=asked, ministry_assigned=final, attributions=chain,
-        rubrique=draw(st.one_of(st.none(), phrase())),
+        # rubriques in the vocabulary's form, which the text's reading gives them
+        rubrique=draw(st.one_of(st.none(), phrase().map(rubrique_form))),
         tete_analyse=draw(st.one_of(st.none(), phrase())),
         analyses=draw(st.lists(phrase(max_size=3), max_size=4)),
         title=draw(st.one_of(st.none(), phrase(max_size=8))),

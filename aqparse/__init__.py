@@ -7,6 +7,7 @@
     Question.to_dict() / Question.from_dict()      the JSON form
     ParseError                                     bad input: path, line, excerpt
     UsageError                                     a bad argument to convert / stats
+    merge(records)              -> List[Question]  one record per uid, field by field
     convert(inputs, output)     -> Summary         folders / archives to JSONL, CSV, Parquet, SQLite
     to_dataframe(records)       -> pandas.DataFrame  the flat columns, for notebooks
 """
@@ -15,6 +16,7 @@ from .api import parse, parse_many, sniff
 from .convert import convert
 from .errors import ParseError, UsageError
 from .inputs import read
+from .merge import merge
 from .records import (Attribution, Author, Closure, Defect, Erratum, Ministry, Publication, Question,
                       Renewal, Signalement, Source, Withdrawal)
 from .render import render
@@ -23,4 +25,4 @@ from .export import to_dataframe
 __version__ = "0.1.0"
 __all__ = ["parse", "parse_many", "read", "render", "sniff", "ParseError", "Question", "Author",
            "Ministry", "Attribution", "Publication", "Signalement", "Renewal", "Erratum",
-           "Withdrawal", "Closure", "Defect", "Source", "convert", "to_dataframe", "UsageError"]
+           "Withdrawal", "Closure", "Defect", "Source", "convert", "to_dataframe", "UsageError", "merge"]

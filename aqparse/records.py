@@ -18,6 +18,9 @@ CLOSURE_LABELS = {"REP_PUB": "Réponse publiée"}
 STATUSES = ("answered", "withdrawn", "pending")
 ERRATUM_TARGETS = ("question", "answer")
 FORMATS = ("text", "html", "opendata-json", "opendata-xml", "legacy-xml")
+# how an author's name was found where the source does not state it: the question's opening
+# words ("Mme X appelle l'attention…"), the debate ("La parole est à M. X."), the AN's acteurs
+NAME_FROM = ("question-text", "debate", "acteurs")
 
 
 def _blank_to_none(value):
@@ -107,6 +110,9 @@ class Author:
     first_name: Optional[str] = _s()
     last_name: Optional[str] = _s()
     region_code: Optional[str] = _s()
+    # where civility and name were read when the source does not state them (open data):
+    # one of NAME_FROM; None when the source gives them as such
+    name_from: Optional[str] = attrs.field(default=None, validator=_one_of(NAME_FROM))
 
 
 @attrs.frozen
@@ -241,6 +247,9 @@ class Question:
     defects: Tuple[Defect, ...] = _tuple_of(Defect)
     source: Source = attrs.field(factory=Source)
     regime: Optional[str] = _s()     # open data ``identifiant.regime``, as published
+    # every input a record merged from several was read from (``aqparse.merge``); ``source``
+    # is then the one whose values came first. Empty for a record read from one input.
+    sources: Tuple[Source, ...] = _tuple_of(Source)
 
     def to_dict(self) -> dict:
         """The JSON form of DESIGN.md: ISO dates, lists, ``None`` for missing."""

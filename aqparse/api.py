@@ -206,7 +206,9 @@ def find_cut(text: str, target: int, window: int = 1 << 16) -> Optional[int]:
     or before the next page's furniture that stands right before it (a breadcrumb that looks
     ahead to the title after it cannot be cut from it), and only where the records of the
     question before and the question after, read in two parts, are those read whole."""
-    start = max(text.rfind("\n", 0, target), 0)
+    start = text.rfind("\n", 0, target)
+    if start < target - 4096:      # a long line (a dump on one line): from the blank before
+        start = max(text.rfind(" ", 0, target), 0)
     size = window
     page = shows_page(text)   # (read as the whole is: a part may not show its page's signs)
     while True:

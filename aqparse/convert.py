@@ -19,8 +19,10 @@ The pipeline::
 - Nothing is lost: an input that cannot be parsed, or (under ``strict``) a question with
   defects, or a record the output cannot hold, goes to the errors file with its path, line,
   error and raw text, and the run goes on.
-- Duplicates (one uid twice in a run) are resolved by ``export.supersedes``, the rule of the
-  SQLite upsert.
+- Records of one uid met more than once in a run (the same question from several inputs) are
+  merged field by field (``aqparse.merge``) into one record, whatever their order: the writer
+  reads them back at the end of the run (``Writer.merge_duplicates``); SQLite merges with what
+  the database already holds as it writes.
 """
 
 import glob
@@ -42,8 +44,7 @@ import attrs
 from .api import find_cut, parse_text_many, sniff
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
-from .export import (STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key,
-                     supersedes)
+from .export import STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key
 from .inputs import (READ_ERRORS, Document, Problem, check_inputs, parse_document, read_error,
                      walk)
 from .records import RECORD_KEYS, Question, looks_like_record
@@ -81,9 +82,11 @@ class Summary:
     rejected: int = 0                                 # questions refused under strict
     failed: List[str] = attrs.Factory(list)           # inputs that (partly) failed to parse
     skipped: List[Tuple[str, str]] = attrs.Factory(list)   # (input, why it was not read)
-    duplicates: int = 0
+    duplicates: int = 0                               # records of a uid met before in the run
     duplicate_examples: List[str] = attrs.Factory(list)
-    superseded: int = 0                               # not applied: the output is newer
+    merged: int = 0                                   # questions merged from several records
+    conflicts: int = 0                                # source-conflict defects of the merges
+    merged_with_output: int = 0                       # SQLite: merged with a stored question
     seconds: float = 0.0
 
     @property
@@ -102,10 +105,12 @@ class Summary:
         if self.rejected:
             lines.append(f"  questions refused (--strict, defects): {self.rejected}")
         if self.duplicates:
-            lines.append(f"  duplicates (same uid twice): {self.duplicates}, the newer state kept"
+            lines.append(f"  duplicates (same uid again): {self.duplicates}, merged into "
+                         f"{self.merged} question(s), {self.conflicts} source conflict(s)"
                          + "".join(f"\n    {e}" for e in self.duplicate_examples))
-        if self.superseded:
-            lines.append(f"  not applied, the output already holds a newer state: {self.superseded}")
+        if self.merged_with_output:
+            lines.append(f"  merged with the question already in the output: "
+                         f"{self.merged_with_output}")
         if self.skipped:
             reasons = Counter(reason for _, reason in self.skipped)
             lines.append("  skipped: " + "; ".join(f"{n} {r}" for r, n in reasons.items()))
@@ -709,6 +714,30 @@ def _unpack(value: int) -> Tuple[Tuple[int, int], bool, int]:
 _STATUS_OF_RANK = {rank: status for status, rank in STATUS_RANK.items()}
 
 
+def _merge_twice(writer: Writer, twice: Dict[str, List[int]], summary: Summary,
+                 drop: set) -> None:
+    """The records of a uid met more than once in the run, merged into one (``aqparse.merge``)
+    by the writer, which adds it to the output; the summary counts the merged record instead
+    of its parts, and the parts' positions are left out of the output."""
+    groups = {uid: [_unpack(p)[2] for p in packed] for uid, packed in twice.items()}
+    merged = writer.merge_duplicates(groups)
+    for uid, packed in twice.items():
+        q = merged[uid]       # its kind, status, defects and conflicts
+        for p in packed:
+            state, defects, position = _unpack(p)
+            drop.add(position)
+            summary.questions -= 1
+            summary.by_kind[q.kind or "(unknown)"] -= 1
+            summary.by_status[_STATUS_OF_RANK[state[0]]] -= 1
+            summary.with_defects -= defects
+        summary.questions += 1
+        summary.by_kind[q.kind or "(unknown)"] += 1
+        summary.by_status[q.status] += 1
+        summary.with_defects += q.defects
+        summary.merged += 1
+        summary.conflicts += q.conflicts
+
+
 def _as_list(paths: Paths) -> List[str]:
     if isinstance(paths, (str, os.PathLike)):
         return [os.fspath(paths)]
@@ -747,6 +776,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
     summary = Summary(output=writer.path, format=writer.name)
     started = time.perf_counter()
     index: Dict[str, int] = {}
+    twice: Dict[str, List[int]] = {}     # uid -> every record of it (packed), when more than one
     drop: set = set()
     position = 0
     from tqdm import tqdm
@@ -770,20 +800,13 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
                 kind = kind or "(unknown)"
                 old = index.get(uid) if uid is not None else None
                 if old is not None:
-                    old_state, old_defects, old_position = _unpack(old)
+                    # merged at the end, field by field, whatever the order they came in
                     summary.duplicates += 1
-                    keep_new = supersedes(state, old_state)
+                    if uid not in twice:
+                        twice[uid] = [old]
+                    twice[uid].append(_pack(state, defects, position))
                     if len(summary.duplicate_examples) < 10:
-                        summary.duplicate_examples.append(
-                            f"{uid} again at {where}:{line}: kept the "
-                            + ("later one" if keep_new else "earlier one (a newer state)"))
-                    if not keep_new:
-                        continue
-                    drop.add(old_position)
-                    summary.questions -= 1
-                    summary.by_kind[kind] -= 1
-                    summary.by_status[_STATUS_OF_RANK[old_state[0]]] -= 1
-                    summary.with_defects -= old_defects
+                        summary.duplicate_examples.append(f"{uid} again at {where}:{line}")
                 writer.write(payload)
                 if uid is not None:
                     index[uid] = _pack(state, defects, position)
@@ -795,6 +818,8 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
             bar.update(len(result.items))
             if problems.count:
                 bar.set_postfix(problems=problems.count, refresh=False)
+        if twice:
+            _merge_twice(writer, twice, summary, drop)
         writer.close(drop)
         done = True
     except BrokenProcessPool as error:
@@ -807,7 +832,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         if not done:
             writer.abort()
     summary.errors = problems.count
-    summary.superseded = writer.superseded
+    summary.merged_with_output = writer.merged_with_output
     summary.by_kind = dict(summary.by_kind)
     summary.by_status = dict(summary.by_status)
     summary.seconds = time.perf_counter() - started

@@ -17,8 +17,9 @@ The tabular forms all come from one description of the record:
 - ``TABLES``: one table per list of records (attributions, signalements, renewals, errata,
   defects), keyed by ``(uid, position)``: SQLite's child tables and the CSV ``--tables``.
 
-The "newer state" rule (``state_key`` / ``supersedes``) decides between two records of the same
-``uid``, both for the SQLite upsert and for duplicates within one run.
+Records of one ``uid`` are merged field by field (``merge.merge_one``): those met twice in a run
+at its end (``Writer.merge_duplicates``: each writer reads its own output back), and in SQLite
+a record with the question the database already holds, as it is written.
 """
 
 import csv
@@ -38,38 +39,9 @@ import attrs
 
 from .records import Ministry, Question
 
-# -- the "newer state" rule ----------------------------------------------------------------------
-
-# A question moves from pending to answered or to withdrawn, and never back: both are final.
-# An answer cannot follow a withdrawal nor the reverse, so when two records disagree on a final
-# state, the answered one wins (it carries the answer text; nothing is lost by keeping it).
-STATUS_RANK = {"pending": 0, "withdrawn": 1, "answered": 2}
-
-
-def latest_date(q: Question) -> Optional[_dt.date]:
-    """The latest date a record knows of: question, answer, attributions, renewals,
-    signalements, errata, withdrawal, closure."""
-    dates = [p.date for p in (q.question, q.answer, q.withdrawal, q.closure) if p is not None]
-    for items in (q.attributions, q.renewals, q.signalements, q.errata):
-        dates += [item.date for item in items]
-    dates = [d for d in dates if d is not None]
-    return max(dates) if dates else None
-
-
-def state_key(status: str, latest: Optional[_dt.date]) -> Tuple[int, int]:
-    """How far along a record is: status first (answered > withdrawn > pending: an answered
-    question is never downgraded by an older dump), then its latest date."""
-    return STATUS_RANK.get(status, 0), latest.toordinal() if latest is not None else 0
-
-
-def state_of(q: Question) -> Tuple[int, int]:
-    return state_key(q.status, latest_date(q))
-
-
-def supersedes(new: Tuple[int, int], old: Tuple[int, int]) -> bool:
-    """Whether a record of state ``new`` replaces one of state ``old`` with the same uid.
-    On a tie the newer input wins (re-running the same input rewrites the same record)."""
-    return new >= old
+# the "newer state" rule lives with the merging of records it orders (``merge``)
+from .merge import (STATUS_RANK, latest_date, merge_one, state_key, state_of,  # noqa: E402,F401
+                    supersedes)
 
 
 # -- the flat form -------------------------------------------------------------------------------
@@ -369,7 +341,7 @@ class Writer:
     ``drop`` (0-based, in the order written: earlier duplicates replaced by later ones)."""
 
     name = ""
-    superseded = 0         # records not applied because the output holds a newer state
+    merged_with_output = 0     # SQLite: records merged with a question stored before the run
 
     def __init__(self, path: str, *, tables: bool = False):
         self.path = os.fspath(path)
@@ -393,6 +365,35 @@ class Writer:
     def abort(self) -> None:
         """Leave no partial output (the previous file, if any, is kept)."""
 
+    def read_back(self, positions: set) -> Dict[int, Question]:
+        """The records written at ``positions`` (0-based), read back from the output."""
+        raise NotImplementedError
+
+    def merge_duplicates(self, groups: Dict[str, List[int]]) -> Dict[str, "Merged"]:
+        """Merge the records of each uid of ``groups`` (written at those positions) into one,
+        written after the others; the caller leaves the positions out at ``close``."""
+        back = self.read_back({p for positions in groups.values() for p in positions})
+        merged = {}
+        for uid, positions in groups.items():
+            q = merge_one([back[p] for p in positions])
+            self.write(self.encode(q, latest_date(q), self.tables))
+            merged[uid] = Merged.of(q)
+        return merged
+
+
+class Merged(NamedTuple):
+    """What the run's summary counts of a question merged from several records."""
+
+    kind: Optional[str]
+    status: str
+    defects: bool
+    conflicts: int
+
+    @classmethod
+    def of(cls, q: Question) -> "Merged":
+        return cls(q.kind, q.status, bool(q.defects),
+                   sum(d.code == "source-conflict" for d in q.defects))
+
 
 class JsonlWriter(Writer):
     """One JSON record per line (the JSON form of DESIGN.md), UTF-8."""
@@ -410,6 +411,12 @@ class JsonlWriter(Writer):
 
     def write(self, payload: bytes) -> None:
         self._file.write(payload)
+
+    def read_back(self, positions: set) -> Dict[int, Question]:
+        self._file.flush()
+        with open(_temp(self.path), "rb") as f:
+            return {i: Question.from_dict(json.loads(line)) for i, line in enumerate(f)
+                    if i in positions}
 
     def close(self, drop: Iterable[int] = ()) -> None:
         self._file.close()
@@ -487,6 +494,11 @@ class CsvWriter(Writer):
                 self._files[name].write(rows)
                 self._owners[name].extend([self._count] * count)
         self._count += 1
+
+    def read_back(self, positions: set) -> Dict[int, Question]:
+        self._files[None].flush()
+        return {i: record_from_flat(row) for i, row in enumerate(read_csv(_temp(self.path)))
+                if i in positions}
 
     def close(self, drop: Iterable[int] = ()) -> None:
         drop = set(drop)
@@ -586,6 +598,30 @@ class ParquetWriter(Writer):
             schema=self.schema))
         self._rows = []
 
+    def read_back(self, positions: set) -> Dict[int, Question]:
+        # a Parquet file is readable once closed: close it, read it, and go on writing in a
+        # new one that starts with a copy of it (duplicates are rare: one copy a run)
+        import pyarrow.parquet as pq
+
+        self._flush()
+        self._writer.close()
+        src = _temp(self.path)
+        os.replace(src, src + "1")
+        out: Dict[int, Question] = {}
+        self._writer = pq.ParquetWriter(src, self.schema, compression="zstd")
+        source = pq.ParquetFile(src + "1")
+        start = 0
+        for batch in source.iter_batches(batch_size=self.ROW_GROUP):
+            self._writer.write_table(self._pa.Table.from_batches([batch], schema=self.schema))
+            for i, row in enumerate(batch.to_pylist(), start):
+                if i in positions:
+                    for name, _ in _JSON_COLUMNS_BY_NAME:
+                        row[name] = json.loads(row[name]) if row[name] else {}
+                    out[i] = record_from_flat(row)
+            start += batch.num_rows
+        _remove(src + "1")
+        return out
+
     def close(self, drop: Iterable[int] = ()) -> None:
         self._flush()
         self._writer.close()
@@ -613,6 +649,7 @@ class ParquetWriter(Writer):
 
 
 _JSON_COLUMNS = tuple((i, c) for i, c in enumerate(COLUMNS) if c.type == "json")
+_JSON_COLUMNS_BY_NAME = tuple((c.name, i) for i, c in _JSON_COLUMNS)
 _PARQUET_CHECK = _Check(COLUMN_NAMES, (c.type for c in COLUMNS))
 
 
@@ -642,6 +679,11 @@ def sqlite_schema() -> List[str]:
         f"{c.name} {_SQL_TYPES.get(c.type, 'TEXT')}" + (" PRIMARY KEY NOT NULL" if c.name == "uid" else "")
         for c in QUESTION_COLUMNS)
     out = ["CREATE TABLE IF NOT EXISTS aqparse_meta (key TEXT PRIMARY KEY, value TEXT)",
+           # the records a merged question was made of (its JSON form, one per input), so that
+           # a later record merges with all of them, not with their merge: the same database
+           # whatever the order the inputs came in
+           "CREATE TABLE IF NOT EXISTS aqparse_inputs (\n  uid TEXT NOT NULL,\n  input TEXT NOT NULL,"
+           "\n  record TEXT NOT NULL,\n  PRIMARY KEY (uid, input)\n) WITHOUT ROWID",
            f"CREATE TABLE IF NOT EXISTS questions (\n  {cols},\n  latest_date TEXT\n)"]
     for t in TABLES.values():
         tcols = ",\n  ".join(f"{n} {_SQL_TYPES[k]}" for n, k in t.columns)
@@ -675,10 +717,12 @@ _SQL_TABLE_CHECKS = {
 class SqliteWriter(Writer):
     """A real SQLite file: ``questions`` keyed by uid and one child table per list of records.
 
-    Upsert: a record replaces the stored one with the same uid when ``supersedes`` says so
-    (never an answered question by an older pending one). Records are applied in batches of
-    ``BATCH``, each batch in one transaction, so a killed run leaves a consistent database and
-    a re-run completes it."""
+    Upsert: a record of a uid the database already holds (from this run or an earlier one) is
+    merged with it field by field (``merge.merge_one``: an answered question stays answered,
+    what either gives is kept); the records a question was merged from are kept in
+    ``aqparse_inputs``, and a record read again from the same input replaces its earlier read.
+    Records are applied in batches of ``BATCH``, each batch in one transaction, so a killed run
+    leaves a consistent database and a re-run completes it."""
 
     name = "sqlite"
     BATCH = 1000
@@ -767,21 +811,18 @@ class SqliteWriter(Writer):
         db.execute("BEGIN IMMEDIATE")
         try:
             keys = list({p[0] for p in self._batch})
-            stored: Dict[str, Tuple[int, int]] = {}
+            in_db = set()     # only these can have rows in the child tables to replace
             for i in range(0, len(keys), 500):
                 part = keys[i:i + 500]
-                for uid, status, latest in db.execute(
-                        f"SELECT uid, status, latest_date FROM questions WHERE uid IN "
-                        f"({', '.join('?' * len(part))})", part):
-                    stored[uid] = state_key(status, _dt.date.fromisoformat(latest) if latest else None)
-            in_db = set(stored)   # only these can have rows in the child tables to replace
+                in_db.update(uid for uid, in db.execute(
+                    f"SELECT uid FROM questions WHERE uid IN ({', '.join('?' * len(part))})", part))
             final: Dict[str, tuple] = {}       # the record that ends up stored, per uid
             for payload in self._batch:
-                key, state = payload[0], payload[1]
-                if key in stored and not supersedes(state, stored[key]):
-                    self.superseded += 1
-                    continue
-                stored[key] = state
+                key = payload[0]
+                if (key in final or key in in_db) and not key.startswith("~"):
+                    if key in in_db and key not in final:
+                        self.merged_with_output += 1
+                    payload = self._merged(payload, final.get(key))
                 final[key] = payload
             replaced = [(k,) for k in final if k in in_db]
             if replaced:
@@ -796,6 +837,34 @@ class SqliteWriter(Writer):
                 db.execute("ROLLBACK")
             raise
         self._batch = []
+
+    def _merged(self, payload: tuple, pending: Optional[tuple]) -> tuple:
+        """The payload of the merge of ``payload``'s record with the question stored (or
+        ``pending`` in this batch), from the records that question was made of."""
+        key = payload[0]
+        parts = {name: Question.from_dict(json.loads(text)) for name, text in self._db.execute(
+            "SELECT input, record FROM aqparse_inputs WHERE uid = ?", (key,))}
+        if not parts:     # the stored question was read from one input: it is the one part
+            old = _record_of_payload(pending) if pending is not None else self._stored(key)
+            parts[_input_key(old)] = old
+        new = _record_of_payload(payload)
+        parts[_input_key(new)] = new      # the same input read again replaces its earlier read
+        self._db.execute("DELETE FROM aqparse_inputs WHERE uid = ?", (key,))
+        if len(parts) == 1:
+            return payload
+        self._db.executemany("INSERT INTO aqparse_inputs VALUES (?, ?, ?)", [
+            (key, name, json.dumps(q.to_dict(), ensure_ascii=False))
+            for name, q in sorted(parts.items())])
+        q = merge_one([parts[name] for name in sorted(parts)])
+        return self.encode(q, latest_date(q))
+
+    def _stored(self, key: str) -> Question:
+        return next(_read_rows(self._db, key))
+
+    def merge_duplicates(self, groups: Dict[str, List[int]]) -> Dict[str, Merged]:
+        # merged as they were written: the database holds each one's merge
+        self._flush()
+        return {uid: Merged.of(next(_read_rows(self._db, uid))) for uid in groups}
 
     def close(self, drop: Iterable[int] = ()) -> None:
         self._flush()
@@ -812,37 +881,60 @@ class SqliteWriter(Writer):
         self._db.close()
 
 
+def _input_key(q: Question) -> str:
+    """The input a record was read from, as ``aqparse_inputs`` names it."""
+    s = q.source
+    return json.dumps([s.format, s.path, s.line, s.layout])
+
+
+def _record_of_rows(values: Iterable[Any], children: Dict[str, List[tuple]]) -> Question:
+    """A record from its ``questions`` row (the columns of ``QUESTION_COLUMNS``, SQLite's
+    values) and its rows of the child tables (``uid, position, leaf…``)."""
+    row: Dict[str, Any] = {}
+    for c, value in zip(QUESTION_COLUMNS, values):
+        if c.type.startswith("list[") or c.type == "json":
+            value = json.loads(value) if value is not None else ([] if c.type != "json" else {})
+        elif c.type == "date" and value is not None:
+            value = _dt.date.fromisoformat(value)
+        row[c.name] = value
+    for name, table in TABLES.items():
+        items = [r[2:] for r in children.get(name, ())]
+        for i, (leaf, kind) in enumerate(table.columns):
+            row[f"{name}_{leaf}"] = [
+                _dt.date.fromisoformat(it[i]) if kind == "date" and it[i] is not None
+                else it[i] for it in items]
+    if row["uid"].startswith("~"):
+        row["uid"] = None
+    return record_from_flat(row)
+
+
+def _record_of_payload(payload: tuple) -> Question:
+    key, state, row, children = payload
+    return _record_of_rows(row, children)
+
+
+def _read_rows(db, uid: Optional[str] = None) -> Iterator[Question]:
+    names = ", ".join(c.name for c in QUESTION_COLUMNS)
+    where, args = ("WHERE uid = ?", (uid,)) if uid is not None else ("", ())
+    cursors = {name: db.execute(f"SELECT * FROM {name} {where} ORDER BY uid, position", args)
+               for name in TABLES}
+    pending = {name: next(cur, None) for name, cur in cursors.items()}
+    for values in db.execute(f"SELECT {names} FROM questions {where} ORDER BY uid", args):
+        key = values[0]
+        children: Dict[str, List[tuple]] = {}
+        for name in TABLES:
+            items = children[name] = []
+            while pending[name] is not None and pending[name][0] == key:
+                items.append(pending[name])
+                pending[name] = next(cursors[name], None)
+        yield _record_of_rows(values, children)
+
+
 def read_sqlite(path: str) -> Iterator[Question]:
     """The questions of a database written by ``SqliteWriter``, as records, ordered by key."""
     db = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
     try:
-        names = [c.name for c in QUESTION_COLUMNS]
-        types = {c.name: c.type for c in COLUMNS}
-        cursors = {name: db.execute(f"SELECT * FROM {name} ORDER BY uid, position")
-                   for name in TABLES}
-        pending = {name: next(cur, None) for name, cur in cursors.items()}
-        for values in db.execute(f"SELECT {', '.join(names)} FROM questions ORDER BY uid"):
-            row: Dict[str, Any] = {}
-            for name, value in zip(names, values):
-                kind = types[name]
-                if kind.startswith("list[") or kind == "json":
-                    value = json.loads(value) if value is not None else ([] if kind != "json" else {})
-                elif kind == "date" and value is not None:
-                    value = _dt.date.fromisoformat(value)
-                row[name] = value
-            uid = row["uid"]
-            for name, table in TABLES.items():
-                items = []
-                while pending[name] is not None and pending[name][0] == uid:
-                    items.append(pending[name][2:])
-                    pending[name] = next(cursors[name], None)
-                for i, (leaf, kind) in enumerate(table.columns):
-                    row[f"{name}_{leaf}"] = [
-                        _dt.date.fromisoformat(it[i]) if kind == "date" and it[i] is not None
-                        else it[i] for it in items]
-            if uid.startswith("~"):
-                row["uid"] = None
-            yield record_from_flat(row)
+        yield from _read_rows(db)
     finally:
         db.close()
 

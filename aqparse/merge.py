@@ -11,7 +11,7 @@ organe references and the closure; a dump taken later holds the answer an earlie
 - lists of records (attributions, errata…) of the same length merge item by item; of different
   lengths, the first record's list is kept, with a ``source-conflict``;
 - the precedence: the later state of the question first (``export.state_of``: answered, then
-  withdrawn, then pending, then the latest date it knows of — the rule of the SQLite upsert),
+  withdrawn, then pending, then the latest date it knows of: ``state_of``),
   then the richer record (more fields filled), then the structured sources before the pages
   and the pages before text; the path and line of the input break the last ties, so that the
   result never depends on the order the records were given in;
@@ -25,8 +25,43 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import attrs
 
-from .export import state_of
 from .records import Author, Defect, Question, Source
+
+# -- the "newer state" rule: which record of a question is further along ------------------------
+
+# A question moves from pending to answered or to withdrawn, and never back: both are final.
+# An answer cannot follow a withdrawal nor the reverse, so when two records disagree on a final
+# state, the answered one wins (it carries the answer text; nothing is lost by keeping it).
+STATUS_RANK = {"pending": 0, "withdrawn": 1, "answered": 2}
+
+
+def latest_date(q: Question) -> Optional[_dt.date]:
+    """The latest date a record knows of: question, answer, attributions, renewals,
+    signalements, errata, withdrawal, closure."""
+    dates = [p.date for p in (q.question, q.answer, q.withdrawal, q.closure) if p is not None]
+    for items in (q.attributions, q.renewals, q.signalements, q.errata):
+        dates += [item.date for item in items]
+    dates = [d for d in dates if d is not None]
+    return max(dates) if dates else None
+
+
+def state_key(status: str, latest: Optional[_dt.date]) -> Tuple[int, int]:
+    """How far along a record is: status first (answered > withdrawn > pending: an answered
+    question is never downgraded by an older dump), then its latest date."""
+    return STATUS_RANK.get(status, 0), latest.toordinal() if latest is not None else 0
+
+
+def state_of(q: Question) -> Tuple[int, int]:
+    return state_key(q.status, latest_date(q))
+
+
+def supersedes(new: Tuple[int, int], old: Tuple[int, int]) -> bool:
+    """Whether a record of state ``new`` replaces one of state ``old`` with the same uid.
+    On a tie the newer input wins (re-running the same input rewrites the same record)."""
+    return new >= old
+
+
+# -- merging ------------------------------------------------------------------------------------
 
 # structured sources state more of a question, and state it as the AN records it
 FORMAT_RANK = {"opendata-json": 4, "opendata-xml": 4, "legacy-xml": 3, "html": 2, "text": 1}

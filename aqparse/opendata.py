@@ -33,6 +33,7 @@ from .errors import ParseError, excerpt
 from .agree import sitting_question, title_and_analyses
 from .extract import raise_for
 from .markup import fragment_text
+from .names import author_of
 from .records import (KINDS, Attribution, Author, Closure, Defect, Erratum, Ministry, Publication,
                       Question, Renewal, Signalement, Source, Withdrawal, looks_like_record,
                       make_uid, status_of)
@@ -849,7 +850,29 @@ def map_opendata(obj: dict, *, fmt: str = "opendata-json", path: Optional[str] =
     f["question"], errata = _publication_and_errata(f.pop("question_texts"), "question")
     f["answer"], answer_errata = _publication_and_errata(f.pop("answer_texts"), "answer")
     f["errata"] = tuple(errata + answer_errata)
+    f["author"] = _named(ctx, f.get("kind"), f.get("author"), f["question"], f["answer"])
     return _finish(ctx, f, fmt, path, line)
+
+
+def _named(ctx: _Context, kind: Optional[str], author: Optional[Author],
+           question: Optional[Publication], answer: Optional[Publication]) -> Optional[Author]:
+    """The open data names no author (only ``acteurRef``): civility and name as the question's
+    opening words or its debate give them (``names.author_of``), marked ``name_from``; when
+    a text is there but does not name its author, the name stays unknown, with a defect
+    (never a guess)."""
+    if author is not None and author.name is not None:
+        return author
+    texts = (question.text if question is not None else None,
+             answer.text if answer is not None else None)
+    found = author_of(kind, *texts)
+    if found is None and any(texts):
+        ctx.defect("unnamed-author", "neither the question's opening words nor its debate "
+                                     "name its author (the open data gives only acteurRef)")
+        return author
+    if found is None:
+        return author
+    civility, name, where = found
+    return attrs.evolve(author or Author(), civility=civility, name=name, name_from=where)
 
 
 def map_legacy(obj: dict, *, path: Optional[str] = None, line: Optional[int] = None) -> Question:

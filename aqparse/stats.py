@@ -13,7 +13,7 @@ from typing import Dict, Iterable, List, Optional
 import attrs
 
 from .convert import Paths, Summary, run
-from .export import Writer
+from .export import Merged, Writer, state_key
 from .records import Question
 
 UNKNOWN = "(unknown)"
@@ -30,6 +30,8 @@ class Stats:
     answered_with_dates: int = 0
     delay_median: Optional[float] = None                 # days, question → answer
     delay_p90: Optional[float] = None
+    # per legislature: {"answered": n, "median": days, "p90": days}
+    delay_by_legislature: Dict[str, Dict[str, float]] = attrs.Factory(dict)
     summary: Optional[Summary] = None
 
     def to_dict(self) -> dict:
@@ -37,12 +39,18 @@ class Stats:
         return out
 
 
+def _row(legislature, kind, status, ministry, asked, answered, state, defects) -> tuple:
+    delay = (answered - asked).days if status == "answered" and asked and answered else None
+    return (legislature, kind, status, ministry, asked.year if asked else None, delay, asked,
+            answered, state, defects)
+
+
 def _key(value) -> str:
     return UNKNOWN if value is None else str(value)
 
 
 class StatsWriter(Writer):
-    """Keeps one small tuple per question (so duplicates can be dropped), counts at close."""
+    """Keeps one small tuple per question (so duplicates can be merged), counts at close."""
 
     name = "stats"
 
@@ -54,9 +62,21 @@ class StatsWriter(Writer):
         ministry = q.ministry_assigned or q.ministry_asked
         asked = q.question.date if q.question is not None else None
         answered = q.answer.date if q.answer is not None else None
-        delay = (answered - asked).days if q.status == "answered" and asked and answered else None
-        return (q.legislature, q.kind, q.status, ministry.name if ministry else None,
-                asked.year if asked else None, delay)
+        return _row(q.legislature, q.kind, q.status, ministry.name if ministry else None, asked,
+                    answered, state_key(q.status, latest), bool(q.defects))
+
+    def merge_duplicates(self, groups: Dict[str, List[int]]) -> Dict[str, Merged]:
+        # the few values counted here, merged as ``merge`` merges them: the later state
+        # first, then the first value given
+        merged = {}
+        for uid, positions in groups.items():
+            rows = sorted((self.rows[p] for p in positions), key=lambda r: r[8], reverse=True)
+            first = rows[0]
+            given = [next((r[i] for r in rows if r[i] is not None), None) for i in (3, 6, 7)]
+            row = _row(first[0], first[1], first[2], *given, first[8], any(r[9] for r in rows))
+            self.rows.append(row)
+            merged[uid] = Merged(row[1], row[2], row[9], 0)
+        return merged
 
     def open(self) -> None:
         self.rows: List[tuple] = []
@@ -84,6 +104,14 @@ class StatsWriter(Writer):
         if delays:
             stats.delay_median = float(statistics.median(delays))
             stats.delay_p90 = float(percentile(delays, 90))
+        per: Dict[str, List[int]] = {}
+        for row in self.rows:
+            if row[5] is not None:
+                per.setdefault(_key(row[0]), []).append(row[5])
+        stats.delay_by_legislature = {
+            leg: {"answered": len(d), "median": float(statistics.median(d)),
+                  "p90": float(percentile(d, 90))}
+            for leg, d in sorted(per.items(), key=_sort_key)}
         return stats
 
 
@@ -141,4 +169,10 @@ def format_stats(s: Stats, top: int = 25) -> str:
         lines.append(f"answer delay (days from question to answer, {s.answered_with_dates} "
                      f"answered questions): median {s.delay_median:g}, "
                      f"90th percentile {round(s.delay_p90, 1):g}")
+        lines.append("")
+        lines.append("answer delay by legislature (days)")
+        lines.append(f"  {'legislature':<11}  {'answered':>8}  {'median':>7}  {'p90':>7}")
+        for leg, d in s.delay_by_legislature.items():
+            lines.append(f"  {leg:<11}  {d['answered']:>8}  {d['median']:>7g}  "
+                         f"{round(d['p90'], 1):>7g}")
     return "\n".join(lines)

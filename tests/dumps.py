@@ -165,6 +165,7 @@ def db_tables(path) -> dict:
     """Every row of every table of an aqparse SQLite database, in a stable order."""
     db = sqlite3.connect(path)
     out = {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
-           for t in ("questions", "attributions", "signalements", "renewals", "errata", "defects")}
+           for t in ("questions", "attributions", "signalements", "renewals", "errata", "defects",
+                     "sources", "aqparse_inputs")}
     db.close()
     return out

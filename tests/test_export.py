@@ -197,25 +197,30 @@ def test_sqlite_upsert(tmp_path):
     [q] = read_sqlite(str(db))
     assert q.status == "pending" and [r.date for r in q.renewals] == [dt.date(2021, 1, 1)]
 
-    convert([answered], db, jobs=1, quiet=True)          # the answer arrives: replaces
+    # the answer arrives: merged with what the database holds, field by field
+    summary = convert([answered], db, jobs=1, quiet=True)
+    assert summary.merged_with_output == 1
     [q] = read_sqlite(str(db))
-    assert q.status == "answered" and q.renewals == () and q.answer.page == 512
-
-    summary = convert([older], db, jobs=1, quiet=True)   # an older dump: never downgraded
-    [q] = read_sqlite(str(db))
-    assert q.status == "answered" and summary.superseded == 1
-    assert dumps.db_tables(db)["renewals"] == []                # children follow their question
+    assert q.status == "answered" and q.answer.page == 512
+    # the renewal only the older dump gives is kept: merging loses nothing
+    assert [r.date for r in q.renewals] == [dt.date(2021, 1, 1)]
+    assert {s.path for s in q.sources} == {str(older), str(answered)}
+    assert [len(dumps.db_tables(db)[t]) for t in ("renewals", "aqparse_inputs")] == [1, 2]
 
     before = dumps.db_tables(db)
-    convert([answered], db, jobs=1, quiet=True)          # the same input again: same database
+    convert([older], db, jobs=1, quiet=True)     # an input read again replaces its earlier read
+    assert dumps.db_tables(db) == before
+    convert([answered], db, jobs=1, quiet=True)
     assert dumps.db_tables(db) == before
 
-    # both in one run (pending.txt read after answered.txt): the answered one is kept
-    convert([tmp_path], tmp_path / "both.sqlite", jobs=1, quiet=True)
-    assert [q.status for q in read_sqlite(str(tmp_path / "both.sqlite"))] == ["answered"]
+    # both in one run, in either order: the same question as from the two runs
+    for name, inputs in (("ab", [answered, older]), ("ba", [older, answered])):
+        summary = convert(inputs, tmp_path / f"{name}.sqlite", jobs=1, quiet=True)
+        assert (summary.questions, summary.merged, summary.conflicts) == (1, 1, 0)
+        assert list(read_sqlite(str(tmp_path / f"{name}.sqlite"))) == [q]
 
 
-def test_duplicates_in_one_run_resolved_like_the_upsert(tmp_path):
+def test_duplicates_in_one_run_merged_like_the_upsert(tmp_path):
     # pending first, answered later in the run; then answered first, pending later
     pending = aqparse.render(PENDING)
     (tmp_path / "in").mkdir()
@@ -231,18 +236,25 @@ def test_duplicates_in_one_run_resolved_like_the_upsert(tmp_path):
         assert summary.duplicates == 2 and summary.questions == 2, fmt
         assert {k: v for k, v in summary.by_status.items() if v} == {"answered": 1, "pending": 1}
         assert summary.exit_status == 0
+    # the merged question is written after the others; its source is the answered one's, and
+    # its sources all three inputs
     lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["uid"], r["status"], r["source"]["path"].rsplit("/", 1)[-1]) for r in lines] == [
-        ("QANR5L15QE4321", "answered", "2.txt"), ("QANR5L16QE777", "pending", "4.txt")]
+        ("QANR5L16QE777", "pending", "4.txt"), ("QANR5L15QE4321", "answered", "2.txt")]
+    assert sorted(s["path"].rsplit("/", 1)[-1] for s in lines[1]["sources"]) == [
+        "1.txt", "2.txt", "3.txt"]
+    merged = aqparse.Question.from_dict(lines[1])
     rows = list(read_csv(str(tmp_path / "out.csv")))
-    assert [(r["uid"], r["status"]) for r in rows] == [("QANR5L15QE4321", "answered"),
-                                                       ("QANR5L16QE777", "pending")]
+    assert [(r["uid"], r["status"]) for r in rows] == [("QANR5L16QE777", "pending"),
+                                                       ("QANR5L15QE4321", "answered")]
+    assert record_from_flat(rows[1]) == merged
     assert [q.status for q in read_sqlite(str(tmp_path / "out.sqlite"))] == ["answered", "pending"]
+    assert list(read_sqlite(str(tmp_path / "out.sqlite")))[0] == merged
     if (tmp_path / "out.parquet").exists():
         import pyarrow.parquet as pq
 
         assert pq.read_table(tmp_path / "out.parquet").column("uid").to_pylist() == [
-            "QANR5L15QE4321", "QANR5L16QE777"]
+            "QANR5L16QE777", "QANR5L15QE4321"]
 
 
 def test_the_real_text_dump_into_sqlite(tmp_path):

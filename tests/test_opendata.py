@@ -40,8 +40,10 @@ def test_recent_json_identity_author_and_ministries():
     assert q.regime == "5eme Republique"
     assert q.source.format == "opendata-json"
     a = q.author
-    # the open data names no author: only references
-    assert (a.civility, a.name, a.constituency) == (None, None, None)
+    # the open data names no author, only references; the question's first words do:
+    # "M. Jean Exemple attire l'attention de Mme la ministre…"
+    assert (a.civility, a.name, a.name_from) == ("M.", "Jean Exemple", "question-text")
+    assert a.constituency is None
     assert (a.acteur_ref, a.mandate_ref) == ("PA700001", "PM800002")
     assert (a.group_ref, a.group_abbrev, a.group) == ("PO845401", "RN", "Rassemblement National")
     assert q.ministry_asked == aqparse.Ministry("Transition écologique",
@@ -556,7 +558,10 @@ def test_a_question_without_uid_or_identifiant_is_not_dropped():
     assert (second.uid, second.number, second.kind) == (None, None, "QE")
     assert (second.question.date, second.question.page) == (D(2023, 1, 5), 77)
     assert second.question.text == "Une question sans numéro."
-    assert [d.code for d in second.defects] == ["missing-number", "missing-legislature"]
+    # and its text names no author: said, not guessed
+    assert second.author is None
+    assert [d.code for d in second.defects] == ["unnamed-author", "missing-number",
+                                                "missing-legislature"]
     # the members of a question, without the type
     del nameless["type"]
     (only,) = aqparse.parse_many(json.dumps([nameless]))

@@ -36,7 +36,13 @@ def test_every_corpus_file_parses_without_defect():
             name = Path(record.source.path).stem
             by_folder[Path(record.source.path).parent.name] = \
                 by_folder.get(Path(record.source.path).parent.name, 0) + 1
-            assert record.defects == (), (record.source.path, record.defects)
+            if record.uid == "QANR5L15QG1623":
+                # its debate holds a heckle and the minister's answer, not the question: no
+                # name to read, and the record says so
+                assert [d.code for d in record.defects] == ["unnamed-author"]
+                assert record.author.name is None
+            else:
+                assert record.defects == (), (record.source.path, record.defects)
             assert record.extra == {}, (record.source.path, record.extra)
             # the file is named after the question
             assert name in (record.uid, f"{record.legislature}-{record.number}{record.kind}")
@@ -59,7 +65,9 @@ def test_qe17_answered():
         "PA793322", "PM840246", "PO872880")
     assert (q.author.group_abbrev, q.author.group) == ("UDDPLR", "Union des droites pour la "
                                                                  "République")
-    assert q.author.name is None
+    # "Mme Christelle D'Intorni appelle l'attention de Mme la ministre…"
+    assert (q.author.civility, q.author.name, q.author.name_from) == (
+        "Mme", "Christelle D'Intorni", "question-text")
     assert (q.question.date, q.question.page, q.question.jo_number) == (
         D(2025, 11, 4), 8897, "20250044")
     assert q.question.text.startswith("Mme Christelle D'Intorni appelle l'attention de Mme la "

@@ -138,7 +138,7 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
 
 
 def _run_diff(args: argparse.Namespace) -> int:
-    from .diff import compare, format_difference, pair_up
+    from .diff import compare, different_questions, format_difference, pair_up
     from .inputs import check_inputs, read
 
     check_inputs([args.a, args.b])
@@ -154,6 +154,11 @@ def _run_diff(args: argparse.Namespace) -> int:
         header = f"== {uid}" if len(pairs) > 1 else None
         if a is None or b is None:
             print(f"== {uid}: only in {'B' if a is None else 'A'}")
+            status = SOME_FAILED
+            continue
+        different = different_questions(a, b)
+        if different:     # said plainly, not as a difference in every field
+            print(f"== {uid}: {different}" if header else different)
             status = SOME_FAILED
             continue
         differences = compare(a, b, only_common=args.only_common, ignore=args.ignore)

@@ -75,6 +75,28 @@ def format_difference(d: Difference, names: Sequence[str] = ("A", "B")) -> List[
     return lines
 
 
+def _who(q: Question) -> str:
+    """A question as a reader names it: its uid, kind, number and legislature, where from."""
+    name = q.uid or " ".join(str(v) for v in (q.kind, q.number) if v is not None) or "a question"
+    if q.uid is None and q.legislature is not None:
+        name += f" of the {q.legislature}th legislature"
+    where = q.source.path or q.source.format
+    return f"{name} ({where})" if where else name
+
+
+def different_questions(a: Question, b: Question) -> Optional[str]:
+    """Why ``a`` and ``b`` are not the same question (their uid, or for a record without
+    one, its legislature, kind or number, differ), or None when they may be the same."""
+    if a.uid is not None and b.uid is not None:
+        same = a.uid == b.uid
+    else:
+        same = all(x is None or y is None or x == y for x, y in (
+            (a.legislature, b.legislature), (a.kind, b.kind), (a.number, b.number)))
+    if same:
+        return None
+    return f"A and B are different questions: A is {_who(a)}, B is {_who(b)}"
+
+
 def pair_up(left: Sequence[Question], right: Sequence[Question]):
     """Records to compare: the one of each side, or, for inputs holding many, those with the
     same uid. When a side has a question without a uid, or a uid twice, pairing by uid would

@@ -5,7 +5,8 @@ organe references and the closure; a dump taken later holds the answer an earlie
 ``merge`` makes one record per ``uid`` of them:
 
 - a value only one record has is kept;
-- values several records have must agree (text compared with its blanks collapsed), else the
+- values several records have must agree (text compared with its blanks collapsed, its case
+  and its typographic apostrophes aside), else the
   record keeps the value of the first record in the order of precedence and gets a
   ``source-conflict`` defect that names both values and where each came from;
 - lists of records (attributions, errata…) of the same length merge item by item; of different
@@ -17,7 +18,9 @@ organe references and the closure; a dump taken later holds the answer an earlie
   result never depends on the order the records were given in;
 - an author's civility and name the source states are kept before those read from a text
   (``Author.name_from``);
-- ``source`` is the first record's; ``sources`` lists every input; defects are all kept.
+- ``status`` is the furthest along of the parts' (an answered question stays answered);
+- ``source`` is the first record's; ``sources`` lists every input (empty when all the parts
+  were read from one); defects are all kept.
 """
 
 import datetime as _dt
@@ -25,7 +28,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import attrs
 
-from .records import Author, Defect, Question, Source
+from .records import Author, Defect, Question, Source, status_of
 
 # -- the "newer state" rule: which record of a question is further along ------------------------
 
@@ -138,8 +141,11 @@ def merge_one(records: List[Question]) -> Question:
             if s not in sources:
                 sources.append(s)
     first = ordered[0]
-    return Question(uid=first.uid, status=first.status, extra=extra, defects=defects,
-                    source=first.source, sources=sources, **values)
+    # the furthest status any part or the merged answer and withdrawal show
+    status = max([q.status for q in ordered] + [status_of(values["answer"], values["withdrawal"])],
+                 key=STATUS_RANK.__getitem__)
+    return Question(uid=first.uid, status=status, extra=extra, defects=defects,
+                    source=first.source, sources=sources if len(sources) > 1 else (), **values)
 
 
 # -- field by field ------------------------------------------------------------------------------
@@ -148,10 +154,15 @@ def _empty(value: Any) -> bool:
     return value is None or value == () or value == ""
 
 
+def _plain(text: str) -> List[str]:
+    return text.replace("\u2019", "'").casefold().split()
+
+
 def _same(a: Any, b: Any) -> bool:
-    # text compared with its blanks collapsed: two sources lay out one body differently
+    # text compared with its blanks collapsed, its case and apostrophes aside: two sources
+    # lay out one body differently, and write one label "(fin de mandat)" or "Fin de mandat"
     if isinstance(a, str) and isinstance(b, str):
-        return a == b or a.split() == b.split()
+        return a == b or _plain(a) == _plain(b)
     if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
         return all(_same(x, y) for x, y in zip(a, b))
     return a == b

@@ -30,8 +30,8 @@ class Stats:
     answered_with_dates: int = 0
     delay_median: Optional[float] = None                 # days, question → answer
     delay_p90: Optional[float] = None
-    # per legislature: {"answered": n, "median": days, "p90": days}
-    delay_by_legislature: Dict[str, Dict[str, float]] = attrs.Factory(dict)
+    # per legislature, then per kind: {"answered": n, "median": days, "p90": days}
+    delay_by_legislature: Dict[str, Dict[str, Dict[str, float]]] = attrs.Factory(dict)
     summary: Optional[Summary] = None
 
     def to_dict(self) -> dict:
@@ -104,14 +104,14 @@ class StatsWriter(Writer):
         if delays:
             stats.delay_median = float(statistics.median(delays))
             stats.delay_p90 = float(percentile(delays, 90))
-        per: Dict[str, List[int]] = {}
+        per: Dict[str, Dict[str, List[int]]] = {}
         for row in self.rows:
             if row[5] is not None:
-                per.setdefault(_key(row[0]), []).append(row[5])
+                per.setdefault(_key(row[0]), {}).setdefault(_key(row[1]), []).append(row[5])
         stats.delay_by_legislature = {
-            leg: {"answered": len(d), "median": float(statistics.median(d)),
-                  "p90": float(percentile(d, 90))}
-            for leg, d in sorted(per.items(), key=_sort_key)}
+            leg: {kind: {"answered": len(d), "median": float(statistics.median(d)),
+                         "p90": float(percentile(d, 90))} for kind, d in sorted(kinds.items())}
+            for leg, kinds in sorted(per.items(), key=_sort_key)}
         return stats
 
 
@@ -170,9 +170,11 @@ def format_stats(s: Stats, top: int = 25) -> str:
                      f"answered questions): median {s.delay_median:g}, "
                      f"90th percentile {round(s.delay_p90, 1):g}")
         lines.append("")
-        lines.append("answer delay by legislature (days)")
-        lines.append(f"  {'legislature':<11}  {'answered':>8}  {'median':>7}  {'p90':>7}")
-        for leg, d in s.delay_by_legislature.items():
-            lines.append(f"  {leg:<11}  {d['answered']:>8}  {d['median']:>7g}  "
-                         f"{round(d['p90'], 1):>7g}")
+        lines.append("answer delay by legislature and kind (days from question to answer)")
+        lines.append(f"  {'legislature':<11}  {'kind':<4}  {'answered':>8}  {'median':>7}  "
+                     f"{'90th pct':>8}")
+        for leg, kinds in s.delay_by_legislature.items():
+            for kind, d in kinds.items():
+                lines.append(f"  {leg:<11}  {kind:<4}  {d['answered']:>8}  {d['median']:>7g}  "
+                             f"{round(d['p90'], 1):>8g}")
     return "\n".join(lines)

@@ -784,6 +784,7 @@ class SqliteWriter(Writer):
                    f"VALUES ({', '.join('?' * (len(t.columns) + 2))})")
             for name, t in TABLES.items()}
         self._batch: List[tuple] = []
+        self._written: set = set()        # the keys of this run (for merged_with_output)
 
     def _add_missing_columns(self) -> None:
         # a database written by an older aqparse lacks the columns of fields added since
@@ -820,10 +821,11 @@ class SqliteWriter(Writer):
             for payload in self._batch:
                 key = payload[0]
                 if (key in final or key in in_db) and not key.startswith("~"):
-                    if key in in_db and key not in final:
-                        self.merged_with_output += 1
+                    if key in in_db and key not in final and key not in self._written:
+                        self.merged_with_output += 1     # stored by an earlier run
                     payload = self._merged(payload, final.get(key))
                 final[key] = payload
+                self._written.add(key)
             replaced = [(k,) for k in final if k in in_db]
             if replaced:
                 for name, (delete, insert) in self._child_sql.items():

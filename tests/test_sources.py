@@ -221,6 +221,7 @@ def test_convert_a_b_equals_convert_b_a(tmp_path, fmt):
         assert (summary.questions, summary.duplicates, summary.merged, summary.conflicts) == (
             1, 1, 1, 0)
         assert "merged into 1 question(s), 0 source conflict(s)" in summary.report()
+        assert summary.merged_with_output == 0          # (both read in this run)
         results.append(read(tmp_path / f"{name}.{fmt}"))
     assert results[0] == results[1]
     [q] = results[0]

@@ -14,7 +14,7 @@ from .decode import decode, wrap_width
 from .errors import ParseError, excerpt
 from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
-from .decode import for_matching
+from .decode import OTHER_BREAKS, for_matching
 from .furniture import shows_page
 from .tokenize import HEAD_CANDIDATES, HEADS, Token, count_lines, split_questions, tokenize
 
@@ -140,6 +140,9 @@ def is_question(group: List[Token]) -> bool:
     return len(names - _NOT_FIELDS) >= 3
 
 
+_TRAILING = " \t\r\n\xa0" + OTHER_BREAKS
+
+
 def span_of(group: List[Token], text: str, offset: int = 0) -> Tuple[Token, Token, int]:
     """What a question stands on in ``text`` (which starts at character ``offset`` of the
     input): its first head, its last field, and where the last field's text ends in ``text``
@@ -158,7 +161,7 @@ def span_of(group: List[Token], text: str, offset: int = 0) -> Tuple[Token, Toke
             n = k
     last = group[n]
     start, end = last.start - offset, last.end - offset
-    while end > start and text[end - 1] in " \t\r\n\xa0":   # (no copy of a long body)
+    while end > start and text[end - 1] in _TRAILING:   # (no copy of a long body)
         end -= 1
     return first, last, end
 

@@ -42,7 +42,7 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, 
 import attrs
 
 from .api import find_cut, parse_text_many, sniff
-from .decode import decode, incremental_decoder, repair_mojibake
+from .decode import OTHER_BREAKS, decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key
 from .inputs import (READ_ERRORS, Document, Problem, check_inputs, parse_document, read_error,
@@ -280,14 +280,18 @@ def _record_items(name: str, data: bytes) -> Optional[list]:
     return None
 
 
-# A line ends at "\n", "\r\n" or a lone "\r": the tokenizer's count (``count_lines``), not
-# str.splitlines(), which also breaks at form feeds, U+2028 and others found inside values.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+# A line of text ends where the tokenizer counts one (``count_lines``): "\n", "\r\n", a lone
+# "\r", and the other breaks of str.splitlines() (form feed, U+2028…). A line of aqparse's
+# own JSON lines ends at "\n", "\r\n" or "\r" only (``bytes.splitlines``): a record's text
+# may hold U+2028.
+_BREAKS = "\r\n" + OTHER_BREAKS
+_LINE = re.compile(f"[^{_BREAKS}]*(?:\r\n|[{_BREAKS}])|[^{_BREAKS}]+")
+_JSON_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
-def _split_lines(text: str) -> List[str]:
+def _split_lines(text: str, json_lines: bool = False) -> List[str]:
     """``text`` cut into lines as the tokenizer counts them, each with its line end."""
-    return _LINE.findall(text)
+    return (_JSON_LINE if json_lines else _LINE).findall(text)
 
 
 class _Raw:
@@ -312,7 +316,7 @@ class _Raw:
                     text, self.encoding = self.unit[2].decode("latin-1"), "latin-1"
             else:
                 text = ""
-            self._lines = _split_lines(text)
+            self._lines = _split_lines(text, json_lines=kind == "records")
         return self._lines
 
     def first_line(self) -> int:

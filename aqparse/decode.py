@@ -111,8 +111,34 @@ def repair_mojibake(text: str) -> str:
     return _MOJIBAKE.sub(_unmangle, text)
 
 
+# Every character ``str.splitlines()`` breaks a line at is a line break for aqparse too (a
+# text saved by some tools ends its lines in U+2028, U+0085, a form feed…), everywhere: in
+# matching, in bodies, in the line numbers of defects. CR and CRLF are handled apart.
+OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_OTHER_BREAK = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_ASCII_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+
+
+def has_other_breaks(text: str, start: int = 0, end: Optional[int] = None) -> bool:
+    """Whether ``text[start:end]`` holds a line break other than CR and LF."""
+    if end is None:
+        end = len(text)
+    if any(text.find(c, start, end) >= 0 for c in _ASCII_BREAKS):
+        return True
+    return not text.isascii() and _OTHER_BREAK.search(text, start, end) is not None
+
+
+def unify_breaks(text: str) -> str:
+    """Every line break as ``\n``: CRLF, a lone CR and the others ``splitlines`` knows."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if has_other_breaks(text):
+        text = _OTHER_BREAK.sub("\n", text)
+    return text
+
+
 # same-length replacements, so offsets in the normalised text are offsets in the input
-_ODD_BLANKS = ("\t", "\xa0", "\u202f", "\u2007", "\u3000", "\x0b", "\x0c", "\u2009", "\u2002",
+_ODD_BLANKS = ("\t", "\xa0", "\u202f", "\u2007", "\u3000", "\u2009", "\u2002",
                "\u2003", "\u2004", "\u2005", "\u2006", "\u2008", "\u200a", "\u2000", "\u2001",
                "\u205f")
 
@@ -122,6 +148,8 @@ def for_matching(text: str) -> str:
     turned into plain newlines and spaces."""
     if "\r" in text:
         text = text.replace("\r\n", " \n").replace("\r", "\n")
+    if has_other_breaks(text):
+        text = _OTHER_BREAK.sub("\n", text)
     for blank in _ODD_BLANKS:   # str.replace is much faster than str.translate here
         if blank in text:
             text = text.replace(blank, " ")
@@ -147,8 +175,7 @@ def clean_body(text: Optional[str]) -> Optional[str]:
     within a paragraph kept (table rows), runs of spaces collapsed, tabs kept (table cells)."""
     if not text:
         return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unify_breaks(text)
     if "  " in text or not text.isascii() and (
             "\xa0" in text or "\u202f" in text or _THIN.search(text) is not None):
         text = _SPACES.sub(" ", text)   # (the checks are much cheaper than the search)
@@ -237,8 +264,7 @@ def clean_text_body(text: Optional[str], wrapped_at: Optional[int] = None) -> Op
     (``wrap_width``)."""
     if not text:
         return None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unify_breaks(text)
     text = _GLUED.sub(lambda m: m.group(0) + "\n", text)
     text = _BLANK_AROUND.sub("", _BREAK_BEFORE.sub("", text))
     if wrapped_at and "\n" in text:

@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .agree import rubrique_form
 from .dates import parse_date, parse_page
-from .decode import clean_body, clean_text_body, clean_value
+from .decode import clean_body, clean_text_body, clean_value, unify_breaks
 from .errors import ParseError, excerpt
 from .records import (CLOSURE_LABELS, Attribution, Author, Closure, Defect, Erratum, Ministry,
                       Publication, Question, Renewal, Signalement, Source, Withdrawal, make_uid,
@@ -601,8 +601,7 @@ def _with_codes(b: Builder, author: Optional[Author], codes: tuple,
 
 def line_of(text: str, first_line: int, line: int) -> Optional[str]:
     """The text of ``line`` in ``text`` (whose first line is ``first_line``)."""
-    if "\r" in text:       # lines are counted as the tokenizer counts them (CRLF, lone CR)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unify_breaks(text)   # lines are counted as the tokenizer counts them
     pos = 0
     for _ in range(line - first_line):
         pos = text.find("\n", pos) + 1

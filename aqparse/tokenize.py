@@ -17,7 +17,7 @@ import re
 from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import furniture
-from .decode import for_matching
+from .decode import OTHER_BREAKS, for_matching, has_other_breaks
 from .layout import untangle
 
 try:   # the standard library's regex parser, read to find where each rule can start
@@ -738,10 +738,12 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
 
 def count_lines(text: str, start: int, end: int) -> int:
     """The line breaks in ``text[start:end]`` as the tokenizer counts them (``\\r\\n``, a lone
-    ``\\r`` and ``\\n`` are one each)."""
+    ``\\r``, ``\\n`` and the others of ``str.splitlines`` are one each)."""
     breaks = text.count("\n", start, end)
     if text.find("\r", start, end) >= 0:
         breaks += text.count("\r", start, end) - text.count("\r\n", start, end)
+    if has_other_breaks(text, start, end):     # U+2028, a form feed… (``decode``)
+        breaks += sum(text.count(c, start, end) for c in OTHER_BREAKS)
     return breaks
 
 

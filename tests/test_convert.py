@@ -427,8 +427,9 @@ def test_an_errors_entry_of_a_record_with_a_lone_surrogate_is_utf8(tmp_path):
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_the_raw_of_a_refused_question_starts_at_its_own_line(tmp_path, newline):
     # Characters Python's str.splitlines() also takes as line breaks (form feed, separators,
-    # NEL, U+2028/2029), but the parser does not, inside the first question: the raw text of
-    # the second (refused) one must still be its own lines, counted as the parser counts.
+    # NEL, U+2028/2029), which the parser takes as line breaks too, inside the first question:
+    # the raw text of the second (refused) one must still be its own lines, counted as the
+    # parser counts them (each of the 8 characters, twice, is one more line).
     odd = "\x0c\x0b\x1c\x1d\x1e\x85\u2028\u2029"
     first = dumps.KNOWN.replace("Rénovation thermique", f"Rénovation{odd}thermique").replace(
         "calendrier des aides.", f"calendrier{odd}des aides.")
@@ -441,7 +442,7 @@ def test_the_raw_of_a_refused_question_starts_at_its_own_line(tmp_path, newline)
     # (the entry holds U+2028 as is: JSON lines are split on "\n" alone)
     [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").split("\n") if x]
     assert entry["uid"] == "QANR5L16QE777"
-    assert entry["position"] == dumps.KNOWN.count("\n") + 2
+    assert entry["position"] == dumps.KNOWN.count("\n") + 2 + 2 * len(odd)
     assert entry["raw"] == dumps.DEFECTIVE.replace("\n", newline)
 
 

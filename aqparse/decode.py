@@ -137,6 +137,30 @@ def unify_breaks(text: str) -> str:
     return text
 
 
+# Characters that show nothing and cannot be meant inside a label, a number or a date: a BOM
+# left inside a text, direction marks and embeddings, zero-width spaces and joiners, soft
+# hyphens. The tokenizer reads the text without them (``visible``); bodies keep them.
+_INVISIBLE = re.compile("[\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\u2066-\u206f\ufeff]+")
+
+
+def has_invisible(text: str) -> bool:
+    return not text.isascii() and _INVISIBLE.search(text) is not None
+
+
+def visible(text: str) -> "tuple[str, list]":
+    """``text`` without its invisible characters, and where each of its characters (and its
+    end) stands in ``text``."""
+    kept, where, last = [], [], 0
+    for m in _INVISIBLE.finditer(text):
+        kept.append(text[last:m.start()])
+        where.extend(range(last, m.start()))
+        last = m.end()
+    kept.append(text[last:])
+    where.extend(range(last, len(text) + 1))
+    return "".join(kept), where
+
+
 # same-length replacements, so offsets in the normalised text are offsets in the input
 _ODD_BLANKS = ("\t", "\xa0", "\u202f", "\u2007", "\u3000", "\u2009", "\u2002",
                "\u2003", "\u2004", "\u2005", "\u2006", "\u2008", "\u200a", "\u2000", "\u2001",

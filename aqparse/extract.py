@@ -90,6 +90,8 @@ _WITHDRAWAL_ODD = re.compile(r"(?P<date>[^(]*?)\s*\((?P<reason>.*?)\)?\s*\Z", re
 _AUTHOR = re.compile(r"(?P<civ>MM\.|M\.|Mme|Mlle|Monsieur|Madame)?\s*(?P<name>[^(]*?)\s*"
                      r"(?:\((?P<paren>.*?)\)?)?\s*\Z", re.S)
 _NUMBER_VALUE = re.compile(r"\s*(?P<n>\d{1,7})\b(?P<rest>.*)\Z", re.S)
+# digits grouped by thousands with a blank, as French typography writes "23 817"
+_NUMBER_GROUPS = re.compile(r"(?:[ \xa0\u202f\u2009]\d{3}\b)+")
 
 
 def _date(b: Builder, token: Token, raw: str):
@@ -186,8 +188,15 @@ def _number(b: Builder, t: Token):
         b.defect("bad-number", f"{label_name(t)!r} is not followed by a number", t)
         b.keep(t)
         return
-    b.set_once("number", int(m.group("n")), t)
-    rest = m.group("rest").strip(" \n:")
+    digits, rest = m.group("n"), m.group("rest")
+    groups = _NUMBER_GROUPS.match(rest) if len(digits) <= 3 else None
+    if groups is not None:      # said: the number was not written as the AN writes it
+        digits += "".join(groups.group(0).split())
+        rest = rest[groups.end():]
+        b.defect("spaced-number", f"{label_name(t)!r}: {clean_value(m.group('n') + groups.group(0))!r} "
+                                  f"read as the number {int(digits)}", t)
+    b.set_once("number", int(digits), t)
+    rest = rest.strip(" \n:")
     if rest:
         _unlabelled(b, t._replace(value=rest))
 

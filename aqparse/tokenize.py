@@ -17,7 +17,7 @@ import re
 from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import furniture
-from .decode import OTHER_BREAKS, for_matching, has_other_breaks
+from .decode import OTHER_BREAKS, for_matching, has_invisible, has_other_breaks, visible
 from .layout import untangle
 
 try:   # the standard library's regex parser, read to find where each rule can start
@@ -641,6 +641,9 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps); ``page``
     says whether it is (part of) a whole page's text, when the part alone may not show it.
     """
+    if has_invisible(text):
+        yield from _tokenize_visible(text, offset, first_line, page)
+        return
     if page is None:
         page = furniture.shows_page(text)
     text = untangle(text, _BODY_HEADING, _is_label_line, page=page)
@@ -735,6 +738,25 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
 
 
 # -- dumps holding many questions --------------------------------------------------------------
+
+# tokens whose value is kept as written, invisible characters and all (``_tokenize_visible``)
+_AS_WRITTEN = frozenset(("question_text", "answer_text", "unlabelled", "unknown"))
+
+
+def _tokenize_visible(text: str, offset: int, first_line: int,
+                      page: Optional[bool]) -> Iterator[Token]:
+    """The tokens of a text holding invisible characters (a BOM or a direction mark before a
+    label, a soft hyphen inside "Ministère", a zero-width space inside a number): read
+    without them, so that labels, numbers and dates are found; placed back in the input (its
+    offsets), and the bodies, and what is kept as given, with them."""
+    seen, where = visible(text)
+    for t in tokenize(seen, offset=0, first_line=first_line, page=page):
+        start, end = where[t.start], where[t.end]
+        value = t.value
+        if t.name in _AS_WRITTEN:
+            value = text[where[t.end - len(value)]:end]
+        yield Token(t.name, t.label, value, start + offset, end + offset, t.line)
+
 
 def count_lines(text: str, start: int, end: int) -> int:
     """The line breaks in ``text[start:end]`` as the tokenizer counts them (``\\r\\n``, a lone

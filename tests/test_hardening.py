@@ -48,3 +48,35 @@ def test_a_defect_s_line_counts_odd_breaks_as_lines():
     assert [(d.code, d.line) for d in aqparse.parse(bad).defects] == [("bad-date", 15)]
     assert [(d.code, d.line) for d in aqparse.parse(bad.replace("\n", "\u2028")).defects] == [
         ("bad-date", 15)]
+
+
+# -- invisible characters: removed where they cannot be meant, kept in bodies ----------------------
+
+@pytest.mark.parametrize("where,changed", [
+    ("a BOM before a label", ("Rubrique >", "\ufeffRubrique >")),
+    ("a right-to-left mark before a label", ("Titre >", "\u200fTitre >")),
+    ("a left-to-right mark in a date", ("11/02/2020", "11/02/\u200e2020")),
+    ("a soft hyphen inside a label", ("Ministère attributaire", "Minis\xadtère attributaire")),
+    ("a zero-width space inside the number", ("23817", "238\u200b17")),
+    ("a word joiner inside the author's line", ("de M. Julien Carrel", "de M. Julien\u2060 Carrel")),
+])
+def test_invisible_characters_do_not_change_a_value(where, changed):
+    q = aqparse.parse(FIXTURE.replace(*changed))
+    assert q == aqparse.parse(FIXTURE).evolve(source=q.source), where
+    assert q.defects == ()
+    # what the fixture says, read by a person
+    assert (q.rubrique, q.title, q.number) == (
+        "personnes handicapées", "Délais d'instruction des dossiers par les MDPH", 23817)
+
+
+def test_invisible_characters_stay_in_a_body():
+    q = aqparse.parse(FIXTURE.replace("Le délai moyen", "Le\u200b délai\xad moyen"))
+    assert q.answer.text.startswith("Le\u200b délai\xad moyen de traitement")
+    assert q.defects == ()
+
+
+@pytest.mark.parametrize("blank", ["\xa0", " ", "\u202f"])
+def test_a_number_grouped_by_thousands_is_read_and_said(blank):
+    q = aqparse.parse(FIXTURE.replace("Question N° 23817", f"Question N° 23{blank}817"))
+    assert (q.uid, q.number) == ("QANR5L15QE23817", 23817)
+    assert [(d.code, d.line) for d in q.defects] == [("spaced-number", 3)]

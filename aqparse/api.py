@@ -33,7 +33,11 @@ FORMAT_PARSERS = {
 _JSON_LIST = re.compile(r'\[\s*(?:[{\["\]]|-?\d+(?:\.\d+)?\s*(?:,|\]\s*(?:\Z|[,\]}]))'
                         r'|true\b|false\b|null\b)')
 _HTML = re.compile(r"\s*(?:<!doctype\s+html|<html|<head|<body|<title|<meta|<div|<table|<!--)", re.I)
-_XML = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?P<tag>[\w:.-]+)", re.S)
+# the root's tag, after the XML declaration, comments and a document type (which may hold
+# its own entity declarations)
+_XML = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                  r"(?:<!DOCTYPE\s+[\w:.-]+[^\[>]*(?:\[.*?\]\s*)?>\s*(?:<!--.*?-->\s*)*)?"
+                  r"<(?P<tag>[\w:.-]+)", re.S)
 
 
 def sniff(text: str) -> str:

@@ -297,8 +297,10 @@ def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Found:
     import lxml.etree
 
     name = _XML_QUESTION[fmt]
-    parser = lxml.etree.XMLPullParser(events=("end",), huge_tree=True, resolve_entities=False,
-                                      no_network=True)
+    # an entity the file declares itself is read as its text; one that names another file or
+    # an address is never fetched (the document is refused as not well-formed)
+    parser = lxml.etree.XMLPullParser(events=("end",), huge_tree=True, resolve_entities="internal",
+                                      no_network=True, load_dtd=False)
 
     def events():
         for _, element in parser.read_events():
@@ -324,7 +326,10 @@ def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Found:
         yield from events()
     except lxml.etree.XMLSyntaxError as error:
         line = error.position[0] if error.position else None
-        raise ParseError(f"not well-formed XML: {error.msg}", code="bad-xml", path=path,
+        why = error.msg
+        if why.startswith("Entity '") and "not defined" in why:
+            why += " (an entity that names a file or an address is never read)"
+        raise ParseError(f"not well-formed XML: {why}", code="bad-xml", path=path,
                          line=line) from None
 
 

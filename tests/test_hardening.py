@@ -80,3 +80,44 @@ def test_a_number_grouped_by_thousands_is_read_and_said(blank):
     q = aqparse.parse(FIXTURE.replace("Question N° 23817", f"Question N° 23{blank}817"))
     assert (q.uid, q.number) == ("QANR5L15QE23817", 23817)
     assert [(d.code, d.line) for d in q.defects] == [("spaced-number", 3)]
+
+
+# -- XML with a document type -----------------------------------------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data" / "opendata"
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def _with_doctype(name, root, subset=""):
+    xml = (DATA / name).read_text(encoding="utf-8")
+    assert xml.startswith(_DECLARATION)
+    return xml.replace(_DECLARATION, f"{_DECLARATION}\n<!DOCTYPE {root}{subset}>", 1)
+
+
+@pytest.mark.parametrize("name,root", [("QANR5L17QE9001.xml", "question"),
+                                       ("15-1234QE.xml", "QUESTION")])
+def test_xml_with_a_doctype_is_read_as_xml(name, root):
+    q = aqparse.parse(_with_doctype(name, root))
+    assert q == aqparse.parse((DATA / name).read_bytes()).evolve(source=q.source)
+    assert q.source.format in ("opendata-xml", "legacy-xml")
+
+
+def test_an_internal_entity_is_read_as_its_text():
+    xml = _with_doctype("QANR5L17QE9001.xml", "question",
+                        ' [ <!ENTITY te "transition écologique"> ]')
+    head, body = xml.split("]>", 1)
+    q = aqparse.parse(head + "]>" + body.replace("transition écologique", "&te;"))
+    # <minInt><abrege>Transition écologique</abrege>… and "ministre de la &te;" in the text
+    assert q.ministry_asked.full_name == "Ministère de la transition écologique"
+    assert "ministre de la transition écologique" in q.question.text
+    assert q == aqparse.parse((DATA / "QANR5L17QE9001.xml").read_bytes()).evolve(source=q.source)
+
+
+def test_an_external_entity_is_never_read():
+    xml = _with_doctype("QANR5L17QE9001.xml", "question",
+                        ' [ <!ENTITY te SYSTEM "file:///etc/hostname"> ]')
+    head, body = xml.split("]>", 1)
+    with pytest.raises(aqparse.ParseError) as caught:
+        aqparse.parse(head + "]>" + body.replace("transition écologique", "&te;"), path="q.xml")
+    assert caught.value.code == "bad-xml" and caught.value.path == "q.xml"
+    assert "never read" in str(caught.value) and caught.value.line is not None

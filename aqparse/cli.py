@@ -33,9 +33,12 @@ def _records(paths: List[str], strict: bool):
         _err(str(error))
         failed.append(error)
 
+    def skipped(name: str, why: str) -> None:      # said, as convert says it
+        _err(f"{name}: skipped: {why}")
+
     def records():
         for path in paths:
-            for record in read(path, on_error=report):
+            for record in read(path, on_error=report, on_skip=skipped):
                 if strict and record.defects:
                     report(record.source.path, defect_error(record))
                     continue

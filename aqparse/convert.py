@@ -45,8 +45,8 @@ from .api import find_cut, parse_text_many, sniff
 from .decode import OTHER_BREAKS, decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key
-from .inputs import (READ_ERRORS, Document, Problem, check_inputs, parse_document, read_error,
-                     walk)
+from .inputs import (READ_ERRORS, Document, Problem, Skipped, check_inputs, parse_document,
+                     read_error, walk)
 from .records import RECORD_KEYS, Question, looks_like_record
 from .tokenize import count_lines
 
@@ -56,9 +56,6 @@ READ_BLOCK = 1 << 20
 RAW_LIMIT = 1 << 20       # raw text kept in an errors-file entry (characters)
 STREAM_BATCH = 500        # records of a streamed document handed to the writer at a time
 RAW_KEEP = 8 << 20        # bytes of a streamed document kept for errors entries (see _Tap)
-# inside folders and archives, only files that can hold questions are read; a file named on
-# the command line (or matched by a glob) is always read
-INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".json", ".xml"})
 # aqparse's own JSON records (``convert`` / ``parse`` output, expected fixtures): read when
 # named on the command line, skipped inside folders and archives (where they are outputs or
 # the expected side of fixture pairs, not inputs)
@@ -234,9 +231,8 @@ def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
             if isinstance(doc, Problem):
                 yield ("error", doc.name, read_error(doc.name, doc.error).message, "io-error")
                 continue
-            suffix = os.path.splitext(doc.name.rsplit("!", 1)[-1])[1].lower()
-            if not explicit and suffix not in INPUT_SUFFIXES:
-                summary.skipped.append((doc.name, f"not a question file type ({suffix})"))
+            if isinstance(doc, Skipped):       # a README, a FIFO in a folder (``inputs.walk``)
+                summary.skipped.append((doc.name, doc.why))
                 continue
             try:
                 yield from _units_of(doc, explicit)

@@ -7,6 +7,7 @@ with flat memory; a large text dump is read in chunks and cut between questions.
 import glob
 import io
 import os
+import stat
 import shutil
 import sys
 import tarfile
@@ -26,6 +27,11 @@ from .tokenize import split_questions, tokenize
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
 CHUNK = 4 << 20
 _SKIP_NAMES = (".DS_Store", "Thumbs.db")
+# what a folder or an archive may hold a question in; other files found there (a README, an
+# image, a spreadsheet) are skipped and said so. A file named explicitly is read whatever its
+# name.
+INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".json", ".xml"})
+NOT_REGULAR = "not a regular file (a FIFO, a socket or a device)"
 _STREAMED_FORMATS = ("opendata-json", "opendata-xml", "legacy-xml")
 
 
@@ -107,6 +113,9 @@ def _file_documents(path: str) -> Iterator[Document]:
     stdin. Errors of reading are raised."""
     if path == "-":   # read as a stream, once: a dump piped in is not held in memory
         yield Document("<stdin>", lambda: _Unclosed(sys.stdin.buffer), None)
+    elif not stat.S_ISREG(os.stat(path).st_mode):
+        # named explicitly (a FIFO, "<(zcat dump.gz)"): read once as a stream, never probed
+        yield Document(path, lambda: open(path, "rb"), None)
     elif zipfile.is_zipfile(path) and path.lower().endswith(".zip"):
         yield from _zip_documents(path)
     elif _is_archive(path) and tarfile.is_tarfile(path):
@@ -122,7 +131,8 @@ def documents(path: Union[str, os.PathLike]) -> Iterator[Document]:
     for item in walk(path):
         if isinstance(item, Problem):
             raise item.error
-        yield item
+        if isinstance(item, Document):
+            yield item
 
 
 class _Unclosed(io.BufferedIOBase):
@@ -145,21 +155,51 @@ class Problem(NamedTuple):
     error: Exception
 
 
+class Skipped(NamedTuple):
+    """A file of a folder or a member of an archive that holds no question: why it is not
+    read (a FIFO would block the walk forever; a README is no question)."""
+
+    name: str
+    why: str
+
+
+def _suffix(name: str) -> str:
+    return os.path.splitext(name.rsplit("!", 1)[-1])[1].lower()
+
+
+def _not_a_question_file(name: str) -> Optional[str]:
+    suffix = _suffix(name)
+    return None if suffix in INPUT_SUFFIXES else f"not a question file type ({suffix})"
+
+
 READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error)
 
 
-def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem]]:
+def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Skipped]]:
     """The documents under ``path`` (see ``documents``); a file that cannot be read or an
     archive that is corrupt comes out as a ``Problem`` and the walk goes on with the rest (one
-    bad file never stops it). A missing path raises ``FileNotFoundError``: that is the
-    caller's mistake."""
+    bad file never stops it); a file of a folder or a member of an archive that holds no
+    question (``INPUT_SUFFIXES``, not a regular file) comes out as ``Skipped``. A missing path
+    raises ``FileNotFoundError``: that is the caller's mistake."""
     path = os.fspath(path)
     if path != "-" and os.path.isdir(path):
         for root, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not _skip(d))
             for name in sorted(files):
-                if not _skip(name):
-                    yield from _guarded(os.path.join(root, name))
+                if _skip(name):
+                    continue
+                full = os.path.join(root, name)
+                try:
+                    regular = stat.S_ISREG(os.stat(full).st_mode)
+                except OSError as error:        # a broken link: this one only
+                    yield Problem(full, error)
+                    continue
+                why = None if regular else NOT_REGULAR
+                why = why or (None if _is_archive(full) else _not_a_question_file(full))
+                if why:
+                    yield Skipped(full, why)
+                else:
+                    yield from _guarded(full, members_only=False)
     elif path != "-" and not os.path.exists(path) and glob.has_magic(path):
         matches = sorted(glob.glob(path, recursive=True))
         if not matches:
@@ -172,7 +212,7 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem]]:
         yield from _guarded(path)
 
 
-def _guarded(path: str) -> Iterator[Union[Document, Problem]]:
+def _guarded(path: str, members_only: bool = True) -> Iterator[Union[Document, Problem, Skipped]]:
     found = _file_documents(path)
     while True:
         try:
@@ -182,7 +222,8 @@ def _guarded(path: str) -> Iterator[Union[Document, Problem]]:
         except READ_ERRORS as error:    # a broken link, a corrupt archive: this one only
             yield Problem(path, error)
             return
-        yield doc
+        why = _not_a_question_file(doc.name) if doc.name != path else None
+        yield Skipped(doc.name, why) if why else doc
 
 
 def check_inputs(paths: Iterable[str]) -> None:
@@ -265,14 +306,21 @@ def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool) -> Iter
 
 
 def read(path: Union[str, os.PathLike], *, strict: bool = False,
-         on_error: Optional[Callable[[str, ParseError], None]] = None) -> Iterator[Question]:
+         on_error: Optional[Callable[[str, ParseError], None]] = None,
+         on_skip: Optional[Callable[[str, str], None]] = None) -> Iterator[Question]:
     """Every question under ``path`` (file, folder, archive, glob, ``-``), in order.
 
     A document that cannot be parsed or read raises ``ParseError``, unless
     ``on_error(name, error)`` is given: then it is called and reading goes on with the next
-    document, so one bad file never stops the rest.
+    document, so one bad file never stops the rest. The files of a folder (or members of an
+    archive) that hold no question — a README, an image, a FIFO — are skipped as ``convert``
+    skips them, and ``on_skip(name, why)`` is called for each when given.
     """
     for item in walk(path):
+        if isinstance(item, Skipped):
+            if on_skip is not None:
+                on_skip(item.name, item.why)
+            continue
         if isinstance(item, Problem):
             name, error = item.name, read_error(item.name, item.error)
         else:

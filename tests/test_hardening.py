@@ -121,3 +121,64 @@ def test_an_external_entity_is_never_read():
         aqparse.parse(head + "]>" + body.replace("transition écologique", "&te;"), path="q.xml")
     assert caught.value.code == "bad-xml" and caught.value.path == "q.xml"
     assert "never read" in str(caught.value) and caught.value.line is not None
+
+
+# -- what a folder holds besides questions ----------------------------------------------------------
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _folder_with_a_fifo(tmp_path):
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    (folder / "q.txt").write_text(FIXTURE, encoding="utf-8")
+    (folder / "README.md").write_text("# my dumps\n", encoding="utf-8")
+    os.mkfifo(folder / "pipe")
+    return folder
+
+
+def _run(*args, timeout=120):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=ROOT)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_a_folder_is_skipped_by_convert_stats_and_read(tmp_path):
+    folder = _folder_with_a_fifo(tmp_path)
+    out = tmp_path / "q.jsonl"
+    done = _run("-m", "aqparse.cli", "convert", str(folder), "-o", str(out), "-j", "1")
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(x)["uid"] for x in out.read_text(encoding="utf-8").splitlines()] == [
+        "QANR5L15QE23817"]
+    assert "skipped: 1 not a question file type (.md); " \
+           "1 not a regular file (a FIFO, a socket or a device)" in done.stderr
+    done = _run("-m", "aqparse.cli", "stats", str(folder), "-j", "1")
+    assert done.returncode == 0 and "questions: 1" in done.stdout
+    # the library: the README does not stop the reading, nor the FIFO block it
+    script = ("import aqparse, sys; skipped = []; "
+              f"uids = [q.uid for q in aqparse.read({str(folder)!r}, "
+              "on_skip=lambda n, w: skipped.append(w))]; print(uids, sorted(skipped))")
+    done = _run("-c", script)
+    assert done.stdout.strip() == (
+        "['QANR5L15QE23817'] ['not a question file type (.md)', "
+        "'not a regular file (a FIFO, a socket or a device)']"), done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_explicitly_is_read_as_a_stream(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(FIXTURE, encoding="utf-8"))
+    writer.start()
+    try:
+        [q] = aqparse.read(fifo)
+    finally:
+        writer.join(timeout=30)
+    assert q.uid == "QANR5L15QE23817"

@@ -8,7 +8,7 @@ records. Text is the core path: decode → tokenize → split into questions →
 import importlib
 import itertools
 import re
-from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from .decode import decode, wrap_width
 from .errors import ParseError, excerpt
@@ -204,7 +204,82 @@ def parse(data: Data, *, strict: bool = False, path: Optional[str] = None,
 
 # -- cutting a large text into parts read apart --------------------------------------------------
 
-def find_cut(text: str, target: int, window: int = 1 << 16) -> Optional[int]:
+# what one unit of a text cut by ``text_units`` aims at, and what one question may hold
+UNIT_CHARS = 1 << 20
+UNIT_QUESTIONS = 1000           # a unit of tiny questions gives this many records at most
+MAX_QUESTION_CHARS = 16 << 20
+
+
+class Unit(NamedTuple):
+    """A part of a text holding whole questions: its text, where it starts in the input
+    (character offset, line), and, when it had to be cut inside a question longer than
+    ``max_question`` characters, why (the cut is reported, not silent)."""
+
+    text: str
+    offset: int
+    line: int
+    too_long: Optional[str] = None
+
+
+def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
+               max_question: int = MAX_QUESTION_CHARS) -> Iterator[Unit]:
+    """Cut a text, given block by block, into units of whole questions read apart (the one
+    cutter of a large text: ``convert`` parses the units in parallel, ``read`` streams them).
+
+    Linear in the text: the cut is searched from where the last search stopped, never again
+    over the whole growing buffer. Memory stays bounded: a unit aims at ``chunk`` characters
+    and at ``UNIT_QUESTIONS`` questions (a dump of tiny questions gives many records a
+    character); a question longer than ``max_question`` characters is cut at a line end there,
+    and the unit says so."""
+    buffer, offset, line, begin = "", 0, 1, 0
+    for block in itertools.chain(blocks, [None]):
+        final = block is None
+        if not final:
+            buffer += block
+        while True:
+            target = _target(buffer, chunk)
+            if len(buffer) < target + (target >> 2):
+                break
+            cut = find_cut(buffer, target, begin=begin)
+            too_long = None
+            if cut is None:
+                if len(buffer) <= max_question:
+                    if not final:      # searched up to here: the next search starts there
+                        begin = max(target, len(buffer) - (1 << 16))
+                    break
+                cut = _forced_cut(buffer, max_question)
+                too_long = (f"a question of more than {max_question:,} characters (line {line}):"
+                            f" cut at line {line + count_lines(buffer, 0, cut)}")
+            yield Unit(buffer[:cut], offset, line, too_long)
+            offset += cut
+            line += count_lines(buffer, 0, cut)
+            buffer, begin = buffer[cut:], 0
+    if buffer.strip() or offset == 0:
+        yield Unit(buffer, offset, line)
+
+
+def _target(buffer: str, chunk: int) -> int:
+    # a unit of tiny questions ("Question N° 1" lines) holds fewer characters: its records,
+    # not its text, are what the workers send back
+    span = min(chunk, len(buffer))
+    heads = buffer.count("uestion", 0, span) + buffer.count("UESTION", 0, span)
+    if heads > UNIT_QUESTIONS:
+        return max(4096, span * UNIT_QUESTIONS // heads)
+    return chunk
+
+
+def _forced_cut(buffer: str, at: int) -> int:
+    """Where a question too long is cut: at the last line end before ``at``, else the last
+    blank, else at ``at``."""
+    at = min(at, len(buffer))
+    for mark in ("\n", " "):
+        cut = buffer.rfind(mark, at >> 1, at)
+        if cut > 0:
+            return cut + 1
+    return at
+
+
+def find_cut(text: str, target: int, window: int = 1 << 16, *, begin: int = 0) -> Optional[int]:
     """An offset at or after ``target`` where ``text`` may be cut into two parts read apart
     (``convert`` reads a large dump in parallel, ``inputs`` streams one) that give the records
     of the whole; None when none is found after ``target``.
@@ -212,7 +287,9 @@ def find_cut(text: str, target: int, window: int = 1 << 16) -> Optional[int]:
     The cut is made at a question's start, found by the tokenizer's own patterns and cutter,
     or before the next page's furniture that stands right before it (a breadcrumb that looks
     ahead to the title after it cannot be cut from it), and only where the records of the
-    question before and the question after, read in two parts, are those read whole."""
+    question before and the question after, read in two parts, are those read whole.
+    ``begin``: no cut was found before it (a search that goes on where one stopped)."""
+    target = max(target, begin)
     start = text.rfind("\n", 0, target)
     if start < target - 4096:      # a long line (a dump on one line): from the blank before
         start = max(text.rfind(" ", 0, target), 0)

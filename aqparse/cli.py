@@ -199,6 +199,19 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true",
                    help="a question with defects goes to the errors, not to the output")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    p.add_argument("--max-question-chars", metavar="N", default=None,
+                   help="what one question of a text dump may hold (default 4194304); a "
+                        "longer one is cut there, and the cut is sent to the errors")
+
+
+def _max_question(value: Optional[str]) -> int:
+    from .convert import MAX_QUESTION_CHARS
+
+    if value is None:
+        return MAX_QUESTION_CHARS
+    if not value.isdigit():
+        raise UsageError(f"--max-question-chars must be a whole number, not {value!r}")
+    return int(value)
 
 
 def _jobs_arg(value: Optional[str]) -> Optional[int]:
@@ -216,7 +229,7 @@ def _run_convert(args: argparse.Namespace) -> int:
         raise UsageError("convert: missing -o OUTPUT (a .jsonl, .csv, .parquet or .sqlite file)")
     summary = convert(args.inputs, args.output, format=args.format, jobs=_jobs_arg(args.jobs),
                       errors=args.errors, strict=args.strict, quiet=args.quiet,
-                      tables=args.tables)
+                      tables=args.tables, max_question=_max_question(args.max_question_chars))
     if not args.quiet:
         print(summary.report(), file=sys.stderr)
     return summary.exit_status
@@ -235,7 +248,8 @@ def _run_stats(args: argparse.Namespace) -> int:
     from . import stats
 
     result = stats.stats(args.inputs, jobs=_jobs_arg(args.jobs), errors=args.errors,
-                         strict=args.strict, quiet=args.quiet)
+                         strict=args.strict, quiet=args.quiet,
+                         max_question=_max_question(args.max_question_chars))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -41,17 +41,17 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, 
 
 import attrs
 
-from .api import find_cut, parse_text_many, sniff
+from .api import parse_text_many, sniff, text_units
 from .decode import OTHER_BREAKS, decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key
-from .inputs import (READ_ERRORS, Document, Problem, Skipped, check_inputs, parse_document,
-                     read_error, walk)
+from .inputs import (READ_ERRORS, Document, Problem, Skipped, check_inputs, decoded_blocks,
+                     parse_document, read_error, walk)
 from .records import RECORD_KEYS, Question, looks_like_record
-from .tokenize import count_lines
 
 SPLIT_ABOVE = 2 << 20     # text documents larger than this (or of unknown size) are cut in units
 CHUNK_CHARS = 1 << 20     # the size a unit cut from a text dump aims at
+MAX_QUESTION_CHARS = 4 << 20    # what one question of a text dump may hold (then cut, said)
 READ_BLOCK = 1 << 20
 RAW_LIMIT = 1 << 20       # raw text kept in an errors-file entry (characters)
 STREAM_BATCH = 500        # records of a streamed document handed to the writer at a time
@@ -123,29 +123,14 @@ class Summary:
 # ("doc", name, bytes, explicit) | ("text", name, text, char offset, first line) |
 # ("records", name, JSON lines, first line) | ("skip", name, why) | ("error", name, message, code)
 
-def _chunks(name: str, stream, head: bytes) -> Iterator[tuple]:
-    """Cut a text dump into units of whole questions, reading it block by block."""
-    decoder = incremental_decoder(head)
-    buffer, offset, line = "", 0, 1
-    block: Optional[bytes] = head
-    while True:
-        if block is None:
-            block = stream.read(READ_BLOCK)
-        final = not block
-        buffer += decoder.decode(block, final=final)
-        block = None
-        if final:
-            if buffer.strip() or offset == 0:
-                yield ("text", name, buffer, offset, line)
-            return
-        while len(buffer) >= CHUNK_CHARS + (CHUNK_CHARS >> 2):
-            cut = find_cut(buffer, CHUNK_CHARS)
-            if cut is None:
-                break                  # a very long question: read on
-            yield ("text", name, buffer[:cut], offset, line)
-            offset += cut
-            line += count_lines(buffer, 0, cut)
-            buffer = buffer[cut:]
+def _chunks(name: str, stream, head: bytes, max_question: int) -> Iterator[tuple]:
+    """Cut a text dump into units of whole questions, reading it block by block (the one
+    cutter: ``api.text_units``); a question too long to be held is cut, and said."""
+    for unit in text_units(decoded_blocks(stream, head, READ_BLOCK), chunk=CHUNK_CHARS,
+                           max_question=max_question):
+        if unit.too_long:
+            yield ("error", name, unit.too_long, "question-too-long")
+        yield ("text", name, unit.text, unit.offset, unit.line)
 
 
 def _documents(path: str) -> Iterator[Tuple[Union[Document, Problem], bool]]:
@@ -197,7 +182,8 @@ def _record_lines(name: str, stream, head: bytes) -> Iterator[tuple]:
             return
 
 
-def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
+def _units_of(doc: Document, explicit: bool,
+              max_question: int = MAX_QUESTION_CHARS) -> Iterator[tuple]:
     if doc.size is not None and doc.size <= SPLIT_ABOVE:
         yield ("doc", doc.name, doc.read(), explicit)
         return
@@ -217,14 +203,15 @@ def _units_of(doc: Document, explicit: bool) -> Iterator[tuple]:
         except ParseError:
             is_text = False
         if is_text:
-            yield from _chunks(doc.name, stream, head)
+            yield from _chunks(doc.name, stream, head, max_question)
         elif len(head) < 65536:         # small after all (stdin)
             yield ("doc", doc.name, head, explicit)
         else:                           # an open-data or XML dump: streamed, in the parent
             yield ("stream", doc.name, _Tap(stream, head))
 
 
-def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
+def _units(paths: List[str], summary: Summary,
+           max_question: int = MAX_QUESTION_CHARS) -> Iterator[tuple]:
     for path in paths:
         for doc, explicit in _documents(path):
             summary.inputs += 1
@@ -235,7 +222,7 @@ def _units(paths: List[str], summary: Summary) -> Iterator[tuple]:
                 summary.skipped.append((doc.name, doc.why))
                 continue
             try:
-                yield from _units_of(doc, explicit)
+                yield from _units_of(doc, explicit, max_question)
             except READ_ERRORS as error:       # a member that cannot be read (bad CRC…)
                 yield ("error", doc.name, read_error(doc.name, error).message, "io-error")
             except Exception as error:         # a bug must cost this input, not the run
@@ -754,11 +741,14 @@ def _jobs(jobs: Optional[int]) -> int:
 
 def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Optional[str] = None,
         strict: bool = False, quiet: bool = False, tables: bool = False,
-        label: str = "converting") -> Summary:
+        label: str = "converting", max_question: int = MAX_QUESTION_CHARS) -> Summary:
     """The pipeline, for any writer (``convert`` and ``stats`` use it)."""
     paths = _as_list(paths)
     check_inputs(paths)
     jobs = _jobs(jobs)
+    if not isinstance(max_question, int) or max_question < 4096:
+        raise UsageError(f"--max-question-chars must be a whole number of at least 4096, "
+                         f"not {max_question!r}")
     if errors is not None:
         errors = os.fspath(errors)
         if writer.path and os.path.abspath(errors) == os.path.abspath(writer.path):
@@ -784,7 +774,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
     bar = tqdm(desc=label, unit=" questions", file=sys.stderr, dynamic_ncols=True,
                disable=quiet or not sys.stderr.isatty())
     done = False
-    results = _results(_units(paths, summary), jobs, (type(writer), strict, tables))
+    results = _results(_units(paths, summary, max_question), jobs, (type(writer), strict, tables))
     try:
         for result in results:
             if result.skipped:
@@ -841,7 +831,8 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
 
 def convert(inputs: Paths, output: Union[str, os.PathLike], *, format: Optional[str] = None,
             jobs: Optional[int] = None, errors: Optional[Union[str, os.PathLike]] = None,
-            strict: bool = False, quiet: bool = False, tables: bool = False) -> Summary:
+            strict: bool = False, quiet: bool = False, tables: bool = False,
+            max_question: int = MAX_QUESTION_CHARS) -> Summary:
     """Convert every question under ``inputs`` (files, folders, globs, zip / tar archives,
     ``-`` for stdin) into ``output``: JSONL, CSV, Parquet or SQLite, from ``format`` or the
     output's suffix. Returns the ``Summary``; raises ``UsageError`` for a bad argument before
@@ -854,4 +845,5 @@ def convert(inputs: Paths, output: Union[str, os.PathLike], *, format: Optional[
     if tables and fmt != "csv":
         raise UsageError("--tables applies to CSV output only (SQLite always has the tables)")
     writer = WRITERS[fmt](output, tables=tables)
-    return run(inputs, writer, jobs=jobs, errors=errors, strict=strict, quiet=quiet, tables=tables)
+    return run(inputs, writer, jobs=jobs, errors=errors, strict=strict, quiet=quiet, tables=tables,
+               max_question=max_question)

@@ -369,15 +369,29 @@ class Writer:
         """The records written at ``positions`` (0-based), read back from the output."""
         raise NotImplementedError
 
+    MERGE_BATCH = 20_000     # records read back at a time: memory stays bounded
+
     def merge_duplicates(self, groups: Dict[str, List[int]]) -> Dict[str, "Merged"]:
         """Merge the records of each uid of ``groups`` (written at those positions) into one,
-        written after the others; the caller leaves the positions out at ``close``."""
-        back = self.read_back({p for positions in groups.values() for p in positions})
-        merged = {}
-        for uid, positions in groups.items():
-            q = merge_one([back[p] for p in positions])
-            self.write(self.encode(q, latest_date(q), self.tables))
-            merged[uid] = Merged.of(q)
+        written after the others; the caller leaves the positions out at ``close``. The
+        records are read back a batch of uids at a time (one pass over the output each)."""
+        merged: Dict[str, Merged] = {}
+        batch: List[str] = []
+        count = 0
+        for uid in list(groups) + [None]:
+            if uid is not None:
+                batch.append(uid)
+                count += len(groups[uid])
+                if count < self.MERGE_BATCH:
+                    continue
+            if not batch:
+                break
+            back = self.read_back({p for u in batch for p in groups[u]})
+            for u in batch:
+                q = merge_one([back.pop(p) for p in groups[u]])
+                self.write(self.encode(q, latest_date(q), self.tables))
+                merged[u] = Merged.of(q)
+            batch, count = [], 0
         return merged
 
 

@@ -18,7 +18,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional,
 
 import attrs
 
-from .api import parse_many, records_of, sniff
+from .api import parse_many, records_of, sniff, text_units
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .records import Question
@@ -272,34 +272,29 @@ def parse_document(doc: Document, *, strict: bool = False) -> Iterator[Question]
     yield from parse_many(data, path=doc.name, strict=strict)
 
 
-def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool) -> Iterator[Question]:
-    """A large text dump, chunk by chunk: each round tokenizes what has been read, gives the
-    questions that are complete and carries the last (perhaps cut) one into the next round."""
+def decoded_blocks(stream: BinaryIO, head: bytes, size: int) -> Iterator[str]:
+    """The text of ``head`` and the rest of ``stream``, decoded block by block."""
     decoder = incremental_decoder(head)
-    carried, partial = "", ""   # text repaired but not yet parsed; an unfinished line
-    offset, line, found = 0, 1, False
     block = head
-    while True:
-        final = not block
-        text = partial + decoder.decode(block, final=final)
-        cut = len(text) if final else text.rfind("\n") + 1
-        partial = text[cut:]   # held back: a line (and a mojibake) may go on in the next block
-        carried += repair_mojibake(text[:cut])
-        if not final and len(carried) < CHUNK:
-            block = stream.read(CHUNK)
-            continue
-        groups = list(split_questions(tokenize(carried, offset=offset, first_line=line)))
-        keep = groups if final else groups[:-1]
-        yield from records_of(keep, carried, path=path, strict=strict, first_line=line, offset=offset,
-                              after_a_question=found)
-        found = found or bool(keep)
-        if final:
-            break
-        cut_at = groups[-1][0].start - offset if keep else 0
-        line += carried.count("\n", 0, cut_at)
-        offset += cut_at
-        carried = carried[cut_at:]
-        block = stream.read(CHUNK)
+    while block:
+        yield decoder.decode(block)
+        block = stream.read(size)
+    yield decoder.decode(b"", final=True)
+
+
+def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool) -> Iterator[Question]:
+    """A large text dump, part by part: cut where ``convert`` cuts it (``api.text_units``, the
+    one cutter), each part read as ``convert``'s workers read it."""
+    found = False
+    for unit in text_units(decoded_blocks(stream, head, CHUNK), chunk=CHUNK):
+        text = repair_mojibake(unit.text)
+        groups = split_questions(tokenize(text, offset=unit.offset, first_line=unit.line))
+        for record in records_of(groups, text, path=path, strict=strict, first_line=unit.line,
+                                 offset=unit.offset, after_a_question=found):
+            found = True
+            yield record
+        if unit.too_long:
+            raise ParseError(unit.too_long, code="question-too-long", path=path, line=unit.line)
     if not found:
         raise ParseError("not a parliamentary question: no 'Question N°' and no header labels "
                          "found", code="not-a-question", path=path, line=1)

@@ -12,7 +12,7 @@ from typing import Dict, Iterable, List, Optional
 
 import attrs
 
-from .convert import Paths, Summary, run
+from .convert import MAX_QUESTION_CHARS, Paths, Summary, run
 from .export import Merged, Writer, state_key
 from .records import Question
 
@@ -133,11 +133,11 @@ def percentile(values: List[float], p: float) -> float:
 
 
 def stats(inputs: Paths, *, jobs: Optional[int] = None, errors=None, strict: bool = False,
-          quiet: bool = True) -> Stats:
+          quiet: bool = True, max_question: int = MAX_QUESTION_CHARS) -> Stats:
     """Counts and answer delays for every question under ``inputs``."""
     writer = StatsWriter()
     summary = run(inputs, writer, jobs=jobs, errors=errors, strict=strict, quiet=quiet,
-                  label="reading")
+                  label="reading", max_question=max_question)
     result = writer.result()
     result.summary = summary
     return result

@@ -182,3 +182,64 @@ def test_a_fifo_named_explicitly_is_read_as_a_stream(tmp_path):
     finally:
         writer.join(timeout=30)
     assert q.uid == "QANR5L15QE23817"
+
+
+# -- long lines, long questions, tiny questions: linear, bounded -------------------------------------
+
+import io
+
+from aqparse import api
+from aqparse.convert import _units_of
+from aqparse.inputs import Document
+
+ONE_LINE = " ".join(FIXTURE.split()) + " "
+
+
+def _doc(text, name="dump.txt"):
+    data = text.encode("utf-8")
+    return Document(name, lambda: io.BytesIO(data), None)      # size unknown: cut in units
+
+
+def test_cutting_a_dump_on_one_line_reads_it_a_bounded_number_of_times(monkeypatch):
+    scanned = []
+    real = api.for_matching
+    monkeypatch.setattr(api, "for_matching", lambda text: scanned.append(len(text)) or real(text))
+    text = ONE_LINE * (6_000_000 // len(ONE_LINE))
+    units = [u for u in _units_of(_doc(text), True) if u[0] == "text"]
+    assert "".join(u[2] for u in units) == text and len(units) >= 4
+    # the cutter looks near each cut, not again over the whole growing buffer
+    assert sum(scanned) < 3 * len(text)
+
+
+def test_a_question_longer_than_the_cap_is_cut_and_said(tmp_path):
+    # no label anywhere: nothing to cut at, 3 MB on one line after a question
+    text = FIXTURE + "lorem ipsum " * 250_000
+    path = tmp_path / "dump.txt"
+    path.write_text(text, encoding="utf-8")
+    errors = tmp_path / "errors.jsonl"
+    summary = aqparse.convert([str(path)], tmp_path / "q.jsonl", jobs=1, quiet=True,
+                              errors=errors, max_question=100_000)
+    entries = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert "question-too-long" in [e["code"] for e in entries]
+    assert summary.questions == 1 and summary.exit_status == 1
+    with pytest.raises(aqparse.UsageError):
+        aqparse.convert([str(path)], tmp_path / "x.jsonl", max_question=10)
+
+
+def test_a_unit_of_tiny_questions_holds_a_bounded_number_of_them():
+    text = "Question N° 1\n" * 20_000
+    units = [u for u in _units_of(_doc(text), True) if u[0] == "text"]
+    assert "".join(u[2] for u in units) == text
+    assert max(u[2].count("Question N°") for u in units) <= api.UNIT_QUESTIONS + 1
+
+
+def test_duplicates_merged_a_batch_at_a_time_give_the_same_output(tmp_path, monkeypatch):
+    from aqparse.export import Writer
+
+    dump = tmp_path / "dump.txt"
+    dump.write_text((FIXTURE + "\n") * 5, encoding="utf-8")
+    whole = aqparse.convert([str(dump)], tmp_path / "whole.jsonl", jobs=1, quiet=True)
+    monkeypatch.setattr(Writer, "MERGE_BATCH", 2)
+    parts = aqparse.convert([str(dump)], tmp_path / "parts.jsonl", jobs=1, quiet=True)
+    assert (whole.questions, whole.merged) == (parts.questions, parts.merged) == (1, 1)
+    assert (tmp_path / "whole.jsonl").read_bytes() == (tmp_path / "parts.jsonl").read_bytes()

@@ -199,6 +199,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true",
                    help="a question with defects goes to the errors, not to the output")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    p.add_argument("--acteurs", metavar="PATH",
+                   help="the AN's open-data acteurs archive (zip or folder): completes each "
+                        "author (name, constituency, group) as at the question's date")
     p.add_argument("--max-question-chars", metavar="N", default=None,
                    help="what one question of a text dump may hold (default 4194304); a "
                         "longer one is cut there, and the cut is sent to the errors")
@@ -229,7 +232,8 @@ def _run_convert(args: argparse.Namespace) -> int:
         raise UsageError("convert: missing -o OUTPUT (a .jsonl, .csv, .parquet or .sqlite file)")
     summary = convert(args.inputs, args.output, format=args.format, jobs=_jobs_arg(args.jobs),
                       errors=args.errors, strict=args.strict, quiet=args.quiet,
-                      tables=args.tables, max_question=_max_question(args.max_question_chars))
+                      tables=args.tables, max_question=_max_question(args.max_question_chars),
+                      acteurs=args.acteurs)
     if not args.quiet:
         print(summary.report(), file=sys.stderr)
     return summary.exit_status
@@ -249,7 +253,8 @@ def _run_stats(args: argparse.Namespace) -> int:
 
     result = stats.stats(args.inputs, jobs=_jobs_arg(args.jobs), errors=args.errors,
                          strict=args.strict, quiet=args.quiet,
-                         max_question=_max_question(args.max_question_chars))
+                         max_question=_max_question(args.max_question_chars),
+                         acteurs=args.acteurs)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

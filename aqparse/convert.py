@@ -498,9 +498,15 @@ def _parse_records(unit: tuple):
     return records, None, lines
 
 
-def _outcome(q: Question, writer: type, strict: bool, tables: bool):
+def _outcome(q: Question, writer: type, strict: bool, tables: bool,
+             acteurs: Optional[str] = None):
     """(the record encoded for the writer, with what the parent needs to know of it, None),
-    or (None, why it was refused: code, message, more keys of its errors entry)."""
+    or (None, why it was refused: code, message, more keys of its errors entry). With
+    ``acteurs``, the author is completed from the AN's acteurs archive first."""
+    if acteurs is not None:
+        from .acteurs import cached          # loaded once per process
+
+        q = cached(acteurs).enrich(q)
     if strict and q.defects:
         return None, (q.defects[0].code, q.defects[0].message, {
             "uid": q.uid,
@@ -545,7 +551,8 @@ class _NoRaw:
 _NO_RAW = _NoRaw()
 
 
-def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
+def _work(unit: tuple, writer: type, strict: bool, tables: bool,
+          acteurs: Optional[str] = None) -> _Result:
     """Parse one unit and encode its records for ``writer`` (runs in a worker process)."""
     name = unit[1]
     if unit[0] == "skip":
@@ -561,7 +568,7 @@ def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
     items, problems = [], []
     ends = lines[1:] + [error.line if error else None]
     for q, line, end in zip(records, lines, ends):
-        item, why = _outcome(q, writer, strict, tables)
+        item, why = _outcome(q, writer, strict, tables, acteurs)
         if why is None:
             items.append(item)
         else:
@@ -572,7 +579,8 @@ def _work(unit: tuple, writer: type, strict: bool, tables: bool) -> _Result:
     return _Result(name, items, problems, None, error is not None)
 
 
-def _streamed(unit: tuple, writer: type, strict: bool, tables: bool) -> Iterator[_Result]:
+def _streamed(unit: tuple, writer: type, strict: bool, tables: bool,
+              acteurs: Optional[str] = None) -> Iterator[_Result]:
     """A large open-data or XML dump, parsed as a stream (``inputs.parse_document``: one
     question in memory at a time), in the parent; its records are handed to the writer
     ``STREAM_BATCH`` at a time, so memory stays flat whatever the size of the dump."""
@@ -601,7 +609,7 @@ def _streamed(unit: tuple, writer: type, strict: bool, tables: bool) -> Iterator
         problems += [_refused(name, *w, line if line is not None else w[-1]) for w in waiting]
         waiting = []
         tap.release(line)
-        item, why = _outcome(q, writer, strict, tables)
+        item, why = _outcome(q, writer, strict, tables, acteurs)
         if why is None:
             items.append(item)
         else:
@@ -741,7 +749,8 @@ def _jobs(jobs: Optional[int]) -> int:
 
 def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Optional[str] = None,
         strict: bool = False, quiet: bool = False, tables: bool = False,
-        label: str = "converting", max_question: int = MAX_QUESTION_CHARS) -> Summary:
+        label: str = "converting", max_question: int = MAX_QUESTION_CHARS,
+        acteurs: Optional[Union[str, os.PathLike]] = None) -> Summary:
     """The pipeline, for any writer (``convert`` and ``stats`` use it)."""
     paths = _as_list(paths)
     check_inputs(paths)
@@ -749,6 +758,13 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
     if not isinstance(max_question, int) or max_question < 4096:
         raise UsageError(f"--max-question-chars must be a whole number of at least 4096, "
                          f"not {max_question!r}")
+    if acteurs is not None:          # a bad archive is a usage error, before any work
+        from .acteurs import cached
+
+        archive = cached(acteurs)
+        if not len(archive):
+            raise UsageError(f"{acteurs}: no acteur found in it (not the AN's acteurs archive)")
+        acteurs = os.path.abspath(os.fspath(acteurs))
     if errors is not None:
         errors = os.fspath(errors)
         if writer.path and os.path.abspath(errors) == os.path.abspath(writer.path):
@@ -774,7 +790,8 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
     bar = tqdm(desc=label, unit=" questions", file=sys.stderr, dynamic_ncols=True,
                disable=quiet or not sys.stderr.isatty())
     done = False
-    results = _results(_units(paths, summary, max_question), jobs, (type(writer), strict, tables))
+    results = _results(_units(paths, summary, max_question), jobs,
+                       (type(writer), strict, tables, acteurs))
     try:
         for result in results:
             if result.skipped:
@@ -832,7 +849,8 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
 def convert(inputs: Paths, output: Union[str, os.PathLike], *, format: Optional[str] = None,
             jobs: Optional[int] = None, errors: Optional[Union[str, os.PathLike]] = None,
             strict: bool = False, quiet: bool = False, tables: bool = False,
-            max_question: int = MAX_QUESTION_CHARS) -> Summary:
+            max_question: int = MAX_QUESTION_CHARS,
+            acteurs: Optional[Union[str, os.PathLike]] = None) -> Summary:
     """Convert every question under ``inputs`` (files, folders, globs, zip / tar archives,
     ``-`` for stdin) into ``output``: JSONL, CSV, Parquet or SQLite, from ``format`` or the
     output's suffix. Returns the ``Summary``; raises ``UsageError`` for a bad argument before
@@ -846,4 +864,4 @@ def convert(inputs: Paths, output: Union[str, os.PathLike], *, format: Optional[
         raise UsageError("--tables applies to CSV output only (SQLite always has the tables)")
     writer = WRITERS[fmt](output, tables=tables)
     return run(inputs, writer, jobs=jobs, errors=errors, strict=strict, quiet=quiet, tables=tables,
-               max_question=max_question)
+               max_question=max_question, acteurs=acteurs)

@@ -302,15 +302,25 @@ def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool) -> Iter
 
 def read(path: Union[str, os.PathLike], *, strict: bool = False,
          on_error: Optional[Callable[[str, ParseError], None]] = None,
-         on_skip: Optional[Callable[[str, str], None]] = None) -> Iterator[Question]:
+         on_skip: Optional[Callable[[str, str], None]] = None,
+         acteurs: Optional[Union[str, os.PathLike]] = None) -> Iterator[Question]:
     """Every question under ``path`` (file, folder, archive, glob, ``-``), in order.
 
     A document that cannot be parsed or read raises ``ParseError``, unless
     ``on_error(name, error)`` is given: then it is called and reading goes on with the next
     document, so one bad file never stops the rest. The files of a folder (or members of an
     archive) that hold no question — a README, an image, a FIFO — are skipped as ``convert``
-    skips them, and ``on_skip(name, why)`` is called for each when given.
+    skips them, and ``on_skip(name, why)`` is called for each when given. ``acteurs``: the
+    AN's open-data acteurs archive (zip or folder), which completes each record's author as
+    it was at the question's date (``aqparse.acteurs``).
     """
+    if acteurs is not None:
+        from .acteurs import Acteurs
+
+        archive = Acteurs.load(acteurs)
+        for q in read(path, strict=strict, on_error=on_error, on_skip=on_skip):
+            yield archive.enrich(q)
+        return
     for item in walk(path):
         if isinstance(item, Skipped):
             if on_skip is not None:

@@ -133,11 +133,11 @@ def percentile(values: List[float], p: float) -> float:
 
 
 def stats(inputs: Paths, *, jobs: Optional[int] = None, errors=None, strict: bool = False,
-          quiet: bool = True, max_question: int = MAX_QUESTION_CHARS) -> Stats:
+          quiet: bool = True, max_question: int = MAX_QUESTION_CHARS, acteurs=None) -> Stats:
     """Counts and answer delays for every question under ``inputs``."""
     writer = StatsWriter()
     summary = run(inputs, writer, jobs=jobs, errors=errors, strict=strict, quiet=quiet,
-                  label="reading", max_question=max_question)
+                  label="reading", max_question=max_question, acteurs=acteurs)
     result = writer.result()
     result.summary = summary
     return result

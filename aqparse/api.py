@@ -11,7 +11,7 @@ import re
 from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from .decode import decode, wrap_width
-from .errors import ParseError, excerpt
+from .errors import InternalError, ParseError, excerpt
 from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
 from .decode import OTHER_BREAKS, for_matching
@@ -127,8 +127,8 @@ def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str],
         except ParseError:
             raise
         except Exception as error:   # a bug: said as a ParseError naming the input and place
-            raise ParseError(f"internal error: {type(error).__name__}: {error}",
-                             code="internal-error", path=path, line=group[0].line) from error
+            raise InternalError(f"internal error: {type(error).__name__}: {error}",
+                                code="internal-error", path=path, line=group[0].line) from error
         yield record
 
 

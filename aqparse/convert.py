@@ -43,7 +43,7 @@ import attrs
 
 from .api import parse_text_many, sniff, text_units
 from .decode import OTHER_BREAKS, decode, incremental_decoder, repair_mojibake
-from .errors import ParseError, UsageError
+from .errors import InternalError, ParseError, UsageError
 from .export import STATUS_RANK, WRITERS, Unwritable, Writer, format_for, latest_date, state_key
 from .inputs import (READ_ERRORS, Document, Problem, Skipped, check_inputs, decoded_blocks,
                      parse_document, read_error, walk)
@@ -494,7 +494,7 @@ def _parse_records(unit: tuple):
     except ParseError as error:
         return records, error, lines
     except Exception as error:   # a bug in a parser must not stop the run: report it
-        return records, ParseError(_internal(error), code="internal-error", path=name), lines
+        return records, InternalError(_internal(error), path=name), lines
     return records, None, lines
 
 
@@ -601,7 +601,7 @@ def _streamed(unit: tuple, writer: type, strict: bool, tables: bool,
         except READ_ERRORS as exc:     # a bad member of an archive
             error = read_error(name, exc)
         except Exception as exc:       # a bug in a parser must not stop the run
-            error = ParseError(_internal(exc), code="internal-error", path=name)
+            error = InternalError(_internal(exc), path=name)
         if error is not None:
             break
         found = True

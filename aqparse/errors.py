@@ -29,7 +29,17 @@ class ParseError(ValueError):
         return text
 
     def __reduce__(self):  # picklable across worker processes
-        return (_rebuild, (self.message, self.code, self.path, self.line, self.excerpt))
+        return (_rebuild, (type(self), self.message, self.code, self.path, self.line,
+                           self.excerpt))
+
+
+class InternalError(ParseError):
+    """A bug of aqparse met on some input, not bad input: it says the input and the place
+    (code ``internal-error``), like any ``ParseError``, so that a batch goes on past it, but
+    tests and fuzzing tell it apart and fail on it. Please report it with the input."""
+
+    def __init__(self, message: str, *, code: str = "internal-error", **where):
+        super().__init__(message, code=code, **where)
 
 
 class UsageError(ValueError):
@@ -37,8 +47,8 @@ class UsageError(ValueError):
     any work is done, reported in one line; exit status 2 on the command line."""
 
 
-def _rebuild(message, code, path, line, excerpt):
-    return ParseError(message, code=code, path=path, line=line, excerpt=excerpt)
+def _rebuild(cls, message, code, path, line, excerpt):
+    return cls(message, code=code, path=path, line=line, excerpt=excerpt)
 
 
 def excerpt(text: str, start: int = 0, width: int = 60) -> str:

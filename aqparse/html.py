@@ -34,7 +34,7 @@ import lxml.html
 
 from .api import is_question
 from .decode import clean_value
-from .errors import ParseError, excerpt
+from .errors import InternalError, ParseError, excerpt
 from .extract import extract, raise_for
 from .markup import element_text, nodes_text
 from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
@@ -685,8 +685,8 @@ def parse_many(text: str, *, path: Optional[str] = None,
                          "Python's recursion limit)", code="bad-html", path=path,
                          line=line) from None
     except Exception as error:   # a bug: said as a ParseError naming the page and place
-        raise ParseError(f"internal error: {type(error).__name__}: {error}",
-                         code="internal-error", path=path, line=line) from error
+        raise InternalError(f"internal error: {type(error).__name__}: {error}",
+                            code="internal-error", path=path, line=line) from error
     if strict and record.defects:
         raise_for(record, text)
     yield record

@@ -29,7 +29,7 @@ import attrs
 
 from .dates import parse_date, parse_page
 from .decode import clean_value, incremental_decoder
-from .errors import ParseError, excerpt
+from .errors import InternalError, ParseError, excerpt
 from .agree import sitting_question, title_and_analyses
 from .extract import raise_for
 from .markup import fragment_text
@@ -1014,8 +1014,8 @@ def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
         except RecursionError:       # a member nested deeper than the mapping's recursion
             raise too_deep(fmt, path, line) from None
         except Exception as error:   # a bug: said as a ParseError naming the input and place
-            raise ParseError(f"internal error: {type(error).__name__}: {error}",
-                             code="internal-error", path=path, line=line) from error
+            raise InternalError(f"internal error: {type(error).__name__}: {error}",
+                                code="internal-error", path=path, line=line) from error
         if is_record:                # its defects are the source's, not this file's
             yield record_
             continue

@@ -243,3 +243,26 @@ def test_duplicates_merged_a_batch_at_a_time_give_the_same_output(tmp_path, monk
     parts = aqparse.convert([str(dump)], tmp_path / "parts.jsonl", jobs=1, quiet=True)
     assert (whole.questions, whole.merged) == (parts.questions, parts.merged) == (1, 1)
     assert (tmp_path / "whole.jsonl").read_bytes() == (tmp_path / "parts.jsonl").read_bytes()
+
+
+# -- a bug is told apart from bad input -------------------------------------------------------------
+
+def test_a_bug_is_an_internal_error_that_property_tests_fail_on(monkeypatch):
+    import pickle
+
+    from aqparse import api
+
+    def broken(*args, **kwargs):
+        raise KeyError("oops")
+    monkeypatch.setattr(api, "extract", broken)
+    with pytest.raises(aqparse.InternalError) as caught:
+        aqparse.parse(FIXTURE, path="q.txt")
+    error = caught.value
+    assert isinstance(error, aqparse.ParseError)      # a batch still goes on past it
+    assert (error.code, error.path, error.line) == ("internal-error", "q.txt", 1)
+    again = pickle.loads(pickle.dumps(error))         # as a worker process sends it back
+    assert type(again) is aqparse.InternalError and str(again) == str(error)
+    # the property tests' check fails on it, where it once passed (it caught ParseError)
+    from test_properties import _records_or_a_parse_error
+    with pytest.raises(aqparse.InternalError):
+        _records_or_a_parse_error(FIXTURE)

@@ -702,6 +702,7 @@ def test_a_bug_in_a_page_reader_is_a_parse_error_naming_the_page(monkeypatch):
     with pytest.raises(ParseError) as error:
         aqparse.parse(fixture("table_qe_answered.html"), path="q.html")
     assert (error.value.code, error.value.path) == ("internal-error", "q.html")
+    assert isinstance(error.value, aqparse.InternalError)     # a bug, told apart from bad input
     assert "KeyError" in error.value.message
 
 

@@ -630,6 +630,7 @@ def test_a_bug_in_the_mapping_is_a_parse_error_naming_the_place(monkeypatch):
         list(aqparse.parse_many(text, path="q.json"))
     assert (error.value.code, error.value.path, error.value.line) == ("internal-error",
                                                                       "q.json", 2)
+    assert isinstance(error.value, aqparse.InternalError)
     assert "KeyError" in error.value.message
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aqparse
-from aqparse import ParseError
+from aqparse import InternalError, ParseError
 from aqparse.records import (Attribution, Author, Erratum, Ministry, Publication, Question,
                              Renewal, Signalement, Withdrawal, make_uid, status_of)
 from aqparse.agree import rubrique_form
@@ -109,10 +109,14 @@ def test_any_input_gives_records_or_a_parse_error(data):
 
 
 def _records_or_a_parse_error(data):
-    """Parse ``data``: it gives Question records, or a ParseError, and nothing else."""
+    """Parse ``data``: it gives Question records, or a ParseError, and nothing else; a bug
+    met on the way (``InternalError``, or an ``internal-error`` defect) fails the test."""
     try:
         for record in aqparse.parse_many(data):
             assert isinstance(record, Question)
+            assert "internal-error" not in {d.code for d in record.defects}, record.defects
+    except InternalError:
+        raise
     except ParseError:
         pass
 

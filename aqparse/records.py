@@ -15,6 +15,7 @@ import cattrs
 KINDS = ("QE", "QOSD", "QG")
 # closure codes whose label the AN publishes (open data ``libelleCloture``)
 CLOSURE_LABELS = {"REP_PUB": "Réponse publiée"}
+ANSWERED_CODE = "REP_PUB"     # the closure of a question whose answer was published
 STATUSES = ("answered", "withdrawn", "pending")
 ERRATUM_TARGETS = ("question", "answer")
 FORMATS = ("text", "html", "opendata-json", "opendata-xml", "legacy-xml")
@@ -70,6 +71,37 @@ def _items_of(cls):
     return check
 
 
+def _record_of(cls):
+    """A nested record of ``cls``, or None."""
+    def check(instance, attribute, value):
+        if value is not None and not isinstance(value, cls):
+            raise TypeError(f"{attribute.name!r} holds a {cls.__name__} record, not "
+                            f"{type(value).__name__}: {value!r:.80}")
+    return check
+
+
+def _r(cls):
+    return attrs.field(default=None, validator=_record_of(cls))
+
+
+class FrozenDict(dict):
+    """``extra``: a dict that cannot be changed in place (a record is immutable; make another
+    with ``evolve(extra=…)``). It compares, prints, pickles and encodes as a plain dict."""
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("a record's extra is read-only: use record.evolve(extra={...})")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _read_only
+    __ior__ = _read_only
+
+    def __reduce__(self):
+        return (FrozenDict, (dict(self),))
+
+
+def _frozen_dict(value) -> "FrozenDict":
+    return value if type(value) is FrozenDict else FrozenDict(value or {})
+
+
 def _s():
     return attrs.field(default=None, converter=_blank_to_none)
 
@@ -117,7 +149,7 @@ class Author:
 
 @attrs.frozen
 class Attribution:
-    ministry: Optional[Ministry] = None
+    ministry: Optional[Ministry] = _r(Ministry)
     date: Optional[_dt.date] = _d()
     jo_type: Optional[str] = _s()
     # the JO that published the attribution (open data ``infoJO``, legacy ``MINA/ORDRE``)
@@ -221,31 +253,48 @@ class Source:
     end_line: Optional[int] = None
 
 
+def _status_agrees(instance, attribute, status):
+    """The status follows the answer and the withdrawal: pending has neither; withdrawn has a
+    withdrawal; answered has an answer, or a closure that says it was published (the open
+    data of a question whose answer text the file lacks)."""
+    q = instance
+    closed_answered = q.closure is not None and q.closure.code == ANSWERED_CODE
+    ok = {"pending": q.answer is None and q.withdrawal is None and not closed_answered,
+          "withdrawn": q.withdrawal is not None,
+          "answered": q.answer is not None or closed_answered}.get(status, True)
+    if not ok:
+        raise ValueError(f"status {status!r} does not agree with the record: answer "
+                         f"{'given' if q.answer else 'none'}, withdrawal "
+                         f"{'given' if q.withdrawal else 'none'}"
+                         + (", closure 'answer published'" if closed_answered else ""))
+
+
 @attrs.frozen
 class Question:
     uid: Optional[str] = _s()
     legislature: Optional[int] = _i()
     kind: Optional[str] = attrs.field(default=None, validator=_one_of(KINDS))
     number: Optional[int] = _i()
-    author: Optional[Author] = None
-    ministry_asked: Optional[Ministry] = None
-    ministry_assigned: Optional[Ministry] = None
+    author: Optional[Author] = _r(Author)
+    ministry_asked: Optional[Ministry] = _r(Ministry)
+    ministry_assigned: Optional[Ministry] = _r(Ministry)
     attributions: Tuple[Attribution, ...] = _tuple_of(Attribution)
     rubrique: Optional[str] = _s()
     tete_analyse: Optional[str] = _s()
     analyses: Tuple[str, ...] = attrs.field(factory=tuple, converter=_str_tuple)
     title: Optional[str] = _s()
-    question: Optional[Publication] = None
-    answer: Optional[Publication] = None
+    question: Optional[Publication] = _r(Publication)
+    answer: Optional[Publication] = _r(Publication)
     signalements: Tuple[Signalement, ...] = _tuple_of(Signalement)
     renewals: Tuple[Renewal, ...] = _tuple_of(Renewal)
     errata: Tuple[Erratum, ...] = _tuple_of(Erratum)
-    withdrawal: Optional[Withdrawal] = None
-    status: str = attrs.field(default="pending", validator=_one_of(STATUSES, optional=False))
-    closure: Optional[Closure] = None
-    extra: Dict[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
+    withdrawal: Optional[Withdrawal] = _r(Withdrawal)
+    status: str = attrs.field(default="pending",
+                              validator=[_one_of(STATUSES, optional=False), _status_agrees])
+    closure: Optional[Closure] = _r(Closure)
+    extra: Dict[str, str] = attrs.field(factory=FrozenDict, converter=_frozen_dict, hash=False)
     defects: Tuple[Defect, ...] = _tuple_of(Defect)
-    source: Source = attrs.field(factory=Source)
+    source: Source = attrs.field(factory=Source, validator=_record_of(Source))
     regime: Optional[str] = _s()     # open data ``identifiant.regime``, as published
     # every input a record merged from several was read from (``aqparse.merge``); ``source``
     # is then the one whose values came first. Empty for a record read from one input.
@@ -301,6 +350,8 @@ def _make_converter() -> cattrs.Converter:
         lambda value: [conv.unstructure(x) for x in value],
     )
     conv.register_unstructure_hook(dict, dict)
+    conv.register_unstructure_hook(FrozenDict, dict)
+    conv.register_structure_hook(FrozenDict, lambda value, _: _frozen_dict(value))
     return conv
 
 

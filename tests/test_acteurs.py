@@ -130,6 +130,7 @@ def question(ref="PA900001", date=None, answer_date=None, **author):
                     author=Author(acteur_ref=ref, **author) if ref or author else None,
                     question=Publication(date=date) if date else None,
                     answer=Publication(date=answer_date) if answer_date else None,
+                    status="answered" if answer_date else "pending",
                     source=Source(format="opendata-json", path="q.json", line=1))
 
 

@@ -266,3 +266,45 @@ def test_a_bug_is_an_internal_error_that_property_tests_fail_on(monkeypatch):
     from test_properties import _records_or_a_parse_error
     with pytest.raises(aqparse.InternalError):
         _records_or_a_parse_error(FIXTURE)
+
+
+# -- records protect their own invariants ------------------------------------------------------------
+
+def test_a_record_s_status_agrees_with_its_answer_and_withdrawal():
+    q = aqparse.parse(FIXTURE)               # answered: "Réponse publiée au JO le : 11/02/2020"
+    with pytest.raises(ValueError, match="status 'pending' does not agree"):
+        q.evolve(status="pending")
+    with pytest.raises(ValueError, match="does not agree"):
+        q.evolve(answer=None)                # answered with no answer
+    with pytest.raises(ValueError, match="does not agree"):
+        q.evolve(status="withdrawn")         # withdrawn with no withdrawal
+    assert q.evolve(answer=None, status="pending").status == "pending"
+    # an answer published, the text not in the file (open data's 15-3307QG): answered
+    closed = q.evolve(answer=None, closure=aqparse.Closure(code="REP_PUB"))
+    assert closed.status == "answered"
+
+
+def test_nested_fields_hold_records_of_their_type():
+    q = aqparse.parse(FIXTURE)
+    with pytest.raises(TypeError, match="'author' holds a Author record, not Ministry"):
+        q.evolve(author=q.ministry_asked)
+    with pytest.raises(TypeError, match="Publication"):
+        q.evolve(answer={"date": "2020-02-11"})
+    with pytest.raises(TypeError, match="Ministry"):
+        aqparse.Attribution(ministry="Intérieur")
+
+
+def test_extra_is_read_only_and_still_a_mapping():
+    import pickle
+
+    q = aqparse.parse(FIXTURE.replace("Rubrique >", "Couleur > bleue\nRubrique >"))
+    assert q.extra == {"Couleur": "bleue"}
+    with pytest.raises(TypeError, match="read-only"):
+        q.extra["Couleur"] = "rouge"
+    with pytest.raises(TypeError):
+        q.extra.update(autre="x")
+    assert q.to_dict()["extra"] == {"Couleur": "bleue"}
+    assert json.dumps(q.extra) == '{"Couleur": "bleue"}'
+    assert pickle.loads(pickle.dumps(q)) == q
+    assert aqparse.Question.from_dict(q.to_dict()) == q
+    assert q.evolve(extra={"a": "b"}).extra == {"a": "b"}

@@ -308,3 +308,26 @@ def test_extra_is_read_only_and_still_a_mapping():
     assert pickle.loads(pickle.dumps(q)) == q
     assert aqparse.Question.from_dict(q.to_dict()) == q
     assert q.evolve(extra={"a": "b"}).extra == {"a": "b"}
+
+
+# -- one table of every code ------------------------------------------------------------------------
+
+def test_every_code_the_package_uses_is_in_the_table_and_the_readme():
+    import re
+
+    from aqparse.errors import CODES
+
+    source = "\n".join(p.read_text(encoding="utf-8")
+                       for p in (ROOT / "aqparse").glob("*.py") if p.name != "errors.py")
+    used = set(re.findall(r'(?:defect|Defect)\(\s*"([a-z-]+)"', source))
+    used |= set(re.findall(r'code="([a-z-]+)"', source))
+    used |= {f"missing-{f}" for f in ("number", "kind", "legislature")}   # f"missing-{field}"
+    table = {c.code for c in CODES}
+    assert used - table == set(), "codes used but not in errors.CODES"
+    # and no code in the table that the package never gives (f"bad-{what}": bad-json, bad-xml)
+    literals = set(re.findall(r'"([a-z][a-z-]+)"', source)) | {"bad-json", "bad-xml"}
+    literals |= {f"missing-{f}" for f in ("number", "kind", "legislature")}
+    assert table - literals == set()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for c in CODES:
+        assert f"| `{c.code}` |" in readme, c.code

@@ -297,9 +297,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that a run stops as on Ctrl-C: its workers
+    stopped, what was committed kept, a line said."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    import signal
+    import threading
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return COMMANDS[args.command].run(args)
     except UsageError as error:
@@ -314,8 +328,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     except OSError as error:
         _err(str(error))
         return USAGE
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:
+        output = getattr(args, "output", None)
+        kept = (f"; {output}: what was committed is kept" if output and
+                str(output).lower().endswith((".sqlite", ".sqlite3", ".db"))
+                else "; no partial output is left")
+        _err(("terminated" if isinstance(stop, Terminated) else "interrupted") + kept)
+        return 143 if isinstance(stop, Terminated) else 130
 
 
 if __name__ == "__main__":

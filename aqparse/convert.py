@@ -30,6 +30,7 @@ import io
 import itertools
 import json
 import multiprocessing
+import signal
 import os
 import re
 import sys
@@ -639,7 +640,7 @@ def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    pool = ProcessPoolExecutor(jobs, mp_context=context)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start)
     try:
         in_flight: deque = deque()
         for unit in units:
@@ -653,8 +654,35 @@ def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
-    finally:
+    except BaseException:
+        # stopped (Ctrl-C, SIGTERM, an error of the output): the workers are stopped now,
+        # not left to finish their units, and none is left behind
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
+        _stop_helpers()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_helpers() -> None:
+    """Stop the fork server and the resource tracker multiprocessing started, now: left to
+    themselves they outlive a stopped run by seconds. (Private hooks of the standard library,
+    used when present.)"""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (getattr(forkserver, "_forkserver", None),
+                   getattr(resource_tracker, "_resource_tracker", None)):
+        try:
+            helper._stop()
+        except Exception:      # absent in this Python, or already stopped: nothing to do
+            pass
+
+
+def _worker_start() -> None:
+    # Ctrl-C reaches every process of the terminal: the parent alone handles it (it stops the
+    # workers), so that no worker prints a traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _Problems:
@@ -832,6 +860,10 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
     except BrokenProcessPool as error:
         raise OSError(f"a worker process died ({error}); what was written so far is kept "
                       "only in SQLite output") from None
+    except OSError as error:      # the output: the disk is full, the file was taken away…
+        if writer.path and writer.path in str(error):
+            raise
+        raise OSError(f"{writer.path}: cannot write: {error.strerror or error}") from None
     finally:
         results.close()           # stops the worker processes now, not at garbage collection
         bar.close()

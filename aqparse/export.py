@@ -740,6 +740,7 @@ class SqliteWriter(Writer):
 
     name = "sqlite"
     BATCH = 1000
+    LOCK_TIMEOUT = 30.0     # seconds to wait for another program that holds the database
 
     @staticmethod
     def encode(q: Question, latest: Optional[_dt.date], tables: bool = False):
@@ -760,8 +761,7 @@ class SqliteWriter(Writer):
 
     def open(self) -> None:
         _write_test(self.path)
-        self.superseded = 0
-        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.LOCK_TIMEOUT)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -786,6 +786,9 @@ class SqliteWriter(Writer):
             self._db.execute("INSERT OR REPLACE INTO aqparse_meta VALUES ('schema_version', ?)",
                              (SCHEMA_VERSION,))
             self._db.execute("COMMIT")
+        except sqlite3.OperationalError as error:     # locked, full, not writable
+            self._db.close()
+            raise self._said(error) from None
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise OSError(f"{self.path}: not an aqparse SQLite database ({error})") from None
@@ -819,7 +822,25 @@ class SqliteWriter(Writer):
         if len(self._batch) >= self.BATCH:
             self._flush()
 
+    def _said(self, error: sqlite3.Error) -> OSError:
+        """An error of SQLite as one line naming the database (the run then stops, exit
+        status 2): what was committed before stays."""
+        message = str(error)
+        why = {"database is locked": f"the database is locked by another program (waited "
+                                     f"{self.LOCK_TIMEOUT:g} s)",
+               "database or disk is full": "the disk is full",
+               "attempt to write a readonly database": "the database cannot be written",
+               "unable to open database file": "the database cannot be opened",
+               "disk I/O error": "a disk error"}.get(message, f"SQLite error: {message}")
+        return OSError(f"{self.path}: {why}; what was committed before is kept")
+
     def _flush(self) -> None:
+        try:
+            self._flush_batch()
+        except sqlite3.Error as error:
+            raise self._said(error) from None
+
+    def _flush_batch(self) -> None:
         if not self._batch:
             return
         db = self._db
@@ -838,6 +859,8 @@ class SqliteWriter(Writer):
                     if key in in_db and key not in final and key not in self._written:
                         self.merged_with_output += 1     # stored by an earlier run
                     payload = self._merged(payload, final.get(key))
+                    if payload is None:          # a copy: the stored question as it is
+                        continue
                 final[key] = payload
                 self._written.add(key)
             replaced = [(k,) for k in final if k in in_db]
@@ -854,9 +877,11 @@ class SqliteWriter(Writer):
             raise
         self._batch = []
 
-    def _merged(self, payload: tuple, pending: Optional[tuple]) -> tuple:
+    def _merged(self, payload: tuple, pending: Optional[tuple]) -> Optional[tuple]:
         """The payload of the merge of ``payload``'s record with the question stored (or
-        ``pending`` in this batch), from the records that question was made of."""
+        ``pending`` in this batch), from the records that question was made of; None when
+        nothing changes (the record is a copy of one of them, read from another input: a
+        dump holding one question many times stays linear)."""
         key = payload[0]
         parts = {name: Question.from_dict(json.loads(text)) for name, text in self._db.execute(
             "SELECT input, record FROM aqparse_inputs WHERE uid = ?", (key,))}
@@ -864,7 +889,10 @@ class SqliteWriter(Writer):
             old = _record_of_payload(pending) if pending is not None else self._stored(key)
             parts[_input_key(old)] = old
         new = _record_of_payload(payload)
-        parts[_input_key(new)] = new      # the same input read again replaces its earlier read
+        name = _input_key(new)
+        if name not in parts and _content(new) in {_content(q) for q in parts.values()}:
+            return pending
+        parts[name] = new      # the same input read again replaces its earlier read
         self._db.execute("DELETE FROM aqparse_inputs WHERE uid = ?", (key,))
         if len(parts) == 1:
             return payload
@@ -884,17 +912,31 @@ class SqliteWriter(Writer):
 
     def close(self, drop: Iterable[int] = ()) -> None:
         self._flush()
-        if self._index_at_close:
-            self._db.execute("BEGIN")
-            for statement in sqlite_indexes():
-                self._db.execute(statement)
-            self._db.execute("COMMIT")
-        self._db.execute("PRAGMA journal_mode=DELETE")   # one self-contained file again
+        try:
+            if self._index_at_close:
+                self._db.execute("BEGIN")
+                for statement in sqlite_indexes():
+                    self._db.execute(statement)
+                self._db.execute("COMMIT")
+            self._db.execute("PRAGMA journal_mode=DELETE")   # one self-contained file again
+        except sqlite3.Error as error:
+            raise self._said(error) from None
         self._db.close()
 
     def abort(self) -> None:
         # what was committed stays (a consistent state); the current batch is not applied
         self._db.close()
+
+
+def _content(q: Question) -> str:
+    """What a record says of its question, not where it was read (nor the lines of its
+    defects): two copies of one question in a dump have the same."""
+    data = q.to_dict()
+    for name in ("source", "sources"):
+        data.pop(name, None)
+    for d in data.get("defects", ()):
+        d.pop("line", None)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def _input_key(q: Question) -> str:

@@ -331,3 +331,111 @@ def test_every_code_the_package_uses_is_in_the_table_and_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for c in CODES:
         assert f"| `{c.code}` |" in readme, c.code
+
+
+# -- failures of the output are clean: one line naming it, exit status 2 ------------------------------
+
+import sqlite3
+import time
+
+
+def _cli(*args):
+    from aqparse.cli import main
+    return main(list(args))
+
+
+def test_a_locked_database_is_waited_for_then_said(tmp_path, capsys, monkeypatch):
+    from aqparse.export import SqliteWriter
+
+    db = tmp_path / "q.sqlite"
+    assert _cli("convert", str(ROOT / "fixtures"), "-o", str(db), "-q", "-j", "1") == 0
+    monkeypatch.setattr(SqliteWriter, "LOCK_TIMEOUT", 0.5)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")          # another program writing the database
+    try:
+        status = _cli("convert", str(ROOT / "fixtures"), "-o", str(db), "-q", "-j", "1")
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert err == [f"aqparse: {db}: the database is locked by another program (waited 0.5 s); "
+                   "what was committed before is kept"]
+
+
+def test_a_full_disk_under_sqlite_is_said(tmp_path, capsys, monkeypatch):
+    from aqparse import export
+
+    real = sqlite3.connect
+
+    def small(*args, **kwargs):           # a database that may not grow: the disk is full
+        db = real(*args, **kwargs)
+        db.execute("PRAGMA max_page_count = 25")
+        return db
+    monkeypatch.setattr(export.sqlite3, "connect", small)
+    db = tmp_path / "q.sqlite"
+    status = _cli("convert", str(ROOT / "fixtures"), "-o", str(db), "-q", "-j", "1")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and len(err) == 1 and "Traceback" not in err[0]
+    assert err[0] == (f"aqparse: {db}: the disk is full; what was committed before is kept")
+
+
+def test_a_full_disk_under_jsonl_is_said(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from aqparse.export import JsonlWriter
+
+    def full(self, payload):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(JsonlWriter, "write", full)
+    out = tmp_path / "q.jsonl"
+    status = _cli("convert", str(ROOT / "fixtures"), "-o", str(out), "-q", "-j", "1")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert err == [f"aqparse: {out}: cannot write: No space left on device"]
+    assert not out.exists() and not (tmp_path / "q.jsonl.part").exists()
+
+
+def test_an_unwritable_output_is_said_before_any_work(tmp_path, capsys):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+        status = _cli("convert", str(ROOT / "fixtures"), "-o", str(folder / "q.sqlite"), "-q")
+    finally:
+        folder.chmod(0o700)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and len(err) == 1 and str(folder / "q.sqlite") in err[0]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_stops_a_parallel_run_and_leaves_no_process_behind(tmp_path):
+    import signal
+
+    dump = tmp_path / "dump.txt"
+    dump.write_text((FIXTURE + "\n") * 20_000, encoding="utf-8")     # about 24 MB
+    db = tmp_path / "q.sqlite"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o",
+                             str(db), "-j", "2", "-q"], env=env, start_new_session=True,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            if sqlite3.connect(db).execute("SELECT count(*) FROM questions").fetchone()[0]:
+                break
+        except sqlite3.Error:
+            pass
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert err.strip().splitlines()[-1] == f"aqparse: terminated; {db}: what was committed is kept"
+    # the workers, the fork server and the resource tracker are gone with it
+    time.sleep(1)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM questions").fetchone()[0] >= 1

@@ -40,8 +40,8 @@ import attrs
 from .records import Ministry, Question
 
 # the "newer state" rule lives with the merging of records it orders (``merge``)
-from .merge import (STATUS_RANK, latest_date, merge_one, state_key, state_of,  # noqa: E402,F401
-                    supersedes)
+from .merge import (STATUS_RANK, content, latest_date, merge_one,  # noqa: E402,F401
+                    precedence, state_key, state_of, supersedes)
 
 
 # -- the flat form -------------------------------------------------------------------------------
@@ -890,8 +890,13 @@ class SqliteWriter(Writer):
             parts[_input_key(old)] = old
         new = _record_of_payload(payload)
         name = _input_key(new)
-        if name not in parts and _content(new) in {_content(q) for q in parts.values()}:
-            return pending
+        if name not in parts:
+            # a copy of a part read from another input: the one of them ``merge`` keeps
+            copy = next((n for n, q in parts.items() if content(q) == content(new)), None)
+            if copy is not None:
+                if precedence(new) <= precedence(parts[copy]):
+                    return pending         # nothing changes
+                del parts[copy]
         parts[name] = new      # the same input read again replaces its earlier read
         self._db.execute("DELETE FROM aqparse_inputs WHERE uid = ?", (key,))
         if len(parts) == 1:
@@ -926,17 +931,6 @@ class SqliteWriter(Writer):
     def abort(self) -> None:
         # what was committed stays (a consistent state); the current batch is not applied
         self._db.close()
-
-
-def _content(q: Question) -> str:
-    """What a record says of its question, not where it was read (nor the lines of its
-    defects): two copies of one question in a dump have the same."""
-    data = q.to_dict()
-    for name in ("source", "sources"):
-        data.pop(name, None)
-    for d in data.get("defects", ()):
-        d.pop("line", None)
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def _input_key(q: Question) -> str:

@@ -18,12 +18,15 @@ organe references and the closure; a dump taken later holds the answer an earlie
   result never depends on the order the records were given in;
 - an author's civility and name the source states are kept before those read from a text
   (``Author.name_from``);
+- copies (records that say the same of the question, read from several inputs) count once:
+  the one that comes first stands for them;
 - ``status`` is the furthest along of the parts' (an answered question stays answered);
-- ``source`` is the first record's; ``sources`` lists every input (empty when all the parts
+- ``source`` is the first record's; ``sources`` lists the input of each part (empty when all the parts
   were read from one); defects are all kept.
 """
 
 import datetime as _dt
+import json
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import attrs
@@ -96,6 +99,17 @@ def precedence(q: Question) -> tuple:
             q.source.line or 0, q.source.layout or "")
 
 
+def content(q: Question) -> str:
+    """What a record says of its question, not where it was read (nor the lines of its
+    defects): copies of one question in a dump say the same."""
+    data = q.to_dict()
+    for name in ("source", "sources"):
+        data.pop(name, None)
+    for d in data.get("defects", ()):
+        d.pop("line", None)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
 def merge(records: Iterable[Question]) -> List[Question]:
     """One record per ``uid``, in the order each uid first appears; records without a uid
     (the parser could not tell which question they are) are passed through as they are."""
@@ -116,7 +130,14 @@ def merge_one(records: List[Question]) -> Question:
     """The records of one question (same uid) as one record."""
     if len(records) == 1:
         return records[0]
-    ordered = sorted(records, key=precedence, reverse=True)
+    ordered, seen = [], set()
+    for q in sorted(records, key=precedence, reverse=True):
+        said = content(q)
+        if said not in seen:          # a copy adds nothing: the first of them stands for all
+            seen.add(said)
+            ordered.append(q)
+    if len(ordered) == 1:
+        return ordered[0]
     conflicts: List[Defect] = []
     values: Dict[str, Any] = {}
     for f in attrs.fields(Question):

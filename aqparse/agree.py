@@ -20,9 +20,10 @@ from .records import Publication
 # except those that start with a proper noun or an acronym. Those seen in the AN's open data
 # (every rubrique of the 15th, 16th and 17th legislatures), and the like of them:
 PROPER_STARTS = frozenset("""
-    Union État Etat Gouvernement Parlement Français Internet Mutualité Europe Assemblée Sénat
-    Président Corse Paris Alsace Moselle Mayotte Guyane Guadeloupe Martinique Réunion Polynésie
-    Nouvelle-Calédonie Wallis Saint-Pierre-et-Miquelon Saint-Barthélemy Saint-Martin
+    Union État Etat Gouvernement Parlement Français Francais Internet Mutualité Mutualite
+    Europe Assemblée Assemblee Sénat Senat Président President Corse Paris Alsace Moselle
+    Mayotte Guyane Guadeloupe Martinique Réunion Reunion Polynésie Polynesie Nouvelle Wallis
+    Saint Sainte Île Ile Seine
 """.split())
 
 _ACRONYM = re.compile(r"[A-ZÀ-Ý]{2,}\b")
@@ -36,7 +37,10 @@ def rubrique_form(value: Optional[str]) -> Optional[str]:
     if not value or not value[0].isupper():
         return value
     first = value.split(None, 1)[0].rstrip(",:;")
-    if first in PROPER_STARTS or _ACRONYM.match(first):
+    # the first word's first part: "Wallis-et-Futuna", "Île-de-France"; an acronym, dotted
+    # or not ("TVA", "D.O.M."), or a word with a capital inside ("DOM-TOM") stays
+    part = re.split(r"[-'’]", first, 1)[0]
+    if part in PROPER_STARTS or _ACRONYM.match(first) or any(c.isupper() for c in first[1:]):
         return value
     return value[0].lower() + value[1:]
 

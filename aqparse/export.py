@@ -26,6 +26,7 @@ import csv
 import datetime as _dt
 import io
 import functools
+import hashlib
 import itertools
 import json
 import operator
@@ -934,9 +935,13 @@ class SqliteWriter(Writer):
 
 
 def _input_key(q: Question) -> str:
-    """The input a record was read from, as ``aqparse_inputs`` names it."""
+    """A part of a merged question, as ``aqparse_inputs`` names it: the input it was read from
+    and a digest of what it says (two questions of a dump on one line, or two runs from
+    stdin, stand at the same path and line, and are two parts; the same input read again
+    with the same content is the same part)."""
     s = q.source
-    return json.dumps([s.format, s.path, s.line, s.layout])
+    digest = hashlib.sha1(content(q).encode("utf-8")).hexdigest()[:16]
+    return json.dumps([s.format, s.path, s.line, s.layout, digest])
 
 
 def _record_of_rows(values: Iterable[Any], children: Dict[str, List[tuple]]) -> Question:

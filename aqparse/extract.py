@@ -306,6 +306,9 @@ def _withdrawal(b: Builder, t: Token):
         m = _WITHDRAWAL_ODD.match(value)
         b.defect("bad-withdrawal", f"{label_name(t)}: unpaired parentheses in {value!r}", t)
         b.keep(t)
+    if m is None:       # a ")" with no "(" before it: no date nor reason can be told apart
+        b.set_once("withdrawal", Withdrawal(), t)
+        return
     date_raw, reason = m.group("date").strip(), m.group("reason")
     date = _date(b, t, date_raw) if date_raw else None
     if date_raw and date is None and m.re is _WITHDRAWAL:
@@ -349,7 +352,8 @@ def _unlabelled(b: Builder, t: Token):
     if text:
         # the defect points at the line where the text starts, not where its token opened
         lead = t.value[:len(t.value) - len(t.value.lstrip())]
-        t = t._replace(line=t.line + lead.replace("\r\n", "\n").replace("\r", "\n").count("\n"))
+        if t.line is not None:      # (a page's tokens may have no line)
+            t = t._replace(line=t.line + unify_breaks(lead).count("\n"))
         b.defect("unlabelled-text", f"text under no label: {excerpt(text)!r}", t)
         b.keep(t._replace(label=""), text)
 
@@ -581,12 +585,20 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
         analyses=f.get("analyses", ()), title=f.get("title"),
         question=question, answer=answer,
         signalements=b.signalements, renewals=b.renewals, errata=b.errata,
-        withdrawal=withdrawal, status=status_of(answer, withdrawal), closure=closure,
+        withdrawal=withdrawal, status=_status(answer, withdrawal, closure), closure=closure,
         extra=b.extra, defects=b.defects, source=source,
     )
     if strict and record.defects:
         raise_for(record, text, first_line)
     return record
+
+
+def _status(answer, withdrawal, closure) -> str:
+    # an old page's hidden code "answer published" is an answer, even where its text lacks it
+    status = status_of(answer, withdrawal)
+    if status == "pending" and closure is not None and closure.code in CLOSURE_LABELS:
+        return "answered"
+    return status
 
 
 def _with_codes(b: Builder, author: Optional[Author], codes: tuple,

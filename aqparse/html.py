@@ -109,12 +109,31 @@ _PRUNE = lxml.etree.XPath(" | ".join(f".//{tag}" for tag in sorted(_SKIP))
                           + " | .//*[@hidden] | .//*[@style]")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _drop_keeping_tail(el) -> None:
+    parent, previous = el.getparent(), el.getprevious()
+    tail = el.tail or ""
+    if previous is not None:
+        previous.tail = _CONTROL.sub(" ", (previous.tail or "")) + tail
+    else:
+        parent.text = _CONTROL.sub(" ", (parent.text or "")) + tail
+    parent.remove(el)
+
+
 def _prune(region) -> None:
     """Drop what a reader does not see as text of the question (controls, code, hidden
     elements), keeping the text that follows them."""
     for el in _PRUNE(region):
         if (el.tag in _SKIP or _hidden(el)) and el.getparent() is not None:
-            el.drop_tree()
+            try:
+                el.drop_tree()
+            except ValueError:
+                # a control character in the text around it, which lxml parses but will not
+                # set again: the element goes, its tail is kept without them (found by fuzzing)
+                el.tail = _CONTROL.sub(" ", el.tail or "")
+                _drop_keeping_tail(el)
 
 
 def _collect(el, role: Role, parts: List[Part], containers: set) -> bool:

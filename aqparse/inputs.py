@@ -167,7 +167,14 @@ def _suffix(name: str) -> str:
     return os.path.splitext(name.rsplit("!", 1)[-1])[1].lower()
 
 
+# notes that sit beside data and have no suffix
+_NOTES = frozenset(("README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG", "NOTICE", "AUTHORS"))
+
+
 def _not_a_question_file(name: str) -> Optional[str]:
+    base = os.path.basename(name.rsplit("!", 1)[-1])
+    if base.upper() in _NOTES:
+        return f"notes, not a question file ({base})"
     suffix = _suffix(name)
     return None if suffix in INPUT_SUFFIXES else f"not a question file type ({suffix})"
 

@@ -95,8 +95,10 @@ def precedence(q: Question) -> tuple:
     """The order in which records of one question give their values (largest first)."""
     values = sum(_filled(getattr(q, f.name)) for f in attrs.fields(Question)
                  if f.name not in _OWN)
+    # last, what the record says: two records read from one place (a dump on one line, stdin)
+    # are still ordered by themselves, never by the order they were given in
     return (state_of(q), values, FORMAT_RANK.get(q.source.format, 0), q.source.path or "",
-            q.source.line or 0, q.source.layout or "")
+            q.source.line or 0, q.source.layout or "", content(q))
 
 
 def content(q: Question) -> str:
@@ -152,6 +154,15 @@ def merge_one(records: List[Question]) -> Question:
             elif _differ(extra[key], value):
                 conflicts.append(_conflict(f"extra[{key!r}]", extra[key], value,
                                            _where(_giver(ordered, "extra", key)), _where(q)))
+    first = ordered[0]
+    # the furthest status any part or the merged answer and withdrawal show
+    status = max([q.status for q in ordered] + [status_of(values["answer"], values["withdrawal"])],
+                 key=STATUS_RANK.__getitem__)
+    final = {q.status for q in ordered} - {"pending"}
+    if len(final) > 1:          # answered by one source, withdrawn by another: said
+        other = next(q for q in ordered if q.status != status and q.status != "pending")
+        giver = next(q for q in ordered if q.status == status)
+        conflicts.append(_conflict("status", status, other.status, _where(giver), _where(other)))
     defects: List[Defect] = []
     for d in [d for q in ordered for d in q.defects] + conflicts:
         if d not in defects:
@@ -161,10 +172,6 @@ def merge_one(records: List[Question]) -> Question:
         for s in q.sources or (q.source,):
             if s not in sources:
                 sources.append(s)
-    first = ordered[0]
-    # the furthest status any part or the merged answer and withdrawal show
-    status = max([q.status for q in ordered] + [status_of(values["answer"], values["withdrawal"])],
-                 key=STATUS_RANK.__getitem__)
     return Question(uid=first.uid, status=status, extra=extra, defects=defects,
                     source=first.source, sources=sources if len(sources) > 1 else (), **values)
 

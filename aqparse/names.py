@@ -87,6 +87,11 @@ _OPENING = re.compile(rf"\s*{_PERSON}")
 _FLOOR = re.compile(rf"[Ll]a{_BL}+parole{_BL}+est{_BL}+(?:(?:maintenant|donc|enfin){_BL}+)?"
                     rf"[àa]{_BL}+")
 _FLOOR_TO = re.compile(_SPEAKER)        # who the floor is given to, right after
+# a member of the government the chair names with the office: "La parole est à Mme Élisabeth
+# Borne, Première ministre.", "… à M. Gabriel Attal, ministre de l'éducation."
+_OFFICE = re.compile(rf"{_BL}*,{_BL}*(?:(?:Premi[eè]re?|premi[eè]re?){_BL}+ministre|ministre|"
+                     rf"secr[ée]taire{_BL}+d.[ÉE]tat|garde{_BL}+des{_BL}+sceaux|"
+                     rf"haut[e]?{_BL}+commissaire|porte-parole{_BL}+du{_BL}+[Gg]ouvernement)")
 # Homonyms are told apart by their department: "Mme Alexandra Martin (Gironde)."; the name
 # is given without it.
 _PLACE = rf"(?:{_BL}*\([^()\n]{{1,40}}\))?"
@@ -143,6 +148,8 @@ def _floor_given(text: str) -> Tuple[Optional[Tuple[str, str]], int, int]:
     for floor in _FLOOR.finditer(text):
         match = _FLOOR_TO.match(text, floor.end())
         found = _person(match, text) if match else None
+        if found and _OFFICE.match(text, match.end()):
+            found = None           # a member of the government, not the deputy who asks
         if found:
             return found, floor.start(), other
         if other < 0:

@@ -70,7 +70,9 @@ class StatsWriter(Writer):
         # first, then the first value given
         merged = {}
         for uid, positions in groups.items():
-            rows = sorted((self.rows[p] for p in positions), key=lambda r: r[8], reverse=True)
+            # the later state first, then the row itself: never the order of the inputs
+            rows = sorted((self.rows[p] for p in positions), key=lambda r: (r[8], repr(r)),
+                          reverse=True)
             first = rows[0]
             given = [next((r[i] for r in rows if r[i] is not None), None) for i in (3, 6, 7)]
             row = _row(first[0], first[1], first[2], *given, first[8], any(r[9] for r in rows))

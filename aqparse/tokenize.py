@@ -751,10 +751,13 @@ def _tokenize_visible(text: str, offset: int, first_line: int,
     offsets), and the bodies, and what is kept as given, with them."""
     seen, where = visible(text)
     for t in tokenize(seen, offset=0, first_line=first_line, page=page):
-        start, end = where[t.start], where[t.end]
+        # a token ends after its last visible character: what is invisible before the next
+        # label (a BOM of the next file of a dump) is nobody's
+        start = where[t.start]
+        end = where[t.end - 1] + 1 if t.end > t.start else where[t.end]
         value = t.value
         if t.name in _AS_WRITTEN:
-            value = text[where[t.end - len(value)]:end]
+            value = text[where[t.end - len(value)]:end] if value else ""
         yield Token(t.name, t.label, value, start + offset, end + offset, t.line)
 
 

@@ -439,3 +439,116 @@ def test_sigterm_stops_a_parallel_run_and_leaves_no_process_behind(tmp_path):
     with pytest.raises(ProcessLookupError):
         os.killpg(proc.pid, 0)
     assert sqlite3.connect(db).execute("SELECT count(*) FROM questions").fetchone()[0] >= 1
+
+
+# -- found by fuzzing (tests/fuzz.py) and by a review: each failed before ------------------------------
+
+def test_a_control_character_beside_a_hidden_element_of_a_page():
+    page = (ROOT / "tests" / "fixtures" / "html" / "table_qe_answered.html").read_bytes()
+    for inserted in (b"<script>x</script>\x01 y", b"a\x01<script>x</script> y"):
+        q = aqparse.parse(page.replace(b'<div class="contenutexte">Mme Claire',
+                                       b'<div class="contenutexte">' + inserted + b" Mme Claire"))
+        assert q.question.text.startswith("y Mme Claire Dumont attire")
+        assert q.defects == ()
+
+
+def test_an_old_page_s_hidden_code_answer_published_without_the_answer():
+    text = (ROOT / "fixtures" / "copied-fiche-11-qe.txt").read_text(encoding="utf-8")
+    text = text[:text.index("Texte de la REPONSE")].replace(
+        "\tRéponse publiée au JO le :  22/09/1997  page :  3099\n", "")
+    q = aqparse.parse(text + "\nCOM\n11\nREP_PUB\nIle-de-France\nO\n")
+    # the codes say the answer was published (REP_PUB, O); the text holds none: said
+    assert (q.status, q.answer, q.closure.code) == ("answered", None, "REP_PUB")
+    assert [d.code for d in q.defects] == ["hidden-mismatch"]
+
+
+def test_a_withdrawal_with_a_closing_parenthesis_alone():
+    q = aqparse.parse(FIXTURE.replace("Date de changement",
+                                      "Question retirée le : fin de mandat)\nDate de changement"))
+    assert q.status == "withdrawn" and "bad-withdrawal" in {d.code for d in q.defects}
+    assert "internal-error" not in {d.code for d in q.defects}
+
+
+def test_records_at_one_place_merge_by_what_they_say_in_every_output(tmp_path):
+    # two versions of one question on one line (both at line 1): merged, not replaced, the
+    # answered one first whatever the order, in JSONL as in SQLite
+    answered = " ".join(FIXTURE.split())
+    pending = answered[:answered.index("Réponse publiée")] + answered[
+        answered.index("Date de changement"):answered.index("Texte de la réponse")]
+    pending = pending.replace("Rubrique > personnes handicapées", "Rubrique > santé")
+    for name, text in (("ab", answered + " " + pending), ("ba", pending + " " + answered)):
+        (tmp_path / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+        for fmt in ("jsonl", "sqlite"):
+            aqparse.convert([str(tmp_path / f"{name}.txt")], tmp_path / f"{name}.{fmt}",
+                            jobs=1, quiet=True)
+    from aqparse.export import read_sqlite
+    got = [Path(tmp_path / f"{n}.jsonl").read_text(encoding="utf-8") for n in ("ab", "ba")]
+    q = aqparse.Question.from_dict(json.loads(got[0]))
+    assert (q.status, q.rubrique) == ("answered", "personnes handicapées")
+    assert [d.code for d in q.defects] == ["source-conflict"]
+    for n in ("ab", "ba"):
+        [stored] = read_sqlite(str(tmp_path / f"{n}.sqlite"))
+        assert (stored.status, stored.rubrique, [d.code for d in stored.defects]) == (
+            "answered", "personnes handicapées", ["source-conflict"])
+
+
+def test_merge_says_when_one_source_answered_and_another_withdrew():
+    a = aqparse.parse(FIXTURE, path="A.txt")
+    w = a.evolve(answer=None, withdrawal=aqparse.Withdrawal(reason="fin de mandat"),
+                 status="withdrawn", source=aqparse.Source(format="text", path="W.txt"))
+    for parts in ([a, w], [w, a]):
+        [m] = aqparse.merge(parts)
+        assert m.status == "answered"
+        assert [d.message for d in m.defects] == [
+            "status: 'answered' from text A.txt:1 (kept) and 'withdrawn' from text W.txt"]
+
+
+def test_merge_of_records_from_one_place_never_depends_on_their_order():
+    a = aqparse.parse(FIXTURE, path="dump.txt")
+    b = a.evolve(rubrique="santé")
+    assert aqparse.merge([a, b]) == aqparse.merge([b, a])
+
+
+@pytest.mark.parametrize("shown", ["Wallis-et-Futuna", "Alsace-Moselle", "Île-de-France",
+                                   "D.O.M.", "Francais de l'etranger"])
+def test_a_rubrique_starting_with_a_proper_noun_keeps_its_capital(shown):
+    from aqparse.agree import rubrique_form
+    assert rubrique_form(shown) == shown
+
+
+def test_a_minister_given_the_floor_is_never_the_author():
+    from aqparse.names import author_from_debate
+    assert author_from_debate("Mme la présidente. La parole est à Mme Élisabeth Borne, "
+                              "Première ministre.\n") is None
+
+
+def test_a_bom_between_the_files_of_a_dump_is_nobody_s():
+    pending = (ROOT / "fixtures" / "qe-pending.txt").read_bytes()
+    answered = FIXTURE.encode("utf-8")
+    bom = b"\xef\xbb\xbf"
+    with_boms = list(aqparse.parse_many(bom + pending + bom + answered))
+    without = list(aqparse.parse_many(pending + answered))
+    assert [q.evolve(source=w.source) for q, w in zip(with_boms, without)] == without
+    assert [q.source.end_line for q in with_boms] == [w.source.end_line for w in without]
+
+
+def test_notes_without_suffix_in_a_folder_are_skipped(tmp_path):
+    (tmp_path / "README").write_text("my dumps\n", encoding="utf-8")
+    (tmp_path / "LICENSE").write_text("MIT\n", encoding="utf-8")
+    (tmp_path / "q").write_text(FIXTURE, encoding="utf-8")       # a dump without suffix: read
+    skipped = []
+    assert [q.uid for q in aqparse.read(tmp_path, on_skip=lambda n, w: skipped.append(w))] == [
+        "QANR5L15QE23817"]
+    assert sorted(skipped) == ["notes, not a question file (LICENSE)",
+                               "notes, not a question file (README)"]
+
+
+def test_stats_merge_never_depends_on_the_order_of_the_inputs(tmp_path):
+    from aqparse.stats import stats
+    other = FIXTURE.replace("Ministère attributaire > Personnes handicapées",
+                            "Ministère attributaire > Santé")
+    (tmp_path / "a.txt").write_text(FIXTURE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(other, encoding="utf-8")
+    one = stats([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], jobs=1)
+    two = stats([str(tmp_path / "b.txt"), str(tmp_path / "a.txt")], jobs=1)
+    assert one.by_ministry == two.by_ministry and one.questions == two.questions == 1

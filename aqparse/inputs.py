@@ -6,6 +6,7 @@ with flat memory; a large text dump is read in chunks and cut between questions.
 
 import glob
 import io
+import lzma
 import os
 import stat
 import shutil
@@ -179,7 +180,11 @@ def _not_a_question_file(name: str) -> Optional[str]:
     return None if suffix in INPUT_SUFFIXES else f"not a question file type ({suffix})"
 
 
-READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error)
+# what reading a file or an archive raises on a broken one: zipfile raises NotImplementedError
+# for a version or compression it does not know (a corrupt header, found by fuzzing) and
+# RuntimeError for an encrypted member
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error,
+               NotImplementedError, RuntimeError, lzma.LZMAError)
 
 
 def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Skipped]]:

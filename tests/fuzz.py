@@ -3,6 +3,7 @@
     python tests/fuzz.py --seconds 60            # atheris (libFuzzer, coverage-guided) if
                                                  # installed: pip install '.[fuzz]'
     python tests/fuzz.py --seconds 60 --random   # seeded random mutations, no atheris
+    python tests/fuzz.py --random --seed 1 --max-inputs 20000   # the same inputs everywhere (CI)
 
 Seeds: the fixtures of the repository — text dumps (``fixtures/``), saved pages
 (``tests/fixtures/html``), open-data JSON and XML and the old XML (``tests/data/opendata``) —
@@ -124,7 +125,7 @@ def mutate(rng: random.Random, data: bytes, pool: list) -> bytes:
     return bytes(data)
 
 
-def random_fuzz(seconds: float, crashes: str, seed: int) -> int:
+def random_fuzz(seconds: float, crashes: str, seed: int, max_inputs: int = 0) -> int:
     rng = random.Random(seed)
     pool = seeds()
     start, count, failures = time.monotonic(), 0, 0
@@ -132,7 +133,7 @@ def random_fuzz(seconds: float, crashes: str, seed: int) -> int:
         for data in pool:            # the seeds themselves first
             count += 1
             check(data, workdir, count)
-        while time.monotonic() - start < seconds:
+        while time.monotonic() - start < seconds and not (max_inputs and count >= max_inputs):
             data = mutate(rng, rng.choice(pool), pool)
             count += 1
             try:
@@ -189,6 +190,9 @@ def main(argv=None) -> int:
     parser.add_argument("--random", action="store_true", help="random mutations, no atheris")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--crashes", default="fuzz-crashes")
+    parser.add_argument("--max-inputs", type=int, default=0,
+                        help="random mutations: stop after this many inputs (a run of a given "
+                             "seed and count is the same on every machine)")
     args = parser.parse_args(argv)
     if not args.random:
         try:
@@ -198,7 +202,7 @@ def main(argv=None) -> int:
                   file=sys.stderr)
             args.random = True
     if args.random:
-        return random_fuzz(args.seconds, args.crashes, args.seed)
+        return random_fuzz(args.seconds, args.crashes, args.seed, args.max_inputs)
     return atheris_fuzz(args.seconds, args.crashes)
 
 

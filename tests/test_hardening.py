@@ -552,3 +552,21 @@ def test_stats_merge_never_depends_on_the_order_of_the_inputs(tmp_path):
     one = stats([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], jobs=1)
     two = stats([str(tmp_path / "b.txt"), str(tmp_path / "a.txt")], jobs=1)
     assert one.by_ministry == two.by_ministry and one.questions == two.questions == 1
+
+
+def test_a_zip_of_a_version_zipfile_does_not_know_is_an_io_error(tmp_path):
+    # found by fuzzing: zipfile raised NotImplementedError ("zip file version 23.5")
+    import zipfile
+
+    path = tmp_path / "dump.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("q.txt", FIXTURE)
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6:central + 8] = (235).to_bytes(2, "little")   # version needed: 23.5
+    path.write_bytes(bytes(data))
+    errors = []
+    assert list(aqparse.read(path, on_error=lambda name, error: errors.append(error))) == []
+    assert [(e.code, e.path) for e in errors] == [("io-error", str(path))]
+    summary = aqparse.convert([str(path)], tmp_path / "q.jsonl", jobs=1, quiet=True)
+    assert summary.exit_status == 1 and summary.errors == 1

@@ -34,6 +34,7 @@ import attrs
 
 from .dates import parse_date
 from .errors import UsageError
+from .merge import conflict, where_of
 from .records import Author, Defect, Question
 
 # -- rule tables ------------------------------------------------------------------------------
@@ -369,7 +370,7 @@ class Acteurs:
                 "unknown-acteur", f"author.acteur_ref {author.acteur_ref!r} is not in the "
                                   f"acteurs archive")])
         defects: List[Defect] = []
-        changes = _name_changes(author, found, _where(q), defects)
+        changes = _name_changes(author, found, where_of(q), defects)
         changes.update(_seat_changes(author, found))
         changes.update(_group_changes(author, found, self.organes))
         changes = {k: v for k, v in changes.items() if getattr(author, k) != v}
@@ -495,17 +496,7 @@ def _same(a: Optional[str], b: Optional[str]) -> bool:
 
 def _conflict(field: str, kept: str, kept_from: str, other: str, other_from: str) -> Defect:
     # the message of ``aqparse.merge``'s source conflicts
-    return Defect("source-conflict",
-                  f"author.{field}: {kept!r} from {kept_from} (kept) and {other!r} from {other_from}")
-
-
-def _where(q: Question) -> str:
-    """Where a stated value came from, as ``aqparse.merge`` names it."""
-    s = q.source
-    where = s.format or "record"
-    if s.path:
-        where += f" {s.path}" + (f":{s.line}" if s.line else "")
-    return where
+    return conflict(f"author.{field}", kept, other, kept_from, other_from)
 
 
 def _empty_fills(author: Author, found: Dict[str, Any], fields: Iterable[str]) -> Dict[str, Any]:

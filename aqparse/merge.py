@@ -152,8 +152,8 @@ def merge_one(records: List[Question]) -> Question:
             if key not in extra:
                 extra[key] = value
             elif _differ(extra[key], value):
-                conflicts.append(_conflict(f"extra[{key!r}]", extra[key], value,
-                                           _where(_giver(ordered, "extra", key)), _where(q)))
+                conflicts.append(conflict(f"extra[{key!r}]", extra[key], value,
+                                           where_of(_giver(ordered, "extra", key)), where_of(q)))
     first = ordered[0]
     # the furthest status any part or the merged answer and withdrawal show
     status = max([q.status for q in ordered] + [status_of(values["answer"], values["withdrawal"])],
@@ -162,7 +162,7 @@ def merge_one(records: List[Question]) -> Question:
     if len(final) > 1:          # answered by one source, withdrawn by another: said
         other = next(q for q in ordered if q.status != status and q.status != "pending")
         giver = next(q for q in ordered if q.status == status)
-        conflicts.append(_conflict("status", status, other.status, _where(giver), _where(other)))
+        conflicts.append(conflict("status", status, other.status, where_of(giver), where_of(other)))
     defects: List[Defect] = []
     for d in [d for q in ordered for d in q.defects] + conflicts:
         if d not in defects:
@@ -217,7 +217,7 @@ def _merged(path: str, values: List[Any], records: List[Question],
                              conflicts) for i in range(len(kept)))
     for value, q in given[1:]:
         if _differ(kept, value):
-            conflicts.append(_conflict(path, kept, value, _where(giver), _where(q)))
+            conflicts.append(conflict(path, kept, value, where_of(giver), where_of(q)))
     return kept
 
 
@@ -242,7 +242,8 @@ def _giver(records: List[Question], field: str, key: str) -> Question:
     return next(q for q in records if key in getattr(q, field))
 
 
-def _where(q: Question) -> str:
+def where_of(q: Question) -> str:
+    """Where a record was read, as a conflict names it: ``html page.html:40``."""
     s = q.source
     where = s.format or "record"
     if s.path:
@@ -261,6 +262,6 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _conflict(path: str, kept: Any, other: Any, kept_from: str, other_from: str) -> Defect:
+def conflict(path: str, kept: Any, other: Any, kept_from: str, other_from: str) -> Defect:
     return Defect("source-conflict", f"{path}: {_show(kept)} from {kept_from} (kept) and "
                                      f"{_show(other)} from {other_from}")

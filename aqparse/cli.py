@@ -23,7 +23,7 @@ def _records(paths: List[str], strict: bool):
     """The records of every input, and a list that fills with what failed: an input that
     cannot be read or parsed, and under ``strict`` a question with defects (reported at its
     first defect, and left out). One failure never stops the rest."""
-    from .extract import defect_error
+    from .errors import defect_error
     from .inputs import check_inputs, read
 
     check_inputs(paths)

@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence
 
 import attrs
 
-from .fixtures import _flatten, first_difference, show
+from .fixtures import first_difference, flatten as flatten_json, show
 from .records import Question
 
 NEVER_COMPARED = ("source", "defects")
@@ -38,7 +38,7 @@ def flatten(record: Question) -> Dict[str, Any]:
     data = record.to_dict()
     for key in NEVER_COMPARED:
         data.pop(key, None)
-    return _flatten(data)
+    return flatten_json(data)
 
 
 def compare(a: Question, b: Question, *, only_common: bool = False,

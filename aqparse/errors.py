@@ -5,7 +5,12 @@ added. ``CODES`` lists each, with what it means, an input that gives it, and wha
 then holds (for a defect) or what happens (for an error). The README shows this table.
 """
 
-from typing import NamedTuple, Optional
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple, Optional
+
+if TYPE_CHECKING:      # (records do not import this module, but decode does)
+    from .records import Question
 
 
 class Code(NamedTuple):
@@ -138,6 +143,39 @@ class UsageError(ValueError):
 
 def _rebuild(cls, message, code, path, line, excerpt):
     return cls(message, code=code, path=path, line=line, excerpt=excerpt)
+
+
+# -- the strict policy: a record's first defect as the ParseError it is under strict=True -------
+
+def line_of(text: str, first_line: int, line: int) -> Optional[str]:
+    """The text of ``line`` in ``text`` (whose first line is ``first_line``)."""
+    from .decode import unify_breaks   # (decode imports this module)
+
+    text = unify_breaks(text)   # lines are counted as the tokenizer counts them
+    pos = 0
+    for _ in range(line - first_line):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return None
+    end = text.find("\n", pos)
+    return text[pos:] if end < 0 else text[pos:end]
+
+
+def defect_error(record: Question, text: Optional[str] = None,
+                 first_line: int = 1) -> ParseError:
+    """The ``ParseError`` of the first defect of ``record``: same code, message and line, and
+    an excerpt of that line when the text it was read from is given."""
+    d = record.defects[0]
+    line_text = None
+    if text is not None and d.line is not None and d.line >= first_line:
+        line_text = line_of(text, first_line, d.line)
+    return ParseError(d.message, code=d.code, path=record.source.path, line=d.line,
+                      excerpt=excerpt(line_text) if line_text is not None else None)
+
+
+def raise_for(record: Question, text: str, first_line: int = 1) -> None:
+    """Raise the ``ParseError`` of the first defect of ``record`` (``strict=True``)."""
+    raise defect_error(record, text, first_line)
 
 
 def excerpt(text: str, start: int = 0, width: int = 60) -> str:

@@ -17,7 +17,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from .agree import rubrique_form
 from .dates import parse_date, parse_page
 from .decode import clean_body, clean_text_body, clean_value, unify_breaks
-from .errors import ParseError, excerpt
+from .errors import ParseError, defect_error, excerpt, line_of, raise_for  # noqa: F401
 from .records import (CLOSURE_LABELS, Attribution, Author, Closure, Defect, Erratum, Ministry,
                       Publication, Question, Renewal, Signalement, Source, Withdrawal, make_uid,
                       status_of)
@@ -618,32 +618,3 @@ def _with_codes(b: Builder, author: Optional[Author], codes: tuple,
     if values:
         author = attrs.evolve(author, **values)
     return author, Closure(code=code, label=CLOSURE_LABELS.get(code))
-
-
-def line_of(text: str, first_line: int, line: int) -> Optional[str]:
-    """The text of ``line`` in ``text`` (whose first line is ``first_line``)."""
-    text = unify_breaks(text)   # lines are counted as the tokenizer counts them
-    pos = 0
-    for _ in range(line - first_line):
-        pos = text.find("\n", pos) + 1
-        if pos == 0:
-            return None
-    end = text.find("\n", pos)
-    return text[pos:] if end < 0 else text[pos:end]
-
-
-def defect_error(record: Question, text: Optional[str] = None,
-                 first_line: int = 1) -> ParseError:
-    """The ``ParseError`` of the first defect of ``record``: same code, message and line, and
-    an excerpt of that line when the text it was read from is given."""
-    d = record.defects[0]
-    line_text = None
-    if text is not None and d.line is not None and d.line >= first_line:
-        line_text = line_of(text, first_line, d.line)
-    return ParseError(d.message, code=d.code, path=record.source.path, line=d.line,
-                      excerpt=excerpt(line_text) if line_text is not None else None)
-
-
-def raise_for(record: Question, text: str, first_line: int = 1) -> None:
-    """Raise the ``ParseError`` of the first defect of ``record`` (``strict=True``)."""
-    raise defect_error(record, text, first_line)

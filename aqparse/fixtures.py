@@ -42,16 +42,16 @@ def actual(path: str):
     return records[0] if len(records) == 1 else records
 
 
-def _flatten(value, prefix: str = "") -> dict:
+def flatten(value, prefix: str = "") -> dict:
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            out.update(_flatten(item, f"{prefix}.{key}" if prefix else key))
+            out.update(flatten(item, f"{prefix}.{key}" if prefix else key))
         return out or {prefix: {}}
     if isinstance(value, list):
         out = {}
         for i, item in enumerate(value):
-            out.update(_flatten(item, f"{prefix}[{i}]"))
+            out.update(flatten(item, f"{prefix}[{i}]"))
         return out or {prefix: []}
     return {prefix: value}
 
@@ -75,7 +75,7 @@ def diff(expected, got) -> List[str]:
         expected = dict(expected, source=dict(expected["source"], path=None))
     if isinstance(expected, list):
         expected = [dict(e, source=dict(e.get("source") or {}, path=None)) for e in expected]
-    a, b = _flatten(expected), _flatten(got)
+    a, b = flatten(expected), flatten(got)
     lines = []
     for key in sorted(set(a) | set(b), key=lambda k: (k.split(".")[0], k)):
         if key not in b:

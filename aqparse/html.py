@@ -34,8 +34,8 @@ import lxml.html
 
 from .api import is_question
 from .decode import clean_value
-from .errors import InternalError, ParseError, excerpt
-from .extract import extract, raise_for
+from .errors import InternalError, ParseError, excerpt, raise_for
+from .extract import extract
 from .markup import element_text, nodes_text
 from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
 from .tokenize import RULES, Token, tokenize

@@ -29,9 +29,8 @@ import attrs
 
 from .dates import parse_date, parse_page
 from .decode import clean_value, incremental_decoder
-from .errors import InternalError, ParseError, excerpt
+from .errors import InternalError, ParseError, excerpt, raise_for
 from .agree import sitting_question, title_and_analyses
-from .extract import raise_for
 from .markup import fragment_text
 from .names import author_of
 from .records import (KINDS, Attribution, Author, Closure, Defect, Erratum, Ministry, Publication,

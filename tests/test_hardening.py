@@ -570,3 +570,23 @@ def test_a_zip_of_a_version_zipfile_does_not_know_is_an_io_error(tmp_path):
     assert [(e.code, e.path) for e in errors] == [("io-error", str(path))]
     summary = aqparse.convert([str(path)], tmp_path / "q.jsonl", jobs=1, quiet=True)
     assert summary.exit_status == 1 and summary.errors == 1
+
+
+# -- one place for each decision --------------------------------------------------------------------
+
+def test_every_rule_of_the_tokenizer_has_its_handler():
+    from aqparse.extract import HANDLERS
+    from aqparse.tokenize import RULES
+
+    names = {rule.name for rule in RULES} | {"unknown", "unlabelled"}
+    assert names - set(HANDLERS) == set()
+    assert set(HANDLERS) - names == set(), "handlers no rule gives"
+
+
+def test_the_strict_policy_lives_next_to_parse_error():
+    from aqparse import errors
+
+    q = aqparse.parse(FIXTURE.replace("12/11/2019", "31/02/2019"), path="q.txt")
+    error = errors.defect_error(q, FIXTURE.replace("12/11/2019", "31/02/2019"))
+    assert (error.code, error.path, error.line) == ("bad-date", "q.txt", 15)
+    assert error.excerpt.startswith("Date de changement d'attribution: 31/02/2019")

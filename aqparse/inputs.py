@@ -65,7 +65,9 @@ def _zip_documents(path: str) -> Iterator[Document]:
     # opened once the walk is over opens the archive again for itself.
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
-            if info.is_dir() or _skip(info.filename) or "__MACOSX/" in info.filename:
+            # (a member without a name, from a broken archive, is no file: found by fuzzing)
+            if (not info.filename or info.is_dir() or _skip(info.filename)
+                    or "__MACOSX/" in info.filename):
                 continue
             yield Document(f"{path}!{info.filename}",
                            lambda info=info: (archive.open(info) if archive.fp is not None

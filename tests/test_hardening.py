@@ -590,3 +590,16 @@ def test_the_strict_policy_lives_next_to_parse_error():
     error = errors.defect_error(q, FIXTURE.replace("12/11/2019", "31/02/2019"))
     assert (error.code, error.path, error.line) == ("bad-date", "q.txt", 15)
     assert error.excerpt.startswith("Date de changement d'attribution: 31/02/2019")
+
+
+def test_a_zip_member_without_a_name_is_passed_over(tmp_path):
+    # found by fuzzing with atheris: zipfile's is_dir() failed with an IndexError on it
+    import zipfile
+
+    path = tmp_path / "dump.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("q.txt", FIXTURE)
+        archive.writestr(zipfile.ZipInfo(""), b"nameless")
+    errors = []
+    uids = [q.uid for q in aqparse.read(path, on_error=lambda n, e: errors.append(e))]
+    assert uids == ["QANR5L15QE23817"] and errors == []

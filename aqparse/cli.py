@@ -297,23 +297,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, turned into an exception so that a run stops as on Ctrl-C: its workers
-    stopped, what was committed kept, a line said."""
-
-
-def _on_sigterm(signum, frame):
-    raise Terminated()
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     import signal
     import threading
 
+    from .convert import request_stop
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = {}
+    if args.command in ("convert", "stats") and \
+            threading.current_thread() is threading.main_thread():
+        # SIGTERM and Ctrl-C stop a run at its next safe point (between two units): its
+        # workers stopped, what was committed kept, a line said
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, request_stop)
+    try:
+        return _main(args)
+    finally:
+        for signum, handler in previous.items():     # (main() called from Python code)
+            signal.signal(signum, handler)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command].run(args)
     except UsageError as error:
@@ -333,8 +339,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         kept = (f"; {output}: what was committed is kept" if output and
                 str(output).lower().endswith((".sqlite", ".sqlite3", ".db"))
                 else "; no partial output is left")
-        _err(("terminated" if isinstance(stop, Terminated) else "interrupted") + kept)
-        return 143 if isinstance(stop, Terminated) else 130
+        import signal
+
+        term = getattr(stop, "signum", signal.SIGINT) == signal.SIGTERM
+        _err(("terminated" if term else "interrupted") + kept)
+        return 143 if term else 130
 
 
 if __name__ == "__main__":

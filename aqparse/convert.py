@@ -633,6 +633,7 @@ def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result
     units before it are finished first), every other unit in a worker."""
     if jobs == 1:
         for unit in units:
+            stop_point()
             if unit[0] == "stream":
                 yield from _streamed(unit, *args)
             else:
@@ -644,6 +645,7 @@ def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result
     try:
         in_flight: deque = deque()
         for unit in units:
+            stop_point()
             if unit[0] == "stream":
                 while in_flight:
                     yield in_flight.popleft().result()
@@ -653,6 +655,7 @@ def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result
             if len(in_flight) > 2 * jobs:
                 yield in_flight.popleft().result()
         while in_flight:
+            stop_point()
             yield in_flight.popleft().result()
     except BaseException:
         # stopped (Ctrl-C, SIGTERM, an error of the output): the workers are stopped now,
@@ -663,6 +666,32 @@ def _results(units: Iterator[tuple], jobs: int, args: tuple) -> Iterator[_Result
         _stop_helpers()
         raise
     pool.shutdown(wait=True)
+
+
+class Stopped(KeyboardInterrupt):
+    """A run asked to stop (SIGTERM, Ctrl-C): raised at a safe point of the run, between two
+    units, never inside a lock of the worker pool (which an exception raised by a signal
+    handler at any point could leave held, and the run hung)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_STOP: List[int] = []       # the signals received, for ``stop_point``
+
+
+def request_stop(signum: int, frame=None) -> None:
+    """A signal handler: the run stops at its next safe point; a second signal stops it at
+    once (Ctrl-C twice)."""
+    if _STOP:
+        raise Stopped(signum)
+    _STOP.append(signum)
+
+
+def stop_point() -> None:
+    if _STOP:
+        raise Stopped(_STOP[0])
 
 
 def _stop_helpers() -> None:
@@ -809,6 +838,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
 
     summary = Summary(output=writer.path, format=writer.name)
     started = time.perf_counter()
+    _STOP.clear()
     index: Dict[str, int] = {}
     twice: Dict[str, List[int]] = {}     # uid -> every record of it (packed), when more than one
     drop: set = set()
@@ -822,6 +852,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
                        (type(writer), strict, tables, acteurs))
     try:
         for result in results:
+            stop_point()
             if result.skipped:
                 summary.skipped.append((result.name, result.skipped))
             if result.failed and (not summary.failed or summary.failed[-1] != result.name):

@@ -116,16 +116,12 @@ def repair_mojibake(text: str) -> str:
 # matching, in bodies, in the line numbers of defects. CR and CRLF are handled apart.
 OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _OTHER_BREAK = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_ASCII_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
 
 
 def has_other_breaks(text: str, start: int = 0, end: Optional[int] = None) -> bool:
     """Whether ``text[start:end]`` holds a line break other than CR and LF."""
-    if end is None:
-        end = len(text)
-    if any(text.find(c, start, end) >= 0 for c in _ASCII_BREAKS):
-        return True
-    return not text.isascii() and _OTHER_BREAK.search(text, start, end) is not None
+    # one scan of the range (cheaper than a find per character)
+    return _OTHER_BREAK.search(text, start, len(text) if end is None else end) is not None
 
 
 def unify_breaks(text: str) -> str:
@@ -167,12 +163,22 @@ _ODD_BLANKS = ("\t", "\xa0", "\u202f", "\u2007", "\u3000", "\u2009", "\u2002",
                "\u205f")
 
 
-def for_matching(text: str) -> str:
+# any character of the two kinds above: one scan tells a text that has none (most of them)
+_ODD_CHAR = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029\xad\u061c\u180e\u200b-\u200f"
+                       "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def has_odd_characters(text: str) -> bool:
+    """Whether ``text`` holds a line break other than CR and LF, or an invisible character."""
+    return _ODD_CHAR.search(text) is not None
+
+
+def for_matching(text: str, odd: Optional[bool] = None) -> str:
     """The text the tokenizer matches against: same length as ``text``, CR and odd blanks
-    turned into plain newlines and spaces."""
+    turned into plain newlines and spaces. ``odd``: what ``has_odd_characters`` said of it."""
     if "\r" in text:
         text = text.replace("\r\n", " \n").replace("\r", "\n")
-    if has_other_breaks(text):
+    if (odd is None or odd) and has_other_breaks(text):
         text = _OTHER_BREAK.sub("\n", text)
     for blank in _ODD_BLANKS:   # str.replace is much faster than str.translate here
         if blank in text:

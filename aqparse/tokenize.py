@@ -17,7 +17,8 @@ import re
 from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import furniture
-from .decode import OTHER_BREAKS, for_matching, has_invisible, has_other_breaks, visible
+from .decode import (OTHER_BREAKS, for_matching, has_invisible, has_odd_characters,
+                     has_other_breaks, visible)
 from .layout import untangle
 
 try:   # the standard library's regex parser, read to find where each rule can start
@@ -641,13 +642,14 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps); ``page``
     says whether it is (part of) a whole page's text, when the part alone may not show it.
     """
-    if has_invisible(text):
+    odd = has_odd_characters(text)
+    if odd and has_invisible(text):
         yield from _tokenize_visible(text, offset, first_line, page)
         return
     if page is None:
         page = furniture.shows_page(text)
     text = untangle(text, _BODY_HEADING, _is_label_line, page=page)
-    scan = for_matching(text)
+    scan = for_matching(text, odd)
     count = scan.count
     # a whole page's text is read with the site's furniture; a dump of questions copied alone
     # without it (faster)

@@ -241,18 +241,19 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
             if len(buffer) < target + (target >> 2):
                 break
             cut = find_cut(buffer, target, begin=begin)
-            too_long = None
-            if cut is None:
+            forced = cut is None
+            if forced:
                 if len(buffer) <= max_question:
                     if not final:      # searched up to here: the next search starts there
                         begin = max(target, len(buffer) - (1 << 16))
                     break
                 cut = _forced_cut(buffer, max_question)
-                too_long = (f"a question of more than {max_question:,} characters (line {line}):"
-                            f" cut at line {line + count_lines(buffer, 0, cut)}")
+            lines = count_lines(buffer, 0, cut)
+            too_long = (f"a question of more than {max_question:,} characters (line {line}): "
+                        f"cut at line {line + lines}") if forced else None
             yield Unit(buffer[:cut], offset, line, too_long)
             offset += cut
-            line += count_lines(buffer, 0, cut)
+            line += lines
             buffer, begin = buffer[cut:], 0
     if buffer.strip() or offset == 0:
         yield Unit(buffer, offset, line)

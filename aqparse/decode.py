@@ -115,7 +115,7 @@ def repair_mojibake(text: str) -> str:
 # text saved by some tools ends its lines in U+2028, U+0085, a form feed…), everywhere: in
 # matching, in bodies, in the line numbers of defects. CR and CRLF are handled apart.
 OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_OTHER_BREAK = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_OTHER_BREAK = re.compile(f"[{OTHER_BREAKS}]")
 
 
 def has_other_breaks(text: str, start: int = 0, end: Optional[int] = None) -> bool:
@@ -136,8 +136,8 @@ def unify_breaks(text: str) -> str:
 # Characters that show nothing and cannot be meant inside a label, a number or a date: a BOM
 # left inside a text, direction marks and embeddings, zero-width spaces and joiners, soft
 # hyphens. The tokenizer reads the text without them (``visible``); bodies keep them.
-_INVISIBLE = re.compile("[\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-                        "\u2066-\u206f\ufeff]+")
+_INVISIBLES = "\xad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLES}]+")
 
 
 def has_invisible(text: str) -> bool:
@@ -164,8 +164,7 @@ _ODD_BLANKS = ("\t", "\xa0", "\u202f", "\u2007", "\u3000", "\u2009", "\u2002",
 
 
 # any character of the two kinds above: one scan tells a text that has none (most of them)
-_ODD_CHAR = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029\xad\u061c\u180e\u200b-\u200f"
-                       "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_ODD_CHAR = re.compile(f"[{OTHER_BREAKS}{_INVISIBLES}]")
 
 
 def has_odd_characters(text: str) -> bool:
@@ -205,7 +204,11 @@ def clean_body(text: Optional[str]) -> Optional[str]:
     within a paragraph kept (table rows), runs of spaces collapsed, tabs kept (table cells)."""
     if not text:
         return None
-    text = unify_breaks(text)
+    return _clean_paragraphs(unify_breaks(text))
+
+
+def _clean_paragraphs(text: str) -> Optional[str]:
+    """``clean_body`` of a text whose line breaks are all ``\n``."""
     if "  " in text or not text.isascii() and (
             "\xa0" in text or "\u202f" in text or _THIN.search(text) is not None):
         text = _SPACES.sub(" ", text)   # (the checks are much cheaper than the search)
@@ -299,7 +302,7 @@ def clean_text_body(text: Optional[str], wrapped_at: Optional[int] = None) -> Op
     text = _BLANK_AROUND.sub("", _BREAK_BEFORE.sub("", text))
     if wrapped_at and "\n" in text:
         text = _unwrap(text, wrapped_at)
-    return clean_body(text)
+    return _clean_paragraphs(text) if text else None
 
 
 def _latin1_fallback(error: UnicodeDecodeError):

@@ -890,10 +890,13 @@ class SqliteWriter(Writer):
             old = _record_of_payload(pending) if pending is not None else self._stored(key)
             parts[_input_key(old)] = old
         new = _record_of_payload(payload)
-        name = _input_key(new)
+        said = content(new)
+        name = _input_key(new, said)
         if name not in parts:
-            # a copy of a part read from another input: the one of them ``merge`` keeps
-            copy = next((n for n, q in parts.items() if content(q) == content(new)), None)
+            # a copy of a part read from another input (the same digest in its name): the
+            # one of them ``merge`` keeps
+            digest = _digest(said)
+            copy = next((n for n in parts if json.loads(n)[-1] == digest), None)
             if copy is not None:
                 if precedence(new) <= precedence(parts[copy]):
                     return pending         # nothing changes
@@ -934,14 +937,17 @@ class SqliteWriter(Writer):
         self._db.close()
 
 
-def _input_key(q: Question) -> str:
+def _input_key(q: Question, said: Optional[str] = None) -> str:
     """A part of a merged question, as ``aqparse_inputs`` names it: the input it was read from
-    and a digest of what it says (two questions of a dump on one line, or two runs from
-    stdin, stand at the same path and line, and are two parts; the same input read again
-    with the same content is the same part)."""
+    and a digest of what it says (``said``: its ``content``, when known) — two questions of
+    a dump on one line, or two runs from stdin, stand at the same path and line, and are two
+    parts; the same input read again with the same content is the same part."""
     s = q.source
-    digest = hashlib.sha1(content(q).encode("utf-8")).hexdigest()[:16]
-    return json.dumps([s.format, s.path, s.line, s.layout, digest])
+    return json.dumps([s.format, s.path, s.line, s.layout, _digest(said or content(q))])
+
+
+def _digest(said: str) -> str:
+    return hashlib.sha1(said.encode("utf-8")).hexdigest()[:16]
 
 
 def _record_of_rows(values: Iterable[Any], children: Dict[str, List[tuple]]) -> Question:

@@ -133,10 +133,11 @@ def merge_one(records: List[Question]) -> Question:
     if len(records) == 1:
         return records[0]
     ordered, seen = [], set()
-    for q in sorted(records, key=precedence, reverse=True):
-        said = content(q)
-        if said not in seen:          # a copy adds nothing: the first of them stands for all
-            seen.add(said)
+    # (what a record says is the last of its precedence: worked out once per record)
+    for key, q in sorted(((precedence(q), q) for q in records), key=lambda p: p[0],
+                         reverse=True):
+        if key[-1] not in seen:       # a copy adds nothing: the first of them stands for all
+            seen.add(key[-1])
             ordered.append(q)
     if len(ordered) == 1:
         return ordered[0]

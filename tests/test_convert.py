@@ -20,7 +20,9 @@ import pytest
 import aqparse
 from aqparse import cli
 from aqparse import convert as convert_function
-from aqparse.convert import UsageError, _parse_unit, _units_of, convert
+from aqparse.convert import UsageError, convert
+from aqparse.units import Sizes, units_of
+from aqparse.work import parse_unit
 from aqparse.export import SQL_INDEXES, read_sqlite
 from aqparse.inputs import documents
 
@@ -29,20 +31,15 @@ import dumps
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _small_units(monkeypatch):
-    """Cut dumps into many small units, so a small test input exercises the cutting."""
-    module = sys.modules["aqparse.convert"]     # aqparse.convert is the function
-    monkeypatch.setattr(module, "SPLIT_ABOVE", 20_000)
-    monkeypatch.setattr(module, "CHUNK_CHARS", 6_000)
-    return module
+# dumps cut into many small units, so that a small test input exercises the cutting
+SMALL_UNITS = Sizes(split_above=20_000, chunk_chars=6_000)
 
 
 def test_convert_is_reexported():
     assert convert_function is convert
 
 
-def test_jobs_1_and_2_give_byte_identical_jsonl(tmp_path, monkeypatch):
-    _small_units(monkeypatch)
+def test_jobs_1_and_2_give_byte_identical_jsonl(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     dumps.write_dump(folder / "big.txt", 300, seed=3, words=20)
@@ -50,8 +47,8 @@ def test_jobs_1_and_2_give_byte_identical_jsonl(tmp_path, monkeypatch):
     with zipfile.ZipFile(folder / "more.zip", "w") as z:
         z.writestr("d.txt", dumps.dump_text(dumps.records(40, seed=4, legislature=12)))
     one, two = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
-    s1 = convert([folder], one, jobs=1, quiet=True)
-    s2 = convert([folder], two, jobs=2, quiet=True)
+    s1 = convert([folder], one, jobs=1, quiet=True, sizes=SMALL_UNITS)
+    s2 = convert([folder], two, jobs=2, quiet=True, sizes=SMALL_UNITS)
     assert one.read_bytes() == two.read_bytes()
     assert s1.questions == s2.questions == 341 - s1.duplicates
     # input order: the dump first (big.txt), then known.txt, then the zip
@@ -61,14 +58,13 @@ def test_jobs_1_and_2_give_byte_identical_jsonl(tmp_path, monkeypatch):
 
 def _whole_and_parts(path):
     doc = next(documents(str(path)))
-    units = list(_units_of(doc, True))
+    units = list(units_of(doc, True, SMALL_UNITS))
     whole = [q.to_dict() for q in aqparse.parse_many(path.read_bytes(), path=str(path))]
-    parts = [q.to_dict() for u in units for q in _parse_unit(u)[0]]
+    parts = [q.to_dict() for u in units for q in parse_unit(u)[0]]
     return whole, parts, units
 
 
-def test_cut_dumps_parse_exactly_like_the_whole(tmp_path, monkeypatch):
-    _small_units(monkeypatch)
+def test_cut_dumps_parse_exactly_like_the_whole(tmp_path):
     qs = list(dumps.records(200, seed=5, words=20))
     # traps: a legislature label inside a body, mid-line and on its own line, a
     # "Question N°" line inside an answer
@@ -344,15 +340,15 @@ def test_a_dump_with_a_bad_tail_keeps_its_questions(tmp_path):
 
 
 @pytest.mark.parametrize("small_units", [False, True])
-def test_own_jsonl_named_explicitly_is_read_as_records(tmp_path, monkeypatch, small_units):
-    if small_units:
-        _small_units(monkeypatch)     # the JSON lines are then cut into units of whole lines
+def test_own_jsonl_named_explicitly_is_read_as_records(tmp_path, small_units):
+    # small units: the JSON lines are then cut into units of whole lines
+    sizes = SMALL_UNITS if small_units else Sizes()
     dump = tmp_path / "dump.txt"
     dump.write_text(dumps.dump_text(dumps.records(60, seed=21)) + "\n" + dumps.DEFECTIVE,
                     encoding="utf-8")
     first, second = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
-    convert([dump], first, jobs=1, quiet=True)
-    summary = convert([first], second, jobs=2, quiet=True)
+    convert([dump], first, jobs=1, quiet=True, sizes=sizes)
+    summary = convert([first], second, jobs=2, quiet=True, sizes=sizes)
     assert summary.questions == 61 and summary.with_defects == 1 and summary.exit_status == 0
     assert second.read_bytes() == first.read_bytes()
     # inside a folder, the same file is an output, not an input
@@ -360,7 +356,7 @@ def test_own_jsonl_named_explicitly_is_read_as_records(tmp_path, monkeypatch, sm
     folder.mkdir()
     first.rename(folder / "1.jsonl")
     (folder / "q.json").write_text(json.dumps(aqparse.parse(dumps.KNOWN).to_dict()), encoding="utf-8")
-    summary = convert([folder], tmp_path / "3.jsonl", jobs=1, quiet=True)
+    summary = convert([folder], tmp_path / "3.jsonl", jobs=1, quiet=True, sizes=sizes)
     assert summary.questions == 0 and len(summary.skipped) == 2 and summary.exit_status == 0
 
 
@@ -482,11 +478,8 @@ def _od_dump(path, count, *, bad_date=(), one_line=False, tail="", words=300):
     return (text + tail).split("\n")
 
 
-def _stream_small_dumps(monkeypatch):
-    module = sys.modules["aqparse.convert"]
-    monkeypatch.setattr(module, "SPLIT_ABOVE", 50_000)     # dumps above this are streamed
-    monkeypatch.setattr(module, "STREAM_BATCH", 25)
-    return module
+# dumps above 50 KB are streamed, their records written 25 at a time
+STREAMED = Sizes(split_above=50_000, stream_batch=25)
 
 
 def test_a_streamed_open_data_dump_converts_as_a_whole_one_does(tmp_path, monkeypatch):
@@ -496,12 +489,14 @@ def test_a_streamed_open_data_dump_converts_as_a_whole_one_does(tmp_path, monkey
     whole, whole_errors = tmp_path / "whole.jsonl", tmp_path / "whole-errors.jsonl"
     s1 = convert([dump], whole, jobs=1, quiet=True, strict=True, errors=whole_errors)
     called = []
-    module = _stream_small_dumps(monkeypatch)
-    real = module._streamed
-    monkeypatch.setattr(module, "_streamed", lambda *a: called.append(a[0][1]) or real(*a))
+    from aqparse import pool
+
+    real = pool.streamed
+    monkeypatch.setattr(pool, "streamed", lambda *a: called.append(a[0].name) or real(*a))
     for jobs in (1, 2):
         out, errors = tmp_path / f"s{jobs}.jsonl", tmp_path / f"s{jobs}-errors.jsonl"
-        s2 = convert([dump], out, jobs=jobs, quiet=True, strict=True, errors=errors)
+        s2 = convert([dump], out, jobs=jobs, quiet=True, strict=True, errors=errors,
+                     sizes=STREAMED)
         assert out.read_bytes() == whole.read_bytes()
         assert errors.read_bytes() == whole_errors.read_bytes()
         assert (s2.questions, s2.rejected, s2.failed) == (s1.questions, s1.rejected, s1.failed)
@@ -518,13 +513,13 @@ def test_a_streamed_open_data_dump_converts_as_a_whole_one_does(tmp_path, monkey
     assert tail["raw"] == " oops\n"
 
 
-def test_a_question_sharing_its_line_is_refused_with_its_record(tmp_path, monkeypatch):
+def test_a_question_sharing_its_line_is_refused_with_its_record(tmp_path):
     # the AN's dumps are one line: a refused question has no lines of its own to quote
-    _stream_small_dumps(monkeypatch)
     dump = tmp_path / "dump.json"
     _od_dump(dump, 60, bad_date={5}, one_line=True)
     out, errors = tmp_path / "q.jsonl", tmp_path / "e.jsonl"
-    summary = convert([dump], out, jobs=1, quiet=True, strict=True, errors=errors)
+    summary = convert([dump], out, jobs=1, quiet=True, strict=True, errors=errors,
+                      sizes=STREAMED)
     assert summary.questions == 59 and summary.rejected == 1
     [entry] = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
     assert (entry["uid"], entry["position"], entry["raw"]) == ("QANR5L16QG5", 1, "")
@@ -533,12 +528,12 @@ def test_a_question_sharing_its_line_is_refused_with_its_record(tmp_path, monkey
         "M. le président. La parole est à M. Jean Essai.\n\nDébat 5.")
 
 
-def _convert_peak(source, out):
+def _convert_peak(source, out, sizes):
     import tracemalloc
 
     tracemalloc.start()
     try:
-        summary = convert([source], out, jobs=1, quiet=True)
+        summary = convert([source], out, jobs=1, quiet=True, sizes=sizes)
         return summary.questions, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -548,35 +543,34 @@ def _convert_peak(source, out):
 def test_a_large_open_data_dump_is_converted_in_flat_memory(tmp_path, monkeypatch, one_line):
     from aqparse import opendata
 
-    module = _stream_small_dumps(monkeypatch)
     # smaller than the dumps: what a streamed dump keeps for errors, the parser's read window
-    monkeypatch.setattr(module, "RAW_KEEP", 100_000)
+    sizes = attrs.evolve(STREAMED, raw_keep=100_000)
     monkeypatch.setattr(opendata, "READ_CHUNK", 20_000)
     small, large = tmp_path / "small.json", tmp_path / "large.json"
     _od_dump(small, 100, words=400, one_line=one_line)     # 0.3 MB
     _od_dump(large, 500, words=400, one_line=one_line)     # 1.6 MB
     # (JSON lines: written at once, where SQLite holds a batch of 1,000 records)
-    _convert_peak(small, tmp_path / "warm-up.jsonl")       # lazy imports are not counted below
-    n_small, peak_small = _convert_peak(small, tmp_path / "small.jsonl")
-    n_large, peak_large = _convert_peak(large, tmp_path / "large.jsonl")
+    _convert_peak(small, tmp_path / "warm-up.jsonl", sizes)   # lazy imports not counted below
+    n_small, peak_small = _convert_peak(small, tmp_path / "small.jsonl", sizes)
+    n_large, peak_large = _convert_peak(large, tmp_path / "large.jsonl", sizes)
     assert (n_small, n_large) == (100, 500)
     # five times the questions, hardly more memory: not the dump, nor all its records
     assert peak_large < peak_small + 400_000, (peak_small, peak_large)
 
 
 @pytest.mark.parametrize("keep", [1 << 20, 300])
-def test_a_streamed_dump_quotes_the_lines_it_still_holds(monkeypatch, keep):
+def test_a_streamed_dump_quotes_the_lines_it_still_holds(keep):
     # what the parser of a streamed dump does: read blocks, then — a question found at line
     # L — ask for earlier lines, and forget those before L
     import random
 
-    module = sys.modules["aqparse.convert"]
-    monkeypatch.setattr(module, "RAW_KEEP", keep)
+    from aqparse.rawtext import Tap, split_lines
+
     rng = random.Random(5)
     ends = ["\n", "\r\n", "\r"]
     lines = [f"ligne {i} " + "é" * rng.randint(0, 40) + rng.choice(ends) for i in range(1, 301)]
     data = "".join(lines).encode("utf-8")
-    tap = module._Tap(io.BytesIO(data[1000:]), data[:1000])
+    tap = Tap(io.BytesIO(data[1000:]), data[:1000], keep)
     read, line, exact = b"", 1, 0
     while True:
         block = tap.read(rng.randint(1, 90))
@@ -584,7 +578,7 @@ def test_a_streamed_dump_quotes_the_lines_it_still_holds(monkeypatch, keep):
             break
         read += block
         # the last line that has been read whole, and a question from there
-        whole = module._split_lines(read.decode("utf-8", errors="ignore"))
+        whole = split_lines(read.decode("utf-8", errors="ignore"))
         if len(whole) > line + 3 and rng.random() < 0.3:
             start, end = line, rng.randint(line + 1, len(whole) - 1)
             text, complete = tap.between(start, end)

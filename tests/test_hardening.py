@@ -4,6 +4,7 @@ Each test here failed before its fix; the values asserted are read from
 ``fixtures/qe-answered-attribution-change.txt`` by a person.
 """
 
+import attrs
 import pytest
 
 import aqparse
@@ -189,7 +190,7 @@ def test_a_fifo_named_explicitly_is_read_as_a_stream(tmp_path):
 import io
 
 from aqparse import api
-from aqparse.convert import _units_of
+from aqparse.units import TextPart, units_of
 from aqparse.inputs import Document
 
 ONE_LINE = " ".join(FIXTURE.split()) + " "
@@ -205,8 +206,8 @@ def test_cutting_a_dump_on_one_line_reads_it_a_bounded_number_of_times(monkeypat
     real = api.for_matching
     monkeypatch.setattr(api, "for_matching", lambda text: scanned.append(len(text)) or real(text))
     text = ONE_LINE * (6_000_000 // len(ONE_LINE))
-    units = [u for u in _units_of(_doc(text), True) if u[0] == "text"]
-    assert "".join(u[2] for u in units) == text and len(units) >= 4
+    units = [u for u in units_of(_doc(text), True) if isinstance(u, TextPart)]
+    assert "".join(u.text for u in units) == text and len(units) >= 4
     # the cutter looks near each cut, not again over the whole growing buffer
     assert sum(scanned) < 3 * len(text)
 
@@ -228,9 +229,9 @@ def test_a_question_longer_than_the_cap_is_cut_and_said(tmp_path):
 
 def test_a_unit_of_tiny_questions_holds_a_bounded_number_of_them():
     text = "Question N° 1\n" * 20_000
-    units = [u for u in _units_of(_doc(text), True) if u[0] == "text"]
-    assert "".join(u[2] for u in units) == text
-    assert max(u[2].count("Question N°") for u in units) <= api.UNIT_QUESTIONS + 1
+    units = [u for u in units_of(_doc(text), True) if isinstance(u, TextPart)]
+    assert "".join(u.text for u in units) == text
+    assert max(u.text.count("Question N°") for u in units) <= api.UNIT_QUESTIONS + 1
 
 
 def test_duplicates_merged_a_batch_at_a_time_give_the_same_output(tmp_path, monkeypatch):
@@ -603,3 +604,35 @@ def test_a_zip_member_without_a_name_is_passed_over(tmp_path):
     errors = []
     uids = [q.uid for q in aqparse.read(path, on_error=lambda n, e: errors.append(e))]
     assert uids == ["QANR5L15QE23817"] and errors == []
+
+
+# -- convert's work units: typed, each kind with its handler ----------------------------------------
+
+def test_every_kind_of_work_unit_has_its_handler_and_travels_to_a_worker():
+    import pickle
+    import typing
+
+    from aqparse import units, work
+
+    kinds = set(typing.get_args(units.Unit))
+    # a worker parses every kind but the two the parent keeps: a stream, a skipped input
+    assert set(work.PARSERS) == set(work.RAW) == kinds - {units.Stream, units.Skip}
+    unit = units.TextPart("dump.txt", "Question N° 1\n", 10, 3)
+    assert pickle.loads(pickle.dumps(unit)) == unit
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        unit.line = 4
+
+
+def test_the_sizes_of_a_run_are_its_parameters(tmp_path):
+    from aqparse.units import Sizes
+
+    dump = tmp_path / "dump.txt"
+    dump.write_text((FIXTURE + "\n") * 40, encoding="utf-8")
+    whole, cut = tmp_path / "whole.jsonl", tmp_path / "cut.jsonl"
+    aqparse.convert([str(dump)], whole, jobs=1, quiet=True)
+    # tiny units: one question or so in each, parsed apart, the same output
+    small = Sizes(split_above=1000, chunk_chars=len(FIXTURE) // 2)
+    aqparse.convert([str(dump)], cut, jobs=1, quiet=True, sizes=small)
+    assert cut.read_bytes() == whole.read_bytes()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        small.chunk_chars = 1

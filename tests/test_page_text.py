@@ -15,6 +15,7 @@ import pytest
 
 import aqparse
 from aqparse.decode import decode
+from aqparse.units import Sizes
 from renderings import RENDERINGS, SHOWS_HIDDEN, browser, get_text, text_browser
 
 HERE = Path(__file__).resolve().parent
@@ -277,19 +278,15 @@ def test_w3m_centred_header_row():
 # -- the one cutter: a large dump of page texts read in parts gives the records of the whole ------
 
 @pytest.mark.parametrize("rendering", ["get_text", "browser", "text_browser", "one_line"])
-def test_convert_cuts_a_dump_of_page_texts_where_the_whole_is_cut(rendering, tmp_path,
-                                                                   monkeypatch):
+def test_convert_cuts_a_dump_of_page_texts_where_the_whole_is_cut(rendering, tmp_path):
     import json
-    import sys
     names = CORPUS_PAGES + TABLE_PAGES
     dump, expected = _dump(rendering, [n for n in names if (n, rendering) not in LIMITS], "\n")
     if rendering == "one_line":
         dump = " ".join(dump.split())          # a whole dump on one line: one unit
     path = tmp_path / "pages.txt"
     path.write_text(dump * 3, encoding="utf-8")
-    module = sys.modules["aqparse.convert"]
-    monkeypatch.setattr(module, "SPLIT_ABOVE", 20_000)   # cut in parts of about 30 KB
-    monkeypatch.setattr(module, "CHUNK_CHARS", 30_000)
+    parts = Sizes(split_above=20_000, chunk_chars=30_000)   # cut in parts of about 30 KB
     whole = list(aqparse.parse_many(dump * 3, path=str(path)))
     # the dump holds each question three times: copies, merged into one, which is each copy
     # but for where it was read (the last copy stands for the three)
@@ -302,7 +299,7 @@ def test_convert_cuts_a_dump_of_page_texts_where_the_whole_is_cut(rendering, tmp
         assert one.evolve(source=q.source, defects=q.defects) == q
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}.jsonl"
-        summary = aqparse.convert([str(path)], out, jobs=jobs, quiet=True)
+        summary = aqparse.convert([str(path)], out, jobs=jobs, quiet=True, sizes=parts)
         assert summary.errors == 0
         twice = {u for u in merged if [q.uid for q in whole].count(u) > 1}
         assert (summary.questions, summary.merged) == (len(merged), len(twice))

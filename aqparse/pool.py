@@ -1,0 +1,108 @@
+"""pool: the units of a run worked in parallel, their results given back in input order.
+
+At most ``2 × jobs + 1`` units are in flight. A dump read as a stream is read in the parent,
+once the units before it are done. ``jobs=1`` works the same units in-process: the output is
+the same byte for byte. A run stops at a safe point when asked (SIGTERM, Ctrl-C), and leaves
+no process behind.
+"""
+
+import multiprocessing
+import signal
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from typing import Iterator, List
+
+from .units import Stream, Unit
+from .work import Result, Task, streamed, work
+
+
+def results(units: Iterator[Unit], jobs: int, task: Task,
+            stream_batch: int = 500) -> Iterator[Result]:
+    """The results of the units, in input order: a streamed dump is read in the parent (its
+    units before it are finished first), every other unit in a worker."""
+    if jobs == 1:
+        for unit in units:
+            stop_point()
+            if isinstance(unit, Stream):
+                yield from streamed(unit, task, stream_batch)
+            else:
+                yield work(unit, task)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start)
+    try:
+        in_flight: deque = deque()
+        for unit in units:
+            stop_point()
+            if isinstance(unit, Stream):
+                while in_flight:
+                    yield in_flight.popleft().result()
+                yield from streamed(unit, task, stream_batch)
+                continue
+            in_flight.append(pool.submit(work, unit, task))
+            if len(in_flight) > 2 * jobs:
+                yield in_flight.popleft().result()
+        while in_flight:
+            stop_point()
+            yield in_flight.popleft().result()
+    except BaseException:
+        # stopped (Ctrl-C, SIGTERM, an error of the output): the workers are stopped now,
+        # not left to finish their units, and none is left behind
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        _stop_helpers()
+        raise
+    pool.shutdown(wait=True)
+
+
+class Stopped(KeyboardInterrupt):
+    """A run asked to stop (SIGTERM, Ctrl-C): raised at a safe point of the run, between two
+    units, never inside a lock of the worker pool (which an exception raised by a signal
+    handler at any point could leave held, and the run hung)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_STOP: List[int] = []       # the signals received, for ``stop_point``
+
+
+def request_stop(signum: int, frame=None) -> None:
+    """A signal handler: the run stops at its next safe point; a second signal stops it at
+    once (Ctrl-C twice)."""
+    if _STOP:
+        raise Stopped(signum)
+    _STOP.append(signum)
+
+
+def stop_point() -> None:
+    if _STOP:
+        raise Stopped(_STOP[0])
+
+
+def clear_stop() -> None:
+    """A new run: the signals of an earlier one are forgotten."""
+    _STOP.clear()
+
+
+def _stop_helpers() -> None:
+    """Stop the fork server and the resource tracker multiprocessing started, now: left to
+    themselves they outlive a stopped run by seconds. (Private hooks of the standard library,
+    used when present.)"""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (getattr(forkserver, "_forkserver", None),
+                   getattr(resource_tracker, "_resource_tracker", None)):
+        try:
+            helper._stop()
+        except Exception:      # absent in this Python, or already stopped: nothing to do
+            pass
+
+
+def _worker_start() -> None:
+    # Ctrl-C reaches every process of the terminal: the parent alone handles it (it stops the
+    # workers), so that no worker prints a traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,0 +1,207 @@
+"""units: the inputs of a ``convert`` run cut into work units, in the parent process.
+
+A work unit is what one worker parses at a time:
+
+- ``Whole``: a small document, its bytes (parsed whole, whatever its format);
+- ``TextPart``: whole questions of a large text dump, cut where the tokenizer would also start
+  a question (the one cutter: ``api.text_units``), so a dump of any size is parsed in parallel
+  with flat memory;
+- ``RecordLines``: whole lines of a large file of aqparse's own JSON lines;
+- ``Stream``: a large open-data or XML dump, which cannot be cut without parsing it: the
+  parent reads it as a stream (never sent to a worker);
+- ``Skip`` and ``Failure``: an input not read (and why), or one that failed before any parsing.
+
+``Sizes`` holds the sizes the cutting uses, given to ``convert.run`` (tests make them small).
+"""
+
+import glob
+import json
+import os
+from typing import Callable, Iterator, List, Optional, Tuple, Union
+
+import attrs
+
+from .api import UNIT_CHARS, sniff, text_units
+from .decode import decode
+from .errors import ParseError
+from .inputs import READ_ERRORS, Document, Problem, Skipped, decoded_blocks, read_error, walk
+from .rawtext import Tap
+from .records import looks_like_record
+
+# aqparse's own JSON records (``convert`` / ``parse`` output, expected fixtures): read when
+# named on the command line, skipped inside folders and archives (where they are outputs or
+# the expected side of fixture pairs, not inputs)
+RECORDS_SKIPPED = "aqparse record files (outputs or expected fixtures) in a folder or archive"
+
+
+@attrs.frozen
+class Sizes:
+    """The sizes of a run's cutting and streaming (characters or bytes)."""
+
+    split_above: int = 2 << 20     # documents larger than this (or of unknown size) are cut
+    chunk_chars: int = UNIT_CHARS  # what a unit cut from a text dump aims at
+    max_question: int = 4 << 20    # what one question of a text dump may hold (then cut, said)
+    read_block: int = 1 << 20      # bytes read at a time from a large document
+    stream_batch: int = 500        # records of a streamed dump handed to the writer at a time
+    raw_keep: int = 8 << 20        # bytes of a streamed dump kept for errors entries (``Tap``)
+
+
+# -- the units -------------------------------------------------------------------------------------
+# frozen, slotted: they go to the worker processes by pickle
+
+@attrs.frozen
+class Whole:
+    name: str
+    data: bytes
+    explicit: bool          # named on the command line (then aqparse's own records are read)
+
+
+@attrs.frozen
+class TextPart:
+    name: str
+    text: str
+    offset: int             # characters before it in the dump
+    line: int               # the dump's line it starts at
+
+
+@attrs.frozen
+class RecordLines:
+    name: str
+    data: bytes             # whole JSON lines
+    line: int               # the file's line it starts at
+
+
+@attrs.frozen
+class Stream:
+    name: str
+    tap: Tap = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Skip:
+    name: str
+    why: str
+
+
+@attrs.frozen
+class Failure:
+    name: str
+    message: str
+    code: str
+
+
+Unit = Union[Whole, TextPart, RecordLines, Stream, Skip, Failure]
+
+
+# -- cutting ---------------------------------------------------------------------------------------
+
+def _text_parts(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit]:
+    """A text dump, read block by block, in units of whole questions; a question too long to
+    be held is cut, and said."""
+    blocks = decoded_blocks(stream, head, sizes.read_block)
+    for unit in text_units(blocks, chunk=sizes.chunk_chars, max_question=sizes.max_question):
+        if unit.too_long:
+            yield Failure(name, unit.too_long, "question-too-long")
+        yield TextPart(name, unit.text, unit.offset, unit.line)
+
+
+def _record_lines(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit]:
+    """aqparse JSON lines in units of whole lines."""
+    buffer, line = head, 1
+    while True:
+        block = stream.read(sizes.read_block)
+        buffer += block
+        if block and len(buffer) < sizes.chunk_chars:
+            continue
+        cut = len(buffer) if not block else buffer.rfind(b"\n") + 1
+        if cut:
+            yield RecordLines(name, buffer[:cut], line)
+            line += buffer.count(b"\n", 0, cut)
+            buffer = buffer[cut:]
+        if not block:
+            return
+
+
+def _is_records(head: bytes) -> bool:
+    """Whether a JSON input starts with a record in aqparse's JSON form (``convert`` /
+    ``aqparse parse`` output): a JSON line, or the first item of a list."""
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text[:1] == "[":
+        text = text[1:].lstrip(" \t\r\n")
+    if text[:1] != "{":
+        return False
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text)
+    except ValueError:
+        return False
+    return looks_like_record(value)
+
+
+def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[Unit]:
+    """The units of one document."""
+    if doc.size is not None and doc.size <= sizes.split_above:
+        yield Whole(doc.name, doc.read(), explicit)
+        return
+    with doc.opener() as stream:
+        head = stream.read(65536)
+        start = head.lstrip()[:1]
+        if start in (b"{", b"[") and _is_records(head):
+            if not explicit:
+                yield Skip(doc.name, RECORDS_SKIPPED)
+            elif start == b"{":
+                yield from _record_lines(doc.name, stream, head, sizes)
+            else:                       # a (large) JSON list of records: read back as a stream
+                yield Stream(doc.name, Tap(stream, head, sizes.raw_keep))
+            return
+        try:
+            is_text = sniff(decode(head[:4096] + b" ", path=doc.name)) == "text"
+        except ParseError:
+            is_text = False
+        if is_text:
+            yield from _text_parts(doc.name, stream, head, sizes)
+        elif len(head) < 65536:         # small after all (stdin)
+            yield Whole(doc.name, head, explicit)
+        else:                           # an open-data or XML dump: streamed, in the parent
+            yield Stream(doc.name, Tap(stream, head, sizes.raw_keep))
+
+
+def documents(path: str) -> Iterator[Tuple[Union[Document, Problem, Skipped], bool]]:
+    """(document, named explicitly) for an input argument, from ``inputs.walk`` (a corrupt
+    archive or an unreadable file is a ``Problem`` that costs only itself). A document is
+    named explicitly when its name is the argument (or ``-``); the files a glob matches are
+    named too, so a glob is expanded here."""
+    if path != "-" and not os.path.exists(path) and glob.has_magic(path):
+        paths = sorted(glob.glob(path, recursive=True))
+    else:
+        paths = [path]
+    for one in paths:
+        try:
+            for item in walk(one):
+                yield item, one == "-" or (isinstance(item, Document) and item.name == one)
+        except FileNotFoundError as error:     # gone since check_inputs looked
+            yield Problem(one, error), False
+
+
+def internal(error: Exception) -> str:
+    return f"internal error: {type(error).__name__}: {error}"
+
+
+def units(paths: List[str], sizes: Sizes = Sizes(),
+          seen: Optional[Callable[[Union[Document, Problem, Skipped]], None]] = None
+          ) -> Iterator[Unit]:
+    """The units of every input, in input order; ``seen`` is told of each document met (the
+    run counts them, and says the skipped ones)."""
+    for path in paths:
+        for doc, explicit in documents(path):
+            if seen is not None:
+                seen(doc)
+            if isinstance(doc, Problem):
+                yield Failure(doc.name, read_error(doc.name, doc.error).message, "io-error")
+            elif isinstance(doc, Document):
+                try:
+                    yield from units_of(doc, explicit, sizes)
+                except READ_ERRORS as error:       # a member that cannot be read (bad CRC…)
+                    yield Failure(doc.name, read_error(doc.name, error).message, "io-error")
+                except Exception as error:         # a bug must cost this input, not the run
+                    yield Failure(doc.name, internal(error), "internal-error")
+            # a Skipped document (a README, a FIFO in a folder) has no unit: ``seen`` said it

@@ -1,0 +1,254 @@
+"""work: what a worker process does with one unit — parse it, and encode its records for the
+writer — and what the parent does with a dump it reads as a stream.
+
+Workers parse leniently, apply ``strict`` by looking at ``record.defects``, and return each
+record already encoded for the writer (a JSON line, a CSV row, SQLite rows…, checked there: a
+value the format cannot hold refuses that record), so the parent only writes. A refused record
+or a failed unit becomes an errors-file entry with its raw lines (``rawtext``).
+"""
+
+import io
+import json
+from typing import Iterator, List, NamedTuple, Optional, Tuple
+
+import attrs
+
+from .api import parse_text_many
+from .decode import repair_mojibake
+from .errors import InternalError, ParseError
+from .export import Unwritable, latest_date, state_key
+from .inputs import READ_ERRORS, Document, parse_document, read_error
+from .rawtext import NO_RAW, Raw, entry
+from .records import RECORD_KEYS, Question, looks_like_record
+from .units import (RECORDS_SKIPPED, Failure, RecordLines, Skip, Stream, TextPart, Unit, Whole,
+                    internal)
+
+
+class Meta(NamedTuple):
+    """What the parent needs to know of a record it writes (the summary, the duplicates)."""
+
+    uid: Optional[str]
+    kind: Optional[str]
+    status: str
+    state: Tuple[int, int]      # ``export.state_key``: which of two records is the later state
+    defects: bool
+    path: Optional[str]
+    line: Optional[int]
+
+
+class Result(NamedTuple):
+    name: str
+    items: List[Tuple[Meta, object]]    # (meta, the record encoded for the writer), in order
+    problems: List[dict]                # errors-file entries
+    skipped: Optional[str]
+    failed: bool
+
+
+@attrs.frozen
+class Task:
+    """How every unit of a run is worked: the writer's class (its encoder), the strict policy,
+    CSV's side tables, the acteurs archive that completes authors."""
+
+    writer: type
+    strict: bool = False
+    tables: bool = False
+    acteurs: Optional[str] = None
+
+
+# -- parsing a unit --------------------------------------------------------------------------------
+
+def _records_of_whole(unit: Whole) -> Iterator[Tuple[Question, Optional[int]]]:
+    doc = Document(unit.name, lambda: io.BytesIO(unit.data), len(unit.data))
+    return ((q, _line_of(q, unit.name)) for q in parse_document(doc))
+
+
+def _records_of_text(unit: TextPart) -> Iterator[Tuple[Question, Optional[int]]]:
+    records = parse_text_many(repair_mojibake(unit.text), path=unit.name, offset=unit.offset,
+                              first_line=unit.line)
+    return ((q, _line_of(q, unit.name)) for q in records)
+
+
+def _records_of_lines(unit: RecordLines) -> Iterator[Tuple[Question, Optional[int]]]:
+    from .opendata import read_record   # the one reader of aqparse's own records
+
+    for number, line in enumerate(unit.data.splitlines(), unit.line):
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except ValueError as error:
+                raise ParseError(f"not an aqparse record: {error}", code="bad-record",
+                                 path=unit.name, line=number) from None
+            yield read_record(obj, path=unit.name, line=number), number
+
+
+def _records_of_failure(unit: Failure) -> Iterator[Tuple[Question, Optional[int]]]:
+    raise ParseError(unit.message, code=unit.code, path=unit.name)
+
+
+# each kind of unit a worker parses: its (record, line where it starts) pairs, and its raw
+# text (for the errors file)
+PARSERS = {Whole: _records_of_whole, TextPart: _records_of_text,
+           RecordLines: _records_of_lines, Failure: _records_of_failure}
+RAW = {Whole: lambda u: Raw(u.data), TextPart: lambda u: Raw(u.text, u.line),
+       RecordLines: lambda u: Raw(u.data, u.line, json_lines=True), Failure: lambda u: NO_RAW}
+
+
+def _line_of(q: Question, name: str) -> Optional[int]:
+    """The line of input ``name`` where ``q`` starts (None for a record read back from
+    aqparse's JSON form inside a list: its source is another input)."""
+    return q.source.line if q.source.path == name else None
+
+
+def parse_unit(unit: Unit) -> Tuple[List[Question], Optional[ParseError], List[Optional[int]]]:
+    """The records of a unit, the error that stopped it (if any; the records before it are
+    kept), and the line of the unit where each record starts (its source line; for records
+    read from JSON lines, that line)."""
+    records: List[Question] = []
+    lines: List[Optional[int]] = []
+    try:
+        for q, line in PARSERS[type(unit)](unit):
+            records.append(q)
+            lines.append(line)
+    except ParseError as error:
+        return records, error, lines
+    except Exception as error:   # a bug in a parser must not stop the run: report it
+        return records, InternalError(internal(error), path=unit.name), lines
+    return records, None, lines
+
+
+_RECORD_MARKS = tuple(f'"{key}"'.encode() for key in RECORD_KEYS)
+
+
+def record_items(name: str, data: bytes) -> Optional[list]:
+    """The items of a .json / .jsonl file holding aqparse records (``looks_like_record``), else
+    None (open data and everything else)."""
+    if not name.lower().endswith((".json", ".jsonl")):
+        return None
+    head = data[:65536]
+    if not all(mark in head for mark in _RECORD_MARKS):     # cheap: most files stop here
+        return None
+    try:
+        value = json.loads(data)
+    except ValueError:
+        try:
+            value = [json.loads(line) for line in data.splitlines() if line.strip()]
+        except ValueError:
+            return None
+    items = value if isinstance(value, list) else [value]
+    if items and all(looks_like_record(i) for i in items):
+        return items
+    return None
+
+
+# -- encoding its records --------------------------------------------------------------------------
+
+def outcome(q: Question, task: Task):
+    """(the record encoded for the writer, with its ``Meta``, None), or (None, why it was
+    refused: code, message, more keys of its errors entry). With ``task.acteurs``, the author
+    is completed from the AN's acteurs archive first."""
+    if task.acteurs is not None:
+        from .acteurs import cached          # loaded once per process
+
+        q = cached(task.acteurs).enrich(q)
+    if task.strict and q.defects:
+        return None, (q.defects[0].code, q.defects[0].message, {
+            "uid": q.uid,
+            "defects": [{"code": d.code, "message": d.message, "line": d.line} for d in q.defects]})
+    latest = latest_date(q)       # once: the writer and the duplicates rule both need it
+    try:
+        payload = task.writer.encode(q, latest, task.tables)
+    except Unwritable as exc:
+        return None, ("unwritable-value", f"{task.writer.name} cannot hold this record: {exc}",
+                      {"uid": q.uid})
+    except Exception as exc:     # a bug costs this record, reported, not the run
+        return None, ("internal-error", f"cannot write this record: {type(exc).__name__}: {exc}",
+                      {"uid": q.uid})
+    meta = Meta(q.uid, q.kind, q.status, state_key(q.status, latest), bool(q.defects),
+                q.source.path, q.source.line)
+    return (meta, payload), None
+
+
+def refused(name: str, q: Question, why: tuple, raw, line: Optional[int],
+            end: Optional[int]) -> dict:
+    """The errors entry of a refused record: its raw text is its lines, from ``line`` to
+    before ``end`` (where the next record starts). When it has no lines of its own (a record
+    that shares its line with others, as in a one-line JSON dump), the entry holds the
+    record in its JSON form instead, so that nothing is lost."""
+    code, message, more = why
+    if line is None:
+        raw = NO_RAW
+    out = entry(name, line, code, message, raw, line, end, **more)
+    if not out["raw"]:
+        out["record"] = q.to_dict()
+    return out
+
+
+def work(unit: Unit, task: Task) -> Result:
+    """Parse one unit and encode its records (runs in a worker process)."""
+    if isinstance(unit, Skip):
+        return Result(unit.name, [], [], unit.why, False)
+    if isinstance(unit, Whole):
+        items = record_items(unit.name, unit.data)
+        if items is not None and not unit.explicit:
+            return Result(unit.name, [], [], RECORDS_SKIPPED, False)
+        if items is not None:
+            unit = RecordLines(unit.name, b"\n".join(json.dumps(i).encode() for i in items), 1)
+    records, error, lines = parse_unit(unit)
+    raw = RAW[type(unit)](unit)
+    items, problems = [], []
+    ends = lines[1:] + [error.line if error else None]
+    for q, line, end in zip(records, lines, ends):
+        item, why = outcome(q, task)
+        if why is None:
+            items.append(item)
+        else:
+            problems.append(refused(unit.name, q, why, raw, line, end))
+    if error is not None:
+        start = error.line if records else None
+        problems.append(entry(unit.name, error.line, error.code, error.message, raw, start, None))
+    return Result(unit.name, items, problems, None, error is not None)
+
+
+def streamed(unit: Stream, task: Task, batch: int = 500) -> Iterator[Result]:
+    """A large open-data or XML dump, parsed as a stream (``inputs.parse_document``: one
+    question in memory at a time), in the parent; its records are handed to the writer
+    ``batch`` at a time, so memory stays flat whatever the size of the dump."""
+    name, tap = unit.name, unit.tap
+    records = parse_document(Document(name, lambda: tap, None))
+    items: list = []
+    problems: list = []
+    waiting: list = []     # refused records whose raw text ends where the next one starts
+    error: Optional[ParseError] = None
+    found = False
+    while True:
+        try:
+            q = next(records)
+        except StopIteration:
+            break
+        except ParseError as exc:
+            error = exc
+        except READ_ERRORS as exc:     # a bad member of an archive
+            error = read_error(name, exc)
+        except Exception as exc:       # a bug in a parser must not stop the run
+            error = InternalError(internal(exc), path=name)
+        if error is not None:
+            break
+        found = True
+        line = _line_of(q, name)
+        problems += [refused(name, *w, line if line is not None else w[-1]) for w in waiting]
+        waiting = []
+        tap.release(line)
+        item, why = outcome(q, task)
+        if why is None:
+            items.append(item)
+        else:
+            waiting.append((q, why, tap, line))
+        if len(items) + len(problems) >= batch:
+            yield Result(name, items, problems, None, False)
+            items, problems = [], []
+    end = error.line if error is not None else None
+    problems += [refused(name, *w, end) for w in waiting]
+    if error is not None:
+        start = error.line if found else None
+        problems.append(entry(name, error.line, error.code, error.message, tap, start, None))
+    yield Result(name, items, problems, None, error is not None)

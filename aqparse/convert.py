@@ -33,7 +33,7 @@ from .errors import UsageError
 from .export import STATUS_RANK, WRITERS, Writer, format_for
 from .inputs import Skipped, check_inputs
 from .pool import Stopped, clear_stop, request_stop, results, stop_point
-from .units import Sizes, units
+from .units import Sizes, input_bytes, units
 from .work import Task
 
 MAX_QUESTION_CHARS = Sizes().max_question    # what one question of a text dump may hold
@@ -133,6 +133,38 @@ class _Problems:
                   "to keep them all, with their raw text)", file=sys.stderr)
 
 
+class _Progress:
+    """The progress bar (on a terminal): the bytes of input read, out of all there is to read
+    when that can be known without reading (files, folders, zip archives: then an ETA), with
+    the questions written and the problems met."""
+
+    def __init__(self, paths: List[str], label: str, enabled: bool, file=None):
+        from tqdm import tqdm
+
+        total = input_bytes(paths) if enabled else None
+        self._bar = tqdm(desc=label, total=total, unit="B", unit_scale=True, unit_divisor=1024,
+                         file=file or sys.stderr, dynamic_ncols=True, disable=not enabled)
+
+    def advance(self, done: int, questions: int, problems: int) -> None:
+        if self._bar.disable:
+            return
+        total = self._bar.total
+        # a text part counts its characters: never past the total before the end
+        self._bar.update(min(done, total - self._bar.n) if total else done)
+        self._bar.set_postfix_str(f"{questions} questions"
+                                  + (f", {problems} problems" if problems else ""), refresh=False)
+
+    def finish(self, questions: int, problems: int) -> None:
+        """All read: at the total (skipped files and the sizes of text parts told apart), with
+        the questions written once duplicates are merged."""
+        if not self._bar.disable and self._bar.total:
+            self._bar.update(self._bar.total - self._bar.n)
+        self.advance(0, questions, problems)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
 # index value: the state (status rank, latest date ordinal), whether it had defects, and its
 # position in the output, packed in one int to keep the per-uid index small
 def _pack(state: Tuple[int, int], defects: bool, position: int) -> int:
@@ -229,10 +261,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
     twice: Dict[str, List[int]] = {}     # uid -> every record of it (packed), when more than one
     drop: set = set()
     position = 0
-    from tqdm import tqdm
-
-    bar = tqdm(desc=label, unit=" questions", file=sys.stderr, dynamic_ncols=True,
-               disable=quiet or not sys.stderr.isatty())
+    bar = _Progress(paths, label, enabled=not quiet and sys.stderr.isatty())
     done = False
     def seen(doc) -> None:
         summary.inputs += 1
@@ -272,12 +301,11 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
                 summary.by_kind[kind] += 1
                 summary.by_status[status] += 1
                 summary.with_defects += defects
-            bar.update(len(result.items))
-            if problems.count:
-                bar.set_postfix(problems=problems.count, refresh=False)
+            bar.advance(result.done, summary.questions, problems.count)
         if twice:
             _merge_twice(writer, twice, summary, drop)
         writer.close(drop)
+        bar.finish(summary.questions, problems.count)
         done = True
     except BrokenProcessPool as error:
         raise OSError(f"a worker process died ({error}); what was written so far is kept "

@@ -89,6 +89,8 @@ class Tap(io.BufferedIOBase):
         self._breaks = 0                  # line ends in all that was read
         self._cr = False                  # what was read ends with "\r"
         self._eof = False
+        self._taken = 0                   # bytes read and told (``take_read``)
+        self._read = len(head)            # bytes read from the stream
         self.encoding: Optional[str] = None
         self._keep(head)
 
@@ -108,8 +110,14 @@ class Tap(io.BufferedIOBase):
         data = b"" if self._eof else self._stream.read(size)
         if not data or size < 0:
             self._eof = True
+        self._read += len(data)
         self._keep(data)
         return data
+
+    def take_read(self) -> int:
+        """The bytes read from the stream since the last call (the progress bar)."""
+        new, self._taken = self._read - self._taken, self._read
+        return new
 
     def _count(self, data) -> int:
         """Line ends in ``data``, read right after what was read so far."""

@@ -17,6 +17,8 @@ A work unit is what one worker parses at a time:
 import glob
 import json
 import os
+import stat
+import zipfile
 from typing import Callable, Iterator, List, Optional, Tuple, Union
 
 import attrs
@@ -205,3 +207,52 @@ def units(paths: List[str], sizes: Sizes = Sizes(),
                 except Exception as error:         # a bug must cost this input, not the run
                     yield Failure(doc.name, internal(error), "internal-error")
             # a Skipped document (a README, a FIFO in a folder) has no unit: ``seen`` said it
+
+
+# -- how much there is to read (the progress bar's total) -------------------------------------------
+
+_TARS = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
+
+
+def _file_bytes(path: str, in_folder: bool = False) -> Optional[int]:
+    """The bytes a file gives to read: its size, or a zip's members' sizes (from its central
+    directory); None for a tar archive (only reading it through would tell) or a stream (a
+    pipe named on the command line; in a folder it is skipped: nothing to read)."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        return 0 if in_folder else None
+    if path.lower().endswith(_TARS):
+        return None
+    if path.lower().endswith(".zip"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return sum(i.file_size for i in archive.infolist() if not i.is_dir())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return st.st_size       # read as it comes: the walk says what is wrong with it
+    return st.st_size
+
+
+def input_bytes(paths: List[str]) -> Optional[int]:
+    """The bytes the inputs give to read — files, folders, globs, zip archives — or None where
+    that cannot be known without reading them (stdin, a pipe, a tar archive)."""
+    total = 0
+    for path in paths:
+        if path == "-":
+            return None
+        if not os.path.exists(path) and glob.has_magic(path):
+            found = sorted(glob.glob(path, recursive=True))
+        else:
+            found = [path]
+        for one in found:
+            try:
+                in_folder = os.path.isdir(one)
+                files = ([os.path.join(folder, name) for folder, _, names in os.walk(one)
+                          for name in names] if in_folder else [one])
+                for name in files:
+                    size = _file_bytes(name, in_folder)
+                    if size is None:
+                        return None
+                    total += size
+            except OSError:         # gone, unreadable: the walk says so; no total then
+                return None
+    return total

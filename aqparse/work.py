@@ -42,6 +42,7 @@ class Result(NamedTuple):
     problems: List[dict]                # errors-file entries
     skipped: Optional[str]
     failed: bool
+    done: int = 0                       # bytes of input it stands for (the progress bar)
 
 
 @attrs.frozen
@@ -91,6 +92,9 @@ PARSERS = {Whole: _records_of_whole, TextPart: _records_of_text,
            RecordLines: _records_of_lines, Failure: _records_of_failure}
 RAW = {Whole: lambda u: Raw(u.data), TextPart: lambda u: Raw(u.text, u.line),
        RecordLines: lambda u: Raw(u.data, u.line, json_lines=True), Failure: lambda u: NO_RAW}
+# and the bytes of input it stands for (a text part: its characters, near enough)
+WEIGHT = {Whole: lambda u: len(u.data), TextPart: lambda u: len(u.text),
+          RecordLines: lambda u: len(u.data), Failure: lambda u: 0}
 
 
 def _line_of(q: Question, name: str) -> Optional[int]:
@@ -187,10 +191,11 @@ def work(unit: Unit, task: Task) -> Result:
     """Parse one unit and encode its records (runs in a worker process)."""
     if isinstance(unit, Skip):
         return Result(unit.name, [], [], unit.why, False)
+    done = WEIGHT[type(unit)](unit)
     if isinstance(unit, Whole):
         items = record_items(unit.name, unit.data)
         if items is not None and not unit.explicit:
-            return Result(unit.name, [], [], RECORDS_SKIPPED, False)
+            return Result(unit.name, [], [], RECORDS_SKIPPED, False, done)
         if items is not None:
             unit = RecordLines(unit.name, b"\n".join(json.dumps(i).encode() for i in items), 1)
     records, error, lines = parse_unit(unit)
@@ -206,7 +211,7 @@ def work(unit: Unit, task: Task) -> Result:
     if error is not None:
         start = error.line if records else None
         problems.append(entry(unit.name, error.line, error.code, error.message, raw, start, None))
-    return Result(unit.name, items, problems, None, error is not None)
+    return Result(unit.name, items, problems, None, error is not None, done)
 
 
 def streamed(unit: Stream, task: Task, batch: int = 500) -> Iterator[Result]:
@@ -244,11 +249,11 @@ def streamed(unit: Stream, task: Task, batch: int = 500) -> Iterator[Result]:
         else:
             waiting.append((q, why, tap, line))
         if len(items) + len(problems) >= batch:
-            yield Result(name, items, problems, None, False)
+            yield Result(name, items, problems, None, False, tap.take_read())
             items, problems = [], []
     end = error.line if error is not None else None
     problems += [refused(name, *w, end) for w in waiting]
     if error is not None:
         start = error.line if found else None
         problems.append(entry(name, error.line, error.code, error.message, tap, start, None))
-    yield Result(name, items, problems, None, error is not None)
+    yield Result(name, items, problems, None, error is not None, tap.take_read())

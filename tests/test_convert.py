@@ -605,3 +605,32 @@ def test_an_open_data_dump_on_stdin_is_streamed(tmp_path):
     records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["uid"] for r in records] == [f"QANR5L16QG{n}" for n in range(1, 81)]
     assert {r["source"]["path"] for r in records} == {"<stdin>"}
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_progress_bar_has_a_total_and_an_eta_where_the_inputs_tell_it(tmp_path, monkeypatch):
+    from aqparse.units import input_bytes
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "known.txt").write_text(dumps.KNOWN, encoding="utf-8")
+    _zip(folder / "more.zip", {"a.txt": dumps.DEFECTIVE, "b.txt": dumps.KNOWN})
+    known, defective = len(dumps.KNOWN.encode()), len(dumps.DEFECTIVE.encode())
+    # a file's size, a zip's members' sizes (what there is to read, not the archive's bytes)
+    assert input_bytes([str(folder)]) == 2 * known + defective
+    assert input_bytes([str(folder / "known.txt"), str(folder / "more.zip")]) == 2 * known + defective
+    assert input_bytes(["-"]) is None                     # stdin: unknown
+    with tarfile.open(tmp_path / "d.tar.gz", "w:gz") as tar:
+        tar.add(folder / "known.txt", arcname="known.txt")
+    assert input_bytes([str(tmp_path / "d.tar.gz")]) is None
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    summary = convert([folder], tmp_path / "q.jsonl", jobs=1)
+    shown = terminal.getvalue().split("\r")[-1]
+    assert summary.questions == 2
+    # at the end: the whole of it read, out of the total, with the questions written
+    assert "100%" in shown and "2 questions" in shown, shown

@@ -15,7 +15,7 @@ from .errors import InternalError, ParseError, excerpt
 from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
 from .decode import OTHER_BREAKS, for_matching
-from .furniture import shows_page
+from .furniture import SIGN_CHARS, last_page_sign, shows_page
 from .tokenize import HEAD_CANDIDATES, HEADS, Token, count_lines, split_questions, tokenize
 
 Data = Union[str, bytes]
@@ -232,15 +232,19 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
     character); a question longer than ``max_question`` characters is cut at a line end there,
     and the unit says so."""
     buffer, offset, line, begin = "", 0, 1, 0
+    sign = -1      # where the last sign of a page starts in the buffer (``shows_page``)
     for block in itertools.chain(blocks, [None]):
         final = block is None
         if not final:
             buffer += block
+            # only what was added is looked at (and a sign it may end): a block at a time
+            found = last_page_sign(buffer, max(0, len(buffer) - len(block) - SIGN_CHARS))
+            sign = max(sign, found)
         while True:
             target = _target(buffer, chunk)
             if len(buffer) < target + (target >> 2):
                 break
-            cut = find_cut(buffer, target, begin=begin)
+            cut = find_cut(buffer, target, begin=begin, page=sign >= 0)
             forced = cut is None
             if forced:
                 if len(buffer) <= max_question:
@@ -255,6 +259,7 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
             offset += cut
             line += lines
             buffer, begin = buffer[cut:], 0
+            sign = sign - cut if sign >= cut else -1     # a sign before the cut is gone with it
     if buffer.strip() or offset == 0:
         yield Unit(buffer, offset, line)
 
@@ -280,7 +285,8 @@ def _forced_cut(buffer: str, at: int) -> int:
     return at
 
 
-def find_cut(text: str, target: int, window: int = 1 << 16, *, begin: int = 0) -> Optional[int]:
+def find_cut(text: str, target: int, window: int = 1 << 16, *, begin: int = 0,
+             page: Optional[bool] = None) -> Optional[int]:
     """An offset at or after ``target`` where ``text`` may be cut into two parts read apart
     (``convert`` reads a large dump in parallel, ``inputs`` streams one) that give the records
     of the whole; None when none is found after ``target``.
@@ -289,30 +295,58 @@ def find_cut(text: str, target: int, window: int = 1 << 16, *, begin: int = 0) -
     or before the next page's furniture that stands right before it (a breadcrumb that looks
     ahead to the title after it cannot be cut from it), and only where the records of the
     question before and the question after, read in two parts, are those read whole.
-    ``begin``: no cut was found before it (a search that goes on where one stopped)."""
+    ``begin``: no cut was found before it (a search that goes on where one stopped);
+    ``page``: whether ``text`` shows a whole page's signs, when the caller knows."""
     target = max(target, begin)
     start = text.rfind("\n", 0, target)
     if start < target - 4096:      # a long line (a dump on one line): from the blank before
         start = max(text.rfind(" ", 0, target), 0)
     size = window
-    page = shows_page(text)   # (read as the whole is: a part may not show its page's signs)
+    if page is None:    # (read as the whole is: a part may not show its page's signs)
+        page = shows_page(text)
     while True:
         end = min(len(text), start + size)
-        heads = sorted({m.start() + len(m.group(0)) - len(m.group(0).lstrip(" ")) + start
-                        for m in HEAD_CANDIDATES.finditer(for_matching(text[start:end]))})
-        for n, (a, b) in enumerate(zip(heads, heads[1:])):
-            # the question at b read whole: up to one of the next heads (the first may be
-            # its own number line, after its legislature)
-            following = heads[n + 2:n + 5] + ([len(text)] if end >= len(text) else [])
-            if not following:
-                break                          # what follows b is not in the window yet
-            cut = next((c for c in (_clean_cut(text, a, b, after, page) for after in following)
-                        if c is not None), None)
+        heads: List[int] = []
+        # the heads are taken as the search finds them, and tried as soon as there are enough:
+        # the first pair of questions almost always gives the cut, and the search over the
+        # whole window (the tokenizer's patterns, at every line start) is the costly part
+        for head in _heads(text, start, end):
+            heads.append(head)
+            cut = _cut_at(text, heads, len(heads) - 5, page)
             if cut is not None:
                 return cut
         if end >= len(text):
+            # what is left: the last heads have only the text's end after them
+            for n in range(max(0, len(heads) - 5), len(heads) - 1):
+                cut = _cut_at(text, heads + [len(text)], n, page)
+                if cut is not None:
+                    return cut
             return None
         size <<= 2
+
+
+def _heads(text: str, start: int, end: int) -> Iterator[int]:
+    """Where a question may start in ``text[start:end]`` (``HEAD_CANDIDATES``), in order,
+    each once."""
+    last = -1
+    for m in HEAD_CANDIDATES.finditer(for_matching(text[start:end])):
+        head = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" ")) + start
+        if head > last:
+            last = head
+            yield head
+
+
+def _cut_at(text: str, heads: List[int], n: int, page: bool) -> Optional[int]:
+    """The cut at the question starting at ``heads[n + 1]`` (the one before it starting at
+    ``heads[n]``), read whole up to one of the three heads after it; None if there is none."""
+    if n < 0:
+        return None
+    a, b = heads[n], heads[n + 1]
+    for after in heads[n + 2:n + 5]:
+        cut = _clean_cut(text, a, b, after, page)
+        if cut is not None:
+            return cut
+    return None
 
 
 def _clean_cut(text: str, a: int, b: int, after: int, page: bool) -> Optional[int]:

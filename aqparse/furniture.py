@@ -33,9 +33,19 @@ OLD_PAGE_SIGNS = ("Texte de la QUESTION", "Texte de la REPONSE", "DEBAT")
 PAGE_SIGNS = ("Assemblée nationale", "Format PDF") + OLD_PAGE_SIGNS
 
 
+# (a table a text browser drew with borders is a page's: its words may be cut by them)
+_ALL_SIGNS = PAGE_SIGNS + ("│", "┃")
+SIGN_CHARS = max(map(len, _ALL_SIGNS))
+
+
 def shows_page(text: str) -> bool:
-    # (a table a text browser drew with borders is a page's: its words may be cut by them)
-    return any(sign in text for sign in PAGE_SIGNS) or "│" in text or "┃" in text
+    return any(sign in text for sign in _ALL_SIGNS)
+
+
+def last_page_sign(text: str, start: int = 0) -> int:
+    """Where the last sign of a page starts in ``text[start:]`` (-1: none there): a text read
+    block by block is looked at once, not again at each block (``api.text_units``)."""
+    return max(text.rfind(sign, start) for sign in _ALL_SIGNS)
 
 
 # -- the site's menus and footer, item by item (2019-2024 layout) ----------------------------------

@@ -636,3 +636,35 @@ def test_the_sizes_of_a_run_are_its_parameters(tmp_path):
     assert cut.read_bytes() == whole.read_bytes()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         small.chunk_chars = 1
+
+
+def test_the_cutter_knows_whether_its_buffer_shows_a_page_without_reading_it_again(monkeypatch):
+    # text_units tells find_cut whether the text shows a page's signs, kept up to date block
+    # by block: it must say what looking at the whole buffer says, whatever the cuts
+    import random
+
+    from aqparse.furniture import shows_page
+
+    real, seen = api.find_cut, []
+
+    def checked(text, target, *args, page=None, **kwargs):
+        seen.append(page)
+        assert page == shows_page(text)
+        return real(text, target, *args, page=page, **kwargs)
+
+    monkeypatch.setattr(api, "find_cut", checked)
+    rng = random.Random(3)
+    questions = [FIXTURE.replace("60104", str(60104 + n)) for n in range(60)]
+    for n in rng.sample(range(60), 3):     # a page's signs in a few questions only
+        questions[n] = questions[n].replace("Texte de la question", "Assemblée nationale\n"
+                                            "Texte de la question")
+    text = "\n".join(questions)
+    blocks = []
+    at = 0
+    while at < len(text):
+        size = rng.randint(1, 9000)
+        blocks.append(text[at:at + size])
+        at += size
+    units = list(api.text_units(blocks, chunk=12_000))
+    assert "".join(u.text for u in units) == text
+    assert True in seen and False in seen

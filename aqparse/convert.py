@@ -206,6 +206,19 @@ def _merge_twice(writer: Writer, twice: Dict[str, List[int]], summary: Summary,
         summary.conflicts += q.conflicts
 
 
+def _script_hint() -> str:
+    """Why the workers of a run started from a script most likely died: each worker imports
+    the script again (Python's multiprocessing, without fork), and one whose call of
+    ``convert`` is not guarded runs it again in every worker, which Python refuses."""
+    main = sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    if not script or os.path.dirname(os.path.abspath(script)) == os.path.dirname(__file__):
+        return ""          # the command line, an interactive session
+    return (f". If {os.path.basename(script)} calls convert() or stats() at its top level, put "
+            "the call under `if __name__ == \"__main__\":` (each worker process imports the "
+            "script again), or pass jobs=1")
+
+
 def _as_list(paths: Paths) -> List[str]:
     if isinstance(paths, (str, os.PathLike)):
         return [os.fspath(paths)]
@@ -309,7 +322,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         done = True
     except BrokenProcessPool as error:
         raise OSError(f"a worker process died ({error}); what was written so far is kept "
-                      "only in SQLite output") from None
+                      "only in SQLite output" + _script_hint()) from None
     except OSError as error:      # the output: the disk is full, the file was taken away…
         if writer.path and writer.path in str(error):
             raise

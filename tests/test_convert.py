@@ -634,3 +634,18 @@ def test_the_progress_bar_has_a_total_and_an_eta_where_the_inputs_tell_it(tmp_pa
     assert summary.questions == 2
     # at the end: the whole of it read, out of the total, with the questions written
     assert "100%" in shown and "2 questions" in shown, shown
+
+
+def test_a_script_without_the_main_guard_is_told_why_its_workers_died(tmp_path):
+    import subprocess
+
+    script = tmp_path / "convert_dumps.py"
+    script.write_text("import aqparse\n"
+                      f"aqparse.convert([{str(ROOT / 'fixtures')!r}], {str(tmp_path / 'q.jsonl')!r},"
+                      " jobs=2, quiet=True)\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=120)
+    assert run.returncode != 0
+    last = run.stderr.strip().splitlines()[-1]
+    assert "a worker process died" in last
+    assert 'put the call under `if __name__ == "__main__":`' in last and "convert_dumps.py" in last

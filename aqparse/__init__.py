@@ -12,6 +12,7 @@
     merge(records)              -> List[Question]  one record per uid, field by field
     convert(inputs, output)     -> Summary         folders / archives to JSONL, CSV, Parquet, SQLite
     to_dataframe(records)       -> pandas.DataFrame  the flat columns, for notebooks
+    json_schema()               -> dict            the JSON Schema of a record's JSON form
 
 Submodules the docs name are attributes after ``import aqparse``: ``aqparse.stats.stats``,
 ``aqparse.diff.compare``, ``aqparse.export.read_sqlite``, ``aqparse.errors.CODES``…
@@ -30,6 +31,7 @@ from .merge import merge
 from .records import (Attribution, Author, Closure, Defect, Erratum, Ministry, Publication, Question,
                       Renewal, Signalement, Source, Withdrawal)
 from .render import render
+from .schema import json_schema
 
 if TYPE_CHECKING:     # imported when first used (they need lxml): see __getattr__
     from . import acteurs, html, markup, opendata
@@ -38,7 +40,7 @@ __version__ = "0.1.0"
 __all__ = ["parse", "parse_many", "read", "render", "sniff", "ParseError", "Question", "Author",
            "Ministry", "Attribution", "Publication", "Signalement", "Renewal", "Erratum",
            "Withdrawal", "Closure", "Defect", "Source", "convert", "to_dataframe", "UsageError",
-           "merge", "InternalError"]
+           "merge", "InternalError", "json_schema"]
 
 # the readers that need lxml are imported on first use, so that ``import aqparse`` works (and
 # reads text) where lxml is missing: a page is then an ``unsupported-format`` error

@@ -167,7 +167,6 @@ def test_strict_sends_defective_questions_to_the_errors(tmp_path):
     (["convert", "{tmp}/in", "-o", "{tmp}/dir.jsonl"], "is a directory"),
     (["convert", "{tmp}/in", "-o", "{tmp}/q.jsonl", "-j", "0"], "--jobs"),
     (["convert", "{tmp}/in", "-o", "{tmp}/q.sqlite", "--tables"], "--tables"),
-    (["convert", "{tmp}/in"], "missing -o"),
     (["convert", "{tmp}/in", "-o", "{tmp}/q.jsonl", "--errors", "{tmp}/nowhere/e.jsonl"], "nowhere"),
 ])
 def test_bad_arguments_fail_at_once_in_one_line(tmp_path, capsys, argv, message):

@@ -283,10 +283,15 @@ def _expected_fixture_records(folder):
     """The records of the fixtures as written by hand (``NAME.json``, one record or a list),
     one per key of the database: the uid, or ``~PATH:LINE`` of the input for a question
     without one."""
+    from aqparse.records import looks_like_record
+
     out = {}
-    for expected in sorted(folder.glob("*.json")):
+    # (the pairs of its subfolders too: pages/, opendata/; an open-data input is no record)
+    for expected in sorted(folder.rglob("*.json")):
         value = json.loads(expected.read_text(encoding="utf-8"))
         for record in value if isinstance(value, list) else [value]:
+            if not looks_like_record(record):
+                continue
             key = record["uid"] or f"~{expected.with_suffix('.txt')}:{record['source']['line']}"
             assert out.get(key, record)["status"] == record["status"], key   # same question
             out[key] = record

@@ -74,17 +74,16 @@ def test_stats_of_the_database_are_the_stats_of_its_inputs(outputs):
     of_inputs, of_db = stats([FIXTURES], jobs=1), stats([paths["sqlite"]], jobs=1)
     assert of_db.summary.exit_status == 0
     assert of_db.to_dict() == of_inputs.to_dict()
-    assert of_db.questions == 56 and of_db.by_status == {"pending": 26, "answered": 25,
-                                                         "withdrawn": 5}
+    assert of_db.questions == len(outputs[1])
 
 
 def test_the_cli_reads_its_own_outputs(outputs, capsys, tmp_path):
     paths, _ = outputs
     assert cli.main(["stats", str(paths["sqlite"]), "-j", "1"]) == 0
-    assert "questions: 56" in capsys.readouterr().out
+    assert f"questions: {len(outputs[1])}\n" in capsys.readouterr().out
     assert cli.main(["parse", "--format", "jsonl", str(paths["csv"])]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 56
+    assert len(lines) == len(outputs[1])
     assert json.loads(lines[0])["uid"] == "QANR5L15QE41090"  # assigned-differs-no-change-date.txt
     # a question in a database, and the text it was read from: the same
     one = tmp_path / "one.sqlite"
@@ -110,7 +109,7 @@ def test_a_database_on_stdin(outputs, tmp_path):
                               stdin=stdin, capture_output=True, text=True, cwd=tmp_path,
                               env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
-    assert "questions: 56" in done.stdout
+    assert f"questions: {len(outputs[1])}\n" in done.stdout
 
 
 def test_excel_csv_has_a_bom_and_semicolons(outputs):

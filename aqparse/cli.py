@@ -14,6 +14,8 @@ from typing import Callable, Dict, List, NamedTuple, Optional
 from .errors import ParseError, UsageError
 
 OK, SOME_FAILED, USAGE = 0, 1, 2
+INPUTS_HELP = ("files, folders, globs, .zip / .tar.gz archives, aqparse's own outputs (.jsonl, "
+               ".csv, .parquet, .sqlite) named on their own; '-' reads stdin")
 
 
 def _err(message: str) -> None:
@@ -178,10 +180,6 @@ def _run_diff(args: argparse.Namespace) -> int:
 
 
 # -- convert / stats --------------------------------------------------------------------------
-
-INPUTS_HELP = ("files, folders, globs, .zip / .tar.gz archives, aqparse's own outputs (.jsonl, "
-               ".csv, .parquet, .sqlite) named on their own; '-' reads stdin")
-
 
 def _add_convert(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=INPUTS_HELP)

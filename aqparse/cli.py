@@ -1,8 +1,9 @@
 """cli: the ``aqparse`` command.
 
-Each subcommand is one row of ``COMMANDS``: a name, a function adding its arguments, and a
-function running it. Exit status: 0 all went well, 1 some input failed (or had defects under
-``--strict``), 2 usage or I/O error. Errors go to stderr with the path and the line.
+Each subcommand is one row of ``COMMANDS``: a name, a function adding its arguments, a
+function running it, and its exit statuses (shown by its ``--help``). Exit status: 0 all went
+well, 1 some input failed (or had defects under ``--strict``; ``convert`` and ``stats``: or no
+question was found), 2 usage or I/O error. Errors go to stderr with the path and the line.
 """
 
 import argparse
@@ -13,6 +14,8 @@ from typing import Callable, Dict, List, NamedTuple, Optional
 from .errors import ParseError, UsageError
 
 OK, SOME_FAILED, USAGE = 0, 1, 2
+INPUTS_HELP = ("files, folders, globs, .zip / .tar.gz archives, aqparse's own outputs (.jsonl, "
+               ".csv, .parquet, .sqlite) named on their own; '-' reads stdin")
 
 
 def _err(message: str) -> None:
@@ -49,8 +52,7 @@ def _records(paths: List[str], strict: bool):
 # -- parse -------------------------------------------------------------------------------------
 
 def _add_parse(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="files, folders, archives or globs; '-' reads stdin")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=INPUTS_HELP)
     p.add_argument("--format", choices=("json", "jsonl"), default="json",
                    help="json: one JSON array (default); jsonl: one record per line")
     p.add_argument("--strict", action="store_true",
@@ -180,25 +182,40 @@ def _run_diff(args: argparse.Namespace) -> int:
 # -- convert / stats --------------------------------------------------------------------------
 
 def _add_convert(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files, folders, globs, .zip / .tar.gz archives; '-' reads stdin")
-    p.add_argument("-o", "--output", metavar="OUTPUT",
-                   help="the dataset to write (.jsonl, .csv, .parquet, .sqlite)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=INPUTS_HELP)
+    required = p.add_argument_group("required")
+    required.add_argument("-o", "--output", metavar="OUTPUT", required=True,
+                          help="the dataset to write (.jsonl, .csv, .parquet, .sqlite)")
     p.add_argument("--format", metavar="FORMAT",
-                   help="jsonl | csv | parquet | sqlite (default: from the output's suffix)")
-    _add_run_options(p)
+                   help="jsonl | csv | csv-excel | parquet | sqlite (default: from the output's "
+                        "suffix); csv-excel: UTF-8 with a BOM and ';' between cells, for Excel")
+    _add_run_options(p, "convert")
     p.add_argument("--tables", action="store_true",
                    help="CSV: also write NAME.attributions.csv, .renewals, .signalements, "
                         ".errata, .defects")
 
 
-def _add_run_options(p: argparse.ArgumentParser) -> None:
+# the options convert and stats share, in the words of each
+RUN_OPTION_HELP = {
+    "convert": {
+        "errors": "write what could not be converted here (JSON lines with the raw text)",
+        "strict": "a question with defects goes to the errors, not to the output",
+        "quiet": "no progress bar, no summary",
+    },
+    "stats": {
+        "errors": "write what could not be read here (JSON lines with the raw text)",
+        "strict": "a question with defects goes to the errors and is not counted",
+        "quiet": "no progress bar (the figures are printed all the same)",
+    },
+}
+
+
+def _add_run_options(p: argparse.ArgumentParser, command: str) -> None:
+    words = RUN_OPTION_HELP[command]
     p.add_argument("-j", "--jobs", metavar="N", help="worker processes (default: the cores)")
-    p.add_argument("--errors", metavar="FILE",
-                   help="write what could not be converted here (JSON lines with the raw text)")
-    p.add_argument("--strict", action="store_true",
-                   help="a question with defects goes to the errors, not to the output")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    p.add_argument("--errors", metavar="FILE", help=words["errors"])
+    p.add_argument("--strict", action="store_true", help=words["strict"])
+    p.add_argument("-q", "--quiet", action="store_true", help=words["quiet"])
     p.add_argument("--acteurs", metavar="PATH",
                    help="the AN's open-data acteurs archive (zip or folder): completes each "
                         "author (name, constituency, group) as at the question's date")
@@ -225,27 +242,38 @@ def _jobs_arg(value: Optional[str]) -> Optional[int]:
     return int(value)
 
 
+def _nothing_found(summary, inputs: List[str], what: str) -> int:
+    """The exit status of a run: a run that found no question at all says so (even under
+    --quiet) and exits 1, whatever the rest: it did not do its job."""
+    if summary.questions or summary.exit_status != OK:
+        return summary.exit_status
+    skipped = summary.skipped
+    said = ""
+    if skipped:
+        name, why = skipped[0]
+        said = f"; {len(skipped)} file(s) skipped, such as {name}: {why}"
+    _err(f"no question found in {' '.join(inputs)}: {what}{said}")
+    return SOME_FAILED
+
+
 def _run_convert(args: argparse.Namespace) -> int:
     from .convert import convert
 
-    if not args.output:
-        raise UsageError("convert: missing -o OUTPUT (a .jsonl, .csv, .parquet or .sqlite file)")
     summary = convert(args.inputs, args.output, format=args.format, jobs=_jobs_arg(args.jobs),
                       errors=args.errors, strict=args.strict, quiet=args.quiet,
                       tables=args.tables, max_question=_max_question(args.max_question_chars),
                       acteurs=args.acteurs)
     if not args.quiet:
         print(summary.report(), file=sys.stderr)
-    return summary.exit_status
+    return _nothing_found(summary, args.inputs, f"nothing was written to {args.output}")
 
 
 def _add_stats(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files, folders, globs, archives; '-' reads stdin")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=INPUTS_HELP)
     p.add_argument("--top", type=int, default=25, metavar="N",
                    help="ministries shown (default 25; 0 for all)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    _add_run_options(p)
+    _add_run_options(p, "stats")
 
 
 def _run_stats(args: argparse.Namespace) -> int:
@@ -259,41 +287,96 @@ def _run_stats(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(stats.format_stats(result, top=args.top))
-    return result.summary.exit_status
+    return _nothing_found(result.summary, args.inputs, "nothing was counted")
+
+
+# -- schema ------------------------------------------------------------------------------------
+
+def _add_schema(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="no key beyond the record's fields (by default a key a newer aqparse "
+                        "adds is allowed)")
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    from .schema import json_schema
+
+    print(json.dumps(json_schema(strict=args.strict), ensure_ascii=False, indent=2))
+    return OK
 
 
 class Command(NamedTuple):
     help: str
     add: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+    exits: str          # the exit statuses, as the command's help gives them
 
+
+RUN_EXITS = """\
+exit status:
+  0    every input was read and every question %s (files that hold no question,
+       such as a README in a folder, are skipped and listed)
+  1    something went to the errors (an input that could not be read or parsed, a
+       question refused under --strict%s, each named on stderr or in
+       the --errors file; the run goes on with the rest), or no question was found
+  2    a usage or I/O error, said in one line (a missing input, an unwritable output, a
+       full disk), before any work when it can be
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)"""
+
+PARSE_EXITS = """\
+exit status:
+  0    every input parsed
+  1    some input failed (named on stderr; the others are printed)%s
+  2    a usage error (a missing input, a bad option)"""
 
 COMMANDS: Dict[str, Command] = {
     "convert": Command("convert inputs into a dataset: JSONL, CSV, Parquet or SQLite",
-                       _add_convert, _run_convert),
-    "parse": Command("parse inputs and print the records as JSON", _add_parse, _run_parse),
-    "stats": Command("counts by legislature, kind, status, ministry, year; answer delays",
-                     _add_stats, _run_stats),
+                       _add_convert, _run_convert,
+                       RUN_EXITS % ("written", " or that the output cannot hold")),
+    "parse": Command("parse inputs and print the records as JSON", _add_parse, _run_parse,
+                     PARSE_EXITS % ", or, under --strict, a question has defects"),
+    "stats": Command("counts by legislature, kind, status, ministry, year; answer delays, "
+                     "overall and per legislature and kind", _add_stats, _run_stats,
+                     RUN_EXITS % ("counted", "")),
     "diff": Command("compare two records of the same question from different sources "
-                    "(exit status 1 when they differ)", _add_diff, _run_diff),
+                    "(exit status 1 when they differ)", _add_diff, _run_diff,
+                    "exit status:\n  0    the same\n  1    different (or a question in one "
+                    "input only)\n  2    a usage error, or an input that cannot be read"),
     "render": Command("print inputs (or JSON records) in the canonical text layout",
-                      _add_render, _run_render),
+                      _add_render, _run_render, PARSE_EXITS % ""),
     "fixtures": Command("check or update golden fixtures (NAME.txt + NAME.json pairs)",
-                        _add_fixtures, _run_fixtures),
+                        _add_fixtures, _run_fixtures,
+                        "exit status:\n  0    every fixture matches (check), or was updated\n"
+                        "  1    a fixture differs (check), or an input could not be parsed "
+                        "(update)\n  2    a usage error (a missing folder)"),
+    "schema": Command("print the JSON Schema of a record's JSON form (what parse and JSONL "
+                      "output write)", _add_schema, _run_schema,
+                      "exit status:\n  0    printed\n  2    a usage error"),
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors said in one line as aqparse says the others (exit
+    status 2), the way to the help given instead of the usage."""
+
+    def error(self, message: str):
+        self.exit(USAGE, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="aqparse",
-        description="Parse Assemblée nationale parliamentary questions into typed records.")
+        description="Parse Assemblée nationale parliamentary questions into typed records.",
+        epilog="'aqparse COMMAND --help' gives a command's options and exit statuses.")
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"aqparse {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, command in COMMANDS.items():
-        command.add(sub.add_parser(name, help=command.help, description=command.help))
+        command.add(sub.add_parser(name, help=command.help, description=command.help,
+                                   epilog=command.exits,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter))
     return parser
 
 

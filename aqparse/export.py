@@ -466,18 +466,21 @@ class CsvWriter(Writer):
     list of records (``NAME.attributions.csv``…). UTF-8, comma, RFC 4180 quoting."""
 
     name = "csv"
+    DELIMITER = ","
+    BOM = b""          # written first in each file
 
-    @staticmethod
-    def encode(q: Question, latest: Optional[_dt.date], tables: bool = False):
+    @classmethod
+    def encode(cls, q: Question, latest: Optional[_dt.date], tables: bool = False):
         """(the row as UTF-8 CSV, {table: (its rows as UTF-8 CSV, how many)} or None): the
         text is encoded here, in the worker, so a record that is not UTF-8 text fails alone."""
-        row = _utf8(_csv_lines([[_cell(v) for v in flat_row(q)]]), q)
+        lines = functools.partial(_csv_lines, delimiter=cls.DELIMITER)
+        row = _utf8(lines([[_cell(v) for v in flat_row(q)]]), q)
         if not tables:
             return row, None
         children = {}
         for name, t in TABLES.items():
             rows = [[_cell(v) for v in r] for r in table_rows(q, t)]
-            children[name] = (_utf8(_csv_lines(rows), q), len(rows))
+            children[name] = (_utf8(lines(rows), q), len(rows))
         return row, children
 
     def _paths(self) -> Dict[Optional[str], str]:
@@ -493,11 +496,10 @@ class CsvWriter(Writer):
             _write_test(path)
             f = open(_temp(path), "wb")
             self._files[key] = f
-            if key is None:
-                f.write(_csv_lines([COLUMN_NAMES]).encode("utf-8"))
-            else:
-                f.write(_csv_lines([("uid", "position") + tuple(n for n, _ in TABLES[key].columns)]
-                                   ).encode("utf-8"))
+            header = COLUMN_NAMES if key is None else \
+                ("uid", "position") + tuple(n for n, _ in TABLES[key].columns)
+            f.write(self.BOM + _csv_lines([header], self.DELIMITER).encode("utf-8"))
+            if key is not None:
                 self._owners[key] = array("q")
         self._count = 0
 
@@ -522,9 +524,12 @@ class CsvWriter(Writer):
             src = _temp(self._paths()[key])
             if drop:
                 owners = self._owners.get(key)
-                with open(src, encoding="utf-8", newline="") as old, \
+                # (the BOM, when there is one, is read past and written again)
+                with open(src, encoding="utf-8-sig", newline="") as old, \
                         open(src + "2", "w", encoding="utf-8", newline="") as new:
-                    reader, writer = csv.reader(old), csv.writer(new)
+                    reader = csv.reader(old, delimiter=self.DELIMITER)
+                    writer = csv.writer(new, delimiter=self.DELIMITER)
+                    new.write(self.BOM.decode("utf-8"))
                     writer.writerow(next(reader))
                     for i, row in enumerate(reader):
                         if (owners[i] if owners is not None else i) not in drop:
@@ -538,29 +543,60 @@ class CsvWriter(Writer):
             _remove(_temp(self._paths()[key]))
 
 
+class ExcelCsvWriter(CsvWriter):
+    """CSV for Excel (``--format csv-excel``): the columns of ``csv``, in UTF-8 with a byte
+    order mark, which is how Excel tells UTF-8 from the machine's own code page (without it,
+    ``é`` shows as ``Ã©`` on Windows), and ``;`` between cells, the list separator of Excel in
+    French and most European locales, so that double-clicking the file opens it in columns."""
+
+    name = "csv-excel"
+    DELIMITER = ";"
+    BOM = "\ufeff".encode("utf-8")
+
+
+# one writer per process and delimiter: encode runs in the workers
 _CSV_BUFFER = io.StringIO()
-_CSV = csv.writer(_CSV_BUFFER)      # one per process: encode runs in the workers
+_CSV = {d: csv.writer(_CSV_BUFFER, delimiter=d) for d in (",", ";")}
 
 
-def _csv_lines(rows) -> str:
+def _csv_lines(rows, delimiter: str = ",") -> str:
     """``rows`` as CSV text (RFC 4180 quoting, CRLF line ends: the ``csv`` module's default)."""
     _CSV_BUFFER.seek(0)
     _CSV_BUFFER.truncate()
-    _CSV.writerows(rows)
+    _CSV[delimiter].writerows(rows)
     return _CSV_BUFFER.getvalue()
 
 
+def _csv_types() -> Dict[str, str]:
+    types = {c.name: c.type for c in COLUMNS}
+    for t in TABLES.values():
+        types.update(dict(t.columns))
+    types.update(uid="str", position="int")
+    return types
+
+
+def csv_delimiter(first_line: str) -> Optional[str]:
+    """The delimiter of a CSV aqparse wrote (``,``, or ``;`` for Excel), from its header line
+    (a byte order mark before it is allowed), or None when the header is not aqparse's."""
+    header = first_line.lstrip("\ufeff")
+    return next((d for d in (",", ";") if header.startswith(f"uid{d}")), None)
+
+
 def read_csv(path: str) -> Iterator[Dict[str, Any]]:
-    """Rows of a CSV written by ``CsvWriter`` (main or table), typed back (dates, ints, lists)."""
-    with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader)
-        types = {c.name: c.type for c in COLUMNS}
-        for t in TABLES.values():
-            types.update(dict(t.columns))
-        types.update(uid="str", position="int")
-        for row in reader:
-            yield {name: _uncell(text, types.get(name, "str")) for name, text in zip(header, row)}
+    """Rows of a CSV written by ``CsvWriter`` or ``ExcelCsvWriter`` (the questions or one of
+    ``--tables``), typed back (dates, ints, lists)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        yield from _csv_rows(f)
+
+
+def _csv_rows(f) -> Iterator[Dict[str, Any]]:
+    """The typed rows of an open CSV text stream (the BOM already read past)."""
+    first = f.readline()
+    delimiter = csv_delimiter(first) or ","
+    header = next(csv.reader([first], delimiter=delimiter))
+    types = _csv_types()
+    for row in csv.reader(f, delimiter=delimiter):
+        yield {name: _uncell(text, types.get(name, "str")) for name, text in zip(header, row)}
 
 
 def _arrow_type(kind: str):
@@ -981,12 +1017,21 @@ def _record_of_payload(payload: tuple) -> Question:
     return _record_of_rows(row, children)
 
 
-def _read_rows(db, uid: Optional[str] = None) -> Iterator[Question]:
-    names = ", ".join(c.name for c in QUESTION_COLUMNS)
+def _read_rows(db, uid: Optional[str] = None,
+               have: Optional[Dict[str, set]] = None) -> Iterator[Question]:
+    """The records of the database ``db`` (of ``uid`` alone, when given), ordered by key.
+    ``have``: the columns each table has, for a database another version of aqparse wrote (a
+    column it lacks reads as null); None for one this version writes."""
+    def select(table: str, names: Iterable[str]) -> str:
+        return ", ".join(n if have is None or n in have[table] else f"NULL AS {n}"
+                         for n in names)
+
     where, args = ("WHERE uid = ?", (uid,)) if uid is not None else ("", ())
-    cursors = {name: db.execute(f"SELECT * FROM {name} {where} ORDER BY uid, position", args)
-               for name in TABLES}
+    cursors = {name: db.execute(
+        f"SELECT {select(name, ['uid', 'position', *(n for n, _ in t.columns)])} FROM {name} "
+        f"{where} ORDER BY uid, position", args) for name, t in TABLES.items()}
     pending = {name: next(cur, None) for name, cur in cursors.items()}
+    names = select("questions", (c.name for c in QUESTION_COLUMNS))
     for values in db.execute(f"SELECT {names} FROM questions {where} ORDER BY uid", args):
         key = values[0]
         children: Dict[str, List[tuple]] = {}
@@ -1002,12 +1047,150 @@ def read_sqlite(path: str) -> Iterator[Question]:
     """The questions of a database written by ``SqliteWriter``, as records, ordered by key."""
     db = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
     try:
-        yield from _read_rows(db)
+        have = {table: {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                for table in ("questions", *TABLES)}
+        missing = [table for table, columns in have.items() if not columns]
+        if missing:
+            raise NotOurs(f"an SQLite database, but not one aqparse wrote (no table "
+                          f"{', '.join(missing)})")
+        yield from _read_rows(db, have=have)
     finally:
         db.close()
 
 
-WRITERS: Dict[str, type] = {w.name: w for w in (JsonlWriter, CsvWriter, ParquetWriter, SqliteWriter)}
+# -- aqparse's own outputs, read back as inputs -----------------------------------------------------
+# ``aqparse stats questions.sqlite``, ``aqparse convert questions.csv -o questions.parquet``,
+# ``aqparse.read("questions.parquet")``: an output is told by its first bytes
+# (``output_format``) and read back into the records that were written (``read_output``).
+# JSONL and JSON records are read by the JSON reader (``opendata.read_record``).
+
+class NotOurs(ValueError):
+    """A file in one of the output formats that aqparse did not write (another program's
+    database, a CSV of other columns: ``not-a-question``), or a row of it no record can hold
+    (a hand-edited cell: ``bad-record``, with the row's ``line`` in a CSV)."""
+
+    def __init__(self, message: str, *, code: str = "not-a-question",
+                 line: Optional[int] = None):
+        super().__init__(message)
+        self.code, self.line = code, line
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PARQUET_MAGIC = b"PAR1"
+
+
+def output_format(head: bytes) -> Optional[str]:
+    """Which output of aqparse a file is, from its first bytes: ``sqlite``, ``parquet`` or
+    ``csv`` (``csv-excel`` too: with a BOM and ``;``); None for anything else."""
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    if csv_delimiter(first):
+        return "csv"
+    return None
+
+
+def _flat_record(row: Dict[str, Any], where: str, line: Optional[int] = None) -> Question:
+    try:
+        return record_from_flat(row)
+    except Exception as error:      # a hand-edited cell: an unknown status, a bad date…
+        raise NotOurs(f"{where}not a valid aqparse record: {type(error).__name__}: {error}",
+                      code="bad-record", line=line) from None
+
+
+def _csv_records(path: str) -> Iterator[Tuple[Optional[int], Question]]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            yield from _csv_file_records(f)
+    except UnicodeDecodeError as error:
+        raise NotOurs(f"not UTF-8 text ({error.reason} at byte {error.start} of a block)",
+                      code="bad-record") from None
+
+
+def _csv_file_records(f) -> Iterator[Tuple[Optional[int], Question]]:
+    first = f.readline()
+    delimiter = csv_delimiter(first) or ","
+    header = next(csv.reader([first], delimiter=delimiter))
+    if header[:2] == ["uid", "position"]:
+        raise NotOurs("one of the --tables CSVs of aqparse (a list of records of each "
+                      "question): the questions, with these lists, are in the main CSV", line=1)
+    if not {"uid", "status", "source_format"} <= set(header):
+        raise NotOurs("a CSV whose header starts with 'uid', but not one aqparse wrote "
+                      "(no status or source_format column)", line=1)
+    types = _csv_types()
+    reader = csv.reader(f, delimiter=delimiter)
+    line = 2
+    for cells in reader:
+        try:
+            row = {name: _uncell(text, types.get(name, "str"))
+                   for name, text in zip(header, cells)}
+        except ValueError as error:
+            raise NotOurs(f"a cell that is not of its column's type ({error})",
+                          code="bad-record", line=line) from None
+        yield line, _flat_record(row, "", line)
+        line = reader.line_num + 2       # (the header was read apart: line_num counts from 2)
+
+
+def _parquet_records(path: str) -> Iterator[Tuple[Optional[int], Question]]:
+    try:
+        import pyarrow
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise NotOurs("Parquet input needs pyarrow: pip install 'aqparse[parquet]'",
+                      code="unsupported-format") from None
+    try:
+        source = pq.ParquetFile(path)
+        names = set(source.schema_arrow.names)
+        if not {"uid", "status", "source_format"} <= names:
+            raise NotOurs("a Parquet file, but not one aqparse wrote (no uid, status or "
+                          "source_format column)")
+        json_columns = [c.name for c in COLUMNS if c.type == "json" and c.name in names]
+        number = 0
+        for batch in source.iter_batches(batch_size=ParquetWriter.ROW_GROUP):
+            for row in batch.to_pylist():
+                number += 1
+                for name in json_columns:
+                    row[name] = json.loads(row[name]) if row[name] else {}
+                yield None, _flat_record(row, f"row {number}: ")
+    except (pyarrow.ArrowException, OSError) as error:     # a corrupt file
+        raise NotOurs(f"a Parquet file that cannot be read: {error}", code="io-error") from None
+
+
+def _sqlite_records(path: str) -> Iterator[Tuple[Optional[int], Question]]:
+    try:
+        for q in read_sqlite(path):
+            yield None, q
+    except sqlite3.Error as error:
+        raise NotOurs(f"an SQLite database that cannot be read: {error}",
+                      code="io-error") from None
+
+
+# how each output is read back, from a file's path (SQLite and Parquet read their file at any
+# place, not as a stream: ``inputs`` copies an archive's member or stdin to a file first)
+OUTPUT_READERS: Dict[str, Callable[[str], Iterator[Tuple[Optional[int], Question]]]] = {
+    "sqlite": _sqlite_records,
+    "parquet": _parquet_records,
+    "csv": _csv_records,
+}
+
+
+def read_output(path: str, fmt: Optional[str] = None) -> Iterator[Tuple[Optional[int], Question]]:
+    """(line, record) for each question of an output aqparse wrote (``fmt``: sqlite, parquet,
+    csv; found from the file's first bytes when None): the records that were written, equal
+    to them (``line``: a CSV row's line, else None). Raises ``NotOurs`` for a file of that
+    format aqparse did not write, or holding a value no record holds."""
+    if fmt is None:
+        with open(path, "rb") as f:
+            fmt = output_format(f.read(4096))
+        if fmt is None:
+            raise NotOurs("not an output of aqparse (SQLite, Parquet or CSV)")
+    return OUTPUT_READERS[fmt](path)
+
+
+WRITERS: Dict[str, type] = {w.name: w for w in (JsonlWriter, CsvWriter, ExcelCsvWriter,
+                                                 ParquetWriter, SqliteWriter)}
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
             ".pq": "parquet", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
 

@@ -6,6 +6,7 @@ with flat memory; a large text dump is read in chunks and cut between questions.
 
 import glob
 import io
+import json
 import lzma
 import os
 import stat
@@ -22,7 +23,8 @@ import attrs
 from .api import parse_many, records_of, sniff, text_units
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
-from .records import Question
+from .export import output_format
+from .records import RECORD_KEYS, Question, looks_like_record
 from .tokenize import split_questions, tokenize
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
@@ -34,6 +36,7 @@ _SKIP_NAMES = (".DS_Store", "Thumbs.db")
 INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".json", ".xml"})
 NOT_REGULAR = "not a regular file (a FIFO, a socket or a device)"
 _STREAMED_FORMATS = ("opendata-json", "opendata-xml", "legacy-xml")
+_RECORD_MARKS = tuple(f'"{key}"'.encode() for key in RECORD_KEYS)
 
 
 @attrs.frozen
@@ -174,12 +177,41 @@ def _suffix(name: str) -> str:
 _NOTES = frozenset(("README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG", "NOTICE", "AUTHORS"))
 
 
+# the outputs of ``convert`` (JSON lines, CSV, Parquet, SQLite): in a folder or an archive they
+# are datasets beside the inputs, read only when named on their own
+OUTPUT_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".parquet", ".pq", ".sqlite",
+                             ".sqlite3", ".db"})
+# aqparse's own JSON records inside a folder or an archive are outputs or the expected side of
+# fixture pairs (NAME.txt + NAME.json), not inputs (``convert`` says the same)
+RECORDS_SKIPPED = "aqparse record files (outputs or expected fixtures) in a folder or archive"
+
+
 def _not_a_question_file(name: str) -> Optional[str]:
     base = os.path.basename(name.rsplit("!", 1)[-1])
     if base.upper() in _NOTES:
         return f"notes, not a question file ({base})"
     suffix = _suffix(name)
+    if suffix in OUTPUT_SUFFIXES:
+        return f"datasets, read only when named on their own ({suffix})"
     return None if suffix in INPUT_SUFFIXES else f"not a question file type ({suffix})"
+
+
+def holds_records(head: bytes) -> bool:
+    """Whether the first bytes of a JSON input are a record in aqparse's JSON form (what
+    ``convert`` and ``aqparse parse`` write, the expected side of fixtures): a JSON line, or
+    the first item of a list."""
+    if not all(mark in head for mark in _RECORD_MARKS):      # cheap: most files stop here
+        return False
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text[:1] == "[":
+        text = text[1:].lstrip(" \t\r\n")
+    if text[:1] != "{":
+        return False
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text)
+    except ValueError:     # cut short by the head: its first keys tell
+        return text.startswith('{"uid"') and '"status"' in text and '"source"' in text
+    return looks_like_record(value)
 
 
 # what reading a file or an archive raises on a broken one: zipfile raises NotImplementedError
@@ -240,6 +272,15 @@ def _guarded(path: str, members_only: bool = True) -> Iterator[Union[Document, P
         yield Skipped(doc.name, why) if why else doc
 
 
+def _named(path: Union[str, os.PathLike]) -> frozenset:
+    """The files named by an input argument: itself, or what a glob matches (not the files
+    of a folder or the members of an archive)."""
+    path = os.fspath(path)
+    if path != "-" and not os.path.exists(path) and glob.has_magic(path):
+        return frozenset(glob.glob(path, recursive=True))
+    return frozenset({"<stdin>" if path == "-" else path})
+
+
 def check_inputs(paths: Iterable[str]) -> None:
     """Fail at once, with ``UsageError``, for an input that does not exist, a glob matching
     nothing, or an unreadable file: before any work."""
@@ -263,11 +304,26 @@ def read_error(name: str, error: Exception) -> ParseError:
     return ParseError(f"cannot read: {error}", code="io-error", path=name)
 
 
-def parse_document(doc: Document, *, strict: bool = False) -> Iterator[Question]:
-    """The questions of one document; a large dump (or stdin) is streamed."""
+class RecordsSkipped(Exception):
+    """``parse_document(records=False)`` met a file of aqparse's JSON records."""
+
+
+def parse_document(doc: Document, *, strict: bool = False,
+                   records: bool = True) -> Iterator[Question]:
+    """The questions of one document; a large dump (or stdin) is streamed. aqparse's own
+    SQLite, Parquet and CSV outputs are read back into the records they hold
+    (``own_records``). ``records=False``: a .json / .jsonl file of aqparse's JSON records
+    raises ``RecordsSkipped`` instead (a document of a folder or an archive)."""
+    json_file = not records and _suffix(doc.name) in (".json", ".jsonl")
     if doc.size is None or doc.size > STREAM_THRESHOLD:
         with doc.opener() as stream:
             head = stream.read(65536)
+            if json_file and holds_records(head):
+                raise RecordsSkipped(doc.name)
+            own = output_format(head)
+            if own is not None:
+                yield from own_records(doc.name, own, head, stream, strict=strict)
+                return
             if len(head) < 65536:          # it was small after all (stdin)
                 yield from parse_many(head, path=doc.name, strict=strict)
                 return
@@ -283,7 +339,46 @@ def parse_document(doc: Document, *, strict: bool = False) -> Iterator[Question]
             data = head + stream.read()
     else:
         data = doc.read()
+        if json_file and holds_records(data[:65536]):
+            raise RecordsSkipped(doc.name)
+        own = output_format(data[:4096])
+        if own is not None:
+            yield from own_records(doc.name, own, data, io.BytesIO(b""), strict=strict)
+            return
     yield from parse_many(data, path=doc.name, strict=strict)
+
+
+def own_records(name: str, fmt: str, head: bytes, rest: BinaryIO, *,
+                strict: bool = False) -> Iterator[Question]:
+    """The records of an output aqparse wrote (``export.read_output``), ``head`` then ``rest``
+    being its bytes. A file on disk is read where it is; an archive's member or stdin is
+    copied to a temporary file first (SQLite and Parquet read a file, not a stream). A file
+    of that format aqparse did not write, or a row no record can hold, is a ParseError naming
+    the input and the row; under ``strict``, so is a record with defects."""
+    from .errors import defect_error
+    from .export import NotOurs, read_output
+
+    copy = None
+    path = name
+    if not os.path.isfile(name):
+        copy = tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False)
+        with copy:
+            copy.write(head)
+            shutil.copyfileobj(rest, copy)
+        path = copy.name
+    try:
+        for line, record in read_output(path, fmt):
+            if strict and record.defects:
+                first = defect_error(record)
+                raise ParseError(f"{record.uid or 'a question'}: {first.message} (read from "
+                                 f"{first.path}:{first.line})", code=first.code, path=name,
+                                 line=line)
+            yield record
+    except NotOurs as error:
+        raise ParseError(str(error), code=error.code, path=name, line=error.line) from None
+    finally:
+        if copy is not None:
+            os.remove(copy.name)
 
 
 def decoded_blocks(stream: BinaryIO, head: bytes, size: int) -> Iterator[str]:
@@ -335,6 +430,7 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
         for q in read(path, strict=strict, on_error=on_error, on_skip=on_skip):
             yield archive.enrich(q)
         return
+    named = _named(path)
     for item in walk(path):
         if isinstance(item, Skipped):
             if on_skip is not None:
@@ -345,7 +441,11 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
         else:
             name = item.name
             try:
-                yield from parse_document(item, strict=strict)
+                yield from parse_document(item, strict=strict, records=name in named)
+                continue
+            except RecordsSkipped:
+                if on_skip is not None:
+                    on_skip(name, RECORDS_SKIPPED)
                 continue
             except ParseError as parse_error:
                 error = parse_error

@@ -1,14 +1,29 @@
-"""Generated question dumps for the convert tests and benchmarks.
+"""Generated question dumps for the convert tests and benchmarks, and the files the docs'
+examples name.
 
 Records are built in code (varied kinds, statuses, attribution changes, renewals, signalements,
 errata, withdrawals) and written with ``aqparse.render``, so a dump of any size can be made
 without copying the corpus. ``records(n, seed)`` is deterministic.
+
+From a clone of the project (aqparse installed, or ``PYTHONPATH=.``)::
+
+    python tests/dumps.py dumps.zip     # the generated dumps.zip of the docs' examples
+    python tests/dumps.py examples      # every file the docs' examples name, in this folder
 """
 
 import datetime as dt
+import os
 import random
+import shutil
 import sqlite3
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
 from typing import Iterator, List, Optional
+
+if __name__ == "__main__" and not __package__:     # run as a script from a clone
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aqparse import render
 from aqparse.records import (Attribution, Author, Erratum, Ministry, Publication, Question,
@@ -169,3 +184,107 @@ def db_tables(path) -> dict:
                      "sources", "aqparse_inputs")}
     db.close()
     return out
+
+
+# -- the files of the docs' examples -----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+# the dumps of docs/convert.md's examples: (legislature, questions, seed), one text dump each
+DOCS_DUMPS = ((14, 3000, 14), (15, 2000, 15))
+
+
+def docs_dumps(folder: Path) -> List[Path]:
+    """``dump-14.txt`` (3,000 generated questions of the 14th legislature) and ``dump-15.txt``
+    (2,000 of the 15th) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for legislature, count, seed in DOCS_DUMPS:
+        path = folder / f"dump-{legislature}.txt"
+        write_dump(path, count, seed, legislature=legislature)
+        paths.append(path)
+    return paths
+
+
+def dumps_zip(path: Path) -> None:
+    """The ``dumps.zip`` of the docs' examples: the two dumps of ``docs_dumps``."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for dump in docs_dumps(path.parent / ".dumps"):
+            archive.write(dump, dump.name)
+    shutil.rmtree(path.parent / ".dumps")
+
+
+def _inbox(folder: Path) -> None:
+    """docs/convert.md's ``inbox``: two good questions, one with defects, a note, a README."""
+    folder.mkdir(exist_ok=True)
+    (folder / "README.md").write_text("Questions reçues cette semaine.\n", encoding="utf-8")
+    (folder / "known.txt").write_text(KNOWN, encoding="utf-8")
+    shutil.copy(ROOT / "fixtures" / "qe-pending.txt", folder / "pending.txt")
+    (folder / "777.txt").write_text(DEFECTIVE, encoding="utf-8")
+    (folder / "notes.txt").write_text("Liste de courses : pain, lait.\n", encoding="utf-8")
+
+
+def _scraped(folder: Path) -> None:
+    """What a scraper stored: ``get_text()`` of each saved page of the fixtures, and of two
+    pages one after the other."""
+    from bs4 import BeautifulSoup
+
+    from aqparse.decode import decode
+
+    folder.mkdir(exist_ok=True)
+    texts = []
+    for page in sorted((ROOT / "fixtures" / "pages").glob("*.html")):
+        text = BeautifulSoup(decode(page.read_bytes(), is_html=True), "html.parser").get_text()
+        (folder / f"{page.stem}.txt").write_text(text, encoding="utf-8")
+        texts.append(text)
+    (folder / "two-pages.txt").write_text("\n".join(texts[:2]), encoding="utf-8")
+
+
+def examples(folder: Path) -> None:
+    """Every file the examples of the README and of docs/ name, made in ``folder``:
+    ``dumps.zip``, ``dumps/`` (two smaller dumps: 200 generated questions of the 14th and of
+    the 15th), ``dump.txt`` (300 of the 16th) and ``dumps.tar.gz`` (it, archived), ``export.zip`` and
+    ``Questions_ecrites_XVII.json.zip`` (open data of the fixtures, as the AN zips it),
+    ``pages/`` (the saved pages of the fixtures), ``scraped/`` (their ``get_text()``), and
+    ``inbox/``."""
+    folder = Path(folder)
+    dumps_zip(folder / "dumps.zip")
+    (folder / "dumps").mkdir(exist_ok=True)
+    for legislature in (14, 15):
+        write_dump(folder / "dumps" / f"dump-{legislature}.txt", 200, legislature * 10,
+                   legislature=legislature)
+    write_dump(folder / "dump.txt", 300, 16, legislature=16)
+    with tarfile.open(folder / "dumps.tar.gz", "w:gz") as archive:
+        archive.add(folder / "dump.txt", "dump.txt")
+    opendata = sorted(p for p in (ROOT / "fixtures" / "opendata").iterdir()
+                      if p.name.endswith((".input.json", ".xml")))
+    with zipfile.ZipFile(folder / "export.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in opendata:
+            archive.write(path, path.name.replace(".input.json", ".json"))
+    with zipfile.ZipFile(folder / "Questions_ecrites_XVII.json.zip", "w") as archive:
+        archive.write(ROOT / "fixtures" / "opendata" / "qe-17-reshuffle.input.json",
+                      "json/QANR5L17QE2468.json")
+    pages = folder / "pages" / "2023"
+    pages.mkdir(parents=True, exist_ok=True)
+    for page in (ROOT / "fixtures" / "pages").glob("*.html"):
+        shutil.copy(page, pages / page.name)
+    _scraped(folder / "scraped")
+    _inbox(folder / "inbox")
+
+
+def main(argv: List[str]) -> int:
+    what = argv[1:] or ["examples"]
+    for name in what:
+        if name == "dumps.zip":
+            dumps_zip(Path("dumps.zip"))
+        elif name == "examples":
+            examples(Path(os.getcwd()))
+        else:
+            print(f"usage: python tests/dumps.py [dumps.zip | examples]  (not {name!r})",
+                  file=sys.stderr)
+            return 2
+        print(f"made {name} in {os.getcwd()}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

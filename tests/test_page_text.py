@@ -25,6 +25,14 @@ FIXTURES = HERE / "fixtures" / "html"
 CORPUS_PAGES = sorted(p.name for p in CORPUS.glob("*.html")) if CORPUS.is_dir() else []
 # the table layout (no saved copy of a real page is known): pages written for the tests
 TABLE_PAGES = sorted(p.name for p in FIXTURES.glob("table_*.html"))
+# pages of the other layouts written for the project (fixtures/pages, with their records):
+# the renderings are tested on them without the corpus too
+FIXTURE_PAGE_DIR = HERE.parent / "fixtures" / "pages"
+# (the /dyn/ pages last, and the table pages after them: a table page's answer followed by a
+# /dyn/ page is a known limit in a text browser's dump, test_a_table_page_then_a_dyn_page_…)
+FIXTURE_PAGES = sorted((p.name for p in FIXTURE_PAGE_DIR.glob("*.html")),
+                       key=lambda name: (name.startswith("dyn-"), name))
+OUR_PAGES = FIXTURE_PAGES + TABLE_PAGES
 
 # What the markup alone gives (the old pages' hidden block; the link to the deputy's page):
 # a rendering that does not show it leaves it empty, one that shows it gives the same.
@@ -48,6 +56,8 @@ LIMITS = {
 def _page(name):
     if name in TABLE_PAGES:
         return FIXTURES / name
+    if name in FIXTURE_PAGES:
+        return FIXTURE_PAGE_DIR / name
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS / name
@@ -101,7 +111,7 @@ def assert_same_record(from_text, from_html, rendering, where=""):
     assert comparable(text, rendering, html) == comparable(html, rendering, html), where
 
 
-CASES = [(page, rendering) for page in CORPUS_PAGES + TABLE_PAGES for rendering in RENDERINGS
+CASES = [(page, rendering) for page in CORPUS_PAGES + OUR_PAGES for rendering in RENDERINGS
          if (page, rendering) not in LIMITS]
 
 
@@ -133,7 +143,7 @@ LINE_RENDERINGS = [r for r in RENDERINGS if r not in ("inscriptis", "w3m", "text
 @pytest.mark.parametrize("rendering", list(RENDERINGS))
 @pytest.mark.parametrize("joint", ["\n\n", "\n"], ids=["blank-line", "next-line"])
 def test_a_dump_of_many_pages_splits_into_its_questions(rendering, joint):
-    names = [n for n in CORPUS_PAGES + TABLE_PAGES
+    names = [n for n in CORPUS_PAGES + OUR_PAGES
              if all((n, r) not in LIMITS for r in (rendering,))]
     dump, expected = _dump(rendering, names, joint)
     records = list(aqparse.parse_many(dump))
@@ -145,7 +155,7 @@ def test_a_dump_of_many_pages_splits_into_its_questions(rendering, joint):
 
 @pytest.mark.parametrize("rendering", LINE_RENDERINGS)
 def test_a_whole_dump_on_one_line_splits_into_its_questions(rendering):
-    names = [n for n in CORPUS_PAGES + TABLE_PAGES if (n, rendering) not in LIMITS]
+    names = [n for n in CORPUS_PAGES + OUR_PAGES if (n, rendering) not in LIMITS]
     dump, expected = _dump(rendering, names, "\n")
     records = list(aqparse.parse_many(" ".join(dump.split())))
     assert [r.uid for r in records] == [q.uid for q in expected]
@@ -280,7 +290,7 @@ def test_w3m_centred_header_row():
 @pytest.mark.parametrize("rendering", ["get_text", "browser", "text_browser", "one_line"])
 def test_convert_cuts_a_dump_of_page_texts_where_the_whole_is_cut(rendering, tmp_path):
     import json
-    names = CORPUS_PAGES + TABLE_PAGES
+    names = CORPUS_PAGES + OUR_PAGES
     dump, expected = _dump(rendering, [n for n in names if (n, rendering) not in LIMITS], "\n")
     if rendering == "one_line":
         dump = " ".join(dump.split())          # a whole dump on one line: one unit
@@ -309,7 +319,7 @@ def test_convert_cuts_a_dump_of_page_texts_where_the_whole_is_cut(rendering, tmp
 
 def test_a_large_page_text_dump_is_streamed_in_parts_like_the_whole(tmp_path, monkeypatch):
     from aqparse import inputs
-    dump, expected = _dump("get_text", CORPUS_PAGES + TABLE_PAGES, "\n")
+    dump, expected = _dump("get_text", CORPUS_PAGES + OUR_PAGES, "\n")
     path = tmp_path / "pages.txt"
     path.write_text(dump, encoding="utf-8")
     monkeypatch.setattr(inputs, "STREAM_THRESHOLD", 1000)
@@ -412,7 +422,8 @@ def test_box_characters_in_running_text_are_kept():
 def test_a_dump_of_one_page_a_line_reads_in_linear_time():
     # (a ratio of two times taken in the same run: no wall-clock bound)
     import time
-    one = "\n".join(_rendered(name, "get_text_spaced")[0] for name in CORPUS_PAGES[:12])
+    one = "\n".join(_rendered(name, "get_text_spaced")[0]
+                    for name in (CORPUS_PAGES or OUR_PAGES * 2)[:12])
 
     def timed(text):
         start = time.perf_counter()

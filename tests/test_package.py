@@ -1,0 +1,118 @@
+"""The package as the Python ecosystem sees it: ``python -m aqparse``, ``py.typed``, the
+licence, the submodules the docs name, and what a wheel and a source distribution hold (the
+sdist's tests must run on their own)."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args, cwd=None, env=None):
+    env = dict(os.environ if env is None else env)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=600)
+
+
+def test_python_m_aqparse_runs_the_command_line(tmp_path):
+    (tmp_path / "q.txt").write_bytes((ROOT / "fixtures" / "qe-pending.txt").read_bytes())
+    done = _run("-m", "aqparse", "parse", "--format", "jsonl", "q.txt", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    # fixtures/qe-pending.txt: "Question N° 98712", 14th legislature, a written question
+    assert '"uid": "QANR5L14QE98712"' in done.stdout
+    version = _run("-m", "aqparse", "--version")
+    assert version.returncode == 0 and version.stdout.strip() == "aqparse 0.1.0"
+
+
+def test_the_submodules_the_docs_name_are_attributes_after_import_aqparse():
+    # a fresh interpreter: in this one other tests may have imported the submodules already
+    names = sorted(set(re.findall(r"\baqparse\.(?:[a-z_]+\.)+[A-Za-z_]+\b",
+                                  "\n".join(p.read_text(encoding="utf-8") for p in
+                                            [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]))))
+    names = [n for n in names if not n.endswith((".py", ".md", ".json", ".zip", ".csv"))]
+    assert "aqparse.stats.stats" in names and "aqparse.diff.compare" in names
+    code = ("import aqparse, functools\n"
+            f"for name in {names!r}:\n"
+            "    functools.reduce(getattr, name.split('.')[1:], aqparse)\n")
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr
+
+
+def test_py_typed_is_in_the_package_and_declared_as_its_data():
+    assert (ROOT / "aqparse" / "py.typed").is_file()
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'\[tool\.setuptools\.package-data\]\s*\n(#.*\n)*aqparse = \["py\.typed"\]',
+                     pyproject)
+
+
+def test_licence_is_an_spdx_expression_and_its_file_ships():
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^license = "MIT"$', pyproject, re.M)
+    assert re.search(r'^license-files = \["LICENSE"\]$', pyproject, re.M)
+    assert "license = {" not in pyproject          # the table form setuptools deprecates
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    assert (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").startswith("# Changelog")
+
+
+# -- building: what the wheel and the sdist hold ----------------------------------------------------
+
+def _backend():
+    """setuptools' build backend, when this interpreter's is recent enough for pyproject's
+    licence form (else the build would not be this project's)."""
+    setuptools = pytest.importorskip("setuptools")
+    major = int(setuptools.__version__.split(".")[0])
+    if major < 77:
+        pytest.skip(f"setuptools {setuptools.__version__} < 77 (pip builds with a recent one)")
+    return setuptools
+
+
+def _source_tree(tmp_path) -> Path:
+    """A copy of the project without what a checkout accumulates (builds, caches)."""
+    copy = tmp_path / "src"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
+        ".git", "__pycache__", "*.egg-info", "build", "dist", ".hypothesis", ".pytest_cache",
+        "*.sqlite", ".ci-venv", "venv", "fuzz-crashes", ".ci-fuzz-crashes"))
+    return copy
+
+
+def _build(tmp_path, kind: str) -> Path:
+    _backend()
+    source = _source_tree(tmp_path)
+    out = tmp_path / "dist"
+    done = _run("-c", f"from setuptools import build_meta as b; print(b.build_{kind}({str(out)!r}))",
+                cwd=source, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out / done.stdout.strip().splitlines()[-1]
+
+
+def test_the_wheel_holds_py_typed_the_licence_and_the_main_module(tmp_path):
+    wheel = _build(tmp_path, "wheel")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "aqparse/py.typed" in names and "aqparse/__main__.py" in names
+    assert any(n.endswith("licenses/LICENSE") for n in names)
+    metadata = next(zipfile.ZipFile(wheel).read(n).decode() for n in names
+                    if n.endswith("METADATA"))
+    assert "License-Expression: MIT" in metadata
+    assert not any(n.startswith(("tests/", "fixtures/")) for n in names)
+
+
+def test_the_sdist_holds_what_its_tests_need(tmp_path):
+    sdist = _build(tmp_path, "sdist")
+    with tarfile.open(sdist) as archive:
+        names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
+    for needed in ("tests/conftest.py", "tests/dumps.py", "tests/renderings.py",
+                   "tests/html_visible.py", "tests/data/opendata/QANR5L17QE9001.json",
+                   "tests/fixtures/html/table_qe_answered.html", "fixtures/qe-pending.txt",
+                   "fixtures/qe-pending.json", "fixtures/README.md", "docs/convert.md",
+                   "LICENSE", "CHANGELOG.md", "README.md", "aqparse/py.typed"):
+        assert needed in names, needed
+    assert not any("__pycache__" in n or n.endswith(".sqlite") for n in names)

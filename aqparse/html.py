@@ -30,7 +30,7 @@ from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequenc
 
 import attrs
 import lxml.etree
-import lxml.html
+from lxml.html.defs import tags as _HTML_TAGS
 
 from .api import is_question
 from .decode import clean_value
@@ -41,8 +41,11 @@ from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
 from .tokenize import RULES, Token, tokenize
 
 # huge_tree: without it libxml2 silently drops everything nested deeper than 256 elements,
-# which the unclosed <B> and <FONT> of old pages can reach
-_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+# which the unclosed <B> and <FONT> of old pages can reach. Plain etree elements: lxml.html's
+# classes cost a Python lookup for every element the code touches.
+_PARSER = lxml.etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+# all the text below an element, in C (what lxml.html's ``text_content()`` is)
+_STRING = lxml.etree.XPath("string()")
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 _BLOCKS = frozenset("address article aside blockquote center dd div dl dt fieldset figure "
@@ -112,6 +115,18 @@ _PRUNE = lxml.etree.XPath(" | ".join(f".//{tag}" for tag in sorted(_SKIP))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def _drop_tree(el) -> None:
+    """The element gone, its tail kept (lxml.html's ``drop_tree``)."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
 def _drop_keeping_tail(el) -> None:
     parent, previous = el.getparent(), el.getprevious()
     tail = el.tail or ""
@@ -128,7 +143,7 @@ def _prune(region) -> None:
     for el in _PRUNE(region):
         if (el.tag in _SKIP or _hidden(el)) and el.getparent() is not None:
             try:
-                el.drop_tree()
+                _drop_tree(el)
             except ValueError:
                 # a control character in the text around it, which lxml parses but will not
                 # set again: the element goes, its tail is kept without them (found by fuzzing)
@@ -360,7 +375,7 @@ def _fiche_values(root) -> Dict[str, list]:
 
 
 def _value(el) -> str:
-    return clean_value(el.text_content())
+    return clean_value(_STRING(el))
 
 
 def _fiche_value(field: FicheField, els: Dict[str, list], i: int) -> Tuple[Optional[str], int]:
@@ -407,7 +422,7 @@ def read_fiche(root, anchor) -> Page:
     # a made-up element the table does not know (a filled <DC>, say): kept (extra), reported
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag not in _FICHE_TAGS \
-                and el.tag not in lxml.html.defs.tags and _value(el):
+                and el.tag not in _HTML_TAGS and _value(el):
             tokens.append(Token("unknown", el.tag.upper(), _value(el), 0, 0, el.sourceline))
     hidden = {tag: (_value(e[0]), e[0].sourceline)
               for tag, e in els.items() if tag in _FICHE_HIDDEN}
@@ -560,7 +575,8 @@ def _without_declaration(text: str) -> str:
 
 def _lxml_tree(text: str):
     try:
-        return lxml.html.document_fromstring(_without_declaration(text), parser=_PARSER)
+        # (lxml.html's document_fromstring: None for an empty document)
+        return lxml.etree.fromstring(_without_declaration(text), _PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -670,7 +686,7 @@ def _what_page(root) -> Tuple[str, str]:
     if root is None:
         return "an empty HTML document", ""
     title = clean_value(root.findtext(".//title") or "")
-    heading = next((clean_value(h.text_content()) for h in root.iter("h1")), "")
+    heading = next((clean_value(_STRING(h)) for h in root.iter("h1")), "")
     for looks in LOOKS_LIKE:
         if looks.title.search(title) or looks.title.search(heading) \
                 or (looks.element is not None and looks.element(root)):

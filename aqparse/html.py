@@ -36,7 +36,8 @@ from .api import is_question
 from .decode import clean_value
 from .errors import InternalError, ParseError, excerpt, raise_for
 from .extract import extract
-from .markup import element_text, nodes_text
+from . import markup
+from .markup import _BLOCKS as markup_blocks, _SKIP as markup_skip, PARAGRAPH
 from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
 from .tokenize import RULES, Token, tokenize
 
@@ -62,6 +63,99 @@ def _classes(el) -> Sequence[str]:
 
 def _hidden(el) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+# -- text: markup's convention, at a fraction of its cost -----------------------------------------
+# ``markup.element_text`` and ``nodes_text`` give the text of an element; these give the same
+# text (tests/test_html_speed.py checks it), faster: an element without children is its own
+# text, and the text is cleaned a line at a time with str methods, where ``decode.clean_body``
+# runs regexes over the whole text (most of the time of a long answer). Tables, comments and
+# what markup leaves out (script, title…) are rare in a question: such an element is read by
+# markup itself. The walk recurses an element at a time, as markup's does, so a page nested
+# too deeply still fails the same way (``parse_many``).
+
+_SPACE_RUN = re.compile("  +")
+# the blanks ``clean_body`` turns into a space (decode's ``_SPACES``, less the space)
+_ODD_SPACES = ("\xa0", "\u202f", "\u205f") + tuple(map(chr, range(0x2000, 0x200b)))
+_TEXT_BLOCKS = markup_blocks
+_MARKUP_ONLY = ("table", lxml.etree.Comment, lxml.etree.PI) + tuple(markup_skip)
+
+
+def _clean_body(text: Optional[str]) -> Optional[str]:
+    """``decode.clean_body(text)``: paragraphs apart by one blank line, blanks collapsed."""
+    if not text:
+        return None
+    if not text.isascii():
+        for blank in _ODD_SPACES:
+            if blank in text:
+                text = text.replace(blank, " ")
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    paragraphs, current = [], []
+    # (splitlines breaks where decode.unify_breaks does: CR, LF, CRLF and the others)
+    for line in text.splitlines():
+        line = line.strip(" ")
+        if line.strip():
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return "\n\n".join(paragraphs) or None
+
+
+def _flow(text: str) -> str:
+    # a newline in the HTML source is just a blank; only elements break lines
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def _markup_only(el) -> bool:
+    """Whether ``el`` holds what only markup reads (a table, a comment, a script…)."""
+    return next(el.iterdescendants(*_MARKUP_ONLY), None) is not None
+
+
+def element_text(el) -> Optional[str]:
+    """``markup.element_text(el)``: the text of ``el``'s content."""
+    if not len(el):
+        return _clean_body(_flow(el.text)) if el.text else None
+    if _markup_only(el):
+        return markup.element_text(el)
+    out: List[str] = [_flow(el.text)] if el.text else []
+    for child in el:
+        _walk(child, out)
+    return _clean_body("".join(out))
+
+
+def nodes_text(nodes: Sequence, text: Optional[str] = None) -> Optional[str]:
+    """``markup.nodes_text(nodes, text)``: the text of sibling nodes (and their tails) after
+    ``text``."""
+    if any(not isinstance(n.tag, str) or n.tag in _MARKUP_ONLY or _markup_only(n)
+           for n in nodes):
+        return markup.nodes_text(nodes, text)
+    out: List[str] = [_flow(text)] if text else []
+    for node in nodes:
+        _walk(node, out)
+    return _clean_body("".join(out))
+
+
+def _walk(node, out: List[str]) -> None:
+    """markup's walk, of a node holding no table, comment nor left-out element."""
+    tag = node.tag.lower()
+    if tag == "br":
+        out.append("\n")
+    else:
+        block = tag in _TEXT_BLOCKS
+        if block:
+            out.append(PARAGRAPH)
+        if node.text:
+            out.append(_flow(node.text))
+        for child in node:
+            _walk(child, out)
+        if block:
+            out.append(PARAGRAPH)
+    if node.tail:
+        out.append(_flow(node.tail))
 
 
 # -- the page cut into fields and bodies -----------------------------------------------------------

@@ -25,6 +25,7 @@ page after an unclosed ``<title>``, for one), the page is read again through
 """
 
 import functools
+import itertools
 import re
 from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -46,7 +47,7 @@ from .tokenize import RULES, Token, tokenize
 # classes cost a Python lookup for every element the code touches.
 _PARSER = lxml.etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
 # all the text below an element, in C (what lxml.html's ``text_content()`` is)
-_STRING = lxml.etree.XPath("string()")
+_STRING = lxml.etree.XPath("string()", smart_strings=False)
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 _BLOCKS = frozenset("address article aside blockquote center dd div dl dt fieldset figure "
@@ -78,7 +79,7 @@ _SPACE_RUN = re.compile("  +")
 # the blanks ``clean_body`` turns into a space (decode's ``_SPACES``, less the space)
 _ODD_SPACES = ("\xa0", "\u202f", "\u205f") + tuple(map(chr, range(0x2000, 0x200b)))
 _TEXT_BLOCKS = markup_blocks
-_MARKUP_ONLY = ("table", lxml.etree.Comment, lxml.etree.PI) + tuple(markup_skip)
+_MARKUP_ONLY = ("table", "pre", lxml.etree.Comment, lxml.etree.PI) + tuple(markup_skip)
 
 
 def _clean_body(text: Optional[str]) -> Optional[str]:
@@ -182,9 +183,10 @@ def _cut(elements: Sequence, role: Role) -> List[Part]:
     for el in elements:
         _prune(el)
     containers = _containers(elements)
+    plain = not any(_markup_only(el) for el in elements)
     parts: List[Part] = []
     for el in elements:
-        _collect(el, role, parts, containers)
+        _collect(el, role, parts, containers, plain)
     return parts
 
 
@@ -193,17 +195,18 @@ def _containers(elements: Sequence) -> set:
     found: set = set()
     for top in elements:
         for block in top.iterdescendants(*_BLOCKS):
-            parent = block.getparent()
-            while parent is not None and parent not in found:
+            for parent in block.iterancestors():
+                if parent in found:
+                    break
                 found.add(parent)
                 if parent is top:
                     break
-                parent = parent.getparent()
     return found
 
 
-_PRUNE = lxml.etree.XPath(" | ".join(f".//{tag}" for tag in sorted(_SKIP))
-                          + " | .//*[@hidden] | .//*[@style]")
+# what ``_prune`` looks at, in one pass of libxml2 (an attribute found stands for its element)
+_PRUNE = lxml.etree.XPath(" | ".join(f"descendant::{tag}" for tag in sorted(_SKIP))
+                          + " | descendant::*/@hidden | descendant::*/@style")
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -234,7 +237,10 @@ def _drop_keeping_tail(el) -> None:
 def _prune(region) -> None:
     """Drop what a reader does not see as text of the question (controls, code, hidden
     elements), keeping the text that follows them."""
-    for el in _PRUNE(region):
+    if not len(region):
+        return
+    for found in _PRUNE(region):
+        el = found.getparent() if isinstance(found, str) else found
         if (el.tag in _SKIP or _hidden(el)) and el.getparent() is not None:
             try:
                 _drop_tree(el)
@@ -245,8 +251,9 @@ def _prune(region) -> None:
                 _drop_keeping_tail(el)
 
 
-def _collect(el, role: Role, parts: List[Part], containers: set) -> bool:
-    """Add ``el``'s parts; True when ``el`` was a heading (its siblings are taken)."""
+def _collect(el, role: Role, parts: List[Part], containers: set, plain: bool) -> bool:
+    """Add ``el``'s parts; True when ``el`` was a heading (its siblings are taken).
+    ``plain``: the region holds nothing that only markup reads (``_markup_only``)."""
     if not isinstance(el.tag, str):
         return False
     kind = role(el)
@@ -260,23 +267,36 @@ def _collect(el, role: Role, parts: List[Part], containers: set) -> bool:
         parts.append(Body(nodes_text(list(el.itersiblings()), el.tail), el.sourceline))
         return True
     if el not in containers:
-        text = element_text(el)
-        if text:
-            parts.append(Field(text, _text_line(el.sourceline, el.text),
-                               tuple(_text_line(br.sourceline, br.tail) for br in el.iter("br"))))
+        _add_field(el, parts, plain)
         return False
     # a container: runs of text and inline elements between its blocks are fields too
     run_text, run = el.text, []
     for child in el:
         if isinstance(child.tag, str) and (child.tag in _BLOCKS or role(child)):
             _flush(run_text, run, el, parts)
-            if _collect(child, role, parts, containers):
+            if _collect(child, role, parts, containers, plain):
                 return False
             run_text, run = child.tail, []
         else:
             run.append(child)
     _flush(run_text, run, el, parts)
     return False
+
+
+def _add_field(el, parts: List[Part], plain: bool) -> None:
+    """An element holding no block: one field, a line per ``<br>``."""
+    if not len(el) and el.tag != "br":        # most of them: a label, a value
+        if el.text:
+            text = _clean_body(_flow(el.text))
+            if text:
+                parts.append(Field(text, _text_line(el.sourceline, el.text)))
+        return
+    brs = list(el.iter("br"))
+    # inline elements only: their text is all the text below, which libxml2 gives at once
+    text = _clean_body(_flow(_STRING(el))) if plain and not brs else element_text(el)
+    if text:
+        parts.append(Field(text, _text_line(el.sourceline, el.text),
+                           tuple(_text_line(br.sourceline, br.tail) for br in brs)))
 
 
 def _flush(text: Optional[str], run: list, parent, parts: List[Part]) -> None:
@@ -592,12 +612,8 @@ def _table_role(el) -> Optional[str]:
     return "body" if el.tag == "div" and "contenutexte" in _classes(el) else None
 
 
-_TABLE_BODIES = lxml.etree.XPath("//div[contains(concat(' ', normalize-space(@class), ' '), "
-                                 "' contenutexte ')]")
-
-
 def read_table(root, anchor) -> Page:
-    bodies = _TABLE_BODIES(root)
+    bodies = list(_with_class(root, "contenutexte", "div"))
     if _table_role(anchor) == "body":      # no legislature cell: the whole page
         region = root.find("body") if root.find("body") is not None else root
     else:                                  # the smallest element holding it and the last body
@@ -609,9 +625,44 @@ def read_table(root, anchor) -> Page:
 
 # -- finding the layout ----------------------------------------------------------------------------
 
+def _class_tokens(value: str) -> List[str]:
+    # the class names as XPath's normalize-space() splits them (XML blanks only)
+    return value.replace("\t", " ").replace("\n", " ").replace("\r", " ").split(" ")
+
+
+def _page_iter(root, *tags: str) -> Iterator:
+    """The elements of ``tags`` in the whole document of ``root``, as XPath's ``//`` sees
+    them: libxml2 may end a broken page with a second root element after the first."""
+    for top in itertools.chain((root,), root.itersiblings()):
+        yield from top.iter(*tags)
+
+
+def _with_class(root, name: str, *tags: str) -> Iterator:
+    """The elements (of ``tags``, else all) whose class attribute holds ``name``, in page
+    order: ``//*[contains(concat(' ', normalize-space(@class), ' '), ' name ')]`` without
+    the cost of an XPath evaluation."""
+    for el in _page_iter(root, *(tags or (lxml.etree.Element,))):
+        value = el.get("class")
+        if value and name in value and name in _class_tokens(value):
+            yield el
+
+
+def _first_with_class(name: str, *tags: str) -> Callable[[object], Optional[object]]:
+    return lambda root: next(_with_class(root, name, *tags), None)
+
+
+def _table_anchor(root):
+    """The legislature cell, or the first body when there is none."""
+    for el in _page_iter(root, "td", "div"):
+        value = el.get("class")
+        if value and ("tdstyleh1" if el.tag == "td" else "contenutexte") in _class_tokens(value):
+            return el
+    return None
+
+
 class Layout(NamedTuple):
     name: str
-    anchor: "lxml.etree.XPath"     # the element the question region starts at
+    anchor: Callable[[object], Optional[object]]   # the element the question region starts at
     markers: Tuple[str, ...]       # what shows this layout in the page's source
     read: Callable[[object, object], Page]
     # what follows the question region in the source: when found, only the region is parsed
@@ -619,22 +670,16 @@ class Layout(NamedTuple):
     region_ends: Tuple[str, ...] = ()
 
 
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
 _PAGE_END = ("<footer", "</main>", "</body>", "</BODY>")
 
 LAYOUTS: Tuple[Layout, ...] = (
-    Layout("dyn", lxml.etree.XPath(f"//div[{_has_class('_style-question')}]"),
+    Layout("dyn", _first_with_class("_style-question", "div"),
            ("_style-question",), read_dyn, ("bloc-actions",) + _PAGE_END),
-    Layout("question_col", lxml.etree.XPath(f"//*[{_has_class('question_legislature')}]"),
+    Layout("question_col", _first_with_class("question_legislature"),
            ("question_legislature",), read_question_col, ("print_and_pdf",) + _PAGE_END),
-    Layout("fiche", lxml.etree.XPath("//leg | //num"),
+    Layout("fiche", lambda root: next(_page_iter(root, "leg", "num"), None),
            ("<NUM>", "<num>", "<LEG>", "<leg>"), read_fiche),
-    Layout("table", lxml.etree.XPath(f"//td[{_has_class('tdstyleh1')}]"
-                                     f" | //div[{_has_class('contenutexte')}]"),
-           ("tdstyleh1", "contenutexte"), read_table),
+    Layout("table", _table_anchor, ("tdstyleh1", "contenutexte"), read_table),
 )
 
 
@@ -652,8 +697,8 @@ def detect(root) -> Optional[Tuple[Layout, object]]:
     """The layout of a parsed page and the element its question starts at, or None."""
     for layout in LAYOUTS:
         found = layout.anchor(root)
-        if found:
-            return layout, found[0]
+        if found is not None:
+            return layout, found
     return None
 
 
@@ -736,11 +781,11 @@ def _find(text: str, path: Optional[str]):
         shown = True
         root = _region_tree(text, layout, marker)
         found = layout.anchor(root) if root is not None else None
-        if not found:
+        if found is None:
             page = page if page is not None else _lxml_tree(text)
             root, found = page, layout.anchor(page) if page is not None else None
-        if found:
-            return root, (layout, found[0])
+        if found is not None:
+            return root, (layout, found)
     if shown:   # the source shows a question that lxml's tree lost: read it through bs4
         root = _soup_tree(text)
         found = detect(root) if root is not None else None

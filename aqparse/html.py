@@ -568,14 +568,16 @@ def _question_col_role(el) -> Optional[str]:
     return None
 
 
+_AUTHOR_LINKS = lxml.etree.XPath("descendant::*[@id='question_col80']/descendant::a")
+
+
 def read_question_col(root, anchor) -> Page:
     region = [anchor]
     for sibling in anchor.itersiblings():
         region.append(sibling)
         if "question_answer" in _classes(sibling):
             break
-    links = anchor.getparent().xpath(".//*[@id='question_col80']//a") \
-        if anchor.getparent() is not None else []
+    links = _AUTHOR_LINKS(anchor.getparent()) if anchor.getparent() is not None else []
     return Page(_tokens(_cut(region, _question_col_role)), anchor.sourceline,
                 author=_acteur_ref(links))
 
@@ -602,7 +604,8 @@ def read_dyn(root, anchor) -> Page:
     if m:
         checks.append(Check("uid", m.group(1), lambda q: str(q.uid), anchor.sourceline))
     return Page(tokens, anchor.sourceline,
-                author=_acteur_ref(anchor.xpath(".//a[@data-document-id]")),
+                author=_acteur_ref(a for a in anchor.iterdescendants("a")
+                                   if a.get("data-document-id") is not None),
                 checks=tuple(checks))
 
 
@@ -620,7 +623,8 @@ def read_table(root, anchor) -> Page:
         ancestors = set(bodies[-1].iterancestors()) if bodies else set()
         region = next((a for a in anchor.iterancestors() if a in ancestors), anchor)
     return Page(_tokens(_cut([region], _table_role)), anchor.sourceline,
-                author=_acteur_ref(region.xpath(".//a[contains(@href, 'PA')]")))
+                author=_acteur_ref(a for a in region.iterdescendants("a")
+                                   if "PA" in (a.get("href") or "")))
 
 
 # -- finding the layout ----------------------------------------------------------------------------

@@ -481,15 +481,23 @@ _FICHE_TAGS = frozenset(t for f in FICHE_FIELDS for t in f.tags) | frozenset(_FI
 _LEG_NUMBER = re.compile(r"\s*(\d{1,2}(?!\d)|[IVXL]{1,6}(?![\w]))")
 
 
-def _fiche_values(root) -> Dict[str, list]:
+def _fiche_elements(root) -> Tuple[Dict[str, list], list]:
+    """The page's made-up elements in one walk: those of the table (by tag), and the others
+    (elements HTML does not know), in page order."""
     values: Dict[str, list] = {}
-    for el in root.iter(*_FICHE_TAGS):
-        values.setdefault(el.tag, []).append(el)
-    return values
+    unknown = []
+    for el in root.iter(lxml.etree.Element):
+        tag = el.tag
+        if tag in _FICHE_TAGS:
+            values.setdefault(tag, []).append(el)
+        elif tag not in _HTML_TAGS:
+            unknown.append(el)
+    return values, unknown
 
 
 def _value(el) -> str:
-    return clean_value(_STRING(el))
+    # (most of them hold their text alone: no XPath evaluation for those)
+    return clean_value((el.text or "") if not len(el) else _STRING(el))
 
 
 def _fiche_value(field: FicheField, els: Dict[str, list], i: int) -> Tuple[Optional[str], int]:
@@ -500,12 +508,12 @@ def _fiche_value(field: FicheField, els: Dict[str, list], i: int) -> Tuple[Optio
 
     first = get(field.tags[0])
     line = first.sourceline if first is not None else None
-    texts = [(_value(e) if e is not None else "") for e in map(get, field.tags)]
     name = field.name
     if name in ("question_text", "answer_text"):
         bodies = [element_text(e) for e in map(get, field.tags) if e is not None]
         text = "\n\n".join(b for b in bodies if b)
         return (text or None), line
+    texts = [(_value(e) if e is not None else "") for e in map(get, field.tags)]
     if not any(texts):
         return None, line
     if name == "legislature":
@@ -525,19 +533,19 @@ def _fiche_value(field: FicheField, els: Dict[str, list], i: int) -> Tuple[Optio
 
 
 def read_fiche(root, anchor) -> Page:
-    els = _fiche_values(root)
+    els, unknown = _fiche_elements(root)
     tokens: List[Token] = []
     for field in FICHE_FIELDS:
-        count = max(len(els.get(t, [])) for t in field.tags)
+        count = max(len(els.get(t, ())) for t in field.tags)
         for i in range(count):
             value, line = _fiche_value(field, els, i)
             if value is not None:
                 tokens.append(Token(field.name, field.label, value, 0, 0, line))
     # a made-up element the table does not know (a filled <DC>, say): kept (extra), reported
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.tag not in _FICHE_TAGS \
-                and el.tag not in _HTML_TAGS and _value(el):
-            tokens.append(Token("unknown", el.tag.upper(), _value(el), 0, 0, el.sourceline))
+    for el in unknown:
+        value = _value(el)
+        if value:
+            tokens.append(Token("unknown", el.tag.upper(), value, 0, 0, el.sourceline))
     hidden = {tag: (_value(e[0]), e[0].sourceline)
               for tag, e in els.items() if tag in _FICHE_HIDDEN}
 

@@ -79,7 +79,7 @@ _SPACE_RUN = re.compile("  +")
 # the blanks ``clean_body`` turns into a space (decode's ``_SPACES``, less the space)
 _ODD_SPACES = ("\xa0", "\u202f", "\u205f") + tuple(map(chr, range(0x2000, 0x200b)))
 _TEXT_BLOCKS = markup_blocks
-_MARKUP_ONLY = ("table", "pre", lxml.etree.Comment, lxml.etree.PI) + tuple(markup_skip)
+_MARKUP_ONLY = frozenset(("table", "pre")) | markup_skip   # and comments, PIs
 
 
 def _clean_body(text: Optional[str]) -> Optional[str]:
@@ -111,28 +111,35 @@ def _flow(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
+def _only_markup_reads(node) -> bool:
+    """Whether ``node`` is a table, a comment, a script… (what only markup reads)."""
+    return not isinstance(node.tag, str) or node.tag in _MARKUP_ONLY
+
+
 def _markup_only(el) -> bool:
-    """Whether ``el`` holds what only markup reads (a table, a comment, a script…)."""
-    return next(el.iterdescendants(*_MARKUP_ONLY), None) is not None
+    """Whether ``el`` holds what only markup reads."""
+    # (a walk: lxml's iterators filtered by many tags cost more than they save here)
+    return any(map(_only_markup_reads, el.iterdescendants()))
 
 
-def element_text(el) -> Optional[str]:
-    """``markup.element_text(el)``: the text of ``el``'s content."""
+def element_text(el, plain: bool = False) -> Optional[str]:
+    """``markup.element_text(el)``: the text of ``el``'s content. ``plain``: ``el`` is known
+    to hold nothing that only markup reads."""
+    text = el.text
     if not len(el):
-        return _clean_body(_flow(el.text)) if el.text else None
-    if _markup_only(el):
+        return _clean_body(_flow(text)) if text else None
+    if not plain and _markup_only(el):
         return markup.element_text(el)
-    out: List[str] = [_flow(el.text)] if el.text else []
+    out: List[str] = [_flow(text)] if text else []
     for child in el:
         _walk(child, out)
     return _clean_body("".join(out))
 
 
-def nodes_text(nodes: Sequence, text: Optional[str] = None) -> Optional[str]:
+def nodes_text(nodes: Sequence, text: Optional[str] = None, plain: bool = False) -> Optional[str]:
     """``markup.nodes_text(nodes, text)``: the text of sibling nodes (and their tails) after
     ``text``."""
-    if any(not isinstance(n.tag, str) or n.tag in _MARKUP_ONLY or _markup_only(n)
-           for n in nodes):
+    if not plain and any(_only_markup_reads(n) or _markup_only(n) for n in nodes):
         return markup.nodes_text(nodes, text)
     out: List[str] = [_flow(text)] if text else []
     for node in nodes:
@@ -182,26 +189,44 @@ def _cut(elements: Sequence, role: Role) -> List[Part]:
     out ('skip')."""
     for el in elements:
         _prune(el)
-    containers = _containers(elements)
-    plain = not any(_markup_only(el) for el in elements)
+    survey = _survey(elements)
     parts: List[Part] = []
     for el in elements:
-        _collect(el, role, parts, containers, plain)
+        _collect(el, role, parts, survey)
     return parts
 
 
-def _containers(elements: Sequence) -> set:
-    """The elements that hold a block (the others are read as one field)."""
-    found: set = set()
+class Survey(NamedTuple):
+    """What one walk of a region tells of its elements."""
+    containers: set      # those holding a block (the others are read as one field)
+    with_br: set         # those holding a <br>
+    plain: bool          # nothing in the region is read by markup alone (tables, comments…)
+
+
+def _survey(elements: Sequence) -> Survey:
+    containers: set = set()
+    with_br: set = set()
+    plain = True
     for top in elements:
-        for block in top.iterdescendants(*_BLOCKS):
-            for parent in block.iterancestors():
-                if parent in found:
-                    break
-                found.add(parent)
-                if parent is top:
-                    break
-    return found
+        for el in top.iterdescendants():
+            tag = el.tag
+            if tag in _BLOCKS:
+                _mark_ancestors(el, top, containers)
+            elif tag == "br":
+                _mark_ancestors(el, top, with_br)
+            if plain and _only_markup_reads(el):
+                plain = False
+    return Survey(containers, with_br, plain)
+
+
+def _mark_ancestors(el, top, found: set) -> None:
+    """Add ``el``'s ancestors up to ``top`` to ``found`` (up to the first one already in)."""
+    for parent in el.iterancestors():
+        if parent in found:
+            return
+        found.add(parent)
+        if parent is top:
+            return
 
 
 # what ``_prune`` looks at, in one pass of libxml2 (an attribute found stands for its element)
@@ -251,58 +276,59 @@ def _prune(region) -> None:
                 _drop_keeping_tail(el)
 
 
-def _collect(el, role: Role, parts: List[Part], containers: set, plain: bool) -> bool:
-    """Add ``el``'s parts; True when ``el`` was a heading (its siblings are taken).
-    ``plain``: the region holds nothing that only markup reads (``_markup_only``)."""
+def _collect(el, role: Role, parts: List[Part], survey: Survey) -> bool:
+    """Add ``el``'s parts; True when ``el`` was a heading (its siblings are taken)."""
     if not isinstance(el.tag, str):
         return False
     kind = role(el)
     if kind == "skip":
         return False
     if kind == "body":
-        parts.append(Body(element_text(el), el.sourceline))
+        parts.append(Body(element_text(el, survey.plain), el.sourceline))
         return False
     if kind == "heading":
-        parts.append(Field(element_text(el) or "", el.sourceline))
-        parts.append(Body(nodes_text(list(el.itersiblings()), el.tail), el.sourceline))
+        parts.append(Field(element_text(el, survey.plain) or "", el.sourceline))
+        parts.append(Body(nodes_text(list(el.itersiblings()), el.tail, survey.plain),
+                          el.sourceline))
         return True
-    if el not in containers:
-        _add_field(el, parts, plain)
+    if el not in survey.containers:
+        _add_field(el, parts, survey)
         return False
     # a container: runs of text and inline elements between its blocks are fields too
     run_text, run = el.text, []
     for child in el:
         if isinstance(child.tag, str) and (child.tag in _BLOCKS or role(child)):
-            _flush(run_text, run, el, parts)
-            if _collect(child, role, parts, containers, plain):
+            _flush(run_text, run, el, parts, survey.plain)
+            if _collect(child, role, parts, survey):
                 return False
             run_text, run = child.tail, []
         else:
             run.append(child)
-    _flush(run_text, run, el, parts)
+    _flush(run_text, run, el, parts, survey.plain)
     return False
 
 
-def _add_field(el, parts: List[Part], plain: bool) -> None:
+def _add_field(el, parts: List[Part], survey: Survey) -> None:
     """An element holding no block: one field, a line per ``<br>``."""
+    own = el.text
     if not len(el) and el.tag != "br":        # most of them: a label, a value
-        if el.text:
-            text = _clean_body(_flow(el.text))
-            if text:
-                parts.append(Field(text, _text_line(el.sourceline, el.text)))
+        text = _clean_body(_flow(own)) if own else None
+        if text:
+            parts.append(Field(text, _text_line(el.sourceline, own)))
         return
-    brs = list(el.iter("br"))
+    brs = list(el.iter("br")) if el in survey.with_br or el.tag == "br" else []
     # inline elements only: their text is all the text below, which libxml2 gives at once
-    text = _clean_body(_flow(_STRING(el))) if plain and not brs else element_text(el)
+    text = _clean_body(_flow(_STRING(el))) if survey.plain and not brs \
+        else element_text(el, survey.plain)
     if text:
-        parts.append(Field(text, _text_line(el.sourceline, el.text),
+        parts.append(Field(text, _text_line(el.sourceline, own),
                            tuple(_text_line(br.sourceline, br.tail) for br in brs)))
 
 
-def _flush(text: Optional[str], run: list, parent, parts: List[Part]) -> None:
+def _flush(text: Optional[str], run: list, parent, parts: List[Part], plain: bool) -> None:
     if not run and not (text and text.strip()):
         return
-    found = nodes_text(run, text)
+    found = nodes_text(run, text, plain)
     if found:
         line = next((n.sourceline for n in run if n.sourceline), parent.sourceline)
         parts.append(Field(found, line))

@@ -36,7 +36,7 @@ from lxml.html.defs import tags as _HTML_TAGS
 from .api import is_question
 from .decode import clean_value
 from .errors import InternalError, ParseError, excerpt, raise_for
-from .extract import extract
+from .extract import clean_body_lines as _clean_body, extract
 from . import markup
 from .markup import _BLOCKS as markup_blocks, _SKIP as markup_skip, PARAGRAPH
 from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
@@ -75,35 +75,8 @@ def _hidden(el) -> bool:
 # markup itself. The walk recurses an element at a time, as markup's does, so a page nested
 # too deeply still fails the same way (``parse_many``).
 
-_SPACE_RUN = re.compile("  +")
-# the blanks ``clean_body`` turns into a space (decode's ``_SPACES``, less the space)
-_ODD_SPACES = ("\xa0", "\u202f", "\u205f") + tuple(map(chr, range(0x2000, 0x200b)))
 _TEXT_BLOCKS = markup_blocks
 _MARKUP_ONLY = frozenset(("table", "pre")) | markup_skip   # and comments, PIs
-
-
-def _clean_body(text: Optional[str]) -> Optional[str]:
-    """``decode.clean_body(text)``: paragraphs apart by one blank line, blanks collapsed."""
-    if not text:
-        return None
-    if not text.isascii():
-        for blank in _ODD_SPACES:
-            if blank in text:
-                text = text.replace(blank, " ")
-    if "  " in text:
-        text = _SPACE_RUN.sub(" ", text)
-    paragraphs, current = [], []
-    # (splitlines breaks where decode.unify_breaks does: CR, LF, CRLF and the others)
-    for line in text.splitlines():
-        line = line.strip(" ")
-        if line.strip():
-            current.append(line)
-        elif current:
-            paragraphs.append("\n".join(current))
-            current = []
-    if current:
-        paragraphs.append("\n".join(current))
-    return "\n\n".join(paragraphs) or None
 
 
 def _flow(text: str) -> str:
@@ -214,19 +187,19 @@ def _survey(elements: Sequence) -> Survey:
                 _mark_ancestors(el, top, containers)
             elif tag == "br":
                 _mark_ancestors(el, top, with_br)
-            if plain and _only_markup_reads(el):
-                plain = False
+            if plain and (tag in _MARKUP_ONLY or tag.__class__ is not str):
+                plain = False       # (a comment's tag is a function)
     return Survey(containers, with_br, plain)
 
 
 def _mark_ancestors(el, top, found: set) -> None:
     """Add ``el``'s ancestors up to ``top`` to ``found`` (up to the first one already in)."""
-    for parent in el.iterancestors():
-        if parent in found:
-            return
+    parent = el.getparent()
+    while parent not in found:
         found.add(parent)
         if parent is top:
             return
+        parent = parent.getparent()
 
 
 # what ``_prune`` looks at, in one pass of libxml2 (an attribute found stands for its element)

@@ -344,8 +344,7 @@ _CONTEXT = frozenset(name for rule in RULES for name in rule.after)
 _OPENS = frozenset(rule.name for rule in RULES if rule.opens)
 
 
-@functools.lru_cache(maxsize=1024)
-def _plain_label(head: str) -> Optional[str]:
+def _label_of(head: str) -> Optional[str]:
     """The token name when ``head`` is exactly one known label, with no value of its own."""
     tokens = list(tokenize(head))
     if len(tokens) != 1:
@@ -355,6 +354,29 @@ def _plain_label(head: str) -> Optional[str]:
             or t.name in _CONTEXT or t.name in _OPENS:
         return None
     return t.name
+
+
+# The labels the site's layouts show, read once at import: a page read with values no cache
+# has seen still knows its labels (each costs a tokenizer run). Other heads are remembered.
+_LAYOUT_LABELS = (
+    "Ministère interrogé", "Ministère attributaire", "Ministère répondant", "Rubrique",
+    "Tête d'analyse", "Analyse", "Titre", "Question publiée au JO le",
+    "Réponse publiée au JO le", "Date de changement d'attribution", "Date de signalement",
+    "Date de renouvellement", "Question retirée le", "Erratum de la question publié au JO le",
+    "Erratum de la réponse publié au JO le", "Auteur", "Type de question",
+    "Date de la séance", "Question de")
+_LAYOUT_HEADS = {head: _label_of(head) for head in (
+    words + separator for words in _LAYOUT_LABELS for separator in (" >", " :", ":"))}
+
+
+@functools.lru_cache(maxsize=1024)
+def _other_label(head: str) -> Optional[str]:
+    return _label_of(head)
+
+
+def _plain_label(head: str) -> Optional[str]:
+    name = _LAYOUT_HEADS.get(head, "")
+    return _other_label(head) if name == "" else name
 
 
 def _read_fields(fields: Sequence[Field]) -> List[Token]:

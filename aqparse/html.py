@@ -521,46 +521,65 @@ def _value(el) -> str:
     return clean_value((el.text or "") if not len(el) else _STRING(el))
 
 
-def _fiche_value(field: FicheField, els: Dict[str, list], i: int) -> Tuple[Optional[str], int]:
-    """The token value of ``field`` (its ``i``-th occurrence) and its line; None if absent."""
-    def get(tag):
-        found = els.get(tag, [])
-        return found[i] if i < len(found) else None
+# -- how a field's elements make its value (the value as the page shows it) --
 
-    first = get(field.tags[0])
-    line = first.sourceline if first is not None else None
-    name = field.name
-    if name in ("question_text", "answer_text"):
-        bodies = [element_text(e) for e in map(get, field.tags) if e is not None]
-        text = "\n\n".join(b for b in bodies if b)
-        return (text or None), line
-    texts = [(_value(e) if e is not None else "") for e in map(get, field.tags)]
+def _fiche_body(row: Sequence) -> Optional[str]:
+    bodies = [element_text(e) for e in row if e is not None]
+    return "\n\n".join(b for b in bodies if b) or None
+
+
+def _fiche_legislature(texts: Sequence[str]) -> str:
+    m = _LEG_NUMBER.match(texts[0])
+    return m.group(1) if m else texts[0]
+
+
+def _fiche_author(texts: Sequence[str]) -> str:
+    # "M. Nom Prénom (Groupe - Département)"
+    civ, aut, group, dept = texts
+    paren = f"({group} - {dept})" if dept else f"({group})" if group else ""
+    return " ".join(p for p in (civ, aut, paren) if p)
+
+
+def _fiche_withdrawal(texts: Sequence[str]) -> str:
+    _, date, reason = texts
+    return f"{date} ({reason})" if reason else date
+
+
+def _fiche_date_page(texts: Sequence[str]) -> str:
+    date, page = texts
+    return f"{date} page : {page}" if page else date
+
+
+_FICHE_VALUES: Dict[str, Callable[[Sequence[str]], str]] = {
+    "legislature": _fiche_legislature, "author": _fiche_author,
+    "withdrawal": _fiche_withdrawal}
+_FICHE_BODIES = frozenset(("question_text", "answer_text"))
+
+
+def _fiche_value(field: FicheField, row: Sequence) -> Optional[str]:
+    """The token value of ``field`` given its elements (None where one is missing); None
+    when the field is empty."""
+    if field.name in _FICHE_BODIES:
+        return _fiche_body(row)
+    texts = [_value(e) if e is not None else "" for e in row]
     if not any(texts):
-        return None, line
-    if name == "legislature":
-        m = _LEG_NUMBER.match(texts[0])
-        return (m.group(1) if m else texts[0]), line
-    if name == "author":         # as the page shows it: "M. Nom Prénom (Groupe - Département)"
-        civ, aut, group, dept = texts
-        paren = f"({group} - {dept})" if dept else f"({group})" if group else ""
-        return " ".join(p for p in (civ, aut, paren) if p), line
-    if name == "withdrawal":
-        _, date, reason = texts
-        return f"{date} ({reason})" if reason else date, line
-    if len(field.tags) == 2:      # a date and its page
-        date, page = texts
-        return (f"{date} page : {page}" if page else date), line
-    return texts[0], line
+        return None
+    read = _FICHE_VALUES.get(field.name)
+    if read is not None:
+        return read(texts)
+    return _fiche_date_page(texts) if len(texts) == 2 else texts[0]
 
 
 def read_fiche(root, anchor) -> Page:
     els, unknown = _fiche_elements(root)
     tokens: List[Token] = []
     for field in FICHE_FIELDS:
-        count = max(len(els.get(t, ())) for t in field.tags)
-        for i in range(count):
-            value, line = _fiche_value(field, els, i)
+        columns = [els.get(tag, ()) for tag in field.tags]
+        for i in range(max(map(len, columns))):       # (a field may repeat)
+            row = [column[i] if i < len(column) else None for column in columns]
+            value = _fiche_value(field, row)
             if value is not None:
+                line = row[0].sourceline if row[0] is not None else None
                 tokens.append(Token(field.name, field.label, value, 0, 0, line))
     # a made-up element the table does not know (a filled <DC>, say): kept (extra), reported
     for el in unknown:

@@ -62,6 +62,12 @@ def _classes(el) -> Sequence[str]:
     return (el.get("class") or "").split()
 
 
+def _has_class_name(el, name: str) -> bool:
+    """``name in _classes(el)``, without splitting the attribute of most elements."""
+    value = el.get("class")
+    return value is not None and name in value and name in value.split()
+
+
 def _hidden(el) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
 
@@ -271,7 +277,8 @@ def _collect(el, role: Role, parts: List[Part], survey: Survey) -> bool:
     run_text, run = el.text, []
     for child in el:
         if isinstance(child.tag, str) and (child.tag in _BLOCKS or role(child)):
-            _flush(run_text, run, el, parts, survey.plain)
+            if run or run_text and not run_text.isspace():
+                _flush(run_text, run, el, parts, survey.plain)
             if _collect(child, role, parts, survey):
                 return False
             run_text, run = child.tail, []
@@ -407,7 +414,8 @@ def _tokenize_fields(fields: Sequence[Field]) -> List[Token]:
         lines.extend(field.breaks[min(i, len(field.breaks) - 1)] if field.breaks else field.line
                      for i in range(more))
     text = "\n".join(f.text for f in fields)
-    return [t._replace(line=lines[min(t.line, len(lines)) - 1]) for t in _tokenized(text)]
+    last = len(lines)
+    return [Token._make((*t[:5], lines[min(t.line, last) - 1])) for t in _tokenized(text)]
 
 
 @functools.lru_cache(maxsize=512)
@@ -633,11 +641,12 @@ def read_question_col(root, anchor) -> Page:
 # -- layout "dyn": the current site ----------------------------------------------------------------
 
 def _dyn_role(el) -> Optional[str]:
-    if "bloc-actions" in _classes(el):          # "partager" and the share buttons
+    if _has_class_name(el, "bloc-actions"):     # "partager" and the share buttons
         return "skip"
     if el.tag == "p":
         following = el.getnext()
-        if following is not None and following.tag == "p" and "_pa-small" in _classes(following):
+        if following is not None and following.tag == "p" \
+                and _has_class_name(following, "_pa-small"):
             return "heading"
     return None
 

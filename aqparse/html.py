@@ -578,13 +578,23 @@ def _fiche_value(field: FicheField, row: Sequence) -> Optional[str]:
     return _fiche_date_page(texts) if len(texts) == 2 else texts[0]
 
 
+def _fiche_rows(field: FicheField, els: Dict[str, list]) -> Iterator[Sequence]:
+    """The elements of each occurrence of ``field`` (a field may repeat), None where one is
+    missing."""
+    if len(field.tags) == 1:                     # (most fields)
+        for el in els.get(field.tags[0], ()):
+            yield (el,)
+        return
+    columns = [els.get(tag, ()) for tag in field.tags]
+    for i in range(max(map(len, columns))):
+        yield [column[i] if i < len(column) else None for column in columns]
+
+
 def read_fiche(root, anchor) -> Page:
     els, unknown = _fiche_elements(root)
     tokens: List[Token] = []
     for field in FICHE_FIELDS:
-        columns = [els.get(tag, ()) for tag in field.tags]
-        for i in range(max(map(len, columns))):       # (a field may repeat)
-            row = [column[i] if i < len(column) else None for column in columns]
+        for row in _fiche_rows(field, els):
             value = _fiche_value(field, row)
             if value is not None:
                 line = row[0].sourceline if row[0] is not None else None

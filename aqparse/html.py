@@ -22,27 +22,39 @@ lxml reads the pages (only the question region of the large ones). bs4 is used w
 cannot: when the source shows a question layout but lxml's tree does not (libxml2 swallows a
 page after an unclosed ``<title>``, for one), the page is read again through
 ``lxml.html.soupparser`` (BeautifulSoup's ``html.parser``).
+
+Speed (benchmarks/bench_html.py): the tree is of plain ``lxml.etree`` elements (lxml.html's
+classes cost a Python lookup per element touched); a region is walked once to tell its
+containers, its line breaks and whether anything in it needs markup's own reading; a field's
+text comes from libxml2 at once (``string()``) and is cleaned with str methods; the layouts'
+anchors are found by walking the tree, cheaper than evaluating an XPath. What a page costs
+beyond that is lxml's parse, ``decode`` and ``extract``.
 """
 
 import functools
+import itertools
 import re
 from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import attrs
 import lxml.etree
-import lxml.html
+from lxml.html.defs import tags as _HTML_TAGS
 
 from .api import is_question
 from .decode import clean_value
 from .errors import InternalError, ParseError, excerpt, raise_for
-from .extract import extract
-from .markup import element_text, nodes_text
+from .extract import clean_body_lines as _clean_body, extract
+from . import markup
+from .markup import _BLOCKS as markup_blocks, _SKIP as markup_skip, PARAGRAPH
 from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
 from .tokenize import RULES, Token, tokenize
 
 # huge_tree: without it libxml2 silently drops everything nested deeper than 256 elements,
-# which the unclosed <B> and <FONT> of old pages can reach
-_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+# which the unclosed <B> and <FONT> of old pages can reach. Plain etree elements: lxml.html's
+# classes cost a Python lookup for every element the code touches.
+_PARSER = lxml.etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+# all the text below an element, in C (what lxml.html's ``text_content()`` is)
+_STRING = lxml.etree.XPath("string()", smart_strings=False)
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 _BLOCKS = frozenset("address article aside blockquote center dd div dl dt fieldset figure "
@@ -57,8 +69,89 @@ def _classes(el) -> Sequence[str]:
     return (el.get("class") or "").split()
 
 
+def _has_class_name(el, name: str) -> bool:
+    """``name in _classes(el)``, without splitting the attribute of most elements."""
+    value = el.get("class")
+    return value is not None and name in value and name in value.split()
+
+
 def _hidden(el) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+# -- text: markup's convention, at a fraction of its cost -----------------------------------------
+# ``markup.element_text`` and ``nodes_text`` give the text of an element; these give the same
+# text (tests/test_html_speed.py checks it), faster: an element without children is its own
+# text, and the text is cleaned a line at a time with str methods, where ``decode.clean_body``
+# runs regexes over the whole text (most of the time of a long answer). Tables, comments and
+# what markup leaves out (script, title…) are rare in a question: such an element is read by
+# markup itself. The walk recurses an element at a time, as markup's does, so a page nested
+# too deeply still fails the same way (``parse_many``).
+
+_TEXT_BLOCKS = markup_blocks
+# what only markup reads: tables, what it leaves out, its blocks that are not the region's
+# (<pre>: a field holding one is not one line); and comments, processing instructions
+_MARKUP_ONLY = frozenset(("table",)) | markup_skip | (markup_blocks - _BLOCKS)
+
+
+def _flow(text: str) -> str:
+    # a newline in the HTML source is just a blank; only elements break lines
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def _only_markup_reads(node) -> bool:
+    """Whether ``node`` is a table, a comment, a script… (what only markup reads)."""
+    return not isinstance(node.tag, str) or node.tag in _MARKUP_ONLY
+
+
+def _markup_only(el) -> bool:
+    """Whether ``el`` holds what only markup reads."""
+    # (a walk: lxml's iterators filtered by many tags cost more than they save here)
+    return any(map(_only_markup_reads, el.iterdescendants()))
+
+
+def element_text(el, plain: bool = False) -> Optional[str]:
+    """``markup.element_text(el)``: the text of ``el``'s content. ``plain``: ``el`` is known
+    to hold nothing that only markup reads."""
+    text = el.text
+    if not len(el):
+        return _clean_body(_flow(text)) if text else None
+    if not plain and _markup_only(el):
+        return markup.element_text(el)
+    out: List[str] = [_flow(text)] if text else []
+    for child in el:
+        _walk(child, out)
+    return _clean_body("".join(out))
+
+
+def nodes_text(nodes: Sequence, text: Optional[str] = None, plain: bool = False) -> Optional[str]:
+    """``markup.nodes_text(nodes, text)``: the text of sibling nodes (and their tails) after
+    ``text``."""
+    if not plain and any(_only_markup_reads(n) or _markup_only(n) for n in nodes):
+        return markup.nodes_text(nodes, text)
+    out: List[str] = [_flow(text)] if text else []
+    for node in nodes:
+        _walk(node, out)
+    return _clean_body("".join(out))
+
+
+def _walk(node, out: List[str]) -> None:
+    """markup's walk, of a node holding no table, comment nor left-out element."""
+    tag = node.tag.lower()
+    if tag == "br":
+        out.append("\n")
+    else:
+        block = tag in _TEXT_BLOCKS
+        if block:
+            out.append(PARAGRAPH)
+        if node.text:
+            out.append(_flow(node.text))
+        for child in node:
+            _walk(child, out)
+        if block:
+            out.append(PARAGRAPH)
+    if node.tail:
+        out.append(_flow(node.tail))
 
 
 # -- the page cut into fields and bodies -----------------------------------------------------------
@@ -84,32 +177,64 @@ def _cut(elements: Sequence, role: Role) -> List[Part]:
     out ('skip')."""
     for el in elements:
         _prune(el)
-    containers = _containers(elements)
+    survey = _survey(elements)
     parts: List[Part] = []
     for el in elements:
-        _collect(el, role, parts, containers)
+        _collect(el, role, parts, survey)
     return parts
 
 
-def _containers(elements: Sequence) -> set:
-    """The elements that hold a block (the others are read as one field)."""
-    found: set = set()
+class Survey(NamedTuple):
+    """What one walk of a region tells of its elements."""
+    containers: set      # those holding a block (the others are read as one field)
+    with_br: set         # those holding a <br>
+    plain: bool          # nothing in the region is read by markup alone (tables, comments…)
+
+
+def _survey(elements: Sequence) -> Survey:
+    containers: set = set()
+    with_br: set = set()
+    plain = True
     for top in elements:
-        for block in top.iterdescendants(*_BLOCKS):
-            parent = block.getparent()
-            while parent is not None and parent not in found:
-                found.add(parent)
-                if parent is top:
-                    break
-                parent = parent.getparent()
-    return found
+        for el in top.iterdescendants():
+            tag = el.tag
+            if tag in _BLOCKS:
+                _mark_ancestors(el, top, containers)
+            elif tag == "br":
+                _mark_ancestors(el, top, with_br)
+            if plain and (tag in _MARKUP_ONLY or tag.__class__ is not str):
+                plain = False       # (a comment's tag is a function)
+    return Survey(containers, with_br, plain)
 
 
-_PRUNE = lxml.etree.XPath(" | ".join(f".//{tag}" for tag in sorted(_SKIP))
-                          + " | .//*[@hidden] | .//*[@style]")
+def _mark_ancestors(el, top, found: set) -> None:
+    """Add ``el``'s ancestors up to ``top`` to ``found`` (up to the first one already in)."""
+    parent = el.getparent()
+    while parent not in found:
+        found.add(parent)
+        if parent is top:
+            return
+        parent = parent.getparent()
+
+
+# what ``_prune`` looks at, in one pass of libxml2 (an attribute found stands for its element)
+_PRUNE = lxml.etree.XPath(" | ".join(f"descendant::{tag}" for tag in sorted(_SKIP))
+                          + " | descendant::*/@hidden | descendant::*/@style")
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _drop_tree(el) -> None:
+    """The element gone, its tail kept (lxml.html's ``drop_tree``)."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
 
 
 def _drop_keeping_tail(el) -> None:
@@ -125,10 +250,13 @@ def _drop_keeping_tail(el) -> None:
 def _prune(region) -> None:
     """Drop what a reader does not see as text of the question (controls, code, hidden
     elements), keeping the text that follows them."""
-    for el in _PRUNE(region):
+    if not len(region):
+        return
+    for found in _PRUNE(region):
+        el = found.getparent() if isinstance(found, str) else found
         if (el.tag in _SKIP or _hidden(el)) and el.getparent() is not None:
             try:
-                el.drop_tree()
+                _drop_tree(el)
             except ValueError:
                 # a control character in the text around it, which lxml parses but will not
                 # set again: the element goes, its tail is kept without them (found by fuzzing)
@@ -136,7 +264,7 @@ def _prune(region) -> None:
                 _drop_keeping_tail(el)
 
 
-def _collect(el, role: Role, parts: List[Part], containers: set) -> bool:
+def _collect(el, role: Role, parts: List[Part], survey: Survey) -> bool:
     """Add ``el``'s parts; True when ``el`` was a heading (its siblings are taken)."""
     if not isinstance(el.tag, str):
         return False
@@ -144,36 +272,52 @@ def _collect(el, role: Role, parts: List[Part], containers: set) -> bool:
     if kind == "skip":
         return False
     if kind == "body":
-        parts.append(Body(element_text(el), el.sourceline))
+        parts.append(Body(element_text(el, survey.plain), el.sourceline))
         return False
     if kind == "heading":
-        parts.append(Field(element_text(el) or "", el.sourceline))
-        parts.append(Body(nodes_text(list(el.itersiblings()), el.tail), el.sourceline))
+        parts.append(Field(element_text(el, survey.plain) or "", el.sourceline))
+        parts.append(Body(nodes_text(list(el.itersiblings()), el.tail, survey.plain),
+                          el.sourceline))
         return True
-    if el not in containers:
-        text = element_text(el)
-        if text:
-            parts.append(Field(text, _text_line(el.sourceline, el.text),
-                               tuple(_text_line(br.sourceline, br.tail) for br in el.iter("br"))))
+    if el not in survey.containers:
+        _add_field(el, parts, survey)
         return False
     # a container: runs of text and inline elements between its blocks are fields too
     run_text, run = el.text, []
     for child in el:
         if isinstance(child.tag, str) and (child.tag in _BLOCKS or role(child)):
-            _flush(run_text, run, el, parts)
-            if _collect(child, role, parts, containers):
+            if run or run_text and not run_text.isspace():
+                _flush(run_text, run, el, parts, survey.plain)
+            if _collect(child, role, parts, survey):
                 return False
             run_text, run = child.tail, []
         else:
             run.append(child)
-    _flush(run_text, run, el, parts)
+    _flush(run_text, run, el, parts, survey.plain)
     return False
 
 
-def _flush(text: Optional[str], run: list, parent, parts: List[Part]) -> None:
+def _add_field(el, parts: List[Part], survey: Survey) -> None:
+    """An element holding no block: one field, a line per ``<br>``."""
+    own = el.text
+    if not len(el) and el.tag != "br":        # most of them: a label, a value
+        text = _clean_body(_flow(own)) if own else None
+        if text:
+            parts.append(Field(text, _text_line(el.sourceline, own)))
+        return
+    brs = list(el.iter("br")) if el in survey.with_br or el.tag == "br" else []
+    # inline elements only: their text is all the text below, which libxml2 gives at once
+    text = _clean_body(_flow(_STRING(el))) if survey.plain and not brs \
+        else element_text(el, survey.plain)
+    if text:
+        parts.append(Field(text, _text_line(el.sourceline, own),
+                           tuple(_text_line(br.sourceline, br.tail) for br in brs)))
+
+
+def _flush(text: Optional[str], run: list, parent, parts: List[Part], plain: bool) -> None:
     if not run and not (text and text.strip()):
         return
-    found = nodes_text(run, text)
+    found = nodes_text(run, text, plain)
     if found:
         line = next((n.sourceline for n in run if n.sourceline), parent.sourceline)
         parts.append(Field(found, line))
@@ -216,8 +360,7 @@ _CONTEXT = frozenset(name for rule in RULES for name in rule.after)
 _OPENS = frozenset(rule.name for rule in RULES if rule.opens)
 
 
-@functools.lru_cache(maxsize=1024)
-def _plain_label(head: str) -> Optional[str]:
+def _label_of(head: str) -> Optional[str]:
     """The token name when ``head`` is exactly one known label, with no value of its own."""
     tokens = list(tokenize(head))
     if len(tokens) != 1:
@@ -227,6 +370,29 @@ def _plain_label(head: str) -> Optional[str]:
             or t.name in _CONTEXT or t.name in _OPENS:
         return None
     return t.name
+
+
+# The labels the site's layouts show, read once at import: a page read with values no cache
+# has seen still knows its labels (each costs a tokenizer run). Other heads are remembered.
+_LAYOUT_LABELS = (
+    "Ministère interrogé", "Ministère attributaire", "Ministère répondant", "Rubrique",
+    "Tête d'analyse", "Analyse", "Titre", "Question publiée au JO le",
+    "Réponse publiée au JO le", "Date de changement d'attribution", "Date de signalement",
+    "Date de renouvellement", "Question retirée le", "Erratum de la question publié au JO le",
+    "Erratum de la réponse publié au JO le", "Auteur", "Type de question",
+    "Date de la séance", "Question de")
+_LAYOUT_HEADS = {head: _label_of(head) for head in (
+    words + separator for words in _LAYOUT_LABELS for separator in (" >", " :", ":"))}
+
+
+@functools.lru_cache(maxsize=1024)
+def _other_label(head: str) -> Optional[str]:
+    return _label_of(head)
+
+
+def _plain_label(head: str) -> Optional[str]:
+    name = _LAYOUT_HEADS.get(head, "")
+    return _other_label(head) if name == "" else name
 
 
 def _read_fields(fields: Sequence[Field]) -> List[Token]:
@@ -257,7 +423,8 @@ def _tokenize_fields(fields: Sequence[Field]) -> List[Token]:
         lines.extend(field.breaks[min(i, len(field.breaks) - 1)] if field.breaks else field.line
                      for i in range(more))
     text = "\n".join(f.text for f in fields)
-    return [t._replace(line=lines[min(t.line, len(lines)) - 1]) for t in _tokenized(text)]
+    last = len(lines)
+    return [Token._make((*t[:5], lines[min(t.line, last) - 1])) for t in _tokenized(text)]
 
 
 @functools.lru_cache(maxsize=512)
@@ -352,63 +519,100 @@ _FICHE_TAGS = frozenset(t for f in FICHE_FIELDS for t in f.tags) | frozenset(_FI
 _LEG_NUMBER = re.compile(r"\s*(\d{1,2}(?!\d)|[IVXL]{1,6}(?![\w]))")
 
 
-def _fiche_values(root) -> Dict[str, list]:
+def _fiche_elements(root) -> Tuple[Dict[str, list], list]:
+    """The page's made-up elements in one walk: those of the table (by tag), and the others
+    (elements HTML does not know), in page order."""
     values: Dict[str, list] = {}
-    for el in root.iter(*_FICHE_TAGS):
-        values.setdefault(el.tag, []).append(el)
-    return values
+    unknown = []
+    for el in root.iter(lxml.etree.Element):
+        tag = el.tag
+        if tag in _FICHE_TAGS:
+            values.setdefault(tag, []).append(el)
+        elif tag not in _HTML_TAGS:
+            unknown.append(el)
+    return values, unknown
 
 
 def _value(el) -> str:
-    return clean_value(el.text_content())
+    # (most of them hold their text alone: no XPath evaluation for those)
+    return clean_value((el.text or "") if not len(el) else _STRING(el))
 
 
-def _fiche_value(field: FicheField, els: Dict[str, list], i: int) -> Tuple[Optional[str], int]:
-    """The token value of ``field`` (its ``i``-th occurrence) and its line; None if absent."""
-    def get(tag):
-        found = els.get(tag, [])
-        return found[i] if i < len(found) else None
+# -- how a field's elements make its value (the value as the page shows it) --
 
-    first = get(field.tags[0])
-    line = first.sourceline if first is not None else None
-    texts = [(_value(e) if e is not None else "") for e in map(get, field.tags)]
-    name = field.name
-    if name in ("question_text", "answer_text"):
-        bodies = [element_text(e) for e in map(get, field.tags) if e is not None]
-        text = "\n\n".join(b for b in bodies if b)
-        return (text or None), line
+def _fiche_body(row: Sequence) -> Optional[str]:
+    bodies = [element_text(e) for e in row if e is not None]
+    return "\n\n".join(b for b in bodies if b) or None
+
+
+def _fiche_legislature(texts: Sequence[str]) -> str:
+    m = _LEG_NUMBER.match(texts[0])
+    return m.group(1) if m else texts[0]
+
+
+def _fiche_author(texts: Sequence[str]) -> str:
+    # "M. Nom Prénom (Groupe - Département)"
+    civ, aut, group, dept = texts
+    paren = f"({group} - {dept})" if dept else f"({group})" if group else ""
+    return " ".join(p for p in (civ, aut, paren) if p)
+
+
+def _fiche_withdrawal(texts: Sequence[str]) -> str:
+    _, date, reason = texts
+    return f"{date} ({reason})" if reason else date
+
+
+def _fiche_date_page(texts: Sequence[str]) -> str:
+    date, page = texts
+    return f"{date} page : {page}" if page else date
+
+
+_FICHE_VALUES: Dict[str, Callable[[Sequence[str]], str]] = {
+    "legislature": _fiche_legislature, "author": _fiche_author,
+    "withdrawal": _fiche_withdrawal}
+_FICHE_BODIES = frozenset(("question_text", "answer_text"))
+
+
+def _fiche_value(field: FicheField, row: Sequence) -> Optional[str]:
+    """The token value of ``field`` given its elements (None where one is missing); None
+    when the field is empty."""
+    if field.name in _FICHE_BODIES:
+        return _fiche_body(row)
+    texts = [_value(e) if e is not None else "" for e in row]
     if not any(texts):
-        return None, line
-    if name == "legislature":
-        m = _LEG_NUMBER.match(texts[0])
-        return (m.group(1) if m else texts[0]), line
-    if name == "author":         # as the page shows it: "M. Nom Prénom (Groupe - Département)"
-        civ, aut, group, dept = texts
-        paren = f"({group} - {dept})" if dept else f"({group})" if group else ""
-        return " ".join(p for p in (civ, aut, paren) if p), line
-    if name == "withdrawal":
-        _, date, reason = texts
-        return f"{date} ({reason})" if reason else date, line
-    if len(field.tags) == 2:      # a date and its page
-        date, page = texts
-        return (f"{date} page : {page}" if page else date), line
-    return texts[0], line
+        return None
+    read = _FICHE_VALUES.get(field.name)
+    if read is not None:
+        return read(texts)
+    return _fiche_date_page(texts) if len(texts) == 2 else texts[0]
+
+
+def _fiche_rows(field: FicheField, els: Dict[str, list]) -> Iterator[Sequence]:
+    """The elements of each occurrence of ``field`` (a field may repeat), None where one is
+    missing."""
+    if len(field.tags) == 1:                     # (most fields)
+        for el in els.get(field.tags[0], ()):
+            yield (el,)
+        return
+    columns = [els.get(tag, ()) for tag in field.tags]
+    for i in range(max(map(len, columns))):
+        yield [column[i] if i < len(column) else None for column in columns]
 
 
 def read_fiche(root, anchor) -> Page:
-    els = _fiche_values(root)
+    els, unknown = _fiche_elements(root)
     tokens: List[Token] = []
     for field in FICHE_FIELDS:
-        count = max(len(els.get(t, [])) for t in field.tags)
-        for i in range(count):
-            value, line = _fiche_value(field, els, i)
+        for row in _fiche_rows(field, els):
+            value = _fiche_value(field, row)
             if value is not None:
+                line = row[0].sourceline if row[0] is not None else None
                 tokens.append(Token(field.name, field.label, value, 0, 0, line))
     # a made-up element the table does not know (a filled <DC>, say): kept (extra), reported
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.tag not in _FICHE_TAGS \
-                and el.tag not in lxml.html.defs.tags and _value(el):
-            tokens.append(Token("unknown", el.tag.upper(), _value(el), 0, 0, el.sourceline))
+    for el in unknown:
+        value = _value(el)
+        if value:
+            tokens.append(Token("unknown", el.tag.upper(), value, 0, 0, el.sourceline))
     hidden = {tag: (_value(e[0]), e[0].sourceline)
               for tag, e in els.items() if tag in _FICHE_HIDDEN}
 
@@ -439,14 +643,16 @@ def _question_col_role(el) -> Optional[str]:
     return None
 
 
+_AUTHOR_LINKS = lxml.etree.XPath("descendant::*[@id='question_col80']/descendant::a")
+
+
 def read_question_col(root, anchor) -> Page:
     region = [anchor]
     for sibling in anchor.itersiblings():
         region.append(sibling)
         if "question_answer" in _classes(sibling):
             break
-    links = anchor.getparent().xpath(".//*[@id='question_col80']//a") \
-        if anchor.getparent() is not None else []
+    links = _AUTHOR_LINKS(anchor.getparent()) if anchor.getparent() is not None else []
     return Page(_tokens(_cut(region, _question_col_role)), anchor.sourceline,
                 author=_acteur_ref(links))
 
@@ -454,11 +660,12 @@ def read_question_col(root, anchor) -> Page:
 # -- layout "dyn": the current site ----------------------------------------------------------------
 
 def _dyn_role(el) -> Optional[str]:
-    if "bloc-actions" in _classes(el):          # "partager" and the share buttons
+    if _has_class_name(el, "bloc-actions"):     # "partager" and the share buttons
         return "skip"
     if el.tag == "p":
         following = el.getnext()
-        if following is not None and following.tag == "p" and "_pa-small" in _classes(following):
+        if following is not None and following.tag == "p" \
+                and _has_class_name(following, "_pa-small"):
             return "heading"
     return None
 
@@ -473,7 +680,8 @@ def read_dyn(root, anchor) -> Page:
     if m:
         checks.append(Check("uid", m.group(1), lambda q: str(q.uid), anchor.sourceline))
     return Page(tokens, anchor.sourceline,
-                author=_acteur_ref(anchor.xpath(".//a[@data-document-id]")),
+                author=_acteur_ref(a for a in anchor.iterdescendants("a")
+                                   if a.get("data-document-id") is not None),
                 checks=tuple(checks))
 
 
@@ -483,26 +691,58 @@ def _table_role(el) -> Optional[str]:
     return "body" if el.tag == "div" and "contenutexte" in _classes(el) else None
 
 
-_TABLE_BODIES = lxml.etree.XPath("//div[contains(concat(' ', normalize-space(@class), ' '), "
-                                 "' contenutexte ')]")
-
-
 def read_table(root, anchor) -> Page:
-    bodies = _TABLE_BODIES(root)
+    bodies = list(_with_class(root, "contenutexte", "div"))
     if _table_role(anchor) == "body":      # no legislature cell: the whole page
         region = root.find("body") if root.find("body") is not None else root
     else:                                  # the smallest element holding it and the last body
         ancestors = set(bodies[-1].iterancestors()) if bodies else set()
         region = next((a for a in anchor.iterancestors() if a in ancestors), anchor)
     return Page(_tokens(_cut([region], _table_role)), anchor.sourceline,
-                author=_acteur_ref(region.xpath(".//a[contains(@href, 'PA')]")))
+                author=_acteur_ref(a for a in region.iterdescendants("a")
+                                   if "PA" in (a.get("href") or "")))
 
 
 # -- finding the layout ----------------------------------------------------------------------------
 
+def _class_tokens(value: str) -> List[str]:
+    # the class names as XPath's normalize-space() splits them (XML blanks only)
+    return value.replace("\t", " ").replace("\n", " ").replace("\r", " ").split(" ")
+
+
+def _page_iter(root, *tags: str) -> Iterator:
+    """The elements of ``tags`` in the whole document of ``root``, as XPath's ``//`` sees
+    them: libxml2 may end a broken page with a second root element after the first."""
+    for top in itertools.chain((root,), root.itersiblings()):
+        yield from top.iter(*tags)
+
+
+def _with_class(root, name: str, *tags: str) -> Iterator:
+    """The elements (of ``tags``, else all) whose class attribute holds ``name``, in page
+    order: ``//*[contains(concat(' ', normalize-space(@class), ' '), ' name ')]`` without
+    the cost of an XPath evaluation."""
+    for el in _page_iter(root, *(tags or (lxml.etree.Element,))):
+        value = el.get("class")
+        if value and name in value and name in _class_tokens(value):
+            yield el
+
+
+def _first_with_class(name: str, *tags: str) -> Callable[[object], Optional[object]]:
+    return lambda root: next(_with_class(root, name, *tags), None)
+
+
+def _table_anchor(root):
+    """The legislature cell, or the first body when there is none."""
+    for el in _page_iter(root, "td", "div"):
+        value = el.get("class")
+        if value and ("tdstyleh1" if el.tag == "td" else "contenutexte") in _class_tokens(value):
+            return el
+    return None
+
+
 class Layout(NamedTuple):
     name: str
-    anchor: "lxml.etree.XPath"     # the element the question region starts at
+    anchor: Callable[[object], Optional[object]]   # the element the question region starts at
     markers: Tuple[str, ...]       # what shows this layout in the page's source
     read: Callable[[object, object], Page]
     # what follows the question region in the source: when found, only the region is parsed
@@ -510,22 +750,16 @@ class Layout(NamedTuple):
     region_ends: Tuple[str, ...] = ()
 
 
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
 _PAGE_END = ("<footer", "</main>", "</body>", "</BODY>")
 
 LAYOUTS: Tuple[Layout, ...] = (
-    Layout("dyn", lxml.etree.XPath(f"//div[{_has_class('_style-question')}]"),
+    Layout("dyn", _first_with_class("_style-question", "div"),
            ("_style-question",), read_dyn, ("bloc-actions",) + _PAGE_END),
-    Layout("question_col", lxml.etree.XPath(f"//*[{_has_class('question_legislature')}]"),
+    Layout("question_col", _first_with_class("question_legislature"),
            ("question_legislature",), read_question_col, ("print_and_pdf",) + _PAGE_END),
-    Layout("fiche", lxml.etree.XPath("//leg | //num"),
+    Layout("fiche", lambda root: next(_page_iter(root, "leg", "num"), None),
            ("<NUM>", "<num>", "<LEG>", "<leg>"), read_fiche),
-    Layout("table", lxml.etree.XPath(f"//td[{_has_class('tdstyleh1')}]"
-                                     f" | //div[{_has_class('contenutexte')}]"),
-           ("tdstyleh1", "contenutexte"), read_table),
+    Layout("table", _table_anchor, ("tdstyleh1", "contenutexte"), read_table),
 )
 
 
@@ -543,8 +777,8 @@ def detect(root) -> Optional[Tuple[Layout, object]]:
     """The layout of a parsed page and the element its question starts at, or None."""
     for layout in LAYOUTS:
         found = layout.anchor(root)
-        if found:
-            return layout, found[0]
+        if found is not None:
+            return layout, found
     return None
 
 
@@ -560,7 +794,8 @@ def _without_declaration(text: str) -> str:
 
 def _lxml_tree(text: str):
     try:
-        return lxml.html.document_fromstring(_without_declaration(text), parser=_PARSER)
+        # (lxml.html's document_fromstring: None for an empty document)
+        return lxml.etree.fromstring(_without_declaration(text), _PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -626,11 +861,11 @@ def _find(text: str, path: Optional[str]):
         shown = True
         root = _region_tree(text, layout, marker)
         found = layout.anchor(root) if root is not None else None
-        if not found:
+        if found is None:
             page = page if page is not None else _lxml_tree(text)
             root, found = page, layout.anchor(page) if page is not None else None
-        if found:
-            return root, (layout, found[0])
+        if found is not None:
+            return root, (layout, found)
     if shown:   # the source shows a question that lxml's tree lost: read it through bs4
         root = _soup_tree(text)
         found = detect(root) if root is not None else None
@@ -670,7 +905,7 @@ def _what_page(root) -> Tuple[str, str]:
     if root is None:
         return "an empty HTML document", ""
     title = clean_value(root.findtext(".//title") or "")
-    heading = next((clean_value(h.text_content()) for h in root.iter("h1")), "")
+    heading = next((clean_value(_STRING(h)) for h in root.iter("h1")), "")
     for looks in LOOKS_LIKE:
         if looks.title.search(title) or looks.title.search(heading) \
                 or (looks.element is not None and looks.element(root)):

@@ -374,23 +374,35 @@ def _many(value: Any) -> List[Any]:
 def _take(obj: Any, path: str) -> Any:
     """The value at dotted ``path`` in ``obj``, removed from it (so what is never taken can be
     told apart at the end); ``a|b`` tries each path, all are taken; ``""`` is ``obj`` itself."""
-    if "|" in path:
-        found = None
-        for alternative in path.split("|"):
-            value = _take(obj, alternative)
-            if found is None and not _blank(value):
-                found = value
-        return found
-    if not path:
-        return obj
-    *parents, last = path.split(".")
-    for key in parents:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    if not isinstance(obj, dict):
-        return None
-    return obj.pop(last, None)
+    return _take_steps(obj, _steps(path))
+
+
+def _steps(path: str) -> Tuple[Tuple[Tuple[str, ...], str], ...]:
+    """``path`` read once: for each alternative, the keys to go through and the one to take
+    (``""`` alone: the block itself)."""
+    out = []
+    for alternative in path.split("|"):
+        *parents, last = alternative.split(".")
+        out.append((tuple(parents), last))
+    return tuple(out)
+
+
+def _take_steps(obj: Any, steps) -> Any:
+    found = None
+    for parents, last in steps:
+        if not last and not parents:       # "": the block itself
+            value = obj
+        else:
+            block = obj
+            for key in parents:
+                if not isinstance(block, dict):
+                    block = None
+                    break
+                block = block.get(key)
+            value = block.pop(last, None) if isinstance(block, dict) else None
+        if found is None and (len(steps) == 1 or not _blank(value)):
+            found = value
+    return found
 
 
 def _leftovers(obj: Any, prefix: str) -> Iterator[Tuple[str, Any]]:
@@ -589,13 +601,29 @@ def build(ctx: _Context, obj: dict, table: Tuple[Field, ...], where: str) -> Dic
     CIRCONSCRIPTION): it runs after the other rows, and its own ``build`` reports what is left.
     The question level (``where`` empty) is reported by the caller, once everything is read.
     """
+    rows, every_row_has_a_path = _plan(table)
     fields: Dict[str, Any] = {}
-    for row in sorted(table, key=lambda r: not r.path):
-        at = f"{where}.{row.path}" if where and row.path else (where or row.path)
-        fields[row.name] = row.convert(ctx, _take(obj, row.path), at.split("|")[0])
-    if where and all(row.path for row in table):
+    for name, path, steps, convert in rows:
+        # where the value was, for defects: the first alternative's path
+        at = f"{where}.{path}" if where and path else (where or path)
+        fields[name] = convert(ctx, _take_steps(obj, steps), at)
+    if where and every_row_has_a_path:
         _report_leftovers(ctx, obj, where)
     return fields
+
+
+_PLANS: Dict[int, Tuple[tuple, tuple, bool]] = {}
+
+
+def _plan(table: Tuple[Field, ...]):
+    """A table's rows in the order they run (a ``""`` row last), each path read once: a table
+    is read for every block of every question, its paths are split once."""
+    plan = _PLANS.get(id(table))
+    if plan is None or plan[0] is not table:
+        rows = tuple((row.name, row.path.split("|")[0] if row.path else "", _steps(row.path),
+                      row.convert) for row in sorted(table, key=lambda r: not r.path))
+        plan = _PLANS[id(table)] = (table, rows, all(row.path for row in table))
+    return plan[1], plan[2]
 
 
 def _report_leftovers(ctx: _Context, obj: Any, where: str) -> None:

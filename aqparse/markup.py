@@ -178,7 +178,7 @@ _TAG = re.compile(  # what is between "<" and ">": a name and plain attributes, 
     r"(/?)([A-Za-z][A-Za-z0-9]*)"
     r"((?:" + _HTML_BLANK + r"+[A-Za-z_:][-A-Za-z0-9_:.]*"          # name, then one of
     r"(?:" + _HTML_BLANK + r"*=" + _HTML_BLANK + r"*"               # ="…", ='…', =word
-    r"(?:\"[^\"<>]*\"|'[^'<>]*'|[-A-Za-z0-9_.:#%]+))?)*)"
+    r"(?:\"[ !#-;=?-~]*\"|'[ -&(-;=?-~]*'|[-A-Za-z0-9_.:#%]+))?)*)"  # (printable ASCII)
     + _HTML_BLANK + r"*(/?)\Z")
 _TAGS = {}                 # a tag's text -> (what it does, its name): ``_read_tag``'s cache
 # the characters left to the parser: those it drops or replaces (C0 controls, lone surrogates,
@@ -195,7 +195,7 @@ _MAX_SIMPLE = 1 << 20     # longer: left to the parser (and its limits)
 def simple_markup_text(fragment: str) -> Optional[str]:
     """The text of a fragment of simple markup (see above), before ``clean_body``; None when
     the markup is not that simple (the parser reads it then)."""
-    if len(fragment) > _MAX_SIMPLE or _NOT_SIMPLE.search(fragment) is not None:
+    if len(fragment) > _MAX_SIMPLE:
         return None
     if "\n" in fragment or "\r" in fragment:     # a newline in HTML is a blank (``_flow``)
         fragment = fragment.replace("\r", " ").replace("\n", " ")
@@ -231,6 +231,8 @@ def simple_markup_text(fragment: str) -> Optional[str]:
         # (a </p> without its <p> is dropped)
         out.append(text)
     text = "".join(out)
+    if _NOT_SIMPLE.search(text) is not None:  # (tags hold only the ASCII ``_TAG`` allows)
+        return None
     if "&" in text:
         return _entities(text)
     return text
@@ -287,9 +289,16 @@ def _clean_simple(text: str) -> Optional[str]:
     separated by one blank line (the same steps, in fewer passes over the text)."""
     if "\xa0" in text:
         text = text.replace("\xa0", " ")
-    while "  " in text:
-        text = text.replace("  ", " ")
-    text = "\n".join([line.strip(" ") for line in text.split("\n")])
+    # (runs of spaces are few, and in a few lines: looked for line by line, they cost less
+    # than a pass over the whole text)
+    text = "\n".join([_one_space(line).strip(" ") if "  " in line else line.strip(" ")
+                      for line in text.split("\n")])
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip("\n") or None
+
+
+def _one_space(line: str) -> str:
+    while "  " in line:
+        line = line.replace("  ", " ")
+    return line

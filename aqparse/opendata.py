@@ -50,6 +50,10 @@ _DECODER = json.JSONDecoder()
 # escaped backslash) matches too, which only costs a check for nothing
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _WS = re.compile(r"[ \t\r\n]*")
+# a member "name": "value" whose strings hold no escape and no control character (which the
+# decoder refuses), after the comma that comes before any but the first
+_PLAIN_MEMBER = re.compile(r'[ \t\r\n]*(,?)[ \t\r\n]*"([^"\\\x00-\x1f]*)"[ \t\r\n]*:'
+                           r'[ \t\r\n]*"([^"\\\x00-\x1f]*)"')
 READ_CHUNK = 256 << 10    # characters read at a time from a stream
 
 
@@ -64,14 +68,22 @@ class _JsonWindow:
         self.chunks = chunks
         self.line = 1            # line number at ``self.counted``
         self.counted = 0
+        self.dropped = 0         # characters dropped before ``buf[0]``
+        self.keep: Optional[int] = None   # where the object being read starts (``whole_from``)
 
     def fill(self, need: int) -> None:
         """Make ``buf[i:i + need]`` available, unless the input ends first."""
         if self.chunks is None or len(self.buf) - self.i >= need:
             return
-        if self.i > READ_CHUNK:  # drop what is consumed (count its lines first)
-            self.line_at(self.i)
-            self.buf, self.counted, self.i = self.buf[self.i:], 0, 0
+        # drop what is consumed (count its lines first), but not the start of the object being
+        # read while it may still be decoded whole (a question is small: memory stays flat)
+        cut = self.i
+        if self.keep is not None and self.keep >= self.dropped:
+            cut = min(cut, self.keep - self.dropped)
+        if cut > READ_CHUNK:
+            self.line_at(cut)
+            self.buf, self.counted, self.i = self.buf[cut:], 0, self.i - cut
+            self.dropped += cut
         parts = [self.buf]
         size = len(self.buf) - self.i
         for chunk in self.chunks:
@@ -129,6 +141,39 @@ class _JsonWindow:
             self.i = end
             return value
 
+    def whole_from(self, start: int) -> Any:
+        """The value that starts at ``start`` (counted from the input's start, before ``i``)
+        decoded again in one call, and ``i`` moved to its end; ``NOT_WHOLE`` (nothing moved)
+        when it cannot be: that start is dropped already, the value is much longer than the
+        window (a stream), or it does not decode (the caller reads on item by item, which says
+        what is wrong where it always did)."""
+        for attempt in (1, 2):
+            pos = start - self.dropped
+            if pos < 0:
+                return NOT_WHOLE
+            try:
+                value, end = _DECODER.raw_decode(self.buf, pos)
+            except (ValueError, RecursionError):    # (JSONDecodeError is a ValueError)
+                if self.chunks is None or attempt == 2:
+                    return NOT_WHOLE
+                self.fill(len(self.buf) - self.i + READ_CHUNK)   # maybe not all read yet
+                continue
+            if _SURROGATE_ESCAPE.search(self.buf, pos, end):
+                self.surrogates += 1
+            self.i = end
+            return value
+        return NOT_WHOLE
+
+    def plain_member(self, first: bool) -> Optional[Tuple[str, str]]:
+        """The next member of the object being walked, name and value, when both are strings
+        without escapes (most of a question's first members): read by one regex, for the
+        same strings the decoder gives. None (nothing moved) for any other."""
+        m = _PLAIN_MEMBER.match(self.buf, self.i)
+        if m is None or (m.group(1) == ",") == first:
+            return None
+        self.i = m.end()
+        return m.group(2), m.group(3)
+
     def member_name(self) -> str:
         if self.peek() != '"':
             self.fail("expected a member name")
@@ -156,6 +201,7 @@ class _JsonError(Exception):
 
 
 GIVEN = object()   # what a walked container returns when the questions in it were given out
+NOT_WHOLE = object()   # what ``whole_from`` returns when it could not decode the value again
 
 
 def _looks_like_question(obj: dict) -> bool:
@@ -197,12 +243,14 @@ def _json_walk(w: _JsonWindow, place: bool = True):
     line = w.line_at(w.i)
     if c not in ("{", "["):
         return w.whole()
+    start = w.dropped + w.i
     w.i += 1
     given = False
     if c == "[":
         items: List[Any] = []
         while w.next_item("]", not items and not given):
             value = yield from _json_walk(w)
+            w.keep = None
             if value is GIVEN:
                 given = True
             else:
@@ -210,18 +258,37 @@ def _json_walk(w: _JsonWindow, place: bool = True):
         return GIVEN if given else items
     kept: Dict[str, Any] = {}
     surrogates = w.surrogates
-    first = True
-    while w.next_item("}", first):
+    first, tried = True, False
+    w.keep = start
+    while True:
+        plain = w.plain_member(first)
+        if plain is not None:
+            name, value = plain
+        elif w.next_item("}", first):
+            name = w.member_name()
+            if _looks_like_question(kept):
+                value = w.whole()
+            else:
+                value = yield from _json_walk(w, name in _QUESTION_PLACES)
+        else:
+            break
         first = False
-        name = w.member_name()
-        if _looks_like_question(kept):
-            kept[name] = w.whole()
-            continue
-        value = yield from _json_walk(w, name in _QUESTION_PLACES)
         if value is GIVEN:
             given = True
-        else:
-            kept[name] = value
+            w.keep = None
+            continue
+        kept[name] = value
+        if given or tried or not _looks_like_question(kept):
+            continue
+        # a question, all plain values so far: the whole object is decoded again in one call
+        # (a dozen fewer), which gives the dict that reading on member by member gives (the
+        # same members, the last of a repeated name winning)
+        tried = True
+        w.keep = start
+        whole = w.whole_from(start)
+        if whole is not NOT_WHOLE:
+            kept = whole
+            break
     if _looks_like_question(kept) or looks_like_record(kept) or (
             place and not given and _has_question_members(kept)):
         yield kept, line, w.surrogates != surrogates
@@ -358,10 +425,13 @@ def _blank(value: Any) -> bool:
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, dict):
-        return all(_blank(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_blank(v) for v in value)
-    return False
+        value = value.values()
+    elif not isinstance(value, list):
+        return False
+    for item in value:       # (a loop: this runs for every block of every question)
+        if not _blank(item):
+            return False
+    return True
 
 
 def _many(value: Any) -> List[Any]:
@@ -385,6 +455,15 @@ def _steps(path: str) -> Tuple[Tuple[Tuple[str, ...], str], ...]:
         *parents, last = alternative.split(".")
         out.append((tuple(parents), last))
     return tuple(out)
+
+
+def _simple_step(steps) -> Tuple[Optional[str], Optional[str], Any]:
+    """``(parent, last, steps)``: a path that is one ``key`` (parent None) or ``block.key``,
+    read without ``_take_steps``; ``(None, None, steps)`` for any other."""
+    if len(steps) == 1 and len(steps[0][0]) <= 1 and steps[0][1]:
+        parents, last = steps[0]
+        return (parents[0] if parents else None), last, steps
+    return None, None, steps
 
 
 def _take_steps(obj: Any, steps) -> Any:
@@ -466,7 +545,9 @@ def _scalar(ctx: _Context, value: Any, where: str) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, str):
-        return clean_value(ctx.mend(value, where)) or None
+        if ctx.surrogates:
+            value = ctx.mend(value, where)
+        return clean_value(value) or None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     ctx.defect("bad-value", f"{where}: expected a single value, found {type(value).__name__}")
@@ -474,8 +555,7 @@ def _scalar(ctx: _Context, value: Any, where: str) -> Optional[str]:
     return None
 
 
-def text(ctx, value, where):
-    return _scalar(ctx, value, where)
+text = _scalar     # a value as it is (its blanks made single spaces)
 
 
 def whole_number(most: int) -> Convert:
@@ -603,10 +683,16 @@ def build(ctx: _Context, obj: dict, table: Tuple[Field, ...], where: str) -> Dic
     """
     rows, every_row_has_a_path = _plan(table)
     fields: Dict[str, Any] = {}
-    for name, path, steps, convert in rows:
+    is_dict = isinstance(obj, dict)
+    for name, path, parent, last, steps, convert in rows:
+        if last is None:
+            value = _take_steps(obj, steps)
+        else:       # "key" or "block.key", most paths: ``_take_steps`` written out
+            block = obj if parent is None else obj.get(parent) if is_dict else None
+            value = block.pop(last, None) if isinstance(block, dict) else None
         # where the value was, for defects: the first alternative's path
         at = f"{where}.{path}" if where and path else (where or path)
-        fields[name] = convert(ctx, _take_steps(obj, steps), at)
+        fields[name] = convert(ctx, value, at)
     if where and every_row_has_a_path:
         _report_leftovers(ctx, obj, where)
     return fields
@@ -620,8 +706,8 @@ def _plan(table: Tuple[Field, ...]):
     is read for every block of every question, its paths are split once."""
     plan = _PLANS.get(id(table))
     if plan is None or plan[0] is not table:
-        rows = tuple((row.name, row.path.split("|")[0] if row.path else "", _steps(row.path),
-                      row.convert) for row in sorted(table, key=lambda r: not r.path))
+        rows = tuple((row.name, row.path.split("|")[0]) + _simple_step(_steps(row.path))
+                     + (row.convert,) for row in sorted(table, key=lambda r: not r.path))
         plan = _PLANS[id(table)] = (table, rows, all(row.path for row in table))
     return plan[1], plan[2]
 

@@ -106,9 +106,15 @@ def fragment_text(fragment: Optional[str]) -> Optional[str]:
         return None
     if "<" not in fragment and "&" not in fragment:
         return clean_body(fragment)
-    simple = simple_markup_text(fragment)
-    if simple is not None:
-        return _clean_simple(simple)
+    text = _simple_text(fragment)
+    if text is not NOT_SIMPLE:
+        return text
+    return parser_text(fragment)
+
+
+def parser_text(fragment: str) -> Optional[str]:
+    """The text of a fragment as the HTML parser reads it (``fragment_text`` of any fragment
+    whose markup is not simple)."""
     try:
         text, children = _parsed_fragment(fragment)
     except (lxml.etree.ParserError, ValueError):
@@ -173,6 +179,9 @@ _BR, _P, _END_P, _OPEN, _CLOSE = range(5)
 # inline elements whose text flows into their parent's, blanks included: each is one the
 # parser keeps a blank text node in (``sup`` and ``sub`` are not, so they are not here)
 _INLINE = frozenset(("strong", "b", "i", "em", "u", "a", "span", "font", "small"))
+# what an opening <p> closes (the parser's rule, as tests/test_opendata_speed.py checks it;
+# <strong>, <em>, <a>, <span>, <font> stay open around the paragraph)
+_CLOSED_BY_P = frozenset(("p", "i", "b", "u", "small"))
 _HTML_BLANK = "[ \n\r\f]"
 _TAG = re.compile(  # what is between "<" and ">": a name and plain attributes, or an end tag
     r"(/?)([A-Za-z][A-Za-z0-9]*)"
@@ -184,21 +193,33 @@ _TAGS = {}                 # a tag's text -> (what it does, its name): ``_read_t
 # the characters left to the parser: those it drops or replaces (C0 controls, lone surrogates,
 # U+FFFE, U+FFFF), and blanks other than a space, a newline or a no-break space (the parser
 # drops some blank text nodes, and a tab would survive in ours; the others are rare)
-_NOT_SIMPLE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x85\u1680\u2000-\u200a\u2028\u2029"
-                         "\u202f\u205f\u3000\ud800-\udfff\ufffe\uffff]")
+_ODD_CHARACTER = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x85\u1680\u2000-\u200a\u2028\u2029"
+                            "\u202f\u205f\u3000\ud800-\udfff\ufffe\uffff]")
 _ENTITY = re.compile(r"&(?:#([0-9]{1,7});|#[xX]([0-9a-fA-F]{1,6});|(amp|lt|gt|quot|nbsp);)")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "nbsp": "\xa0"}
 _AMPERSAND = re.compile(r"&(?=[A-Za-z0-9#])")        # a "&" that may start a reference
 _MAX_SIMPLE = 1 << 20     # longer: left to the parser (and its limits)
 
 
-def simple_markup_text(fragment: str) -> Optional[str]:
-    """The text of a fragment of simple markup (see above), before ``clean_body``; None when
-    the markup is not that simple (the parser reads it then)."""
+NOT_SIMPLE = object()     # what ``_simple_text`` gives for a fragment it leaves to the parser
+
+
+def _simple_text(fragment: str):
+    """``fragment_text`` of a fragment of simple markup (see above); ``NOT_SIMPLE`` for any
+    other."""
+    text = _simple_markup(fragment)
+    return NOT_SIMPLE if text is None else _clean_simple(text)
+
+
+def _simple_markup(fragment: str) -> Optional[str]:
+    """The text of a fragment of simple markup, its breaks and paragraphs as newlines, before
+    its blanks are cleaned; None when its markup is not simple."""
     if len(fragment) > _MAX_SIMPLE:
         return None
     if "\n" in fragment or "\r" in fragment:     # a newline in HTML is a blank (``_flow``)
         fragment = fragment.replace("\r", " ").replace("\n", " ")
+    if "<br>" in fragment:       # the commonest tag, the same wherever it stands: at once
+        fragment = fragment.replace("<br>", "\n")   # (one inside a tag spoils that tag)
     pieces = fragment.split("<")
     out = [pieces[0]]
     open_: List[str] = []              # open elements: "p", then inline ones
@@ -220,19 +241,21 @@ def simple_markup_text(fragment: str) -> Optional[str]:
             elif name in open_:                # closes others on its way: left to the parser
                 return None
             # (an end tag of an element that is not open is dropped)
-        elif open_ and open_[-1] != "p":       # a paragraph in an inline element
-            return None
-        elif action == _P:                     # (which closes an open one: the same break)
+        elif action == _P:
+            # a <p> closes an open one (the same break) and the inline elements the parser
+            # closes before a paragraph; inside any other, it is left to the parser
+            if not _CLOSED_BY_P.issuperset(open_):
+                return None
             open_[:] = ["p"]
             out.append(PARAGRAPH)
+        elif open_ and open_[-1] != "p":       # </p> with an inline element open in it
+            return None
         elif open_:                            # </p> closes the open <p>
             open_.clear()
             out.append(PARAGRAPH)
         # (a </p> without its <p> is dropped)
         out.append(text)
     text = "".join(out)
-    if _NOT_SIMPLE.search(text) is not None:  # (tags hold only the ASCII ``_TAG`` allows)
-        return None
     if "&" in text:
         return _entities(text)
     return text
@@ -283,16 +306,21 @@ def _entity(m) -> str:
     raise ValueError(code)
 
 
-def _clean_simple(text: str) -> Optional[str]:
-    """``clean_body(text)`` for a text of ``simple_markup_text``, whose only blanks are spaces,
-    no-break spaces and newlines: every run of blanks one space, lines stripped, paragraphs
-    separated by one blank line (the same steps, in fewer passes over the text)."""
+def _clean_simple(text: str):
+    """``clean_body(text)`` for a text of ``_simple_markup``: every run of blanks one space,
+    lines stripped, paragraphs separated by one blank line (the same steps, in fewer passes
+    over the text); ``NOT_SIMPLE`` when it holds a character left to the parser."""
     if "\xa0" in text:
         text = text.replace("\xa0", " ")
+    lines = text.split("\n")
+    # (a printable line holds none of them: that test is quick, the search is not)
+    if not all(map(str.isprintable, lines)) and any(
+            _ODD_CHARACTER.search(line) for line in lines if not line.isprintable()):
+        return NOT_SIMPLE
     # (runs of spaces are few, and in a few lines: looked for line by line, they cost less
     # than a pass over the whole text)
     text = "\n".join([_one_space(line).strip(" ") if "  " in line else line.strip(" ")
-                      for line in text.split("\n")])
+                      for line in lines])
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip("\n") or None

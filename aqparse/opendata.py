@@ -50,6 +50,7 @@ _DECODER = json.JSONDecoder()
 # escaped backslash) matches too, which only costs a check for nothing
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _WS = re.compile(r"[ \t\r\n]*")
+_ESCAPED_LETTER = re.compile(r"\\u00[4-7][0-9a-fA-F]")   # "\u0041"…"\u007a", and a few more
 # a member "name": "value" whose strings hold no escape and no control character (which the
 # decoder refuses), after the comma that comes before any but the first
 _PLAIN_MEMBER = re.compile(r'[ \t\r\n]*(,?)[ \t\r\n]*"([^"\\\x00-\x1f]*)"[ \t\r\n]*:'
@@ -81,6 +82,9 @@ class _JsonWindow:
         if self.keep is not None and self.keep >= self.dropped:
             cut = min(cut, self.keep - self.dropped)
         if cut > READ_CHUNK:
+            if self.counted > cut:     # lines were counted past the cut: count them back
+                self.line -= self.buf.count("\n", cut, self.counted)
+                self.counted = cut
             self.line_at(cut)
             self.buf, self.counted, self.i = self.buf[cut:], 0, self.i - cut
             self.dropped += cut
@@ -141,12 +145,13 @@ class _JsonWindow:
             self.i = end
             return value
 
-    def whole_from(self, start: int) -> Any:
-        """The value that starts at ``start`` (counted from the input's start, before ``i``)
+    def whole_from(self, start: int, rest: int, names: Tuple[str, ...]) -> Any:
+        """The object that starts at ``start`` (counted from the input's start, before ``i``)
         decoded again in one call, and ``i`` moved to its end; ``NOT_WHOLE`` (nothing moved)
-        when it cannot be: that start is dropped already, the value is much longer than the
-        window (a stream), or it does not decode (the caller reads on item by item, which says
-        what is wrong where it always did)."""
+        when it cannot be: that start is dropped already, the object is much longer than the
+        window (a stream), it does not decode (the caller reads on item by item, which says
+        what is wrong where it always did), or one of ``names`` (quoted) may be a member of
+        it after ``rest`` (the walk's reading would depend on it)."""
         for attempt in (1, 2):
             pos = start - self.dropped
             if pos < 0:
@@ -158,11 +163,22 @@ class _JsonWindow:
                     return NOT_WHOLE
                 self.fill(len(self.buf) - self.i + READ_CHUNK)   # maybe not all read yet
                 continue
+            if self.names_in(names, rest - self.dropped, end):
+                return NOT_WHOLE
             if _SURROGATE_ESCAPE.search(self.buf, pos, end):
                 self.surrogates += 1
             self.i = end
             return value
         return NOT_WHOLE
+
+    def names_in(self, names: Tuple[str, ...], start: int, end: int) -> bool:
+        """Whether ``buf[start:end]`` may hold one of ``names`` as a member name: written
+        as it is, or with a letter escaped (``"\\u0075id"``); anywhere in the text (a value,
+        a deeper member) counts too."""
+        buf = self.buf
+        return any(buf.find(name, start, end) != -1 for name in names) or (
+            buf.find("\\u00", start, end) != -1
+            and _ESCAPED_LETTER.search(buf, start, end) is not None)
 
     def plain_member(self, first: bool) -> Optional[Tuple[str, str]]:
         """The next member of the object being walked, name and value, when both are strings
@@ -206,9 +222,18 @@ NOT_WHOLE = object()   # what ``whole_from`` returns when it could not decode th
 
 def _looks_like_question(obj: dict) -> bool:
     """What shows a question as soon as it is read (its members after it are decoded whole)."""
+    return isinstance(obj.get("identifiant"), dict) or _uid_shows(obj)
+
+
+def _uid_shows(obj: dict) -> bool:
     uid = obj.get("uid")
-    return isinstance(obj.get("identifiant"), dict) or (
-        isinstance(uid, str) and uid.startswith("QANR") and "status" not in obj)
+    return isinstance(uid, str) and uid.startswith("QANR") and "status" not in obj
+
+
+# the member names that can make an object stop looking like a question, quoted as in JSON
+# text: what shows it is its uid, or else its identifiant
+_UID_NAMES = ('"uid"', '"status"')
+_IDENTIFIANT_NAMES = ('"identifiant"',)
 
 
 # the other members of an open-data question: an object with one of them and no uid of its own
@@ -280,12 +305,15 @@ def _json_walk(w: _JsonWindow, place: bool = True):
         kept[name] = value
         if given or tried or not _looks_like_question(kept):
             continue
-        # a question, all plain values so far: the whole object is decoded again in one call
+        # A question, all plain values so far: the whole object is decoded again in one call
         # (a dozen fewer), which gives the dict that reading on member by member gives (the
-        # same members, the last of a repeated name winning)
+        # same members, the last of a repeated name winning) -- unless a later member could
+        # make it stop looking like one (a "status", a second "uid" or "identifiant"): the
+        # walk would then read the members after it otherwise.
         tried = True
         w.keep = start
-        whole = w.whole_from(start)
+        whole = w.whole_from(start, w.dropped + w.i, _UID_NAMES if _uid_shows(kept)
+                             else _IDENTIFIANT_NAMES)
         if whole is not NOT_WHOLE:
             kept = whole
             break

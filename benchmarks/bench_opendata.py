@@ -8,8 +8,8 @@ read the same way and nothing else (the floor for reading these files in Python)
 of the folders, each member of the zip, the dump in one piece. The ratio is aqparse's time over
 that baseline's.
 
-- warm: best of N runs in this process, after one run that imports what aqparse uses and fills
-  its caches (dates, tags);
+- warm: best of N runs in this process, taking turns with the baseline's, after one run that
+  imports what aqparse uses and fills its caches (dates, tags);
 - cold: one run in a fresh interpreter (imports and aqparse's caches empty; the system's file
   cache is not emptied: these files were just read);
 - peak MB: tracemalloc's peak of Python allocations, in a separate pass (tracing slows the
@@ -87,13 +87,16 @@ def cold(targets) -> float:
     return float(out[1])
 
 
-def best(run, repeat):
-    seconds = None
+def best(runs, repeat):
+    """The best time of each of ``runs`` over ``repeat`` rounds, the runs taking turns (so a
+    machine busy for a while slows both, not one: the ratio is what is compared), and the
+    last run's count."""
+    seconds = [float("inf")] * len(runs)
     for _ in range(repeat):
-        start = time.perf_counter()
-        count = run()
-        elapsed = time.perf_counter() - start
-        seconds = elapsed if seconds is None else min(seconds, elapsed)
+        for k, run in enumerate(runs):
+            start = time.perf_counter()
+            count = run()
+            seconds[k] = min(seconds[k], time.perf_counter() - start)
     return count, seconds
 
 
@@ -118,13 +121,13 @@ def write_dump(path: Path, paths) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="best of N warm runs (default 3)")
+    parser.add_argument("--repeat", type=int, default=5, help="best of N warm runs (default 5)")
     args = parser.parse_args()
     if not all((CORPUS / f).is_dir() for f in FOLDERS):
         print(f"skipped: the corpus is absent ({CORPUS})")
         return 0
     print("command: PYTHONPATH=. python benchmarks/bench_opendata.py" +
-          (f" --repeat {args.repeat}" if args.repeat != 3 else ""))
+          (f" --repeat {args.repeat}" if args.repeat != 5 else ""))
     paths = sorted(p for f in FOLDERS for p in (CORPUS / f).glob("*.json"))
     size = sum(p.stat().st_size for p in paths)
     print(f"input: {len(paths)} files of {', '.join(FOLDERS)}, {size / 1e6:.1f} MB; "
@@ -149,8 +152,7 @@ def main():
         print(f"{'':24} {'questions':>9} {'json.loads':>10} {'aqparse':>8} {'per s':>6} "
               f"{'warm':>6} {'cold':>6} {'peak MB':>8} {'(json)':>7}")
         for name, baseline, targets in runs:
-            _, base = best(baseline, args.repeat)
-            count, seconds = best(aqparse_read(targets), args.repeat)
+            count, (base, seconds) = best([baseline, aqparse_read(targets)], args.repeat)
             first = cold(targets)
             print(f"{name:24} {count:9d} {base:9.2f}s {seconds:7.2f}s {count / seconds:6.0f} "
                   f"{seconds / base:5.1f}x {first / base:5.1f}x {peak(aqparse_read(targets)):8.1f} "

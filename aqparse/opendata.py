@@ -687,7 +687,10 @@ def record(cls, table: Tuple[Field, ...]) -> Convert:
         fields = build(ctx, value, table, where)
         if cls is None:
             return fields
-        return None if all(v is None for v in fields.values()) else cls(**fields)
+        for item in fields.values():
+            if item is not None:
+                return cls(**fields)
+        return None
     return convert
 
 
@@ -712,12 +715,17 @@ def build(ctx: _Context, obj: dict, table: Tuple[Field, ...], where: str) -> Dic
     rows, every_row_has_a_path = _plan(table)
     fields: Dict[str, Any] = {}
     is_dict = isinstance(obj, dict)
+    plain = not ctx.surrogates
     for name, path, parent, last, steps, convert in rows:
         if last is None:
             value = _take_steps(obj, steps)
         else:       # "key" or "block.key", most paths: ``_take_steps`` written out
             block = obj if parent is None else obj.get(parent) if is_dict else None
             value = block.pop(last, None) if isinstance(block, dict) else None
+        if convert is text and (value is None or plain and value.__class__ is str):
+            # most rows, a value as it is or none: what ``_scalar`` gives them, written out
+            fields[name] = None if value is None else clean_value(value) or None
+            continue
         # where the value was, for defects: the first alternative's path
         at = f"{where}.{path}" if where and path else (where or path)
         fields[name] = convert(ctx, value, at)
@@ -741,6 +749,8 @@ def _plan(table: Tuple[Field, ...]):
 
 
 def _report_leftovers(ctx: _Context, obj: Any, where: str) -> None:
+    if _blank(obj):         # (nothing left, most blocks: told without the generator)
+        return
     for key, value in _leftovers(obj, where):
         ctx.defect("unknown-field", f"{key}: not a field aqparse knows; kept in extra")
         ctx.keep(key, value)

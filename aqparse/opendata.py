@@ -50,7 +50,9 @@ _DECODER = json.JSONDecoder()
 # escaped backslash) matches too, which only costs a check for nothing
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _WS = re.compile(r"[ \t\r\n]*")
-_ESCAPED_LETTER = re.compile(r"\\u00[4-7][0-9a-fA-F]")   # "\u0041"…"\u007a", and a few more
+# an escape of what decodes to a surrogate (as above), or of a letter ("\u0041"…"\u007a", and a
+# few more: group 1), which may write a member name
+_NOTABLE_ESCAPE = re.compile(r"\\u(?:00([4-7])[0-9a-fA-F]|[dD][89a-fA-F])")
 # a member "name": "value" whose strings hold no escape and no control character (which the
 # decoder refuses), after the comma that comes before any but the first
 _PLAIN_MEMBER = re.compile(r'[ \t\r\n]*(,?)[ \t\r\n]*"([^"\\\x00-\x1f]*)"[ \t\r\n]*:'
@@ -145,13 +147,14 @@ class _JsonWindow:
             self.i = end
             return value
 
-    def whole_from(self, start: int, rest: int, names: Tuple[str, ...]) -> Any:
+    def whole_from(self, start: int, rest: int, name: str, member: Optional[str]) -> Any:
         """The object that starts at ``start`` (counted from the input's start, before ``i``)
         decoded again in one call, and ``i`` moved to its end; ``NOT_WHOLE`` (nothing moved)
         when it cannot be: that start is dropped already, the object is much longer than the
         window (a stream), it does not decode (the caller reads on item by item, which says
-        what is wrong where it always did), or one of ``names`` (quoted) may be a member of
-        it after ``rest`` (the walk's reading would depend on it)."""
+        what is wrong where it always did), or the walk's reading of it would depend on a
+        member after ``rest``: one named ``name`` (quoted) may be there (written so anywhere
+        after ``rest``, or with an escaped letter), or ``member`` is one of its members."""
         for attempt in (1, 2):
             pos = start - self.dropped
             if pos < 0:
@@ -163,22 +166,19 @@ class _JsonWindow:
                     return NOT_WHOLE
                 self.fill(len(self.buf) - self.i + READ_CHUNK)   # maybe not all read yet
                 continue
-            if self.names_in(names, rest - self.dropped, end):
+            rest_pos = rest - self.dropped
+            if member in value or self.buf.find(name, rest_pos, end) != -1:
                 return NOT_WHOLE
-            if _SURROGATE_ESCAPE.search(self.buf, pos, end):
-                self.surrogates += 1
+            surrogate = False
+            for m in _NOTABLE_ESCAPE.finditer(self.buf, pos, end):   # (one pass for both)
+                if m.group(1) is None:
+                    surrogate = True
+                elif m.start() >= rest_pos:
+                    return NOT_WHOLE
+            self.surrogates += surrogate
             self.i = end
             return value
         return NOT_WHOLE
-
-    def names_in(self, names: Tuple[str, ...], start: int, end: int) -> bool:
-        """Whether ``buf[start:end]`` may hold one of ``names`` as a member name: written
-        as it is, or with a letter escaped (``"\\u0075id"``); anywhere in the text (a value,
-        a deeper member) counts too."""
-        buf = self.buf
-        return any(buf.find(name, start, end) != -1 for name in names) or (
-            buf.find("\\u00", start, end) != -1
-            and _ESCAPED_LETTER.search(buf, start, end) is not None)
 
     def plain_member(self, first: bool) -> Optional[Tuple[str, str]]:
         """The next member of the object being walked, name and value, when both are strings
@@ -230,10 +230,6 @@ def _uid_shows(obj: dict) -> bool:
     return isinstance(uid, str) and uid.startswith("QANR") and "status" not in obj
 
 
-# the member names that can make an object stop looking like a question, quoted as in JSON
-# text: what shows it is its uid, or else its identifiant
-_UID_NAMES = ('"uid"', '"status"')
-_IDENTIFIANT_NAMES = ('"identifiant"',)
 
 
 # the other members of an open-data question: an object with one of them and no uid of its own
@@ -312,8 +308,10 @@ def _json_walk(w: _JsonWindow, place: bool = True):
         # walk would then read the members after it otherwise.
         tried = True
         w.keep = start
-        whole = w.whole_from(start, w.dropped + w.i, _UID_NAMES if _uid_shows(kept)
-                             else _IDENTIFIANT_NAMES)
+        if _uid_shows(kept):     # it is its uid that shows it: a second one, or a "status"
+            whole = w.whole_from(start, w.dropped + w.i, '"uid"', "status")
+        else:                    # its identifiant: a second one
+            whole = w.whole_from(start, w.dropped + w.i, '"identifiant"', None)
         if whole is not NOT_WHOLE:
             kept = whole
             break

@@ -182,6 +182,12 @@ QUESTION = (DATA / "QANR5L17QE9001.json").read_text(encoding="utf-8")
     '{"question": {"uid": "QANR5L15QG1", "x": {"uid": "QANR5L15QG2"}, "uid": 5}}',
     '{"a": {"uid": "QANR5L15QG1"}, "a": {"uid": "QANR5L15QG2", "type": "QG"}}',
     '{"type": "QG", "uid": "QANR5L15QG3", "identifiant": {"numero": "3"}, "type": "QE"}',
+    # a later member that makes it stop looking like a question: the walk then reads on, and
+    # finds the question inside
+    '{"identifiant": {},\n"identifiant": null,\n"uid": [{"auteur": null}]}',
+    '{"uid": "QANR5L15QG1", "status": "x",\n"a": [{"auteur": null}]}',
+    '{"uid": "QANR5L15QG1", "u\\u0069d": 5,\n"a": [{"auteur": null}]}',
+    '{"uid": "QANR5L15QG1", "uid": 5, "a": [{"auteur": null}], "uid": "QANR5L15QG1"}',
     # escapes, a lone surrogate (a defect), control characters refused
     '{"uid": "QANR5L15QG4", "type": "Q\\u0047", "x": "\\ud83d", "y": "\\ud83d\\ude00"}',
     '{"uid": "QANR5L15QG5", "ty\\"pe": "QG"}',

@@ -308,8 +308,8 @@ def _entity(m) -> str:
 
 def _clean_simple(text: str):
     """``clean_body(text)`` for a text of ``_simple_markup``: every run of blanks one space,
-    lines stripped, paragraphs separated by one blank line (the same steps, in fewer passes
-    over the text); ``NOT_SIMPLE`` when it holds a character left to the parser."""
+    lines stripped, paragraphs separated by one blank line (the same steps, in one pass over
+    its lines); ``NOT_SIMPLE`` when it holds a character left to the parser."""
     if "\xa0" in text:
         text = text.replace("\xa0", " ")
     lines = text.split("\n")
@@ -317,13 +317,20 @@ def _clean_simple(text: str):
     if not all(map(str.isprintable, lines)) and any(
             _ODD_CHARACTER.search(line) for line in lines if not line.isprintable()):
         return NOT_SIMPLE
-    # (runs of spaces are few, and in a few lines: looked for line by line, they cost less
-    # than a pass over the whole text)
-    text = "\n".join([_one_space(line).strip(" ") if "  " in line else line.strip(" ")
-                      for line in lines])
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip("\n") or None
+    out: List[str] = []
+    blank = False              # an empty line since the last line kept: a paragraph ends
+    for line in lines:
+        if "  " in line:       # (runs of spaces are few: looked for line by line)
+            line = _one_space(line)
+        line = line.strip(" ")
+        if not line:
+            blank = True
+            continue
+        if out:
+            out.append(PARAGRAPH if blank else "\n")
+        out.append(line)
+        blank = False
+    return "".join(out) or None
 
 
 def _one_space(line: str) -> str:

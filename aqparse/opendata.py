@@ -56,7 +56,7 @@ _NOTABLE_ESCAPE = re.compile(r"\\u(?:00([4-7])[0-9a-fA-F]|[dD][89a-fA-F])")
 # a member "name": "value" whose strings hold no escape and no control character (which the
 # decoder refuses), after the comma that comes before any but the first
 _PLAIN_MEMBER = re.compile(r'[ \t\r\n]*(,?)[ \t\r\n]*"([^"\\\x00-\x1f]*)"[ \t\r\n]*:'
-                           r'[ \t\r\n]*"([^"\\\x00-\x1f]*)"')
+                           r'[ \t\r\n]*(?:"([^"\\\x00-\x1f]*)")?')
 READ_CHUNK = 256 << 10    # characters read at a time from a stream
 
 
@@ -180,10 +180,12 @@ class _JsonWindow:
             return value
         return NOT_WHOLE
 
-    def plain_member(self, first: bool) -> Optional[Tuple[str, str]]:
-        """The next member of the object being walked, name and value, when both are strings
-        without escapes (most of a question's first members): read by one regex, for the
-        same strings the decoder gives. None (nothing moved) for any other."""
+    def plain_member(self, first: bool) -> Optional[Tuple[str, Optional[str]]]:
+        """The next member of the object being walked, read by one regex when its name is a
+        string without escapes: ``(name, value)`` when its value is one too (most of a
+        question's first members), ``(name, None)`` with ``i`` at its value when that is
+        anything else; the same strings the decoder gives. None (nothing moved) when its
+        name is not that plain."""
         m = _PLAIN_MEMBER.match(self.buf, self.i)
         if m is None or (m.group(1) == ",") == first:
             return None
@@ -286,13 +288,14 @@ def _json_walk(w: _JsonWindow, place: bool = True):
         if plain is not None:
             name, value = plain
         elif w.next_item("}", first):
-            name = w.member_name()
+            name, value = w.member_name(), None
+        else:
+            break
+        if value is None:      # (not a plain string: read as the walk reads any value)
             if _looks_like_question(kept):
                 value = w.whole()
             else:
                 value = yield from _json_walk(w, name in _QUESTION_PLACES)
-        else:
-            break
         first = False
         if value is GIVEN:
             given = True

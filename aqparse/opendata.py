@@ -819,7 +819,7 @@ OPENDATA = (
     Field("tete_analyse", "indexationAN.teteAnalyse", text),
     # recent dumps: analyses.analyse; older ones: ANALYSE.ANA
     Field("analyses", "indexationAN.analyses.analyse|indexationAN.ANALYSE.ANA", analyses),
-    Field("author", "auteur", record(Author, AUTHOR)),
+    Field("author", "auteur", record(None, AUTHOR)),    # the record is made once named
     Field("ministry_asked", "minInt", record(Ministry, MINISTRY)),
     Field("attributions", "minAttribs.minAttrib", each(record(Attribution, ATTRIBUTION))),
     Field("question_texts", "textesQuestion.texteQuestion", each(record(None, TEXT))),
@@ -1011,25 +1011,27 @@ def map_opendata(obj: dict, *, fmt: str = "opendata-json", path: Optional[str] =
     return _finish(ctx, f, fmt, path, line)
 
 
-def _named(ctx: _Context, kind: Optional[str], author: Optional[Author],
+def _named(ctx: _Context, kind: Optional[str], fields: Optional[Dict[str, Any]],
            question: Optional[Publication], answer: Optional[Publication]) -> Optional[Author]:
-    """The open data names no author (only ``acteurRef``): civility and name as the question's
-    opening words or its debate give them (``names.author_of``), marked ``name_from``; when
-    a text is there but does not name its author, the name stays unknown, with a defect
-    (never a guess)."""
-    if author is not None and author.name is not None:
-        return author
+    """The author, from the ``fields`` the open data gives (None when it gives none): it
+    names no author (only ``acteurRef``), so civility and name are as the question's opening
+    words or its debate give them (``names.author_of``), marked ``name_from``; when a text is
+    there but does not name its author, the name stays unknown, with a defect (never a
+    guess). (The record is made once, here, not made and then remade with the name.)"""
+    if fields is not None and all(v is None for v in fields.values()):
+        fields = None                       # a block of nothing: no author given
+    if fields is not None and fields.get("name") is not None:
+        return Author(**fields)
     texts = (question.text if question is not None else None,
              answer.text if answer is not None else None)
     found = author_of(kind, *texts)
-    if found is None and any(texts):
-        ctx.defect("unnamed-author", "neither the question's opening words nor its debate "
-                                     "name its author (the open data gives only acteurRef)")
-        return author
     if found is None:
-        return author
+        if any(texts):
+            ctx.defect("unnamed-author", "neither the question's opening words nor its debate "
+                                         "name its author (the open data gives only acteurRef)")
+        return None if fields is None else Author(**fields)
     civility, name, where = found
-    return attrs.evolve(author or Author(), civility=civility, name=name, name_from=where)
+    return Author(**{**(fields or {}), "civility": civility, "name": name, "name_from": where})
 
 
 def map_legacy(obj: dict, *, path: Optional[str] = None, line: Optional[int] = None) -> Question:

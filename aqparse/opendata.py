@@ -457,8 +457,13 @@ def _blank(value: Any) -> bool:
         value = value.values()
     elif not isinstance(value, list):
         return False
-    for item in value:       # (a loop: this runs for every block of every question)
-        if not _blank(item):
+    for item in value:       # (a loop, leaves told here: this runs for every block read)
+        if item is None:
+            continue
+        if item.__class__ is str:
+            if item.strip():
+                return False
+        elif not _blank(item):
             return False
     return True
 

@@ -100,13 +100,15 @@ def _flow(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def fragment_text(fragment: Optional[str]) -> Optional[str]:
-    """Text of an HTML fragment (possibly unbalanced, e.g. starting with ``</p>``)."""
+def fragment_text(fragment: Optional[str], plain: bool = False) -> Optional[str]:
+    """Text of an HTML fragment (possibly unbalanced, e.g. starting with ``</p>``).
+    ``plain`` True says the caller knows it holds none of the characters a simple reading
+    leaves to the parser (``_ODD_CHARACTER``), which are then not looked for."""
     if fragment is None or not fragment.strip():
         return None
     if "<" not in fragment and "&" not in fragment:
         return clean_body(fragment)
-    text = _simple_text(fragment)
+    text = _simple_text(fragment, plain)
     if text is not NOT_SIMPLE:
         return text
     return parser_text(fragment)
@@ -204,11 +206,11 @@ _MAX_SIMPLE = 1 << 20     # longer: left to the parser (and its limits)
 NOT_SIMPLE = object()     # what ``_simple_text`` gives for a fragment it leaves to the parser
 
 
-def _simple_text(fragment: str):
+def _simple_text(fragment: str, plain: bool = False):
     """``fragment_text`` of a fragment of simple markup (see above); ``NOT_SIMPLE`` for any
     other."""
     text = _simple_markup(fragment)
-    return NOT_SIMPLE if text is None else _clean_simple(text)
+    return NOT_SIMPLE if text is None else _clean_simple(text, plain)
 
 
 def _simple_markup(fragment: str) -> Optional[str]:
@@ -306,15 +308,16 @@ def _entity(m) -> str:
     raise ValueError(code)
 
 
-def _clean_simple(text: str):
+def _clean_simple(text: str, plain: bool = False):
     """``clean_body(text)`` for a text of ``_simple_markup``: every run of blanks one space,
     lines stripped, paragraphs separated by one blank line (the same steps, in one pass over
     its lines); ``NOT_SIMPLE`` when it holds a character left to the parser."""
     if "\xa0" in text:
         text = text.replace("\xa0", " ")
     lines = text.split("\n")
-    # (a printable line holds none of them: that test is quick, the search is not)
-    if not all(map(str.isprintable, lines)) and any(
+    # (a printable line holds none of them: that test is quick, the search is not; and the
+    # references ``_entity`` decodes are none of them)
+    if not plain and not all(map(str.isprintable, lines)) and any(
             _ODD_CHARACTER.search(line) for line in lines if not line.isprintable()):
         return NOT_SIMPLE
     out: List[str] = []

@@ -50,9 +50,15 @@ _DECODER = json.JSONDecoder()
 # escaped backslash) matches too, which only costs a check for nothing
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _WS = re.compile(r"[ \t\r\n]*")
-# an escape of what decodes to a surrogate (as above), or of a letter ("\u0041"…"\u007a", and a
-# few more: group 1), which may write a member name
-_NOTABLE_ESCAPE = re.compile(r"\\u(?:00([4-7])[0-9a-fA-F]|[dD][89a-fA-F])")
+# the escapes of note in a question's text: of a letter ("\u0041"…"\u007a", and a few more:
+# group 1), which may write a member name; of what decodes to a surrogate (as above: group 2);
+# of another character a body's fast reading leaves to the parser (``markup._ODD_CHARACTER``:
+# controls, tabs, odd blanks and breaks, U+FFFE, U+FFFF). (The escapes of accented letters,
+# most of them in an ASCII file, are told apart first: the search then costs no more.)
+_NOTABLE_ESCAPE = re.compile(
+    r"\\(?!u00(?:[9a-fA-F]|8[0-46-9a-fA-F]))"
+    r"(?:u(?:00(?:([4-7])[0-9a-fA-F]|0[0-9bcefBCEF]|1[0-9a-fA-F]|85)|([dD][89a-fA-F])|1680"
+    r"|20(?:0[0-9aA]|2[89fF]|5[fF])|3000|[fF]{3}[eEfF])|[tbf])")
 # a member "name": "value" whose strings hold no escape and no control character (which the
 # decoder refuses), after the comma that comes before any but the first
 _PLAIN_MEMBER = re.compile(r'[ \t\r\n]*(,?)[ \t\r\n]*"([^"\\\x00-\x1f]*)"[ \t\r\n]*:'
@@ -68,6 +74,7 @@ class _JsonWindow:
         self.buf = text
         self.i = 0
         self.surrogates = 0      # how many values held a "\ud8xx"-"\udfxx" escape
+        self.plain = False       # whether the last object ``whole_from`` gave is plain text
         self.chunks = chunks
         self.line = 1            # line number at ``self.counted``
         self.counted = 0
@@ -169,13 +176,15 @@ class _JsonWindow:
             rest_pos = rest - self.dropped
             if member in value or self.buf.find(name, rest_pos, end) != -1:
                 return NOT_WHOLE
-            surrogate = False
-            for m in _NOTABLE_ESCAPE.finditer(self.buf, pos, end):   # (one pass for both)
+            # (one pass for the escapes of note; ASCII text holds no odd character but by one)
+            surrogate, odd = False, not self.buf.isascii()
+            for m in _NOTABLE_ESCAPE.finditer(self.buf, pos, end):
                 if m.group(1) is None:
-                    surrogate = True
+                    surrogate, odd = surrogate or m.group(2) is not None, True
                 elif m.start() >= rest_pos:
                     return NOT_WHOLE
             self.surrogates += surrogate
+            self.plain = not odd
             self.i = end
             return value
         return NOT_WHOLE
@@ -252,8 +261,8 @@ def _has_question_members(obj: dict) -> bool:
 
 
 def _json_walk(w: _JsonWindow, place: bool = True):
-    """Give out (question, line, surrogates) for the questions in the JSON value at ``w.i``,
-    and return that value when it holds none (``GIVEN`` when it did).
+    """Give out (question, line, surrogates, plain) for the questions in the JSON value at
+    ``w.i``, and return that value when it holds none (``GIVEN`` when it did).
 
     Containers are walked into item by item, so a dump of any size holds one question in
     memory at a time. An object is a question once its members show a ``uid`` or an
@@ -281,7 +290,7 @@ def _json_walk(w: _JsonWindow, place: bool = True):
         return GIVEN if given else items
     kept: Dict[str, Any] = {}
     surrogates = w.surrogates
-    first, tried = True, False
+    first, tried, plain = True, False, False
     w.keep = start
     while True:
         plain = w.plain_member(first)
@@ -316,16 +325,18 @@ def _json_walk(w: _JsonWindow, place: bool = True):
         else:                    # its identifiant: a second one
             whole = w.whole_from(start, w.dropped + w.i, '"identifiant"', None)
         if whole is not NOT_WHOLE:
-            kept = whole
+            kept, plain = whole, w.plain
             break
     if _looks_like_question(kept) or looks_like_record(kept) or (
             place and not given and _has_question_members(kept)):
-        yield kept, line, w.surrogates != surrogates
+        yield kept, line, w.surrogates != surrogates, plain
         return GIVEN
     return GIVEN if given else kept
 
 
-Found = Iterator[Tuple[dict, int, bool]]   # (question, its line, whether it may hold surrogates)
+# (question, its line, whether it may hold surrogates, whether it is known to be plain text:
+# no string of it holds a character ``markup.fragment_text`` must look for)
+Found = Iterator[Tuple[dict, int, bool, bool]]
 
 
 def _json_questions(window: _JsonWindow, path: Optional[str]) -> Found:
@@ -405,7 +416,7 @@ def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Found:
                 obj = element_dict(element)
             except RecursionError:
                 raise too_deep(fmt, path, element.sourceline) from None
-            yield obj, element.sourceline or 1, False     # XML holds no surrogates
+            yield obj, element.sourceline or 1, False, False     # XML holds no surrogates
             # free what is read: the element and the siblings before it
             element.clear(keep_tail=True)
             parent = element.getparent()
@@ -540,11 +551,12 @@ _BROKEN = "a broken character (a lone surrogate: half of one, an emoji cut in tw
 class _Context:
     """What a mapping collects besides the fields: defects and values kept in ``extra``."""
 
-    def __init__(self, line: Optional[int], surrogates: bool = True):
+    def __init__(self, line: Optional[int], surrogates: bool = True, plain: bool = False):
         self.line = line
         self.defects: List[Defect] = []
         self.extra: Dict[str, str] = {}
         self.surrogates = surrogates     # False: the input is known to hold none
+        self.plain = plain               # True: known to be plain text (``Found``)
 
     def defect(self, code: str, message: str) -> None:
         self.defects.append(Defect(code, _SURROGATE.sub("\ufffd", message), self.line))
@@ -642,7 +654,7 @@ def body(ctx, value, where):
         value = value["#text"]
     if value is not None and not isinstance(value, str):
         return _scalar(ctx, value, where)
-    return fragment_text(value if value is None else ctx.mend(value, where))
+    return fragment_text(value if value is None else ctx.mend(value, where), plain=ctx.plain)
 
 
 def analyses(ctx, value, where):
@@ -1002,11 +1014,13 @@ def _finish(ctx: _Context, f: Dict[str, Any], fmt: str, path, line) -> Question:
 
 
 def map_opendata(obj: dict, *, fmt: str = "opendata-json", path: Optional[str] = None,
-                 line: Optional[int] = None, surrogates: bool = True) -> Question:
+                 line: Optional[int] = None, surrogates: bool = True,
+                 plain: bool = False) -> Question:
     """One open-data question object (as decoded from JSON, or ``element_dict`` of an XML
     ``question`` element) to a record. ``obj`` is consumed. ``surrogates`` False says that
-    its strings hold no lone surrogate (which are otherwise looked for)."""
-    ctx = _Context(line, surrogates)
+    its strings hold no lone surrogate (which are otherwise looked for); ``plain`` True, that
+    they hold no character ``markup.fragment_text`` must look for (``Found``)."""
+    ctx = _Context(line, surrogates, plain)
     f = build(ctx, obj, OPENDATA, "")
     _report_leftovers(ctx, obj, "")
     f["question"], errata = _publication_and_errata(f.pop("question_texts"), "question")
@@ -1163,11 +1177,11 @@ def _why(error: Exception) -> str:
 def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
              text: str = "") -> Iterator[Question]:
     count = 0
-    for obj, line, surrogates in found:
+    for obj, line, surrogates, plain in found:
         count += 1
         is_record = looks_like_record(obj)  # a record written by ``aqparse parse``: read back as is
         try:
-            record_ = _record(obj, is_record, fmt, path, line, surrogates)
+            record_ = _record(obj, is_record, fmt, path, line, surrogates, plain)
         except ParseError:
             raise
         except RecursionError:       # a member nested deeper than the mapping's recursion
@@ -1189,12 +1203,12 @@ def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
 
 
 def _record(obj: dict, is_record: bool, fmt: str, path: Optional[str], line: Optional[int],
-            surrogates: bool) -> Question:
+            surrogates: bool, plain: bool) -> Question:
     if is_record:
         return read_record(obj, path=path, line=line, surrogates=surrogates)
     if fmt == "legacy-xml":
         return map_legacy(obj, path=path, line=line)
-    return map_opendata(obj, fmt=fmt, path=path, line=line, surrogates=surrogates)
+    return map_opendata(obj, fmt=fmt, path=path, line=line, surrogates=surrogates, plain=plain)
 
 
 def parse_many_json(text: str, *, path: Optional[str] = None,

@@ -202,6 +202,49 @@ def test_the_shortcuts_read_as_member_by_member(text, member_by_member, monkeypa
     both_ways(text, member_by_member, monkeypatch)
 
 
+# a body's characters, written in JSON as escapes (ASCII text) or as they are
+BODY_PIECES = ["<p>", "</p>", "<br>", "<strong>", "</strong>", "<i>", "</i>", "x", " ", "é", "’",
+               "\xa0", "\t", "\u2028", "\u3000", "\u202f", "\x85", "\x01", "\x0b", "\ufffe",
+               "\u2009", "&amp;", "&#8232;", "\n", "\r"]
+bodies = st.lists(st.sampled_from(BODY_PIECES), min_size=1, max_size=20).map("".join)
+
+
+def question_with(body: str, ascii_only: bool) -> str:
+    question = {"uid": "QANR5L16QG7", "identifiant": {"numero": "7", "legislature": "16"},
+                "type": "QG", "textesReponse": {"texteReponse": {"texte": body}}}
+    return json.dumps({"question": question}, ensure_ascii=ascii_only)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(bodies, st.booleans())
+def test_a_body_known_plain_reads_as_one_looked_at(member_by_member, monkeypatch, body,
+                                                   ascii_only):
+    """A question whose text shows no escape of an odd character (ASCII text) is read with
+    its bodies known plain: the same text as when they are looked at."""
+    text = question_with(body, ascii_only)
+    with monkeypatch.context() as patch:
+        fast = outcome(text)
+        patch.setattr(opendata._JsonWindow, "whole_from", lambda self, *args: opendata.NOT_WHOLE)
+        slow = outcome(text)
+    assert fast == slow
+    before = lxml_html_text(body)
+    answer = fast[0]["answer"] or {}
+    assert answer.get("text") == (before and before.strip() or None)   # (as a record keeps it)
+
+
+def test_plain_is_told_by_the_escapes(monkeypatch):
+    seen = []
+    real = markup.fragment_text
+    monkeypatch.setattr(opendata, "fragment_text",
+                        lambda fragment, plain=False: (fragment and seen.append(plain))
+                        or real(fragment, plain))
+    for body, ascii_only in (("<p>é’\xa0x</p>", True), ("<p>a\tb</p>", True),
+                             ("<p>a\u2028b</p>", True), ("<p>é</p>", False)):
+        list(opendata.parse_many_json(question_with(body, ascii_only)))
+    assert seen == [True, False, False, False]
+
+
 def test_a_question_longer_than_the_window_is_read_on_member_by_member(member_by_member,
                                                                          monkeypatch):
     long = json.loads(QUESTION)

@@ -715,6 +715,13 @@ def record(cls, table: Tuple[Field, ...]) -> Convert:
 def each(convert: Convert) -> Convert:
     """Every item of a one-or-many value, in order."""
     def each_item(ctx, value, where):
+        if value is None:                  # none, or one (most): as ``_many`` reads them
+            return ()
+        if not isinstance(value, list):
+            if _blank(value):
+                return ()
+            item = convert(ctx, value, where)
+            return () if item is None else (item,)
         items = _many(value)
         out = [convert(ctx, v, f"{where}[{i}]" if len(items) > 1 else where)
                for i, v in enumerate(items)]

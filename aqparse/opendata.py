@@ -524,7 +524,7 @@ def _take_steps(obj: Any, steps) -> Any:
                     break
                 block = block.get(key)
             value = block.pop(last, None) if isinstance(block, dict) else None
-        if found is None and (len(steps) == 1 or not _blank(value)):
+        if found is None and value is not None and (len(steps) == 1 or not _blank(value)):
             found = value
     return found
 

@@ -7,6 +7,9 @@ from any of them has the same text:
 - a table is a paragraph of its own, one line per row, cells separated by a tab
   (a ``<br>`` inside a cell is a space);
 - entities are decoded, runs of blanks collapsed (``decode.clean_body``).
+
+A body is read by lxml.etree's HTML parser, or, when its markup is simple (paragraphs, breaks,
+inline elements: nearly every open-data body), with string methods, to the same text.
 """
 
 import itertools
@@ -311,7 +314,8 @@ def _entity(m) -> str:
 def _clean_simple(text: str, plain: bool = False):
     """``clean_body(text)`` for a text of ``_simple_markup``: every run of blanks one space,
     lines stripped, paragraphs separated by one blank line (the same steps, in one pass over
-    its lines); ``NOT_SIMPLE`` when it holds a character left to the parser."""
+    its lines; the tests hold it to ``clean_body``'s text); ``NOT_SIMPLE`` when it holds a
+    character left to the parser."""
     if "\xa0" in text:
         text = text.replace("\xa0", " ")
     lines = text.split("\n")

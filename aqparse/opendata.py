@@ -241,8 +241,6 @@ def _uid_shows(obj: dict) -> bool:
     return isinstance(uid, str) and uid.startswith("QANR") and "status" not in obj
 
 
-
-
 # the other members of an open-data question: an object with one of them and no uid of its own
 # is a question that lost its identity (a null uid and identifiant), read with missing-* defects
 # rather than dropped
@@ -293,9 +291,9 @@ def _json_walk(w: _JsonWindow, place: bool = True):
     first, tried, plain = True, False, False
     w.keep = start
     while True:
-        plain = w.plain_member(first)
-        if plain is not None:
-            name, value = plain
+        member = w.plain_member(first)
+        if member is not None:
+            name, value = member
         elif w.next_item("}", first):
             name, value = w.member_name(), None
         else:

@@ -242,7 +242,10 @@ def test_plain_is_told_by_the_escapes(monkeypatch):
     for body, ascii_only in (("<p>é’\xa0x</p>", True), ("<p>a\tb</p>", True),
                              ("<p>a\u2028b</p>", True), ("<p>é</p>", False)):
         list(opendata.parse_many_json(question_with(body, ascii_only)))
-    assert seen == [True, False, False, False]
+    # read member by member (a "uid" further on): never known plain
+    text = question_with("<p>x</p>", True).replace('"type"', '"sub": {"uid": 1}, "type"')
+    list(opendata.parse_many_json(text))
+    assert seen == [True, False, False, False, False]
 
 
 def test_a_question_longer_than_the_window_is_read_on_member_by_member(member_by_member,

@@ -327,16 +327,17 @@ def _clean_simple(text: str, plain: bool = False):
     out: List[str] = []
     blank = False              # an empty line since the last line kept: a paragraph ends
     for line in lines:
-        if "  " in line:       # (runs of spaces are few: looked for line by line)
-            line = _one_space(line)
-        line = line.strip(" ")
-        if not line:
-            blank = True
-            continue
-        if out:
-            out.append(PARAGRAPH if blank else "\n")
-        out.append(line)
-        blank = False
+        if line:               # (half of them are empty: <br><br>)
+            if "  " in line:   # (runs of spaces are few: looked for line by line)
+                line = _one_space(line)
+            line = line.strip(" ")
+            if line:
+                if out:
+                    out.append(PARAGRAPH if blank else "\n")
+                out.append(line)
+                blank = False
+                continue
+        blank = True
     return "".join(out) or None
 
 

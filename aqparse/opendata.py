@@ -469,9 +469,12 @@ def _blank(value: Any) -> bool:
     for item in value:       # (a loop, leaves told here: this runs for every block read)
         if item is None:
             continue
-        if item.__class__ is str:
+        cls = item.__class__
+        if cls is str:
             if item.strip():
                 return False
+        elif cls is dict and not item:     # (a block the mapping emptied)
+            continue
         elif not _blank(item):
             return False
     return True

@@ -50,6 +50,19 @@ _DECODER = json.JSONDecoder()
 # escaped backslash) matches too, which only costs a check for nothing
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _WS = re.compile(r"[ \t\r\n]*")
+# the escapes of note in a question's text: of a letter ("\u0041"…"\u007a", and a few more:
+# group 1), which may write a member name; of what decodes to a surrogate (as above: group 2);
+# of another character a body's fast reading leaves to the parser (``markup._ODD_CHARACTER``:
+# controls, tabs, odd blanks and breaks, U+FFFE, U+FFFF). (The escapes of accented letters,
+# most of them in an ASCII file, are told apart first: the search then costs no more.)
+_NOTABLE_ESCAPE = re.compile(
+    r"\\(?!u00(?:[9a-fA-F]|8[0-46-9a-fA-F]))"
+    r"(?:u(?:00(?:([4-7])[0-9a-fA-F]|0[0-9bcefBCEF]|1[0-9a-fA-F]|85)|([dD][89a-fA-F])|1680"
+    r"|20(?:0[0-9aA]|2[89fF]|5[fF])|3000|[fF]{3}[eEfF])|[tbf])")
+# a member "name": "value" whose strings hold no escape and no control character (which the
+# decoder refuses), after the comma that comes before any but the first
+_PLAIN_MEMBER = re.compile(r'[ \t\r\n]*(,?)[ \t\r\n]*"([^"\\\x00-\x1f]*)"[ \t\r\n]*:'
+                           r'[ \t\r\n]*(?:"([^"\\\x00-\x1f]*)")?')
 READ_CHUNK = 256 << 10    # characters read at a time from a stream
 
 
@@ -61,17 +74,29 @@ class _JsonWindow:
         self.buf = text
         self.i = 0
         self.surrogates = 0      # how many values held a "\ud8xx"-"\udfxx" escape
+        self.plain = False       # whether the last object ``whole_from`` gave is plain text
         self.chunks = chunks
         self.line = 1            # line number at ``self.counted``
         self.counted = 0
+        self.dropped = 0         # characters dropped before ``buf[0]``
+        self.keep: Optional[int] = None   # where the object being read starts (``whole_from``)
 
     def fill(self, need: int) -> None:
         """Make ``buf[i:i + need]`` available, unless the input ends first."""
         if self.chunks is None or len(self.buf) - self.i >= need:
             return
-        if self.i > READ_CHUNK:  # drop what is consumed (count its lines first)
-            self.line_at(self.i)
-            self.buf, self.counted, self.i = self.buf[self.i:], 0, 0
+        # drop what is consumed (count its lines first), but not the start of the object being
+        # read while it may still be decoded whole (a question is small: memory stays flat)
+        cut = self.i
+        if self.keep is not None and self.keep >= self.dropped:
+            cut = min(cut, self.keep - self.dropped)
+        if cut > READ_CHUNK:
+            if self.counted > cut:     # lines were counted past the cut: count them back
+                self.line -= self.buf.count("\n", cut, self.counted)
+                self.counted = cut
+            self.line_at(cut)
+            self.buf, self.counted, self.i = self.buf[cut:], 0, self.i - cut
+            self.dropped += cut
         parts = [self.buf]
         size = len(self.buf) - self.i
         for chunk in self.chunks:
@@ -129,6 +154,53 @@ class _JsonWindow:
             self.i = end
             return value
 
+    def whole_from(self, start: int, rest: int, name: str, member: Optional[str]) -> Any:
+        """The object that starts at ``start`` (counted from the input's start, before ``i``)
+        decoded again in one call, and ``i`` moved to its end; ``NOT_WHOLE`` (nothing moved)
+        when it cannot be: that start is dropped already, the object is much longer than the
+        window (a stream), it does not decode (the caller reads on item by item, which says
+        what is wrong where it always did), or the walk's reading of it would depend on a
+        member after ``rest``: one named ``name`` (quoted) may be there (written so anywhere
+        after ``rest``, or with an escaped letter), or ``member`` is one of its members."""
+        for attempt in (1, 2):
+            pos = start - self.dropped
+            if pos < 0:
+                return NOT_WHOLE
+            try:
+                value, end = _DECODER.raw_decode(self.buf, pos)
+            except (ValueError, RecursionError):    # (JSONDecodeError is a ValueError)
+                if self.chunks is None or attempt == 2:
+                    return NOT_WHOLE
+                self.fill(len(self.buf) - self.i + READ_CHUNK)   # maybe not all read yet
+                continue
+            rest_pos = rest - self.dropped
+            if member in value or self.buf.find(name, rest_pos, end) != -1:
+                return NOT_WHOLE
+            # (one pass for the escapes of note; ASCII text holds no odd character but by one)
+            surrogate, odd = False, not self.buf.isascii()
+            for m in _NOTABLE_ESCAPE.finditer(self.buf, pos, end):
+                if m.group(1) is None:
+                    surrogate, odd = surrogate or m.group(2) is not None, True
+                elif m.start() >= rest_pos:
+                    return NOT_WHOLE
+            self.surrogates += surrogate
+            self.plain = not odd
+            self.i = end
+            return value
+        return NOT_WHOLE
+
+    def plain_member(self, first: bool) -> Optional[Tuple[str, Optional[str]]]:
+        """The next member of the object being walked, read by one regex when its name is a
+        string without escapes: ``(name, value)`` when its value is one too (most of a
+        question's first members), ``(name, None)`` with ``i`` at its value when that is
+        anything else; the same strings the decoder gives. None (nothing moved) when its
+        name is not that plain."""
+        m = _PLAIN_MEMBER.match(self.buf, self.i)
+        if m is None or (m.group(1) == ",") == first:
+            return None
+        self.i = m.end()
+        return m.group(2), m.group(3)
+
     def member_name(self) -> str:
         if self.peek() != '"':
             self.fail("expected a member name")
@@ -156,13 +228,17 @@ class _JsonError(Exception):
 
 
 GIVEN = object()   # what a walked container returns when the questions in it were given out
+NOT_WHOLE = object()   # what ``whole_from`` returns when it could not decode the value again
 
 
 def _looks_like_question(obj: dict) -> bool:
     """What shows a question as soon as it is read (its members after it are decoded whole)."""
+    return isinstance(obj.get("identifiant"), dict) or _uid_shows(obj)
+
+
+def _uid_shows(obj: dict) -> bool:
     uid = obj.get("uid")
-    return isinstance(obj.get("identifiant"), dict) or (
-        isinstance(uid, str) and uid.startswith("QANR") and "status" not in obj)
+    return isinstance(uid, str) and uid.startswith("QANR") and "status" not in obj
 
 
 # the other members of an open-data question: an object with one of them and no uid of its own
@@ -183,8 +259,8 @@ def _has_question_members(obj: dict) -> bool:
 
 
 def _json_walk(w: _JsonWindow, place: bool = True):
-    """Give out (question, line, surrogates) for the questions in the JSON value at ``w.i``,
-    and return that value when it holds none (``GIVEN`` when it did).
+    """Give out (question, line, surrogates, plain) for the questions in the JSON value at
+    ``w.i``, and return that value when it holds none (``GIVEN`` when it did).
 
     Containers are walked into item by item, so a dump of any size holds one question in
     memory at a time. An object is a question once its members show a ``uid`` or an
@@ -197,12 +273,14 @@ def _json_walk(w: _JsonWindow, place: bool = True):
     line = w.line_at(w.i)
     if c not in ("{", "["):
         return w.whole()
+    start = w.dropped + w.i
     w.i += 1
     given = False
     if c == "[":
         items: List[Any] = []
         while w.next_item("]", not items and not given):
             value = yield from _json_walk(w)
+            w.keep = None
             if value is GIVEN:
                 given = True
             else:
@@ -210,26 +288,53 @@ def _json_walk(w: _JsonWindow, place: bool = True):
         return GIVEN if given else items
     kept: Dict[str, Any] = {}
     surrogates = w.surrogates
-    first = True
-    while w.next_item("}", first):
+    first, tried, plain = True, False, False
+    w.keep = start
+    while True:
+        member = w.plain_member(first)
+        if member is not None:
+            name, value = member
+        elif w.next_item("}", first):
+            name, value = w.member_name(), None
+        else:
+            break
+        if value is None:      # (not a plain string: read as the walk reads any value)
+            if _looks_like_question(kept):
+                value = w.whole()
+            else:
+                value = yield from _json_walk(w, name in _QUESTION_PLACES)
         first = False
-        name = w.member_name()
-        if _looks_like_question(kept):
-            kept[name] = w.whole()
-            continue
-        value = yield from _json_walk(w, name in _QUESTION_PLACES)
         if value is GIVEN:
             given = True
-        else:
-            kept[name] = value
+            w.keep = None
+            continue
+        kept[name] = value
+        if given or tried or not _looks_like_question(kept):
+            continue
+        # A question, all plain values so far: the whole object is decoded again in one call
+        # (a dozen fewer), which gives the dict that reading on member by member gives (the
+        # same members, the last of a repeated name winning) -- unless a later member could
+        # make it stop looking like one (a "status", a second "uid" or "identifiant"): the
+        # walk would then read the members after it otherwise.
+        tried = True
+        w.keep = start
+        if _uid_shows(kept):     # it is its uid that shows it: a second one, or a "status"
+            whole = w.whole_from(start, w.dropped + w.i, '"uid"', "status")
+        else:                    # its identifiant: a second one
+            whole = w.whole_from(start, w.dropped + w.i, '"identifiant"', None)
+        if whole is not NOT_WHOLE:
+            kept, plain = whole, w.plain
+            break
     if _looks_like_question(kept) or looks_like_record(kept) or (
             place and not given and _has_question_members(kept)):
-        yield kept, line, w.surrogates != surrogates
+        yield kept, line, w.surrogates != surrogates, plain
         return GIVEN
     return GIVEN if given else kept
 
 
-Found = Iterator[Tuple[dict, int, bool]]   # (question, its line, whether it may hold surrogates)
+# (question, its line, whether it may hold surrogates, whether it is known to be plain text:
+# no string of it holds a character ``markup.fragment_text`` must look for)
+Found = Iterator[Tuple[dict, int, bool, bool]]
 
 
 def _json_questions(window: _JsonWindow, path: Optional[str]) -> Found:
@@ -309,7 +414,7 @@ def _xml_questions(chunks: Iterable, fmt: str, path: Optional[str]) -> Found:
                 obj = element_dict(element)
             except RecursionError:
                 raise too_deep(fmt, path, element.sourceline) from None
-            yield obj, element.sourceline or 1, False     # XML holds no surrogates
+            yield obj, element.sourceline or 1, False, False     # XML holds no surrogates
             # free what is read: the element and the siblings before it
             element.clear(keep_tail=True)
             parent = element.getparent()
@@ -358,10 +463,21 @@ def _blank(value: Any) -> bool:
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, dict):
-        return all(_blank(v) for v in value.values())
-    if isinstance(value, list):
-        return all(_blank(v) for v in value)
-    return False
+        value = value.values()
+    elif not isinstance(value, list):
+        return False
+    for item in value:       # (a loop, leaves told here: this runs for every block read)
+        if item is None:
+            continue
+        cls = item.__class__
+        if cls is str:
+            if item.strip():
+                return False
+        elif cls is dict and not item:     # (a block the mapping emptied)
+            continue
+        elif not _blank(item):
+            return False
+    return True
 
 
 def _many(value: Any) -> List[Any]:
@@ -374,23 +490,44 @@ def _many(value: Any) -> List[Any]:
 def _take(obj: Any, path: str) -> Any:
     """The value at dotted ``path`` in ``obj``, removed from it (so what is never taken can be
     told apart at the end); ``a|b`` tries each path, all are taken; ``""`` is ``obj`` itself."""
-    if "|" in path:
-        found = None
-        for alternative in path.split("|"):
-            value = _take(obj, alternative)
-            if found is None and not _blank(value):
-                found = value
-        return found
-    if not path:
-        return obj
-    *parents, last = path.split(".")
-    for key in parents:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    if not isinstance(obj, dict):
-        return None
-    return obj.pop(last, None)
+    return _take_steps(obj, _steps(path))
+
+
+def _steps(path: str) -> Tuple[Tuple[Tuple[str, ...], str], ...]:
+    """``path`` read once: for each alternative, the keys to go through and the one to take
+    (``""`` alone: the block itself)."""
+    out = []
+    for alternative in path.split("|"):
+        *parents, last = alternative.split(".")
+        out.append((tuple(parents), last))
+    return tuple(out)
+
+
+def _simple_step(steps) -> Tuple[Optional[str], Optional[str], Any]:
+    """``(parent, last, steps)``: a path that is one ``key`` (parent None) or ``block.key``,
+    read without ``_take_steps``; ``(None, None, steps)`` for any other."""
+    if len(steps) == 1 and len(steps[0][0]) <= 1 and steps[0][1]:
+        parents, last = steps[0]
+        return (parents[0] if parents else None), last, steps
+    return None, None, steps
+
+
+def _take_steps(obj: Any, steps) -> Any:
+    found = None
+    for parents, last in steps:
+        if not last and not parents:       # "": the block itself
+            value = obj
+        else:
+            block = obj
+            for key in parents:
+                if not isinstance(block, dict):
+                    block = None
+                    break
+                block = block.get(key)
+            value = block.pop(last, None) if isinstance(block, dict) else None
+        if found is None and value is not None and (len(steps) == 1 or not _blank(value)):
+            found = value
+    return found
 
 
 def _leftovers(obj: Any, prefix: str) -> Iterator[Tuple[str, Any]]:
@@ -415,11 +552,12 @@ _BROKEN = "a broken character (a lone surrogate: half of one, an emoji cut in tw
 class _Context:
     """What a mapping collects besides the fields: defects and values kept in ``extra``."""
 
-    def __init__(self, line: Optional[int], surrogates: bool = True):
+    def __init__(self, line: Optional[int], surrogates: bool = True, plain: bool = False):
         self.line = line
         self.defects: List[Defect] = []
         self.extra: Dict[str, str] = {}
         self.surrogates = surrogates     # False: the input is known to hold none
+        self.plain = plain               # True: known to be plain text (``Found``)
 
     def defect(self, code: str, message: str) -> None:
         self.defects.append(Defect(code, _SURROGATE.sub("\ufffd", message), self.line))
@@ -454,7 +592,9 @@ def _scalar(ctx: _Context, value: Any, where: str) -> Optional[str]:
     if value is None:
         return None
     if isinstance(value, str):
-        return clean_value(ctx.mend(value, where)) or None
+        if ctx.surrogates:
+            value = ctx.mend(value, where)
+        return clean_value(value) or None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     ctx.defect("bad-value", f"{where}: expected a single value, found {type(value).__name__}")
@@ -462,8 +602,7 @@ def _scalar(ctx: _Context, value: Any, where: str) -> Optional[str]:
     return None
 
 
-def text(ctx, value, where):
-    return _scalar(ctx, value, where)
+text = _scalar     # a value as it is (its blanks made single spaces)
 
 
 def whole_number(most: int) -> Convert:
@@ -516,7 +655,7 @@ def body(ctx, value, where):
         value = value["#text"]
     if value is not None and not isinstance(value, str):
         return _scalar(ctx, value, where)
-    return fragment_text(value if value is None else ctx.mend(value, where))
+    return fragment_text(value if value is None else ctx.mend(value, where), plain=ctx.plain)
 
 
 def analyses(ctx, value, where):
@@ -567,13 +706,23 @@ def record(cls, table: Tuple[Field, ...]) -> Convert:
         fields = build(ctx, value, table, where)
         if cls is None:
             return fields
-        return None if all(v is None for v in fields.values()) else cls(**fields)
+        for item in fields.values():
+            if item is not None:
+                return cls(**fields)
+        return None
     return convert
 
 
 def each(convert: Convert) -> Convert:
     """Every item of a one-or-many value, in order."""
     def each_item(ctx, value, where):
+        if value is None:                  # none, or one (most): as ``_many`` reads them
+            return ()
+        if not isinstance(value, list):
+            if _blank(value):
+                return ()
+            item = convert(ctx, value, where)
+            return () if item is None else (item,)
         items = _many(value)
         out = [convert(ctx, v, f"{where}[{i}]" if len(items) > 1 else where)
                for i, v in enumerate(items)]
@@ -589,16 +738,45 @@ def build(ctx: _Context, obj: dict, table: Tuple[Field, ...], where: str) -> Dic
     CIRCONSCRIPTION): it runs after the other rows, and its own ``build`` reports what is left.
     The question level (``where`` empty) is reported by the caller, once everything is read.
     """
+    rows, every_row_has_a_path = _plan(table)
     fields: Dict[str, Any] = {}
-    for row in sorted(table, key=lambda r: not r.path):
-        at = f"{where}.{row.path}" if where and row.path else (where or row.path)
-        fields[row.name] = row.convert(ctx, _take(obj, row.path), at.split("|")[0])
-    if where and all(row.path for row in table):
+    is_dict = isinstance(obj, dict)
+    plain = not ctx.surrogates
+    for name, path, parent, last, steps, convert in rows:
+        if last is None:
+            value = _take_steps(obj, steps)
+        else:       # "key" or "block.key", most paths: ``_take_steps`` written out
+            block = obj if parent is None else obj.get(parent) if is_dict else None
+            value = block.pop(last, None) if isinstance(block, dict) else None
+        if convert is text and (value is None or plain and value.__class__ is str):
+            # most rows, a value as it is or none: what ``_scalar`` gives them, written out
+            fields[name] = None if value is None else clean_value(value) or None
+            continue
+        # where the value was, for defects: the first alternative's path
+        at = f"{where}.{path}" if where and path else (where or path)
+        fields[name] = convert(ctx, value, at)
+    if where and every_row_has_a_path:
         _report_leftovers(ctx, obj, where)
     return fields
 
 
+_PLANS: Dict[int, Tuple[tuple, tuple, bool]] = {}
+
+
+def _plan(table: Tuple[Field, ...]):
+    """A table's rows in the order they run (a ``""`` row last), each path read once: a table
+    is read for every block of every question, its paths are split once."""
+    plan = _PLANS.get(id(table))
+    if plan is None or plan[0] is not table:
+        rows = tuple((row.name, row.path.split("|")[0]) + _simple_step(_steps(row.path))
+                     + (row.convert,) for row in sorted(table, key=lambda r: not r.path))
+        plan = _PLANS[id(table)] = (table, rows, all(row.path for row in table))
+    return plan[1], plan[2]
+
+
 def _report_leftovers(ctx: _Context, obj: Any, where: str) -> None:
+    if _blank(obj):         # (nothing left, most blocks: told without the generator)
+        return
     for key, value in _leftovers(obj, where):
         ctx.defect("unknown-field", f"{key}: not a field aqparse knows; kept in extra")
         ctx.keep(key, value)
@@ -666,7 +844,7 @@ OPENDATA = (
     Field("tete_analyse", "indexationAN.teteAnalyse", text),
     # recent dumps: analyses.analyse; older ones: ANALYSE.ANA
     Field("analyses", "indexationAN.analyses.analyse|indexationAN.ANALYSE.ANA", analyses),
-    Field("author", "auteur", record(Author, AUTHOR)),
+    Field("author", "auteur", record(None, AUTHOR)),    # the record is made once named
     Field("ministry_asked", "minInt", record(Ministry, MINISTRY)),
     Field("attributions", "minAttribs.minAttrib", each(record(Attribution, ATTRIBUTION))),
     Field("question_texts", "textesQuestion.texteQuestion", each(record(None, TEXT))),
@@ -844,11 +1022,13 @@ def _finish(ctx: _Context, f: Dict[str, Any], fmt: str, path, line) -> Question:
 
 
 def map_opendata(obj: dict, *, fmt: str = "opendata-json", path: Optional[str] = None,
-                 line: Optional[int] = None, surrogates: bool = True) -> Question:
+                 line: Optional[int] = None, surrogates: bool = True,
+                 plain: bool = False) -> Question:
     """One open-data question object (as decoded from JSON, or ``element_dict`` of an XML
     ``question`` element) to a record. ``obj`` is consumed. ``surrogates`` False says that
-    its strings hold no lone surrogate (which are otherwise looked for)."""
-    ctx = _Context(line, surrogates)
+    its strings hold no lone surrogate (which are otherwise looked for); ``plain`` True, that
+    they hold no character ``markup.fragment_text`` must look for (``Found``)."""
+    ctx = _Context(line, surrogates, plain)
     f = build(ctx, obj, OPENDATA, "")
     _report_leftovers(ctx, obj, "")
     f["question"], errata = _publication_and_errata(f.pop("question_texts"), "question")
@@ -858,25 +1038,27 @@ def map_opendata(obj: dict, *, fmt: str = "opendata-json", path: Optional[str] =
     return _finish(ctx, f, fmt, path, line)
 
 
-def _named(ctx: _Context, kind: Optional[str], author: Optional[Author],
+def _named(ctx: _Context, kind: Optional[str], fields: Optional[Dict[str, Any]],
            question: Optional[Publication], answer: Optional[Publication]) -> Optional[Author]:
-    """The open data names no author (only ``acteurRef``): civility and name as the question's
-    opening words or its debate give them (``names.author_of``), marked ``name_from``; when
-    a text is there but does not name its author, the name stays unknown, with a defect
-    (never a guess)."""
-    if author is not None and author.name is not None:
-        return author
+    """The author, from the ``fields`` the open data gives (None when it gives none): it
+    names no author (only ``acteurRef``), so civility and name are as the question's opening
+    words or its debate give them (``names.author_of``), marked ``name_from``; when a text is
+    there but does not name its author, the name stays unknown, with a defect (never a
+    guess). (The record is made once, here, not made and then remade with the name.)"""
+    if fields is not None and all(v is None for v in fields.values()):
+        fields = None                       # a block of nothing: no author given
+    if fields is not None and fields.get("name") is not None:
+        return Author(**fields)
     texts = (question.text if question is not None else None,
              answer.text if answer is not None else None)
     found = author_of(kind, *texts)
-    if found is None and any(texts):
-        ctx.defect("unnamed-author", "neither the question's opening words nor its debate "
-                                     "name its author (the open data gives only acteurRef)")
-        return author
     if found is None:
-        return author
+        if any(texts):
+            ctx.defect("unnamed-author", "neither the question's opening words nor its debate "
+                                         "name its author (the open data gives only acteurRef)")
+        return None if fields is None else Author(**fields)
     civility, name, where = found
-    return attrs.evolve(author or Author(), civility=civility, name=name, name_from=where)
+    return Author(**{**(fields or {}), "civility": civility, "name": name, "name_from": where})
 
 
 def map_legacy(obj: dict, *, path: Optional[str] = None, line: Optional[int] = None) -> Question:
@@ -1003,11 +1185,11 @@ def _why(error: Exception) -> str:
 def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
              text: str = "") -> Iterator[Question]:
     count = 0
-    for obj, line, surrogates in found:
+    for obj, line, surrogates, plain in found:
         count += 1
         is_record = looks_like_record(obj)  # a record written by ``aqparse parse``: read back as is
         try:
-            record_ = _record(obj, is_record, fmt, path, line, surrogates)
+            record_ = _record(obj, is_record, fmt, path, line, surrogates, plain)
         except ParseError:
             raise
         except RecursionError:       # a member nested deeper than the mapping's recursion
@@ -1029,12 +1211,12 @@ def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
 
 
 def _record(obj: dict, is_record: bool, fmt: str, path: Optional[str], line: Optional[int],
-            surrogates: bool) -> Question:
+            surrogates: bool, plain: bool) -> Question:
     if is_record:
         return read_record(obj, path=path, line=line, surrogates=surrogates)
     if fmt == "legacy-xml":
         return map_legacy(obj, path=path, line=line)
-    return map_opendata(obj, fmt=fmt, path=path, line=line, surrogates=surrogates)
+    return map_opendata(obj, fmt=fmt, path=path, line=line, surrogates=surrogates, plain=plain)
 
 
 def parse_many_json(text: str, *, path: Optional[str] = None,

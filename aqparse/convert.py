@@ -20,6 +20,7 @@ The pipeline::
 """
 
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -242,6 +243,10 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
     paths = _as_list(paths)
     check_inputs(paths)
     jobs = _jobs(jobs)
+    if jobs > 1 and multiprocessing.parent_process() is not None:
+        # a worker of this very run, importing a script that calls convert unguarded
+        raise UsageError("aqparse.convert was called while a worker process was starting: in "
+                         "a script, call it under `if __name__ == \"__main__\":`")
     if not isinstance(max_question, int) or max_question < 4096:
         raise UsageError(f"--max-question-chars must be a whole number of at least 4096, "
                          f"not {max_question!r}")
@@ -356,7 +361,7 @@ def convert(inputs: Paths, output: Union[str, os.PathLike], *, format: Optional[
         fmt = format_for(output, format)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    if tables and fmt != "csv":
+    if tables and fmt not in ("csv", "csv-excel"):
         raise UsageError("--tables applies to CSV output only (SQLite always has the tables)")
     writer = WRITERS[fmt](output, tables=tables)
     return run(inputs, writer, jobs=jobs, errors=errors, strict=strict, quiet=quiet, tables=tables,

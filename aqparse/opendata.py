@@ -66,6 +66,24 @@ _PLAIN_MEMBER = re.compile(r'[ \t\r\n]*(,?)[ \t\r\n]*"([^"\\\x00-\x1f]*)"[ \t\r\
 READ_CHUNK = 256 << 10    # characters read at a time from a stream
 
 
+# the json module's messages name a place they do not give ("Unterminated string starting
+# at"): what each means, said whole (the error gives the line and an excerpt)
+_JSON_MESSAGES = {
+    "Unterminated string starting at": "a string is not closed (the file may be cut short)",
+    "Expecting value": "a value is expected here",
+    "Expecting property name enclosed in double quotes": "a member's name in double quotes "
+                                                         "is expected here",
+    "Expecting ',' delimiter": "a ',' between two items is expected here",
+    "Expecting ':' delimiter": "a ':' after a member's name is expected here",
+    "Extra data": "more data after the end of the JSON value",
+    "Invalid control character at": "a control character inside a string",
+}
+
+
+def _json_message(message: str) -> str:
+    return _JSON_MESSAGES.get(message, message)
+
+
 class _JsonWindow:
     """JSON text seen through a window: the whole text, or a stream of chunks read as needed
     (then the consumed part is dropped: memory holds what is being decoded, not the file)."""
@@ -143,7 +161,7 @@ class _JsonWindow:
                 value, end = _DECODER.raw_decode(self.buf, self.i)
             except json.JSONDecodeError as error:
                 if self.chunks is None:
-                    self.fail(error.msg, error.pos)
+                    self.fail(_json_message(error.msg), error.pos)
                 self.fill(2 * (len(self.buf) - self.i) + READ_CHUNK)   # not all read yet
                 continue
             if end == len(self.buf) and self.chunks is not None:

@@ -26,6 +26,7 @@ import attrs
 from .api import UNIT_CHARS, sniff, text_units
 from .decode import decode
 from .errors import ParseError
+from .export import output_format
 from .inputs import READ_ERRORS, Document, Problem, Skipped, decoded_blocks, read_error, walk
 from .rawtext import Tap
 from .records import looks_like_record
@@ -146,6 +147,9 @@ def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[
         return
     with doc.opener() as stream:
         head = stream.read(65536)
+        if output_format(head) is not None:    # aqparse's own SQLite / Parquet / CSV output
+            yield Stream(doc.name, Tap(stream, head, sizes.raw_keep))
+            return
         start = head.lstrip()[:1]
         if start in (b"{", b"[") and _is_records(head):
             if not explicit:

@@ -105,8 +105,6 @@ def test_stats_per_legislature_and_kind(tmp_path, capsys):
     assert "  15           QE           3       40       260" in out
 
 
-@pytest.mark.xfail(strict=True, reason="needs the change to opendata.py described in the "
-                   "issue 13 report (json's message is cut before its place)")
 def test_a_truncated_json_error_is_said_whole(tmp_path, capsys):
     cut = tmp_path / "cut.json"
     cut.write_text('{"question": {"uid": "QANR5L16QE1", "type": "QE", "titre": "Une question '

@@ -378,8 +378,6 @@ def test_the_output_comparison_can_fail():
     assert "__check((" not in _checked("q = f()  # 'Q1'") + _checked("x  # a note")
 
 
-@pytest.mark.xfail(strict=True, reason="needs the change to convert.py described in the issue 13 "
-                   "report: a worker that starts while the script calls convert says why")
 def test_convert_in_a_script_without_its_main_guard_says_why(tmp_path):
     # docs/convert.md's example as it was, without `if __name__ == "__main__":`
     (tmp_path / "q.txt").write_bytes((ROOT / "fixtures" / "qe-pending.txt").read_bytes())

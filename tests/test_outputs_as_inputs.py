@@ -5,7 +5,6 @@ outputs, named on their own, are inputs of ``read``, ``convert``, ``stats``, ``p
 
 import csv
 import datetime as dt
-import importlib
 import json
 import sqlite3
 import subprocess
@@ -92,12 +91,14 @@ def test_the_cli_reads_its_own_outputs(outputs, capsys, tmp_path):
     assert "no difference (1 question compared)" in capsys.readouterr().err
 
 
-def test_a_large_database_read_as_a_stream_by_convert(outputs, tmp_path, monkeypatch):
-    # above SPLIT_ABOVE a binary input is read by the parent as a stream (no worker)
+def test_a_large_database_read_as_a_stream_by_convert(outputs, tmp_path):
+    from aqparse.units import Sizes
+
+    # above ``split_above`` a binary input is read by the parent as a stream (no worker)
     paths, written = outputs
-    monkeypatch.setattr(importlib.import_module("aqparse.convert"), "SPLIT_ABOVE", 1000)
     out = tmp_path / "big.jsonl"
-    summary = convert([paths["sqlite"], paths["parquet"]], out, jobs=1, quiet=True)
+    summary = convert([paths["sqlite"], paths["parquet"]], out, jobs=1, quiet=True,
+                      sizes=Sizes(split_above=1000))
     assert summary.exit_status == 0
     assert {_key(q): q for q in aqparse.read(out)} == written     # the same records, merged
 
@@ -227,21 +228,20 @@ def test_an_output_in_an_archive_is_skipped_too(outputs, tmp_path):
     assert skipped == [f"{archive}!q.sqlite"]
 
 
-# -- what needs a change to convert.py (its owner's), described in the issue 13 report ------------
+# -- a large output read back as a stream; Excel's CSV with its side tables -----------------------
 
-@pytest.mark.xfail(strict=True, reason="convert.py: _units_of cuts a CSV above SPLIT_ABOVE as a "
-                   "text dump before asking export.output_format")
 @pytest.mark.parametrize("fmt", ["csv", "csv-excel"])
-def test_a_large_csv_is_read_back_by_convert(outputs, tmp_path, monkeypatch, fmt):
+def test_a_large_csv_is_read_back_by_convert(outputs, tmp_path, fmt):
+    from aqparse.units import Sizes
+
     paths, written = outputs
-    monkeypatch.setattr(importlib.import_module("aqparse.convert"), "SPLIT_ABOVE", 1000)
     out = tmp_path / "big.jsonl"
-    summary = convert([paths[fmt]], out, jobs=1, quiet=True)
+    # "large": above the size from which an input is cut or streamed
+    summary = convert([paths[fmt]], out, jobs=1, quiet=True, sizes=Sizes(split_above=1000))
     assert summary.exit_status == 0
     assert {_key(q): q for q in aqparse.read(out)} == written
 
 
-@pytest.mark.xfail(strict=True, reason="convert.py: convert() allows --tables for 'csv' only")
 def test_excel_csv_with_tables(tmp_path):
     out = tmp_path / "q.csv"
     convert([FIXTURES / "qe-answered-attribution-change.txt"], out, format="csv-excel",

@@ -122,7 +122,7 @@ def _file_documents(path: str) -> Iterator[Document]:
     elif not stat.S_ISREG(os.stat(path).st_mode):
         # named explicitly (a FIFO, "<(zcat dump.gz)"): read once as a stream, never probed
         yield Document(path, lambda: open(path, "rb"), None)
-    elif zipfile.is_zipfile(path) and path.lower().endswith(".zip"):
+    elif path.lower().endswith(".zip") and zipfile.is_zipfile(path):   # (the cheap test first)
         yield from _zip_documents(path)
     elif _is_archive(path) and tarfile.is_tarfile(path):
         yield from _tar_documents(path)

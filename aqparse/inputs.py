@@ -308,14 +308,16 @@ class RecordsSkipped(Exception):
     """``parse_document(records=False)`` met a file of aqparse's JSON records."""
 
 
-def parse_document(doc: Document, *, strict: bool = False,
-                   records: bool = True) -> Iterator[Question]:
+def parse_document(doc: Document, *, strict: bool = False, records: bool = True,
+                   stream_above: int = STREAM_THRESHOLD, chunk: int = CHUNK
+                   ) -> Iterator[Question]:
     """The questions of one document; a large dump (or stdin) is streamed. aqparse's own
     SQLite, Parquet and CSV outputs are read back into the records they hold
     (``own_records``). ``records=False``: a .json / .jsonl file of aqparse's JSON records
-    raises ``RecordsSkipped`` instead (a document of a folder or an archive)."""
+    raises ``RecordsSkipped`` instead (a document of a folder or an archive). Documents larger
+    than ``stream_above`` bytes are streamed, a text dump in parts of about ``chunk``."""
     json_file = not records and _suffix(doc.name) in (".json", ".jsonl")
-    if doc.size is None or doc.size > STREAM_THRESHOLD:
+    if doc.size is None or doc.size > stream_above:
         with doc.opener() as stream:
             head = stream.read(65536)
             if json_file and holds_records(head):
@@ -329,7 +331,7 @@ def parse_document(doc: Document, *, strict: bool = False,
                 return
             fmt = sniff(decode(head[:4096] + b" ", path=doc.name))
             if fmt == "text":
-                yield from _stream_text(head, stream, doc.name, strict)
+                yield from _stream_text(head, stream, doc.name, strict, chunk)
                 return
             if fmt in _STREAMED_FORMATS:   # open-data dumps: one question in memory at a time
                 from .opendata import parse_stream
@@ -391,11 +393,12 @@ def decoded_blocks(stream: BinaryIO, head: bytes, size: int) -> Iterator[str]:
     yield decoder.decode(b"", final=True)
 
 
-def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool) -> Iterator[Question]:
+def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool,
+                 chunk: int = CHUNK) -> Iterator[Question]:
     """A large text dump, part by part: cut where ``convert`` cuts it (``api.text_units``, the
     one cutter), each part read as ``convert``'s workers read it."""
     found = False
-    for unit in text_units(decoded_blocks(stream, head, CHUNK), chunk=CHUNK):
+    for unit in text_units(decoded_blocks(stream, head, chunk), chunk=chunk):
         text = repair_mojibake(unit.text)
         groups = split_questions(tokenize(text, offset=unit.offset, first_line=unit.line))
         for record in records_of(groups, text, path=path, strict=strict, first_line=unit.line,
@@ -412,7 +415,8 @@ def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool) -> Iter
 def read(path: Union[str, os.PathLike], *, strict: bool = False,
          on_error: Optional[Callable[[str, ParseError], None]] = None,
          on_skip: Optional[Callable[[str, str], None]] = None,
-         acteurs: Optional[Union[str, os.PathLike]] = None) -> Iterator[Question]:
+         acteurs: Optional[Union[str, os.PathLike]] = None,
+         stream_above: int = STREAM_THRESHOLD, chunk: int = CHUNK) -> Iterator[Question]:
     """Every question under ``path`` (file, folder, archive, glob, ``-``), in order.
 
     A document that cannot be parsed or read raises ``ParseError``, unless
@@ -421,13 +425,16 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
     archive) that hold no question — a README, an image, a FIFO — are skipped as ``convert``
     skips them, and ``on_skip(name, why)`` is called for each when given. ``acteurs``: the
     AN's open-data acteurs archive (zip or folder), which completes each record's author as
-    it was at the question's date (``aqparse.acteurs``).
+    it was at the question's date (``aqparse.acteurs``). A document larger than
+    ``stream_above`` bytes is streamed (memory stays flat), a text dump in parts of about
+    ``chunk`` characters.
     """
     if acteurs is not None:
         from .acteurs import Acteurs
 
         archive = Acteurs.load(acteurs)
-        for q in read(path, strict=strict, on_error=on_error, on_skip=on_skip):
+        for q in read(path, strict=strict, on_error=on_error, on_skip=on_skip,
+                      stream_above=stream_above, chunk=chunk):
             yield archive.enrich(q)
         return
     named = _named(path)
@@ -441,7 +448,8 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
         else:
             name = item.name
             try:
-                yield from parse_document(item, strict=strict, records=name in named)
+                yield from parse_document(item, strict=strict, records=name in named,
+                                          stream_above=stream_above, chunk=chunk)
                 continue
             except RecordsSkipped:
                 if on_skip is not None:

@@ -7,7 +7,6 @@ import zipfile
 import pytest
 
 import aqparse
-from aqparse import inputs
 
 QUESTION = """\
 14ème législature
@@ -28,13 +27,12 @@ def dump(count, start=1):
     return "\n".join(QUESTION.format(n=n) for n in range(start, start + count))
 
 
-def test_large_dump_streamed_in_chunks_gives_the_same_records(tmp_path, monkeypatch):
+def test_large_dump_streamed_in_chunks_gives_the_same_records(tmp_path):
     text = dump(300)
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="cp1252")
-    monkeypatch.setattr(inputs, "STREAM_THRESHOLD", 1000)
-    monkeypatch.setattr(inputs, "CHUNK", 2048)     # cuts fall inside questions
-    streamed = list(aqparse.read(path))
+    # streamed above 1000 bytes, in parts of 2048 characters: cuts fall inside questions
+    streamed = list(aqparse.read(path, stream_above=1000, chunk=2048))
     whole = list(aqparse.parse_many(text, path=str(path)))
     assert [q.number for q in streamed] == list(range(1, 301))
     assert [q.to_dict() for q in streamed] == [q.to_dict() for q in whole]

@@ -357,15 +357,12 @@ def test_stream_xml(monkeypatch):
 
 
 def test_inputs_stream_a_large_open_data_file(tmp_path, monkeypatch):
-    from aqparse import inputs
-
     path = tmp_path / "dump.json"
     path.write_text(_dump(300), encoding="utf-8")
-    monkeypatch.setattr(inputs, "STREAM_THRESHOLD", 10_000)
     called = []
     real = opendata.parse_stream
     monkeypatch.setattr(opendata, "parse_stream", lambda *a, **k: called.append(1) or real(*a, **k))
-    assert [r.number for r in read(path)] == list(range(1, 301))
+    assert [r.number for r in read(path, stream_above=10_000)] == list(range(1, 301))
     assert called == [1]
 
 

@@ -317,14 +317,12 @@ def test_convert_cuts_a_dump_of_page_texts_where_the_whole_is_cut(rendering, tmp
         assert {q["uid"]: q for q in written} == merged
 
 
-def test_a_large_page_text_dump_is_streamed_in_parts_like_the_whole(tmp_path, monkeypatch):
-    from aqparse import inputs
+def test_a_large_page_text_dump_is_streamed_in_parts_like_the_whole(tmp_path):
     dump, expected = _dump("get_text", CORPUS_PAGES + OUR_PAGES, "\n")
     path = tmp_path / "pages.txt"
     path.write_text(dump, encoding="utf-8")
-    monkeypatch.setattr(inputs, "STREAM_THRESHOLD", 1000)
-    monkeypatch.setattr(inputs, "CHUNK", 8192)          # parts cut inside pages
-    streamed = [q.to_dict() for q in aqparse.read(path)]
+    # streamed above 1000 bytes, in parts of 8192 characters, cut inside pages
+    streamed = [q.to_dict() for q in aqparse.read(path, stream_above=1000, chunk=8192)]
     whole = [q.to_dict() for q in aqparse.parse_many(dump, path=str(path))]
     assert streamed == whole
     assert [q["uid"] for q in streamed] == [q.uid for q in expected]

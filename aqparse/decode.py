@@ -212,9 +212,15 @@ def _clean_paragraphs(text: str) -> Optional[str]:
     if "  " in text or not text.isascii() and (
             "\xa0" in text or "\u202f" in text or _THIN.search(text) is not None):
         text = _SPACES.sub(" ", text)   # (the checks are much cheaper than the search)
-    lines = [line.strip(" ") for line in text.split("\n")]
+    return paragraphs_of(text.split("\n"))
+
+
+def paragraphs_of(lines) -> Optional[str]:
+    """Lines (blanks at their ends dropped) as paragraphs: a blank line or several between
+    two paragraphs becomes one; None when there is no text."""
     paragraphs, current = [], []
     for line in lines:
+        line = line.strip(" ")
         if line.strip():
             current.append(line)
         elif current:

@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .agree import rubrique_form
 from .dates import parse_date, parse_page
-from .decode import clean_text_body, clean_value, unify_breaks
+from .decode import clean_text_body, clean_value, paragraphs_of, unify_breaks
 from .errors import ParseError, defect_error, excerpt, line_of, raise_for  # noqa: F401
 from .records import (CLOSURE_LABELS, Attribution, Author, Closure, Defect, Erratum, Ministry,
                       Publication, Question, Renewal, Signalement, Source, Withdrawal, make_uid,
@@ -347,17 +347,7 @@ def clean_body_lines(text: Optional[str]) -> Optional[str]:
     if len(lines) == 1:
         line = lines[0].strip(" ")
         return line if line.strip() else None
-    paragraphs, current = [], []
-    for line in lines:
-        line = line.strip(" ")
-        if line.strip():
-            current.append(line)
-        elif current:
-            paragraphs.append("\n".join(current))
-            current = []
-    if current:
-        paragraphs.append("\n".join(current))
-    return "\n\n".join(paragraphs) or None
+    return paragraphs_of(lines)
 
 
 def _body(field: str) -> Callable[[Builder, Token], None]:

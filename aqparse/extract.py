@@ -610,7 +610,7 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
         analyses=f.get("analyses", ()), title=f.get("title"),
         question=question, answer=answer,
         signalements=b.signalements, renewals=b.renewals, errata=b.errata,
-        withdrawal=withdrawal, status=_status(answer, withdrawal, closure), closure=closure,
+        withdrawal=withdrawal, status=status_with_closure(answer, withdrawal, closure), closure=closure,
         extra=b.extra, defects=b.defects, source=source,
     )
     if strict and record.defects:
@@ -618,7 +618,7 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
     return record
 
 
-def _status(answer, withdrawal, closure) -> str:
+def status_with_closure(answer, withdrawal, closure) -> str:
     # an old page's hidden code "answer published" is an answer, even where its text lacks it
     status = status_of(answer, withdrawal)
     if status == "pending" and closure is not None and closure.code in CLOSURE_LABELS:

@@ -43,7 +43,7 @@ from lxml.html.defs import tags as _HTML_TAGS
 from .api import is_question
 from .decode import clean_value
 from .errors import InternalError, ParseError, excerpt, raise_for
-from .extract import clean_body_lines as _clean_body, extract
+from .extract import clean_body_lines as _clean_body, extract, status_with_closure
 from . import markup
 from .markup import _BLOCKS as markup_blocks, _SKIP as markup_skip, PARAGRAPH
 from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
@@ -477,6 +477,8 @@ def _with_markup(record: Question, page: Page) -> Question:
         changes["author"] = attrs.evolve(author, **values)
     if page.closure is not None:
         changes["closure"] = page.closure
+        # the hidden code "answer published" is an answer, even where the text lacks it
+        changes["status"] = status_with_closure(record.answer, record.withdrawal, page.closure)
     return record.evolve(**changes) if changes else record
 
 

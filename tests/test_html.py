@@ -739,3 +739,15 @@ def test_page_bs4_reads_with_an_xml_declaration(recwarn):
     q = aqparse.parse(('<?xml version="1.0" encoding="utf-8"?>\n' + UNCLOSED_TITLE).encode())
     assert (q.uid, q.author.name) == ("QANR5L8QOSD172", "Royer Jean")
     assert not [w for w in recwarn if "bs4" in str(w.filename) or "BeautifulSoup" in str(w.message)]
+
+
+def test_an_old_page_whose_code_says_answered_without_the_answer_is_answered():
+    # found by mutating pages: fiche-09's hidden <CODRET>REP_PUB</CODRET> says the answer was
+    # published; with its date, page and text taken out, the record was refused as inconsistent
+    import re
+
+    page = (ROOT / "fixtures" / "pages" / "fiche-09-qe-answered.html").read_bytes()
+    for cut in (rb"<DPR>27/07/1992</DPR>", rb"<PGREP>3402</PGREP>", rb"<REP>.*?</REP>"):
+        page = re.sub(cut, b"", page, flags=re.S)
+    q = aqparse.parse(page)
+    assert q.answer is None and q.closure.code == "REP_PUB" and q.status == "answered"

@@ -236,10 +236,10 @@ def _jobs(jobs: Optional[int]) -> int:
 
 def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Optional[str] = None,
         strict: bool = False, quiet: bool = False, tables: bool = False,
-        label: str = "converting", max_question: int = MAX_QUESTION_CHARS,
+        label: str = "converting", max_question: Optional[int] = None,
         acteurs: Optional[Union[str, os.PathLike]] = None, sizes: Sizes = Sizes()) -> Summary:
     """The pipeline, for any writer (``convert`` and ``stats`` use it). ``sizes``: how inputs
-    are cut (``units.Sizes``); ``max_question`` overrides its ``max_question``."""
+    are cut (``units.Sizes``); ``max_question``, when given, overrides its ``max_question``."""
     paths = _as_list(paths)
     check_inputs(paths)
     jobs = _jobs(jobs)
@@ -247,6 +247,8 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         # a worker of this very run, importing a script that calls convert unguarded
         raise UsageError("aqparse.convert was called while a worker process was starting: in "
                          "a script, call it under `if __name__ == \"__main__\":`")
+    if max_question is None:
+        max_question = sizes.max_question
     if not isinstance(max_question, int) or max_question < 4096:
         raise UsageError(f"--max-question-chars must be a whole number of at least 4096, "
                          f"not {max_question!r}")
@@ -349,7 +351,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
 def convert(inputs: Paths, output: Union[str, os.PathLike], *, format: Optional[str] = None,
             jobs: Optional[int] = None, errors: Optional[Union[str, os.PathLike]] = None,
             strict: bool = False, quiet: bool = False, tables: bool = False,
-            max_question: int = MAX_QUESTION_CHARS,
+            max_question: Optional[int] = None,
             acteurs: Optional[Union[str, os.PathLike]] = None,
             sizes: Sizes = Sizes()) -> Summary:
     """Convert every question under ``inputs`` (files, folders, globs, zip / tar archives,

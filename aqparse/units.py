@@ -25,7 +25,7 @@ import attrs
 
 from .api import UNIT_CHARS, sniff, text_units
 from .decode import decode
-from .errors import ParseError
+from .errors import ParseError, UsageError
 from .export import output_format
 from .inputs import READ_ERRORS, Document, Problem, Skipped, decoded_blocks, read_error, walk
 from .rawtext import Tap
@@ -37,16 +37,32 @@ from .records import looks_like_record
 RECORDS_SKIPPED = "aqparse record files (outputs or expected fixtures) in a folder or archive"
 
 
+def _size(least: int, most: int = 1 << 30):
+    """A whole number from ``least`` to ``most``: a size of 0 would read nothing (a read of 0
+    bytes is the end of a file), a huge one would hold a whole dump in memory."""
+    def check(instance, attribute, value):
+        if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= most:
+            raise UsageError(f"sizes.{attribute.name} must be a whole number from {least:,} to "
+                             f"{most:,}, not {value!r}")
+    return check
+
+
 @attrs.frozen
 class Sizes:
     """The sizes of a run's cutting and streaming (characters or bytes)."""
 
-    split_above: int = 2 << 20     # documents larger than this (or of unknown size) are cut
-    chunk_chars: int = UNIT_CHARS  # what a unit cut from a text dump aims at
-    max_question: int = 4 << 20    # what one question of a text dump may hold (then cut, said)
-    read_block: int = 1 << 20      # bytes read at a time from a large document
-    stream_batch: int = 500        # records of a streamed dump handed to the writer at a time
-    raw_keep: int = 8 << 20        # bytes of a streamed dump kept for errors entries (``Tap``)
+    # documents larger than this (or of unknown size) are cut
+    split_above: int = attrs.field(default=2 << 20, validator=_size(0, 1 << 40))
+    # what a unit cut from a text dump aims at
+    chunk_chars: int = attrs.field(default=UNIT_CHARS, validator=_size(1))
+    # what one question of a text dump may hold (then cut, said)
+    max_question: int = attrs.field(default=4 << 20, validator=_size(4096, 1 << 34))
+    # bytes read at a time from a large document
+    read_block: int = attrs.field(default=1 << 20, validator=_size(1, 256 << 20))
+    # records of a streamed dump handed to the writer at a time
+    stream_batch: int = attrs.field(default=500, validator=_size(1))
+    # bytes of a streamed dump kept for errors entries (``Tap``)
+    raw_keep: int = attrs.field(default=8 << 20, validator=_size(1))
 
 
 # -- the units -------------------------------------------------------------------------------------

@@ -668,3 +668,21 @@ def test_the_cutter_knows_whether_its_buffer_shows_a_page_without_reading_it_aga
     units = list(api.text_units(blocks, chunk=12_000))
     assert "".join(u.text for u in units) == text
     assert True in seen and False in seen
+
+
+def test_sizes_that_would_read_nothing_or_everything_are_refused(tmp_path):
+    # found by a review: a read block of 0 bytes is an end of file, and lost 98 % of a dump
+    from aqparse.units import Sizes
+
+    for bad in (dict(read_block=0), dict(read_block=10 ** 12), dict(chunk_chars=-5),
+                dict(split_above="x"), dict(stream_batch=0), dict(max_question=10)):
+        with pytest.raises(aqparse.UsageError, match=f"sizes.{next(iter(bad))} must be"):
+            Sizes(**bad)
+    # a run's cap on a question is the one its sizes give, unless max_question is said
+    text = FIXTURE + "lorem ipsum " * 20_000
+    path = tmp_path / "dump.txt"
+    path.write_text(text, encoding="utf-8")
+    errors = tmp_path / "errors.jsonl"
+    aqparse.convert([str(path)], tmp_path / "q.jsonl", jobs=1, quiet=True, errors=errors,
+                    sizes=Sizes(split_above=1000, chunk_chars=20_000, max_question=100_000))
+    assert "question-too-long" in errors.read_text(encoding="utf-8")

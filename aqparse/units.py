@@ -15,7 +15,6 @@ A work unit is what one worker parses at a time:
 """
 
 import glob
-import json
 import os
 import stat
 import zipfile
@@ -27,15 +26,9 @@ from .api import UNIT_CHARS, sniff, text_units
 from .decode import decode
 from .errors import ParseError, UsageError
 from .export import output_format
-from .inputs import READ_ERRORS, Document, Problem, Skipped, decoded_blocks, read_error, walk
+from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, Problem, Skipped, decoded_blocks,
+                     holds_records, read_error, walk)
 from .rawtext import Tap
-from .records import looks_like_record
-
-# aqparse's own JSON records (``convert`` / ``parse`` output, expected fixtures): read when
-# named on the command line, skipped inside folders and archives (where they are outputs or
-# the expected side of fixture pairs, not inputs)
-RECORDS_SKIPPED = "aqparse record files (outputs or expected fixtures) in a folder or archive"
-
 
 def _size(least: int, most: int = 1 << 30):
     """A whole number from ``least`` to ``most``: a size of 0 would read nothing (a read of 0
@@ -141,21 +134,6 @@ def _record_lines(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit
             return
 
 
-def _is_records(head: bytes) -> bool:
-    """Whether a JSON input starts with a record in aqparse's JSON form (``convert`` /
-    ``aqparse parse`` output): a JSON line, or the first item of a list."""
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    if text[:1] == "[":
-        text = text[1:].lstrip(" \t\r\n")
-    if text[:1] != "{":
-        return False
-    try:
-        value, _ = json.JSONDecoder().raw_decode(text)
-    except ValueError:
-        return False
-    return looks_like_record(value)
-
-
 def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[Unit]:
     """The units of one document."""
     if doc.size is not None and doc.size <= sizes.split_above:
@@ -167,7 +145,7 @@ def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[
             yield Stream(doc.name, Tap(stream, head, sizes.raw_keep))
             return
         start = head.lstrip()[:1]
-        if start in (b"{", b"[") and _is_records(head):
+        if start in (b"{", b"[") and holds_records(head):
             if not explicit:
                 yield Skip(doc.name, RECORDS_SKIPPED)
             elif start == b"{":
@@ -192,16 +170,19 @@ def documents(path: str) -> Iterator[Tuple[Union[Document, Problem, Skipped], bo
     archive or an unreadable file is a ``Problem`` that costs only itself). A document is
     named explicitly when its name is the argument (or ``-``); the files a glob matches are
     named too, so a glob is expanded here."""
-    if path != "-" and not os.path.exists(path) and glob.has_magic(path):
-        paths = sorted(glob.glob(path, recursive=True))
-    else:
-        paths = [path]
-    for one in paths:
+    for one in _expanded(path):
         try:
             for item in walk(one):
                 yield item, one == "-" or (isinstance(item, Document) and item.name == one)
         except FileNotFoundError as error:     # gone since check_inputs looked
             yield Problem(one, error), False
+
+
+def _expanded(path: str) -> List[str]:
+    """An input argument as the paths it names: a glob's matches (sorted), else itself."""
+    if path != "-" and not os.path.exists(path) and glob.has_magic(path):
+        return sorted(glob.glob(path, recursive=True))
+    return [path]
 
 
 def internal(error: Exception) -> str:
@@ -259,11 +240,7 @@ def input_bytes(paths: List[str]) -> Optional[int]:
     for path in paths:
         if path == "-":
             return None
-        if not os.path.exists(path) and glob.has_magic(path):
-            found = sorted(glob.glob(path, recursive=True))
-        else:
-            found = [path]
-        for one in found:
+        for one in _expanded(path):
             try:
                 in_folder = os.path.isdir(one)
                 files = ([os.path.join(folder, name) for folder, _, names in os.walk(one)

@@ -17,10 +17,11 @@ from .api import parse_text_many
 from .decode import repair_mojibake
 from .errors import InternalError, ParseError
 from .export import Unwritable, latest_date, state_key
-from .inputs import READ_ERRORS, Document, parse_document, read_error
+from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, holds_records, parse_document,
+                     read_error)
 from .rawtext import NO_RAW, Raw, entry
-from .records import RECORD_KEYS, Question, looks_like_record
-from .units import (RECORDS_SKIPPED, Failure, RecordLines, Skip, Stream, TextPart, Unit, Whole,
+from .records import Question, looks_like_record
+from .units import (Failure, RecordLines, Skip, Stream, TextPart, Unit, Whole,
                     internal)
 
 
@@ -120,16 +121,12 @@ def parse_unit(unit: Unit) -> Tuple[List[Question], Optional[ParseError], List[O
     return records, None, lines
 
 
-_RECORD_MARKS = tuple(f'"{key}"'.encode() for key in RECORD_KEYS)
-
-
 def record_items(name: str, data: bytes) -> Optional[list]:
     """The items of a .json / .jsonl file holding aqparse records (``looks_like_record``), else
     None (open data and everything else)."""
     if not name.lower().endswith((".json", ".jsonl")):
         return None
-    head = data[:65536]
-    if not all(mark in head for mark in _RECORD_MARKS):     # cheap: most files stop here
+    if not holds_records(data[:65536]):     # cheap: most files stop at its first check
         return None
     try:
         value = json.loads(data)

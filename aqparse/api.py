@@ -8,7 +8,7 @@ records. Text is the core path: decode → tokenize → split into questions →
 import importlib
 import itertools
 import re
-from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from .decode import decode, wrap_width
 from .errors import InternalError, ParseError, excerpt
@@ -62,6 +62,16 @@ def sniff(text: str) -> str:
 
 
 def _parser_for(fmt: str) -> Callable[..., Iterator[Question]]:
+    parser = _PARSERS.get(fmt)
+    if parser is None:
+        parser = _PARSERS[fmt] = _import_parser(fmt)
+    return parser
+
+
+_PARSERS: Dict[str, Callable[..., Iterator[Question]]] = {}   # (asked for every document)
+
+
+def _import_parser(fmt: str) -> Callable[..., Iterator[Question]]:
     module_name, function = FORMAT_PARSERS[fmt].split(":")
     try:
         module = importlib.import_module(module_name)

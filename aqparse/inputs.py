@@ -236,16 +236,19 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
                     continue
                 full = os.path.join(root, name)
                 try:
-                    regular = stat.S_ISREG(os.stat(full).st_mode)
+                    status = os.stat(full)
                 except OSError as error:        # a broken link: this one only
                     yield Problem(full, error)
                     continue
-                why = None if regular else NOT_REGULAR
-                why = why or (None if _is_archive(full) else _not_a_question_file(full))
-                if why:
-                    yield Skipped(full, why)
-                else:
+                if not stat.S_ISREG(status.st_mode):
+                    yield Skipped(full, NOT_REGULAR)
+                elif _is_archive(full):
                     yield from _guarded(full, members_only=False)
+                else:
+                    why = _not_a_question_file(full)
+                    # (a plain file: its document made from the one stat, not two more)
+                    yield Skipped(full, why) if why else Document(
+                        full, lambda full=full: open(full, "rb"), status.st_size)
     elif path != "-" and not os.path.exists(path) and glob.has_magic(path):
         matches = sorted(glob.glob(path, recursive=True))
         if not matches:

@@ -4,6 +4,8 @@ Each test here failed before its fix; the values asserted are read from
 ``fixtures/qe-answered-attribution-change.txt`` by a person.
 """
 
+import json
+
 import attrs
 import pytest
 
@@ -686,3 +688,16 @@ def test_sizes_that_would_read_nothing_or_everything_are_refused(tmp_path):
     aqparse.convert([str(path)], tmp_path / "q.jsonl", jobs=1, quiet=True, errors=errors,
                     sizes=Sizes(split_above=1000, chunk_chars=20_000, max_question=100_000))
     assert "question-too-long" in errors.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("body", ["<html>", "<HTML>", "<html></html>", " <html> "])
+def test_an_answer_that_is_an_html_tag_alone_is_no_text(body):
+    # lxml's HTML parser gives "<html>" alone an <html> with no <body>: an assertion there
+    # made it an internal error
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "opendata" / "qe-17-reshuffle.input.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["question"]["textesReponse"]["texteReponse"]["texte"] = body
+    q = aqparse.parse(json.dumps(data, ensure_ascii=False))
+    # the answer's JO is as the fixture gives it; its text, none
+    assert (q.answer.date.isoformat(), q.answer.page, q.answer.text) == ("2025-04-08", 2617, None)
+    assert "internal-error" not in {d.code for d in q.defects}

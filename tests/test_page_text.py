@@ -28,8 +28,7 @@ TABLE_PAGES = sorted(p.name for p in FIXTURES.glob("table_*.html"))
 # pages of the other layouts written for the project (fixtures/pages, with their records):
 # the renderings are tested on them without the corpus too
 FIXTURE_PAGE_DIR = HERE.parent / "fixtures" / "pages"
-# (the /dyn/ pages last, and the table pages after them: a table page's answer followed by a
-# /dyn/ page is a known limit in a text browser's dump, test_a_table_page_then_a_dyn_page_…)
+# (the /dyn/ pages last, and the table pages after them)
 FIXTURE_PAGES = sorted((p.name for p in FIXTURE_PAGE_DIR.glob("*.html")),
                        key=lambda name: (name.startswith("dyn-"), name))
 OUR_PAGES = FIXTURE_PAGES + TABLE_PAGES

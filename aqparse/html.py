@@ -435,13 +435,22 @@ def _tokenize_fields(fields: Sequence[Field]) -> List[Token]:
                      for i in range(more))
     text = "\n".join(f.text for f in fields)
     last = len(lines)
-    return [Token._make((*t[:5], lines[min(t.line, last) - 1])) for t in _tokenized(text)]
+    found = _LAYOUT_RUNS.get(text)
+    if found is None:
+        found = _tokenized(text)
+    return [Token._make((*t[:5], lines[min(t.line, last) - 1])) for t in found]
 
 
 @functools.lru_cache(maxsize=512)
 def _tokenized(text: str) -> Tuple[Token, ...]:
-    # runs such as "Texte de la réponse" come back on every page
     return tuple(tokenize(text))
+
+
+# The runs of the layouts' own words, each a field of its own on every page (a body's
+# heading), read once at import as the labels are (``_LAYOUT_HEADS``): a page read with
+# values no cache has seen knows them still (two runs of the tokenizer a page).
+_LAYOUT_RUNS = {text: tuple(tokenize(text))
+                for text in ("Texte de la question", "Texte de la réponse")}
 
 
 # -- markup-only values (not visible on the page) --------------------------------------------------
@@ -549,8 +558,10 @@ def _fiche_elements(root) -> Tuple[Dict[str, list], list]:
 
 
 def _value(el) -> str:
-    # (most of them hold their text alone: no XPath evaluation for those)
-    return clean_value((el.text or "") if not len(el) else _STRING(el))
+    if len(el):
+        return clean_value(_STRING(el))
+    text = el.text      # (most of them hold their text alone, or nothing)
+    return clean_value(text) if text else ""
 
 
 # -- how a field's elements make its value (the value as the page shows it) --
@@ -602,6 +613,11 @@ def _fiche_value(field: FicheField, row: Sequence) -> Optional[str]:
     return _fiche_date_page(texts) if len(texts) == 2 else texts[0]
 
 
+# the fields whose value is the text of one element (what ``_fiche_value`` gives them)
+_FICHE_PLAIN = frozenset(f for f in FICHE_FIELDS if len(f.tags) == 1
+                         and f.name not in _FICHE_BODIES and f.name not in _FICHE_VALUES)
+
+
 def _fiche_rows(field: FicheField, els: Dict[str, list]) -> Iterator[Sequence]:
     """The elements of each occurrence of ``field`` (a field may repeat), None where one is
     missing."""
@@ -618,6 +634,12 @@ def read_fiche(root, anchor) -> Page:
     els, unknown = _fiche_elements(root)
     tokens: List[Token] = []
     for field in FICHE_FIELDS:
+        if field in _FICHE_PLAIN:      # (most fields: the value is the element's text)
+            for el in els.get(field.tags[0], ()):
+                value = _value(el)
+                if value:
+                    tokens.append(Token(field.name, field.label, value, 0, 0, el.sourceline))
+            continue
         for row in _fiche_rows(field, els):
             value = _fiche_value(field, row)
             if value is not None:

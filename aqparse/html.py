@@ -144,14 +144,16 @@ def _walk(node, out: List[str]) -> None:
         block = tag in _TEXT_BLOCKS
         if block:
             out.append(PARAGRAPH)
-        if node.text:
-            out.append(_flow(node.text))
+        text = node.text          # (each reading of it makes a new str)
+        if text:
+            out.append(_flow(text))
         for child in node:
             _walk(child, out)
         if block:
             out.append(PARAGRAPH)
-    if node.tail:
-        out.append(_flow(node.tail))
+    tail = node.tail
+    if tail:
+        out.append(_flow(tail))
 
 
 # -- the page cut into fields and bodies -----------------------------------------------------------
@@ -990,5 +992,6 @@ def _read(text: str, path: Optional[str], root, layout: Layout, anchor) -> Quest
         raise not_a_question(whole, text, path, f": the markup of the {layout.name} layout, but "
                              "no question number and fewer than three labels")
     source = Source(format="html", layout=layout.name, path=path, line=page.line)
-    return extract(page.tokens, text, source=source, clean_bodies=True,
+    # (a page's tokens are not a page's text: its bodies need no mending)
+    return extract(page.tokens, text, source=source, page_text=False, clean_bodies=True,
                    complete=_with_markup(page))

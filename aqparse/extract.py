@@ -43,9 +43,11 @@ def label_name(token: Token) -> str:
 class Builder:
     """Mutable scratch space for one question; turned into a frozen Question at the end."""
 
-    def __init__(self, page_text: bool = False, wrapped_at: Optional[int] = None):
+    def __init__(self, page_text: bool = False, wrapped_at: Optional[int] = None,
+                 clean_bodies: bool = False):
         self.page_text = page_text       # the tokens were read from the text of a whole page
         self.wrapped_at = wrapped_at     # ... wrapped by a text browser at this width
+        self.clean_bodies = clean_bodies   # the bodies' values are already clean_body_lines'
         self.fields: Dict[str, object] = {}
         self.changes: List[Optional[_dt.date]] = []  # dates of the attribution changes, in order
         self.signalements: List[Signalement] = []
@@ -354,7 +356,11 @@ def _body(field: str) -> Callable[[Builder, Token], None]:
     text_key, seen_key = f"{field}_text", f"{field}_seen"
 
     def handler(b: Builder, t: Token):
-        body = clean_text_body(t.value, b.wrapped_at) if b.page_text else clean_body_lines(t.value)
+        if b.clean_bodies:      # (cleaning again would give the same text: a long one's cost)
+            body = t.value or None
+        else:
+            body = clean_text_body(t.value, b.wrapped_at) if b.page_text \
+                else clean_body_lines(t.value)
         b.set_once(text_key, body, t)
         b.fields[seen_key] = True
     handler.__name__ = f"_{field}_text"
@@ -575,15 +581,20 @@ PAGE_TOKENS = frozenset(("furniture", "fiche_codes", "key_data"))
 
 def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool = False,
             first_line: int = 1, page_text: Optional[bool] = None,
-            wrapped_at: Optional[int] = None) -> Question:
+            wrapped_at: Optional[int] = None, clean_bodies: bool = False,
+            complete: Optional[Callable[[Dict[str, object]], None]] = None) -> Question:
     """A record from the tokens of one question. ``text`` is the input they were read from,
-    starting at line ``first_line``; ``wrapped_at``, the width a text browser wrapped it at."""
+    starting at line ``first_line``; ``wrapped_at``, the width a text browser wrapped it at.
+    ``clean_bodies``: the values of the body tokens are already what ``clean_body_lines``
+    makes of them (a page's reader cleans them as it reads them). ``complete`` adds what the
+    source gives besides its tokens (a page's markup) to the record's fields before the
+    record is built (once: building one runs its validators)."""
     # a body is mended (``decode.clean_text_body``) where the text is a whole page's: the
     # page's furniture stands among the question's tokens
     if page_text is None:
         page_text = any(t[0] in PAGE_TOKENS for t in tokens)
     page_text = page_text and source.format == "text"
-    b = Builder(page_text=page_text, wrapped_at=wrapped_at)
+    b = Builder(page_text=page_text, wrapped_at=wrapped_at, clean_bodies=clean_bodies)
     for token in tokens:
         try:
             HANDLERS[token.name](b, token)
@@ -601,7 +612,7 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
     author, closure = f.get("author"), None
     if "codes" in f:
         author, closure = _with_codes(b, author, f["codes"], answer)
-    record = Question(
+    values: Dict[str, object] = dict(
         uid=make_uid(f.get("legislature"), f.get("kind"), f.get("number")),
         legislature=f.get("legislature"), kind=f.get("kind"), number=f.get("number"),
         author=author, ministry_asked=f.get("ministry_asked"),
@@ -613,6 +624,9 @@ def extract(tokens: Sequence[Token], text: str, *, source: Source, strict: bool 
         withdrawal=withdrawal, status=status_with_closure(answer, withdrawal, closure), closure=closure,
         extra=b.extra, defects=b.defects, source=source,
     )
+    if complete is not None:
+        complete(values)
+    record = Question(**values)
     if strict and record.defects:
         raise_for(record, text, first_line)
     return record

@@ -144,14 +144,16 @@ def _walk(node, out: List[str]) -> None:
         block = tag in _TEXT_BLOCKS
         if block:
             out.append(PARAGRAPH)
-        if node.text:
-            out.append(_flow(node.text))
+        text = node.text          # (each reading of it makes a new str)
+        if text:
+            out.append(_flow(text))
         for child in node:
             _walk(child, out)
         if block:
             out.append(PARAGRAPH)
-    if node.tail:
-        out.append(_flow(node.tail))
+    tail = node.tail
+    if tail:
+        out.append(_flow(tail))
 
 
 # -- the page cut into fields and bodies -----------------------------------------------------------
@@ -335,12 +337,23 @@ def _tokens(parts: Sequence[Part]) -> List[Token]:
         tokens.extend(_read_fields(run))
         run = []
         last = tokens[-1] if tokens else None
-        if last is not None and last.name in ("question_text", "answer_text") \
-                and not last.value.strip():
+        if last is not None and last.name in _BODY_TOKENS and not last.value:
             tokens[-1] = last._replace(value=part.text or "")
         elif part.text:           # a body under no label: kept, and reported by the extractor
             tokens.append(Token("unlabelled", "", part.text, 0, 0, part.line))
     tokens.extend(_read_fields(run))
+    return tokens
+
+
+_BODY_TOKENS = frozenset(("question_text", "answer_text"))
+
+
+def _cleaned_bodies(tokens: List[Token]) -> List[Token]:
+    """``tokens`` with the values of their bodies cleaned as a ``Body``'s text is: ``extract``
+    is told every body is clean, and does not clean one again (a long answer's cost)."""
+    for i, t in enumerate(tokens):
+        if t.name in _BODY_TOKENS and t.value:
+            tokens[i] = t._replace(value=_clean_body(t.value) or "")
     return tokens
 
 
@@ -408,7 +421,7 @@ def _read_fields(fields: Sequence[Field]) -> List[Token]:
         run = []
         tokens.append(Token(name, m.group(0), field.text[m.end():], 0, 0, field.line))
     tokens.extend(_tokenize_fields(run))
-    return tokens
+    return _cleaned_bodies(tokens)
 
 
 def _tokenize_fields(fields: Sequence[Field]) -> List[Token]:
@@ -424,13 +437,22 @@ def _tokenize_fields(fields: Sequence[Field]) -> List[Token]:
                      for i in range(more))
     text = "\n".join(f.text for f in fields)
     last = len(lines)
-    return [Token._make((*t[:5], lines[min(t.line, last) - 1])) for t in _tokenized(text)]
+    found = _LAYOUT_RUNS.get(text)
+    if found is None:
+        found = _tokenized(text)
+    return [Token._make((*t[:5], lines[min(t.line, last) - 1])) for t in found]
 
 
 @functools.lru_cache(maxsize=512)
 def _tokenized(text: str) -> Tuple[Token, ...]:
-    # runs such as "Texte de la réponse" come back on every page
     return tuple(tokenize(text))
+
+
+# The runs of the layouts' own words, each a field of its own on every page (a body's
+# heading), read once at import as the labels are (``_LAYOUT_HEADS``): a page read with
+# values no cache has seen knows them still (two runs of the tokenizer a page).
+_LAYOUT_RUNS = {text: tuple(tokenize(text))
+                for text in ("Texte de la question", "Texte de la réponse")}
 
 
 # -- markup-only values (not visible on the page) --------------------------------------------------
@@ -439,7 +461,7 @@ class Check(NamedTuple):
     """A value the markup gives that the record must agree with (else a defect)."""
     what: str
     expected: str
-    seen: Callable[[Question], str]
+    seen: Callable[[Dict[str, object]], str]     # the value, from the record's fields
     line: Optional[int]
 
 
@@ -463,23 +485,25 @@ def _acteur_ref(links) -> Dict[str, Optional[str]]:
     return {}
 
 
-def _with_markup(record: Question, page: Page) -> Question:
-    """Add what only the markup gives (never over a value the page's text gave)."""
-    changes: Dict[str, object] = {}
-    defects = [Defect("hidden-mismatch", f"the page's markup gives {c.what} {c.expected!r} but "
-                      f"its text gives {c.seen(record)!r}", c.line)
-               for c in page.checks if c.seen(record) != c.expected]
-    if defects:
-        changes["defects"] = record.defects + tuple(defects)
-    author = record.author or Author()
-    values = {k: v for k, v in page.author.items() if v and getattr(author, k) is None}
-    if values:
-        changes["author"] = attrs.evolve(author, **values)
-    if page.closure is not None:
-        changes["closure"] = page.closure
-        # the hidden code "answer published" is an answer, even where the text lacks it
-        changes["status"] = status_with_closure(record.answer, record.withdrawal, page.closure)
-    return record.evolve(**changes) if changes else record
+def _with_markup(page: Page) -> Callable[[Dict[str, object]], None]:
+    """What adds to a record's fields what only the markup gives (never over a value the
+    page's text gave): ``extract``'s ``complete``."""
+    def complete(values: Dict[str, object]) -> None:
+        defects = [Defect("hidden-mismatch", f"the page's markup gives {c.what} {c.expected!r} "
+                          f"but its text gives {c.seen(values)!r}", c.line)
+                   for c in page.checks if c.seen(values) != c.expected]
+        if defects:
+            values["defects"] = tuple(values["defects"]) + tuple(defects)
+        author = values["author"] or Author()
+        found = {k: v for k, v in page.author.items() if v and getattr(author, k) is None}
+        if found:
+            values["author"] = attrs.evolve(author, **found)
+        if page.closure is not None:
+            values["closure"] = page.closure
+            # the hidden code "answer published" is an answer, even where the text lacks it
+            values["status"] = status_with_closure(values["answer"], values["withdrawal"],
+                                                   page.closure)
+    return complete
 
 
 # -- layout "fiche": the old pages' made-up elements -----------------------------------------------
@@ -536,8 +560,10 @@ def _fiche_elements(root) -> Tuple[Dict[str, list], list]:
 
 
 def _value(el) -> str:
-    # (most of them hold their text alone: no XPath evaluation for those)
-    return clean_value((el.text or "") if not len(el) else _STRING(el))
+    if len(el):
+        return clean_value(_STRING(el))
+    text = el.text      # (most of them hold their text alone, or nothing)
+    return clean_value(text) if text else ""
 
 
 # -- how a field's elements make its value (the value as the page shows it) --
@@ -589,6 +615,11 @@ def _fiche_value(field: FicheField, row: Sequence) -> Optional[str]:
     return _fiche_date_page(texts) if len(texts) == 2 else texts[0]
 
 
+# the fields whose value is the text of one element (what ``_fiche_value`` gives them)
+_FICHE_PLAIN = frozenset(f for f in FICHE_FIELDS if len(f.tags) == 1
+                         and f.name not in _FICHE_BODIES and f.name not in _FICHE_VALUES)
+
+
 def _fiche_rows(field: FicheField, els: Dict[str, list]) -> Iterator[Sequence]:
     """The elements of each occurrence of ``field`` (a field may repeat), None where one is
     missing."""
@@ -605,6 +636,12 @@ def read_fiche(root, anchor) -> Page:
     els, unknown = _fiche_elements(root)
     tokens: List[Token] = []
     for field in FICHE_FIELDS:
+        if field in _FICHE_PLAIN:      # (most fields: the value is the element's text)
+            for el in els.get(field.tags[0], ()):
+                value = _value(el)
+                if value:
+                    tokens.append(Token(field.name, field.label, value, 0, 0, el.sourceline))
+            continue
         for row in _fiche_rows(field, els):
             value = _fiche_value(field, row)
             if value is not None:
@@ -624,11 +661,11 @@ def read_fiche(root, anchor) -> Page:
     code = h("codret")[0]
     checks = []
     if h("nleg")[0]:
-        checks.append(Check("legislature", h("nleg")[0], lambda q: str(q.legislature),
+        checks.append(Check("legislature", h("nleg")[0], lambda q: str(q["legislature"]),
                             h("nleg")[1]))
     if h("reponse")[0] in ("O", "N"):     # O: an answer was published
         checks.append(Check("answered", h("reponse")[0],
-                            lambda q: "O" if q.answer is not None else "N", h("reponse")[1]))
+                            lambda q: "O" if q["answer"] is not None else "N", h("reponse")[1]))
     return Page(tokens, anchor.sourceline,
                 author={"group_abbrev": h("grp")[0], "region": h("reg")[0]},
                 closure=Closure(code=code, label=CLOSURE_LABELS.get(code)) if code else None,
@@ -680,7 +717,7 @@ def read_dyn(root, anchor) -> Page:
     checks = []
     m = _DYN_UID.match(anchor.get("data-id") or "")
     if m:
-        checks.append(Check("uid", m.group(1), lambda q: str(q.uid), anchor.sourceline))
+        checks.append(Check("uid", m.group(1), lambda q: str(q["uid"]), anchor.sourceline))
     return Page(tokens, anchor.sourceline,
                 author=_acteur_ref(a for a in anchor.iterdescendants("a")
                                    if a.get("data-document-id") is not None),
@@ -955,4 +992,6 @@ def _read(text: str, path: Optional[str], root, layout: Layout, anchor) -> Quest
         raise not_a_question(whole, text, path, f": the markup of the {layout.name} layout, but "
                              "no question number and fewer than three labels")
     source = Source(format="html", layout=layout.name, path=path, line=page.line)
-    return _with_markup(extract(page.tokens, text, source=source), page)
+    # (a page's tokens are not a page's text: its bodies need no mending)
+    return extract(page.tokens, text, source=source, page_text=False, clean_bodies=True,
+                   complete=_with_markup(page))

@@ -11,8 +11,9 @@ The baseline only builds the soup; aqparse goes from the page's bytes to a finis
   aqparse's caches, as in a long run over pages of the same deputies and ministries;
 - cold: every ``functools.lru_cache`` of aqparse's modules cleared before each page (outside
   the timing), so each page is parsed with values no cache has seen. (The labels of the
-  site's layouts are read at import into a fixed table, ``html._LAYOUT_HEADS``: vocabulary,
-  not values; it is not cleared.)
+  site's layouts, and its body headings, are read at import into fixed tables,
+  ``html._LAYOUT_HEADS`` and ``html._LAYOUT_RUNS``: vocabulary, not values; they are not
+  cleared.)
 
 In each round every contender parses every page, the contenders taking turns; a page's time
 is its best over the rounds, and a line's rate is its pages over the sum of their times.

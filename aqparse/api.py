@@ -88,8 +88,7 @@ def parse_many(data: Data, *, strict: bool = False, path: Optional[str] = None,
     Raises ``ParseError`` when the input holds no question at all, and under ``strict=True``
     for the first question with a defect.
     """
-    markup = isinstance(data, bytes) and data.lstrip()[:1] == b"<"
-    text = decode(data, path=path, is_html=markup)
+    text = decode(data, path=path)
     if not text.strip():
         raise ParseError("empty input", code="empty", path=path, line=1)
     fmt = format or sniff(text)

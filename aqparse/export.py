@@ -1087,14 +1087,10 @@ def output_format(head: bytes) -> Optional[str]:
         return "parquet"
     # (its header's first bytes tell: not the whole first line decoded, which for a JSON file
     # of one line is all of it; each file of a folder is asked)
-    while head.startswith(_UTF8_BOM):
-        head = head[len(_UTF8_BOM):]
-    if head[:4] in (b"uid,", b"uid;"):
+    first = head[:64].split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    if csv_delimiter(first):
         return "csv"
     return None
-
-
-_UTF8_BOM = "\ufeff".encode("utf-8")
 
 
 def _flat_record(row: Dict[str, Any], where: str, line: Optional[int] = None) -> Question:

@@ -389,6 +389,10 @@ def _unlabelled(b: Builder, t: Token):
         b.keep(t._replace(label=""), text)
 
 
+# the tokens that are a body, and which body (a reader that cleans them itself, as the page
+# reader does, tells ``extract`` so with ``clean_bodies``)
+BODY_TOKENS = {"question_text": "question", "answer_text": "answer"}
+
 HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
     "legislature": _legislature,
     "number": _number,
@@ -408,8 +412,7 @@ HANDLERS: Dict[str, Callable[[Builder, Token], None]] = {
     "withdrawal": _withdrawal,
     "erratum_question": _erratum("question"),
     "erratum_answer": _erratum("answer"),
-    "question_text": _body("question"),
-    "answer_text": _body("answer"),
+    **{name: _body(target) for name, target in BODY_TOKENS.items()},
     "site_button": _site_button,
     "unknown": _unknown,
     "unlabelled": _unlabelled,

@@ -226,9 +226,11 @@ PIECES: Tuple[Piece, ...] = (
 
 # What stands right after the end of a page: the end of the text, or the next page or
 # question of a dump (so that a text cut between two questions reads as the whole did); a
-# text browser draws the next page's first item as a list item and a link ("* [1]Aller…").
-NEXT_PAGE = (r"(?=[ \t\n]{0,400}(?:[*•·+][ \t]{1,6})?(?:\[\d{1,4}\])?"
-             r"(?:\Z|References\b|FICHE[ ]QUESTION|Aller[ ]au[ ]contenu"
+# text browser draws the next page's skip link as a list item and a link ("* [1]Aller au
+# contenu"): only that one (a list in an answer may start with anything else)
+NEXT_PAGE = (r"(?=[ \t\n]{0,400}"
+             r"(?:\Z|References\b|FICHE[ ]QUESTION"
+             r"|(?:[*•·+][ \t]{1,6})?(?:\[\d{1,4}\])?Aller[ ]au[ ]contenu"
              r"|Question[ ](?:" + _KIND_WORDS + r"[ ])?[Nn][°º]|Assemblée[ ]nationale"
              r"|[1-9][0-9]?(?:ème|e|è)[ ][Ll]égislature))")
 

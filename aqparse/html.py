@@ -43,7 +43,7 @@ from lxml.html.defs import tags as _HTML_TAGS
 from .api import is_question
 from .decode import clean_value
 from .errors import InternalError, ParseError, excerpt, raise_for
-from .extract import clean_body_lines as _clean_body, extract, status_with_closure
+from .extract import BODY_TOKENS, clean_body_lines as _clean_body, extract, status_with_closure
 from . import markup
 from .markup import _BLOCKS as markup_blocks, _SKIP as markup_skip, PARAGRAPH
 from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
@@ -337,7 +337,7 @@ def _tokens(parts: Sequence[Part]) -> List[Token]:
         tokens.extend(_read_fields(run))
         run = []
         last = tokens[-1] if tokens else None
-        if last is not None and last.name in _BODY_TOKENS and not last.value:
+        if last is not None and last.name in BODY_TOKENS and not last.value.strip():
             tokens[-1] = last._replace(value=part.text or "")
         elif part.text:           # a body under no label: kept, and reported by the extractor
             tokens.append(Token("unlabelled", "", part.text, 0, 0, part.line))
@@ -345,14 +345,11 @@ def _tokens(parts: Sequence[Part]) -> List[Token]:
     return tokens
 
 
-_BODY_TOKENS = frozenset(("question_text", "answer_text"))
-
-
 def _cleaned_bodies(tokens: List[Token]) -> List[Token]:
     """``tokens`` with the values of their bodies cleaned as a ``Body``'s text is: ``extract``
     is told every body is clean, and does not clean one again (a long answer's cost)."""
     for i, t in enumerate(tokens):
-        if t.name in _BODY_TOKENS and t.value:
+        if t.name in BODY_TOKENS and t.value:
             tokens[i] = t._replace(value=_clean_body(t.value) or "")
     return tokens
 
@@ -598,13 +595,12 @@ def _fiche_date_page(texts: Sequence[str]) -> str:
 _FICHE_VALUES: Dict[str, Callable[[Sequence[str]], str]] = {
     "legislature": _fiche_legislature, "author": _fiche_author,
     "withdrawal": _fiche_withdrawal}
-_FICHE_BODIES = frozenset(("question_text", "answer_text"))
 
 
 def _fiche_value(field: FicheField, row: Sequence) -> Optional[str]:
     """The token value of ``field`` given its elements (None where one is missing); None
     when the field is empty."""
-    if field.name in _FICHE_BODIES:
+    if field.name in BODY_TOKENS:
         return _fiche_body(row)
     texts = [_value(e) if e is not None else "" for e in row]
     if not any(texts):
@@ -617,7 +613,7 @@ def _fiche_value(field: FicheField, row: Sequence) -> Optional[str]:
 
 # the fields whose value is the text of one element (what ``_fiche_value`` gives them)
 _FICHE_PLAIN = frozenset(f for f in FICHE_FIELDS if len(f.tags) == 1
-                         and f.name not in _FICHE_BODIES and f.name not in _FICHE_VALUES)
+                         and f.name not in BODY_TOKENS and f.name not in _FICHE_VALUES)
 
 
 def _fiche_rows(field: FicheField, els: Dict[str, list]) -> Iterator[Sequence]:

@@ -127,7 +127,12 @@ def _file_documents(path: str) -> Iterator[Document]:
     elif _is_archive(path) and tarfile.is_tarfile(path):
         yield from _tar_documents(path)
     else:
-        yield Document(path, lambda: open(path, "rb"), os.path.getsize(path))
+        yield _plain_document(path, os.path.getsize(path))
+
+
+def _plain_document(path: str, size: int) -> Document:
+    """A file read whole (not a stream, not an archive), of ``size`` bytes."""
+    return Document(path, lambda: open(path, "rb"), size)
 
 
 def documents(path: Union[str, os.PathLike]) -> Iterator[Document]:
@@ -247,8 +252,7 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
                 else:
                     why = _not_a_question_file(full)
                     # (a plain file: its document made from the one stat, not two more)
-                    yield Skipped(full, why) if why else Document(
-                        full, lambda full=full: open(full, "rb"), status.st_size)
+                    yield Skipped(full, why) if why else _plain_document(full, status.st_size)
     elif path != "-" and not os.path.exists(path) and glob.has_magic(path):
         matches = sorted(glob.glob(path, recursive=True))
         if not matches:

@@ -148,8 +148,8 @@ def _parsed_fragment(fragment: str):
     # (lxml.html asserts the same two things: an input that breaks them fails alike)
     assert _local_name(doc.tag) == "html"
     bodies = [e for e in doc if _local_name(e.tag) == "body"]
-    if not bodies:      # "<html>" alone: no body, so no text (lxml.html's assertion fails)
-        return None, []
+    if not bodies:      # "<html>" with no body (lxml.html's assertion fails there): the
+        return None, list(doc)      # text of what it holds, none for "<html>" alone
     assert len(bodies) == 1, ("too many bodies: %r in %r" % (bodies, fragment))
     body = bodies[0]
     text = body.text if body.text and body.text.strip() else None

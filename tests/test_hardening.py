@@ -701,3 +701,13 @@ def test_an_answer_that_is_an_html_tag_alone_is_no_text(body):
     # the answer's JO is as the fixture gives it; its text, none
     assert (q.answer.date.isoformat(), q.answer.page, q.answer.text) == ("2025-04-08", 2617, None)
     assert "internal-error" not in {d.code for d in q.defects}
+
+
+def test_an_answer_in_an_html_tag_without_a_body_keeps_its_text():
+    # <frameset> takes the place of <body>: the text in it is the answer's, never dropped
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "opendata" / "qe-17-reshuffle.input.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["question"]["textesReponse"]["texteReponse"]["texte"] = (
+        "<html><frameset><noframes>Le ministre répond.</noframes></frameset></html>")
+    q = aqparse.parse(json.dumps(data, ensure_ascii=False))
+    assert q.answer.text == "Le ministre répond."

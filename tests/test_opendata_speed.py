@@ -37,10 +37,11 @@ def lxml_html_text(fragment):
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
         return markup.clean_body(fragment)
-    except AssertionError as error:
+    except AssertionError:
         # a body "<html>" alone has no <body>, and lxml.html fails an assertion on it: aqparse
-        # reads no text there (it was an internal error)
-        if str(error).startswith("too many bodies: []"):
+        # reads the text of what the document holds (it was an internal error); what these
+        # fragments can put there (a <head>'s script) is no text
+        if lxml.html.document_fromstring(fragment).find("body") is None:
             return None
         raise
     return markup.element_text(root)

@@ -670,18 +670,20 @@ _new_token = functools.partial(tuple.__new__, Token)   # Token(...) without a Py
 
 
 def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
-             page: Optional[bool] = None) -> Iterator[Token]:
+             page: Optional[bool] = None, signs: Optional[bool] = None) -> Iterator[Token]:
     """Tokens of ``text`` (already decoded), lazily, in order.
 
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps); ``page``
-    says whether it is (part of) a whole page's text, when the part alone may not show it.
+    says whether it is (part of) a whole page's text, when the part alone may not show it;
+    ``signs``, what ``furniture.shows_page(text)`` gives, when the caller has asked it (a
+    pass over the whole text saved).
     """
     odd = has_odd_characters(text)
     if odd and has_invisible(text):
         yield from _tokenize_visible(text, offset, first_line, page)
         return
     if page is None:
-        page = furniture.shows_page(text)
+        page = furniture.shows_page(text) if signs is None else signs
     text = untangle(text, _BODY_HEADING, _is_label_line, page=page)
     scan = for_matching(text, odd)
     count = scan.count

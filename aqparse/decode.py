@@ -7,7 +7,8 @@ which the old AN pages use without declaring it). Double-encoded UTF-8 (``Ã©``
 
 import codecs
 import re
-from typing import Optional, Tuple, Union
+import sys
+from typing import Optional, Sequence, Tuple, Union
 
 from .errors import ParseError
 
@@ -123,16 +124,28 @@ _OTHER_BREAK = re.compile(f"[{OTHER_BREAKS}]")
 # (and at once when the text cannot hold it: "\u2028" in a text of Latin-1 characters); a
 # find per character is the cheaper beyond this length, the regex below it (a call each).
 _FIND_FROM = 256
+# ... a window at a time, which stays in the processor's cache for the finds of all the
+# characters (a find per character over a whole large text reads it from memory each time)
+_FIND_WINDOW = 1 << 16
+
+
+def _holds_any(text: str, chars: Sequence[str], start: int, end: int) -> bool:
+    find = text.find
+    for at in range(start, end, _FIND_WINDOW):
+        stop = min(at + _FIND_WINDOW, end)
+        for char in chars:
+            if find(char, at, stop) >= 0:
+                return True
+    return False
 
 
 def has_other_breaks(text: str, start: int = 0, end: Optional[int] = None) -> bool:
     """Whether ``text[start:end]`` holds a line break other than CR and LF."""
-    if end is None:
+    if end is None or end > len(text):
         end = len(text)
     if end - start < _FIND_FROM:
         return _OTHER_BREAK.search(text, start, end) is not None
-    find = text.find
-    return any(find(char, start, end) >= 0 for char in OTHER_BREAKS)
+    return _holds_any(text, OTHER_BREAKS, start, end)
 
 
 def unify_breaks(text: str) -> str:
@@ -196,9 +209,29 @@ ODD_CHARS = _class_chars(OTHER_BREAKS + _INVISIBLES)     # what _ODD_CHAR matche
 
 def has_odd_characters(text: str) -> bool:
     """Whether ``text`` holds a line break other than CR and LF, or an invisible character."""
-    if len(text) < _FIND_FROM:
-        return _ODD_CHAR.search(text) is not None
-    return any(char in text for char in ODD_CHARS)
+    # a find per character where the text holds Latin-1 characters only (most of the other
+    # characters then cost nothing to look for); in a text with others, the finds of the
+    # characters whose low byte is a letter's (U+2061…) stop at every letter: the regex
+    if len(text) >= _FIND_FROM and (text.isascii() or _one_byte(text)):
+        return _holds_any(text, ODD_CHARS, 0, len(text))
+    return _ODD_CHAR.search(text) is not None
+
+
+def _one_byte_overhead() -> Optional[int]:
+    try:
+        return sys.getsizeof("\xe9" * 2) - 2
+    except TypeError:      # (an interpreter with no sizes: always the regex)
+        return None
+
+
+_ONE_BYTE = _one_byte_overhead()
+
+
+def _one_byte(text: str) -> bool:
+    """Whether CPython stores ``text`` one byte a character (it takes 1, 2 or 4 bytes a
+    character, the fewest its characters allow): whether it holds Latin-1 characters only,
+    told without reading it. It only chooses between two checks that give the same answer."""
+    return _ONE_BYTE is not None and sys.getsizeof(text) - len(text) == _ONE_BYTE
 
 
 def for_matching(text: str, odd: Optional[bool] = None) -> str:

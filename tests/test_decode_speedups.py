@@ -26,14 +26,38 @@ def test_odd_characters_are_the_regex_class():
 
 
 ODD_ALPHABET = "ab \n€’é\x0b\x85\u2028\u2029\u2061\u200b\ufeff\xad"
+# (texts of these alone are stored a byte a character: the finds read them)
+LATIN1_ODD_ALPHABET = "ab \né\x0b\x0c\x1c\x1d\x1e\x85\xad"
 
 
-@given(st.text(alphabet=ODD_ALPHABET, max_size=40), st.integers(0, 600),
-       st.integers(0, 40), st.integers(0, 700))
-def test_odd_character_checks_are_the_regexes(tail, pad, start, end):
+@given(st.sampled_from([ODD_ALPHABET, LATIN1_ODD_ALPHABET]).flatmap(
+           lambda alphabet: st.text(alphabet=alphabet, max_size=40)),
+       st.sampled_from(["x", "é"]), st.integers(0, 600), st.integers(0, 40), st.integers(0, 700))
+def test_odd_character_checks_are_the_regexes(tail, pad_char, pad, start, end):
     # long texts take the finds, short ones the regex: both must say what the regex says
-    text = "x" * pad + tail
+    text = pad_char * pad + tail
     assert decode.has_odd_characters(text) == (decode._ODD_CHAR.search(text) is not None)
     assert decode.has_other_breaks(text, start, end) == (
         decode._OTHER_BREAK.search(text, start, end) is not None)
     assert decode.has_other_breaks(text) == (decode._OTHER_BREAK.search(text) is not None)
+
+
+ODD_BY_THE_REGEX = [chr(c) for c in range(0x10000) if decode._ODD_CHAR.match(chr(c))]
+
+
+def test_every_odd_character_is_found_in_a_long_text():
+    # every kind of storage (ASCII, Latin-1, two bytes a character) and both ends of a text
+    # longer than a window of the finds
+    for pad in ("x", "é", "€"):
+        clean = pad * 70000
+        assert not decode.has_odd_characters(clean)
+        assert not decode.has_other_breaks(clean)
+        for char in ODD_BY_THE_REGEX:
+            for text in (clean + char, char + clean, clean[:300] + char):
+                assert decode.has_odd_characters(text), (pad, hex(ord(char)))
+        for char in decode.OTHER_BREAKS:
+            text = clean + char + clean
+            assert decode.has_other_breaks(text)
+            assert decode.has_other_breaks(text, 69990, 70001)
+            assert not decode.has_other_breaks(text, 0, 70000)
+            assert decode.has_other_breaks(text, 100, 70001)

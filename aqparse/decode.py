@@ -28,7 +28,8 @@ _MOJIBAKE_HINT = re.compile(f"[\u00c2\u00c3\u00c5\u00e2][{_CONT}]")
 def decode(data: Union[bytes, str], *, path: Optional[str] = None, is_html: bool = False) -> str:
     """Text of ``data``: BOM stripped, mojibake repaired. Raises ParseError for binary data."""
     if isinstance(data, str):
-        text = data if data.isascii() else _without_lone_surrogates(data)
+        # (a text stored a byte a character holds no surrogate: it is not read for one)
+        text = data if data.isascii() or _one_byte(data) else _without_lone_surrogates(data)
     else:
         text = _decode_bytes(bytes(data), path, is_html)
     if text.startswith("\ufeff"):

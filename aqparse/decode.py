@@ -231,8 +231,10 @@ _ONE_BYTE = _one_byte_overhead()
 def _one_byte(text: str) -> bool:
     """Whether CPython stores ``text`` one byte a character (it takes 1, 2 or 4 bytes a
     character, the fewest its characters allow): whether it holds Latin-1 characters only,
-    told without reading it. It only chooses between two checks that give the same answer."""
-    return _ONE_BYTE is not None and sys.getsizeof(text) - len(text) == _ONE_BYTE
+    told without reading it (a str's size in memory is a fixed part and its characters'; a
+    subclass may say another size: never one byte)."""
+    return (type(text) is str and _ONE_BYTE is not None
+            and sys.getsizeof(text) - len(text) == _ONE_BYTE)
 
 
 def for_matching(text: str, odd: Optional[bool] = None) -> str:

@@ -61,3 +61,16 @@ def test_every_odd_character_is_found_in_a_long_text():
             assert decode.has_other_breaks(text, 69990, 70001)
             assert not decode.has_other_breaks(text, 0, 70000)
             assert decode.has_other_breaks(text, 100, 70001)
+
+
+def test_a_text_is_told_one_byte_by_its_characters():
+    # Latin-1 characters only: no surrogate can be in it (decode does not look for one)
+    for n in range(0, 300):
+        assert decode._one_byte("é" * n + "a") == (n > 0)      # (ASCII alone: another storage)
+        for other in ("€", "\ud800", "\U0001f600", "Ā"):
+            assert not decode._one_byte("é" * n + other)
+            assert not decode._one_byte(other + "é" * n)
+
+
+def test_a_lone_surrogate_in_a_text_of_latin1_and_more_is_replaced():
+    assert decode.decode("é" * 300 + "\ud800" + "é") == "é" * 300 + "\ufffd" + "é"

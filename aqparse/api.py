@@ -102,21 +102,24 @@ def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = Fal
                     layout: str = "text", offset: int = 0,
                     first_line: int = 1) -> Iterator[Question]:
     """The text path on decoded text (used by the HTML parser too, on a page's text)."""
-    groups = split_questions(tokenize(text, offset=offset, first_line=first_line))
+    page = shows_page(text)      # (asked once, for the tokenizer and the records)
+    groups = split_questions(tokenize(text, offset=offset, first_line=first_line, signs=page))
     first = next(groups, None)
     if first is None:
         _raise_not_a_question(text, path, [], False)
     yield from records_of(itertools.chain((first,), groups), text, path=path, strict=strict,
-                          layout=layout, first_line=first_line, offset=offset)
+                          layout=layout, first_line=first_line, offset=offset, signs=page)
 
 
 def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str], strict: bool,
                layout: str = "text", first_line: int = 1, offset: int = 0,
-               after_a_question: bool = False) -> Iterator[Question]:
+               after_a_question: bool = False, signs: Optional[bool] = None) -> Iterator[Question]:
     """The record of each question's tokens (``text`` starts at character ``offset`` and
     line ``first_line`` of the input); a group that is no question is the input's error: not
-    a question at all, or text after the last question."""
-    page = shows_page(text)       # (no page: no question of it can be a page's)
+    a question at all, or text after the last question. ``signs``: what
+    ``furniture.shows_page(text)`` gives, when the caller has asked it."""
+    # (no page: no question of it can be a page's)
+    page = shows_page(text) if signs is None else signs
     for group in groups:
         if not is_question(group):
             # no number and hardly any label: trailing garbage, or no question at all

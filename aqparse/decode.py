@@ -8,7 +8,8 @@ repaired.
 
 import codecs
 import re
-from typing import Optional, Union
+import sys
+from typing import Optional, Sequence, Tuple, Union
 
 from .errors import ParseError
 
@@ -29,7 +30,8 @@ def decode(data: Union[bytes, str], *, path: Optional[str] = None, is_html: bool
     """Text of ``data``: BOM stripped, mojibake repaired. Raises ParseError for binary data.
     (``is_html`` changes nothing: markup is decoded as any text is.)"""
     if isinstance(data, str):
-        text = data if data.isascii() else _without_lone_surrogates(data)
+        # (a text stored a byte a character holds no surrogate: it is not read for one)
+        text = data if data.isascii() or _one_byte(data) else _without_lone_surrogates(data)
     else:
         text = _decode_bytes(bytes(data), path)
     if text.startswith("\ufeff"):
@@ -121,10 +123,33 @@ OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _OTHER_BREAK = re.compile(f"[{OTHER_BREAKS}]")
 
 
+# Whether a text holds one of a few characters: a regex of their class tries the text one
+# character at a time, where ``str.find`` skips to one character at the speed of ``memchr``
+# (and at once when the text cannot hold it: "\u2028" in a text of Latin-1 characters); a
+# find per character is the cheaper beyond this length, the regex below it (a call each).
+_FIND_FROM = 256
+# ... a window at a time, which stays in the processor's cache for the finds of all the
+# characters (a find per character over a whole large text reads it from memory each time)
+_FIND_WINDOW = 1 << 16
+
+
+def _holds_any(text: str, chars: Sequence[str], start: int, end: int) -> bool:
+    find = text.find
+    for at in range(start, end, _FIND_WINDOW):
+        stop = min(at + _FIND_WINDOW, end)
+        for char in chars:
+            if find(char, at, stop) >= 0:
+                return True
+    return False
+
+
 def has_other_breaks(text: str, start: int = 0, end: Optional[int] = None) -> bool:
     """Whether ``text[start:end]`` holds a line break other than CR and LF."""
-    # one scan of the range (cheaper than a find per character)
-    return _OTHER_BREAK.search(text, start, len(text) if end is None else end) is not None
+    if end is None or end > len(text):
+        end = len(text)
+    if end - start < _FIND_FROM:
+        return _OTHER_BREAK.search(text, start, end) is not None
+    return _holds_any(text, OTHER_BREAKS, start, end)
 
 
 def unify_breaks(text: str) -> str:
@@ -170,9 +195,49 @@ _ODD_BLANKS = ("\t", "\xa0", "\u202f", "\u2007", "\u3000", "\u2009", "\u2002",
 _ODD_CHAR = re.compile(f"[{OTHER_BREAKS}{_INVISIBLES}]")
 
 
+def _class_chars(spec: str) -> Tuple[str, ...]:
+    """The characters of a regex class's inside written as characters and ``a-b`` ranges."""
+    chars, i = [], 0
+    while i < len(spec):
+        if spec[i + 1:i + 2] == "-" and i + 2 < len(spec):
+            chars += map(chr, range(ord(spec[i]), ord(spec[i + 2]) + 1))
+            i += 3
+        else:
+            chars.append(spec[i])
+            i += 1
+    return tuple(chars)
+
+
+ODD_CHARS = _class_chars(OTHER_BREAKS + _INVISIBLES)     # what _ODD_CHAR matches
+
+
 def has_odd_characters(text: str) -> bool:
     """Whether ``text`` holds a line break other than CR and LF, or an invisible character."""
+    # a find per character where the text holds Latin-1 characters only (most of the other
+    # characters then cost nothing to look for); in a text with others, the finds of the
+    # characters whose low byte is a letter's (U+2061…) stop at every letter: the regex
+    if len(text) >= _FIND_FROM and (text.isascii() or _one_byte(text)):
+        return _holds_any(text, ODD_CHARS, 0, len(text))
     return _ODD_CHAR.search(text) is not None
+
+
+def _one_byte_overhead() -> Optional[int]:
+    try:
+        return sys.getsizeof("\xe9" * 2) - 2
+    except TypeError:      # (an interpreter with no sizes: always the regex)
+        return None
+
+
+_ONE_BYTE = _one_byte_overhead()
+
+
+def _one_byte(text: str) -> bool:
+    """Whether CPython stores ``text`` one byte a character (it takes 1, 2 or 4 bytes a
+    character, the fewest its characters allow): whether it holds Latin-1 characters only,
+    told without reading it (a str's size in memory is a fixed part and its characters'; a
+    subclass may say another size: never one byte)."""
+    return (type(text) is str and _ONE_BYTE is not None
+            and sys.getsizeof(text) - len(text) == _ONE_BYTE)
 
 
 def for_matching(text: str, odd: Optional[bool] = None) -> str:

@@ -24,6 +24,7 @@ from .api import parse_many, records_of, sniff, text_units
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import output_format
+from .furniture import shows_page
 from .records import RECORD_KEYS, Question, looks_like_record
 from .tokenize import split_questions, tokenize
 
@@ -407,9 +408,11 @@ def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool,
     found = False
     for unit in text_units(decoded_blocks(stream, head, chunk), chunk=chunk):
         text = repair_mojibake(unit.text)
-        groups = split_questions(tokenize(text, offset=unit.offset, first_line=unit.line))
+        page = shows_page(text)
+        groups = split_questions(tokenize(text, offset=unit.offset, first_line=unit.line,
+                                          signs=page))
         for record in records_of(groups, text, path=path, strict=strict, first_line=unit.line,
-                                 offset=unit.offset, after_a_question=found):
+                                 offset=unit.offset, after_a_question=found, signs=page):
             found = True
             yield record
         if unit.too_long:

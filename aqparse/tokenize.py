@@ -511,14 +511,30 @@ _BODY_INLINE = [re.compile(NOT_IN_WORD + _named("b", i, r, _inline_forms(r))).ma
 _UNNAMED = re.compile(r"\(\?P<\w+>")
 
 
-def _one_search(forms: Sequence[str]) -> Callable:
-    """One search for all the forms: each starts with a literal character or a class, so the
-    regex engine skips along the union of those to the places worth trying (one pass over a
-    body, however many forms)."""
+def _searches(forms: Sequence[str]) -> Tuple[Callable, ...]:
+    """The searches for all the forms, one per literal character a form starts with (and one
+    for the forms that start with a class): the regex engine skips to a literal character at
+    the speed of ``memchr``, but to the union of several characters one character at a time,
+    several times slower (that one search was a third of the reading of a long question).
+    The earliest of their matches is the next form (``_BodyScan``)."""
+    groups: dict = {}
     for form in forms:
         if not form or form[0] in "\\.^$*+?{|)":
             raise ValueError(f"a body_inline form must start with a literal or a class: {form!r}")
-    return re.compile("|".join(f"(?:{_UNNAMED.sub('(?:', form)})" for form in forms)).search
+        groups.setdefault(_literal_first(form), []).append(form)
+    return tuple(re.compile("|".join(f"(?:{_UNNAMED.sub('(?:', form)})" for form in group)).search
+                 for group in groups.values())
+
+
+def _literal_first(form: str) -> Optional[str]:
+    """The literal character every match of ``form`` starts with, or None (a class, a group)."""
+    try:
+        parsed = list(_sre_parse.parse(form))
+    except Exception:   # an internal API: the form is then searched with the others
+        return None
+    if parsed and parsed[0][0] is _sre_constants.LITERAL:
+        return chr(parsed[0][1])
+    return None
 
 
 # The forms looked for inside a body: those of the text's own labels always; those that
@@ -529,8 +545,8 @@ _ONE_LINE_HEADS = tuple(form for _, r in _INDEXED if r.name == "legislature" for
 _PAGE_FORMS = tuple(form for _, r in _INDEXED if r.page for form in r.body_inline)
 _TEXT_FORMS = tuple(form for _, r in _INDEXED if not r.page and r.name != "legislature"
                     for form in r.body_inline)
-_BODY_MID = {(page, heads): _one_search(_TEXT_FORMS + (_PAGE_FORMS if page else ())
-                                        + (_ONE_LINE_HEADS if heads else ()))
+_BODY_MID = {(page, heads): _searches(_TEXT_FORMS + (_PAGE_FORMS if page else ())
+                                      + (_ONE_LINE_HEADS if heads else ()))
              for page in (False, True) for heads in (False, True)}
 _ONE_LINE_SIGN = re.compile(r"égislature[ ]{1,3}Question[ ]{1,3}[Nn][°º]")
 
@@ -539,15 +555,33 @@ class _BodyScan:
     """The next label inside a body: the next one at a line start, or the next of the forms
     unmistakable mid-line (``body_inline``), whichever comes first. Both are remembered until
     the reading passes them, so that a text is searched once however many bodies it holds
-    (a dump of one page a line holds no line start to stop a search at). A form may run on
-    past the next line start (a text browser wraps a line anywhere)."""
+    (a dump of one page a line holds no line start to stop a search at); so is the next match
+    of each of the forms' searches (``_searches``). A form may run on past the next line
+    start (a text browser wraps a line anywhere)."""
 
-    __slots__ = ("scan", "line_search", "mid_search", "line", "line_from", "mid", "mid_from")
+    __slots__ = ("scan", "line_search", "mid_searches", "line", "line_from", "mid", "mid_from",
+                 "mids", "mids_from")
 
-    def __init__(self, scan: str, line_search: Callable, mid_search: Callable):
-        self.scan, self.line_search, self.mid_search = scan, line_search, mid_search
+    def __init__(self, scan: str, line_search: Callable, mid_searches: Sequence[Callable]):
+        self.scan, self.line_search, self.mid_searches = scan, line_search, mid_searches
         self.line = self.mid = None
         self.line_from = self.mid_from = -1
+        self.mids = [None] * len(mid_searches)
+        self.mids_from = [-1] * len(mid_searches)
+
+    def _mid_search(self, pos: int):
+        """The earliest match at or after ``pos`` of the forms' searches; each is searched
+        again only once the reading has passed its remembered match."""
+        mids, froms, scan = self.mids, self.mids_from, self.scan
+        earliest = None
+        for k, search in enumerate(self.mid_searches):
+            m = mids[k]
+            if froms[k] < 0 or froms[k] > pos or (m is not None and m.start() < pos):
+                m = mids[k] = search(scan, pos)
+                froms[k] = pos
+            if m is not None and (earliest is None or m.start() < earliest.start()):
+                earliest = m
+        return earliest
 
     def next(self, resume: int):
         scan = self.scan
@@ -558,7 +592,7 @@ class _BodyScan:
         pos = resume
         while True:
             if self.mid_from < 0 or (self.mid is not None and self.mid.start() < pos):
-                self.mid, self.mid_from = self.mid_search(scan, pos), pos
+                self.mid, self.mid_from = self._mid_search(pos), pos
             mid = self.mid
             if mid is None or mid.start() >= stop:
                 return line
@@ -636,18 +670,20 @@ _new_token = functools.partial(tuple.__new__, Token)   # Token(...) without a Py
 
 
 def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
-             page: Optional[bool] = None) -> Iterator[Token]:
+             page: Optional[bool] = None, signs: Optional[bool] = None) -> Iterator[Token]:
     """Tokens of ``text`` (already decoded), lazily, in order.
 
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps); ``page``
-    says whether it is (part of) a whole page's text, when the part alone may not show it.
+    says whether it is (part of) a whole page's text, when the part alone may not show it;
+    ``signs``, what ``furniture.shows_page(text)`` gives, when the caller has asked it (a
+    pass over the whole text saved).
     """
     odd = has_odd_characters(text)
     if odd and has_invisible(text):
         yield from _tokenize_visible(text, offset, first_line, page)
         return
     if page is None:
-        page = furniture.shows_page(text)
+        page = furniture.shows_page(text) if signs is None else signs
     text = untangle(text, _BODY_HEADING, _is_label_line, page=page)
     scan = for_matching(text, odd)
     count = scan.count

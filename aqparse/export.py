@@ -527,7 +527,7 @@ class CsvWriter(Writer):
                 # (the BOM, when there is one, is read past and written again)
                 with open(src, encoding="utf-8-sig", newline="") as old, \
                         open(src + "2", "w", encoding="utf-8", newline="") as new:
-                    reader = csv.reader(old, delimiter=self.DELIMITER)
+                    reader = _csv_reader(old, self.DELIMITER)
                     writer = csv.writer(new, delimiter=self.DELIMITER)
                     new.write(self.BOM.decode("utf-8"))
                     writer.writerow(next(reader))
@@ -589,13 +589,24 @@ def read_csv(path: str) -> Iterator[Dict[str, Any]]:
         yield from _csv_rows(f)
 
 
+# a cell of aqparse's CSV (a body, extra) may be longer than the csv module's default limit
+# of 128 KB, which made reading one back (to merge a duplicate, or as an input) fail
+_CELL_LIMIT = 2**31 - 1      # (the largest a C long holds everywhere)
+
+
+def _csv_reader(f, delimiter: str):
+    if csv.field_size_limit() < _CELL_LIMIT:
+        csv.field_size_limit(_CELL_LIMIT)
+    return csv.reader(f, delimiter=delimiter)
+
+
 def _csv_rows(f) -> Iterator[Dict[str, Any]]:
     """The typed rows of an open CSV text stream (the BOM already read past)."""
     first = f.readline()
     delimiter = csv_delimiter(first) or ","
     header = next(csv.reader([first], delimiter=delimiter))
     types = _csv_types()
-    for row in csv.reader(f, delimiter=delimiter):
+    for row in _csv_reader(f, delimiter):
         yield {name: _uncell(text, types.get(name, "str")) for name, text in zip(header, row)}
 
 
@@ -1121,7 +1132,7 @@ def _csv_file_records(f) -> Iterator[Tuple[Optional[int], Question]]:
         raise NotOurs("a CSV whose header starts with 'uid', but not one aqparse wrote "
                       "(no status or source_format column)", line=1)
     types = _csv_types()
-    reader = csv.reader(f, delimiter=delimiter)
+    reader = _csv_reader(f, delimiter)
     line = 2
     for cells in reader:
         try:

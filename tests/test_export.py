@@ -371,3 +371,26 @@ def test_every_writer_refuses_a_lone_surrogate_itself(writer):
     with pytest.raises(Unwritable) as info:
         WRITERS[writer].encode(q, None)
     assert "rubrique" in str(info.value) and "lone surrogate" in str(info.value)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv-excel"])
+def test_a_cell_longer_than_the_csv_module_s_limit_is_written_and_read_back(tmp_path, fmt):
+    # the csv module refuses a field over 128 KB by default: merging a duplicate (which reads
+    # the CSV back) and reading the CSV as an input failed on a long answer
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "fixtures"
+            / "qe-answered-attribution-change.txt").read_text(encoding="utf-8")
+    long_answer = "Le ministre répond longuement." + " Le ministre répond longuement." * 5000
+    longer = text[:text.index("Texte de la réponse")] + "Texte de la réponse\n" + long_answer
+    source = tmp_path / "dump.txt"
+    source.write_text(longer + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert convert([str(source)], str(out), format=fmt, quiet=True).failed == []
+    [q] = aqparse.read(out)
+    assert len(long_answer) > 131072 and q.answer.text == long_answer
+    # the same question twice: the second is merged with the first, read back from the CSV
+    source.write_text(text + "\n" + longer + "\n", encoding="utf-8")
+    again = tmp_path / "again.csv"
+    summary = convert([str(source)], str(again), format=fmt, quiet=True)
+    assert (summary.failed, summary.duplicates) == ([], 1)
+    assert [q.uid for q in aqparse.read(again)] == ["QANR5L15QE23817"]

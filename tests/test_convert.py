@@ -660,6 +660,10 @@ def test_the_progress_bar_has_a_total_and_an_eta_where_the_inputs_tell_it(tmp_pa
     assert input_bytes([str(folder)]) == 2 * known + defective
     assert input_bytes([str(folder / "known.txt"), str(folder / "more.zip")]) == 2 * known + defective
     assert input_bytes(["-"]) is None                     # stdin: unknown
+    # a broken link in a folder gives nothing to read (the walk says it failed): the total stays
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    assert input_bytes([str(folder)]) == 2 * known + defective
+    (folder / "gone.txt").unlink()
     with tarfile.open(tmp_path / "d.tar.gz", "w:gz") as tar:
         tar.add(folder / "known.txt", arcname="known.txt")
     assert input_bytes([str(tmp_path / "d.tar.gz")]) is None

@@ -263,6 +263,9 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         errors = os.fspath(errors)
         if writer.path and os.path.abspath(errors) == os.path.abspath(writer.path):
             raise UsageError(f"{errors}: the errors file cannot be the output")
+    # in a parallel run the parent cuts the inputs and writes: a writer that can write from a
+    # thread of its own (SQLite) does, so that the two overlap
+    writer.background = jobs > 1
     try:
         writer.open()
     except (OSError, ImportError) as error:

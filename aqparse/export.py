@@ -31,7 +31,9 @@ import itertools
 import json
 import operator
 import os
+import queue
 import sqlite3
+import threading
 import typing
 from array import array
 from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
@@ -343,6 +345,9 @@ class Writer:
 
     name = ""
     merged_with_output = 0     # SQLite: records merged with a question stored before the run
+    # set by a parallel run before ``open``: the writer may work in a thread of its own, so that
+    # the parent process, which also cuts the inputs, is not the limit of a run with many jobs
+    background = False
 
     def __init__(self, path: str, *, tables: bool = False):
         self.path = os.fspath(path)
@@ -784,11 +789,14 @@ class SqliteWriter(Writer):
     what either gives is kept); the records a question was merged from are kept in
     ``aqparse_inputs``, and a record read again from the same input replaces its earlier read.
     Records are applied in batches of ``BATCH``, each batch in one transaction, so a killed run
-    leaves a consistent database and a re-run completes it."""
+    leaves a consistent database and a re-run completes it. With ``background``, the batches
+    are applied in order by a thread of their own (SQLite lets go of the GIL while it works),
+    at most ``QUEUED`` of them waiting."""
 
     name = "sqlite"
     BATCH = 1000
     LOCK_TIMEOUT = 30.0     # seconds to wait for another program that holds the database
+    QUEUED = 1              # batches waiting for the writing thread (memory: ~2 MB each)
 
     @staticmethod
     def encode(q: Question, latest: Optional[_dt.date], tables: bool = False):
@@ -809,7 +817,10 @@ class SqliteWriter(Writer):
 
     def open(self) -> None:
         _write_test(self.path)
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.LOCK_TIMEOUT)
+        # (used by one thread at a time: the writing thread, if any, only while batches are
+        # queued; ``_drain`` waits for it)
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.LOCK_TIMEOUT,
+                                   check_same_thread=False)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -854,6 +865,14 @@ class SqliteWriter(Writer):
             for name, t in TABLES.items()}
         self._batch: List[tuple] = []
         self._written: set = set()        # the keys of this run (for merged_with_output)
+        self._thread: Optional[threading.Thread] = None
+        if self.background:
+            self._queue: queue.Queue = queue.Queue(self.QUEUED)
+            self._failure: Optional[BaseException] = None    # what stopped the thread
+            self._stopping = False
+            self._thread = threading.Thread(target=self._apply_queued, daemon=True,
+                                            name="aqparse-sqlite")
+            self._thread.start()
 
     def _add_missing_columns(self) -> None:
         # a database written by an older aqparse lacks the columns of fields added since
@@ -887,25 +906,68 @@ class SqliteWriter(Writer):
         return OSError(f"{self.path}: {why}; what was committed before is kept")
 
     def _flush(self) -> None:
+        """Apply the batch: now, or handed to the writing thread (which applies the batches
+        in the order they come); an error of the thread is raised at the next hand-over."""
+        batch, self._batch = self._batch, []
+        if self._thread is None:
+            self._apply(batch)
+            return
+        self._raise_failure()
+        if batch:
+            self._queue.put(batch)
+
+    def _apply(self, batch: List[tuple]) -> None:
         try:
-            self._flush_batch()
+            self._flush_batch(batch)
         except sqlite3.Error as error:
             raise self._said(error) from None
 
-    def _flush_batch(self) -> None:
-        if not self._batch:
+    def _apply_queued(self) -> None:
+        """The writing thread: applies the batches queued, until ``None``; after an error
+        (kept for the run to raise) or an abort, the batches still queued are dropped."""
+        while True:
+            batch = self._queue.get()
+            try:
+                if batch is None:
+                    return
+                if self._failure is None and not self._stopping:
+                    self._apply(batch)
+            except BaseException as error:
+                self._failure = error
+            finally:
+                self._queue.task_done()
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def _drain(self) -> None:
+        """Every batch written so far applied (by the thread: waited for)."""
+        self._flush()
+        if self._thread is not None:
+            self._queue.join()
+            self._raise_failure()
+
+    def _stop_thread(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _flush_batch(self, batch: List[tuple]) -> None:
+        if not batch:
             return
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            keys = list({p[0] for p in self._batch})
+            keys = list({p[0] for p in batch})
             in_db = set()     # only these can have rows in the child tables to replace
             for i in range(0, len(keys), 500):
                 part = keys[i:i + 500]
                 in_db.update(uid for uid, in db.execute(
                     f"SELECT uid FROM questions WHERE uid IN ({', '.join('?' * len(part))})", part))
             final: Dict[str, tuple] = {}       # the record that ends up stored, per uid
-            for payload in self._batch:
+            for payload in batch:
                 key = payload[0]
                 if (key in final or key in in_db) and not key.startswith("~"):
                     if key in in_db and key not in final and key not in self._written:
@@ -927,7 +989,6 @@ class SqliteWriter(Writer):
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        self._batch = []
 
     def _merged(self, payload: tuple, pending: Optional[tuple]) -> Optional[tuple]:
         """The payload of the merge of ``payload``'s record with the question stored (or
@@ -967,11 +1028,12 @@ class SqliteWriter(Writer):
 
     def merge_duplicates(self, groups: Dict[str, List[int]]) -> Dict[str, Merged]:
         # merged as they were written: the database holds each one's merge
-        self._flush()
+        self._drain()
         return {uid: Merged.of(next(_read_rows(self._db, uid))) for uid in groups}
 
     def close(self, drop: Iterable[int] = ()) -> None:
-        self._flush()
+        self._drain()
+        self._stop_thread()
         try:
             if self._index_at_close:
                 self._db.execute("BEGIN")
@@ -984,7 +1046,11 @@ class SqliteWriter(Writer):
         self._db.close()
 
     def abort(self) -> None:
-        # what was committed stays (a consistent state); the current batch is not applied
+        # what was committed stays (a consistent state); the current batch is not applied, nor
+        # those queued for the thread (the one it is applying, if any, is finished first)
+        if getattr(self, "_thread", None) is not None:
+            self._stopping = True
+            self._stop_thread()
         self._db.close()
 
 

@@ -218,8 +218,14 @@ _TARS = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 def _file_bytes(path: str, in_folder: bool = False) -> Optional[int]:
     """The bytes a file gives to read: its size, or a zip's members' sizes (from its central
     directory); None for a tar archive (only reading it through would tell) or a stream (a
-    pipe named on the command line; in a folder it is skipped: nothing to read)."""
-    st = os.stat(path)
+    pipe named on the command line; in a folder it is skipped: nothing to read). A broken
+    link in a folder gives nothing to read (the walk says so)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if in_folder and os.path.islink(path):
+            return 0
+        raise
     if not stat.S_ISREG(st.st_mode):
         return 0 if in_folder else None
     if path.lower().endswith(_TARS):

@@ -294,6 +294,38 @@ def _expected_fixture_records(folder):
     return out
 
 
+def test_sqlite_of_a_parallel_run_is_written_from_a_thread_the_same(tmp_path, monkeypatch):
+    # --jobs 2: the parent hands its batches to a thread of their own (it cuts the next units
+    # meanwhile); the database is the one --jobs 1 writes in its one thread, row for row and
+    # in the same order, merges of duplicates across batches included
+    import threading
+
+    from aqparse.export import SqliteWriter
+
+    dump, again = tmp_path / "dump.txt", tmp_path / "again.txt"
+    uids = dumps.write_dump(dump, 2500, seed=5)
+    assert dumps.write_dump(again, 300, seed=5) == uids[:300]    # met again, batches later
+    applied_by = set()
+    apply = SqliteWriter._flush_batch
+
+    def spy(self, batch):
+        applied_by.add(threading.current_thread().name)
+        return apply(self, batch)
+    monkeypatch.setattr(SqliteWriter, "_flush_batch", spy)
+    rows = {}
+    for jobs in (1, 2):
+        applied_by.clear()
+        out = tmp_path / f"q{jobs}.sqlite"
+        summary = convert([dump, again], out, jobs=jobs, quiet=True)
+        assert summary.questions == len(set(uids)) and summary.duplicates == 300
+        assert applied_by == ({"MainThread"} if jobs == 1 else {"aqparse-sqlite"})
+        db = sqlite3.connect(out)
+        rows[jobs] = [db.execute("SELECT rowid, * FROM questions").fetchall()] + [
+            db.execute(f"SELECT * FROM {t}").fetchall() for t in ("attributions", "aqparse_inputs")]
+        db.close()
+    assert rows[1] == rows[2]
+
+
 def test_the_repository_fixtures_convert_to_sqlite(tmp_path):
     folder = ROOT / "fixtures"
     if not folder.is_dir():
@@ -628,6 +660,10 @@ def test_the_progress_bar_has_a_total_and_an_eta_where_the_inputs_tell_it(tmp_pa
     assert input_bytes([str(folder)]) == 2 * known + defective
     assert input_bytes([str(folder / "known.txt"), str(folder / "more.zip")]) == 2 * known + defective
     assert input_bytes(["-"]) is None                     # stdin: unknown
+    # a broken link in a folder gives nothing to read (the walk says it failed): the total stays
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    assert input_bytes([str(folder)]) == 2 * known + defective
+    (folder / "gone.txt").unlink()
     with tarfile.open(tmp_path / "d.tar.gz", "w:gz") as tar:
         tar.add(folder / "known.txt", arcname="known.txt")
     assert input_bytes([str(tmp_path / "d.tar.gz")]) is None

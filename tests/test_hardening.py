@@ -366,7 +366,8 @@ def test_a_locked_database_is_waited_for_then_said(tmp_path, capsys, monkeypatch
                    "what was committed before is kept"]
 
 
-def test_a_full_disk_under_sqlite_is_said(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("jobs", ["1", "2"])     # 2: SQLite is written from a thread
+def test_a_full_disk_under_sqlite_is_said(tmp_path, capsys, monkeypatch, jobs):
     from aqparse import export
 
     real = sqlite3.connect
@@ -377,7 +378,7 @@ def test_a_full_disk_under_sqlite_is_said(tmp_path, capsys, monkeypatch):
         return db
     monkeypatch.setattr(export.sqlite3, "connect", small)
     db = tmp_path / "q.sqlite"
-    status = _cli("convert", str(ROOT / "fixtures"), "-o", str(db), "-q", "-j", "1")
+    status = _cli("convert", str(ROOT / "fixtures"), "-o", str(db), "-q", "-j", jobs)
     err = capsys.readouterr().err.strip().splitlines()
     assert status == 2 and len(err) == 1 and "Traceback" not in err[0]
     assert err[0] == (f"aqparse: {db}: the disk is full; what was committed before is kept")

@@ -30,6 +30,8 @@ def decode(data: Union[bytes, str], *, path: Optional[str] = None, is_html: bool
     """Text of ``data``: BOM stripped, mojibake repaired. Raises ParseError for binary data.
     (``is_html`` changes nothing: markup is decoded as any text is.)"""
     if isinstance(data, str):
+        if type(data) is not str:      # a subclass: a plain str from here on (the stages
+            data = str.__str__(data)   # call str methods, which a subclass may change)
         # (a text stored a byte a character holds no surrogate: it is not read for one)
         text = data if data.isascii() or _one_byte(data) else _without_lone_surrogates(data)
     else:
@@ -145,8 +147,9 @@ def _holds_any(text: str, chars: Sequence[str], start: int, end: int) -> bool:
 
 def has_other_breaks(text: str, start: int = 0, end: Optional[int] = None) -> bool:
     """Whether ``text[start:end]`` holds a line break other than CR and LF."""
-    if end is None or end > len(text):
-        end = len(text)
+    # (bounds as a slice reads them: the finds would read a negative one from the end, the
+    # regex as 0)
+    start, end, _ = slice(start, end).indices(len(text))
     if end - start < _FIND_FROM:
         return _OTHER_BREAK.search(text, start, end) is not None
     return _holds_any(text, OTHER_BREAKS, start, end)

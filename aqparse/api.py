@@ -102,13 +102,22 @@ def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = Fal
                     layout: str = "text", offset: int = 0,
                     first_line: int = 1) -> Iterator[Question]:
     """The text path on decoded text (used by the HTML parser too, on a page's text)."""
-    page = shows_page(text)      # (asked once, for the tokenizer and the records)
-    groups = split_questions(tokenize(text, offset=offset, first_line=first_line, signs=page))
+    groups, page = question_groups(text, offset=offset, first_line=first_line)
     first = next(groups, None)
     if first is None:
         _raise_not_a_question(text, path, [], False)
     yield from records_of(itertools.chain((first,), groups), text, path=path, strict=strict,
                           layout=layout, first_line=first_line, offset=offset, signs=page)
+
+
+def question_groups(text: str, *, offset: int = 0,
+                    first_line: int = 1) -> Tuple[Iterator[List[Token]], bool]:
+    """The tokens of each question of ``text``, and whether it shows a whole page
+    (``furniture.shows_page``: asked once, for the tokenizer and then ``records_of``'s
+    ``signs``)."""
+    page = shows_page(text)
+    return split_questions(tokenize(text, offset=offset, first_line=first_line,
+                                    signs=page)), page
 
 
 def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str], strict: bool,

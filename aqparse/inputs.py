@@ -20,13 +20,11 @@ from typing import BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional,
 
 import attrs
 
-from .api import parse_many, records_of, sniff, text_units
+from .api import parse_many, question_groups, records_of, sniff, text_units
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import output_format
-from .furniture import shows_page
 from .records import RECORD_KEYS, Question, looks_like_record
-from .tokenize import split_questions, tokenize
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
 CHUNK = 4 << 20
@@ -408,9 +406,7 @@ def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool,
     found = False
     for unit in text_units(decoded_blocks(stream, head, chunk), chunk=chunk):
         text = repair_mojibake(unit.text)
-        page = shows_page(text)
-        groups = split_questions(tokenize(text, offset=unit.offset, first_line=unit.line,
-                                          signs=page))
+        groups, page = question_groups(text, offset=unit.offset, first_line=unit.line)
         for record in records_of(groups, text, path=path, strict=strict, first_line=unit.line,
                                  offset=unit.offset, after_a_question=found, signs=page):
             found = True

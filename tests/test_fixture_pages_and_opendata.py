@@ -20,6 +20,7 @@ from aqparse.decode import decode
 from aqparse.diff import compare
 from aqparse.render import render, text_fields
 from html_visible import parse_page, question_region, visible_text
+from page_checks import check_body
 from renderings import RENDERINGS, _program, browser, get_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,14 +82,6 @@ PAGE_ROWS = [
 ]
 
 
-def _check_body(publication, words):
-    if words is None:
-        assert publication is None or publication.text is None
-        return
-    first, last = words
-    assert publication.text.startswith(first) and publication.text.endswith(last)
-
-
 @pytest.mark.parametrize("row", PAGE_ROWS, ids=[row[0] for row in PAGE_ROWS])
 def test_page_reads_as_a_reader_sees_it(row):
     (name, layout, uid, author, asked, assigned, published, answered, status, reason,
@@ -107,8 +100,8 @@ def test_page_reads_as_a_reader_sees_it(row):
         assert (q.answer.date, q.answer.page) == (d(answered[0]), answered[1])
     assert q.status == status
     assert (q.withdrawal.reason if q.withdrawal else None) == reason
-    _check_body(q.question, question_words)
-    _check_body(q.answer, answer_words)
+    check_body(q.question, question_words)
+    check_body(q.answer, answer_words)
 
 
 # what only a page's markup gives: the text has these the same, or not at all

@@ -17,6 +17,7 @@ import aqparse
 from aqparse.decode import decode
 from aqparse.errors import ParseError
 from html_visible import parse_page, question_region, visible_text
+from page_checks import check_body
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "html"
@@ -269,15 +270,6 @@ PAGES = [
 ]
 
 
-def _check_body(publication, expected):
-    if expected is None:
-        assert publication is None or publication.text is None
-        return
-    first, last = expected
-    assert publication.text.startswith(first), publication.text[:200]
-    assert publication.text.endswith(last), publication.text[-200:]
-
-
 @pytest.mark.parametrize("row", PAGES, ids=[row[0] for row in PAGES])
 def test_page_reads_as_a_reader_sees_it(row):
     (name, layout, legislature, kind, number, author, asked, assigned, published, answered,
@@ -301,8 +293,8 @@ def test_page_reads_as_a_reader_sees_it(row):
         assert (q.answer.date, q.answer.page) == (d(answered[0]), answered[1])
     assert q.status == status
     assert (q.withdrawal.reason if q.withdrawal else None) == reason
-    _check_body(q.question, question_words)
-    _check_body(q.answer, answer_words)
+    check_body(q.question, question_words)
+    check_body(q.answer, answer_words)
 
 
 def _dotted(record, path):

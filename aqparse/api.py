@@ -227,7 +227,12 @@ def parse(data: Data, *, strict: bool = False, path: Optional[str] = None,
 
 # what one unit of a text cut by ``text_units`` aims at, and what one question may hold
 UNIT_CHARS = 1 << 20
-UNIT_QUESTIONS = 1000           # a unit of tiny questions gives this many records at most
+# a unit holds at most this many mentions of "question", so at most this many questions: the
+# records of a unit of tiny ones (about 0.7 KB of JSON each) then take about what those of a unit
+# of ordinary ones take (a real question mentions "question" about 8 times, and its record is
+# about 2.5 KB); a lower bound cut ordinary dumps into units of a sixth of ``UNIT_CHARS``, and the
+# parent of a parallel run spent its time confirming cuts
+UNIT_QUESTIONS = 4000
 MAX_QUESTION_CHARS = 16 << 20
 
 

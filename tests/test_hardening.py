@@ -236,6 +236,17 @@ def test_a_unit_of_tiny_questions_holds_a_bounded_number_of_them():
     assert max(u.text.count("Question N°") for u in units) <= api.UNIT_QUESTIONS + 1
 
 
+def test_a_dump_of_ordinary_questions_is_cut_in_units_near_the_size_aimed_at():
+    # the fixture mentions "question" 4 times in its 1,220 characters: a unit of it is bounded
+    # by its size, not by its count of questions (units of a quarter of the size made the
+    # parent of a parallel run spend its time confirming cuts)
+    text = (FIXTURE + "\n") * 2500
+    units = [u for u in units_of(_doc(text), True) if isinstance(u, TextPart)]
+    assert "".join(u.text for u in units) == text
+    assert len(units) == 3
+    assert min(len(u.text) for u in units[:-1]) >= api.UNIT_CHARS
+
+
 def test_duplicates_merged_a_batch_at_a_time_give_the_same_output(tmp_path, monkeypatch):
     from aqparse.export import Writer
 

@@ -436,12 +436,30 @@ def _first(items, flags):
 MID_LINE_FIRST = "QRMTADEP0-9"
 
 
+class _OnFirstUse:
+    """A pattern compiled when it is first used (``.search`` and the like). The scanners are
+    the largest patterns here, and the ones of a page's text (its furniture, its own labels)
+    are never used on a dump of questions: compiled at import, they cost every process (each
+    worker of a run, each command) a third of a second. Their groups are named when the
+    pattern's text is built, at import, as the tokenizer's tables need."""
+
+    __slots__ = ("_source", "_flags", "_compiled")
+
+    def __init__(self, source: str, flags: int = 0):
+        self._source, self._flags, self._compiled = source, flags, None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return getattr(self._compiled, name)
+
+
 def _scanner(line_rules, line_attr, mid_rules, mid_attr, guard, unknown=False):
     line = _alternation(line_rules, line_attr, "l", unknown, after_blank=True)
     mid = _alternation(mid_rules, mid_attr, "m", after_blank=True)
     # every match starts on the blank before the label: a charset the engine skips to fast
-    return re.compile(f"[ \\n](?:(?<=\\n)[ ]{{0,400}}(?:{line})"
-                      f"|(?-i:(?=[{guard}]))(?:{mid}))", re.IGNORECASE)
+    return _OnFirstUse(f"[ \\n](?:(?<=\\n)[ ]{{0,400}}(?:{line})"
+                       f"|(?-i:(?=[{guard}]))(?:{mid}))", re.IGNORECASE)
 
 
 _INDEXED = tuple(enumerate(RULES))
@@ -469,14 +487,14 @@ _FURNITURE = [(i, r) for i, r in _INDEXED if r.furniture]
 def _furniture_scanner(prefix: str, at_start: bool = False):
     line = "|".join(_named(f"{prefix}l", i, r, r.pattern) for i, r in _FURNITURE)
     if at_start:
-        return re.compile(f"[ \t]{{0,400}}(?:{line})")
+        return _OnFirstUse(f"[ \t]{{0,400}}(?:{line})")
     mid_rules = [(i, r) for i, r in _FURNITURE if not r.line_only]
     mid = "|".join(_named(f"{prefix}m", i, r, r.pattern) for i, r in mid_rules)
     # mid-line, one check of the characters a piece can start with: most blanks are
     # followed by none of them
     firsts = set().union(*(first_chars(r.pattern) or {""} for _, r in mid_rules))
     guard = "" if "" in firsts else f"(?=[{''.join(map(re.escape, sorted(firsts)))}])"
-    return re.compile(f"[ \n](?:(?<=\n)[ \t]{{0,400}}(?:{line})|{guard}(?:{mid}))")
+    return _OnFirstUse(f"[ \n](?:(?<=\n)[ \t]{{0,400}}(?:{line})|{guard}(?:{mid}))")
 
 
 _FURNITURE_SCAN = _furniture_scanner("u")
@@ -491,8 +509,8 @@ _BODY_RULES = [(i, r) for i, r in _INDEXED if r.in_body]
 
 
 def _body_line(rules):
-    return re.compile(f"\\n[ ]{{0,400}}(?:{_alternation(rules, 'body_pattern', 'l', after_blank=True)})",
-                      re.IGNORECASE).search
+    return _OnFirstUse(f"\\n[ ]{{0,400}}(?:{_alternation(rules, 'body_pattern', 'l', after_blank=True)})",
+                       re.IGNORECASE)
 
 
 _BODY_LINE = _body_line(_BODY_RULES)
@@ -691,8 +709,10 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
     # without it (faster)
     header_search = (_HEADER_SCAN if page else _TEXT_SCAN).search
     header_first = _HEADER_FIRST.match
-    furniture_search, furniture_first = _FURNITURE_SCAN.search, _FURNITURE_FIRST.match
-    body = _BodyScan(scan, _BODY_LINE if page else _TEXT_BODY_LINE,
+    # (a text with no sign of a page never looks for furniture: its scanners stay uncompiled)
+    furniture_search, furniture_first = ((_FURNITURE_SCAN.search, _FURNITURE_FIRST.match)
+                                         if page else (None, None))
+    body = _BodyScan(scan, (_BODY_LINE if page else _TEXT_BODY_LINE).search,
                      _BODY_MID[page, "égislature" in scan and _ONE_LINE_SIGN.search(scan) is not None])
     groups, token = _GROUPS, _new_token
     # the token being filled: name, label, label start, line, value start

@@ -116,3 +116,24 @@ def test_the_sdist_holds_what_its_tests_need(tmp_path):
                    "LICENSE", "CHANGELOG.md", "README.md", "aqparse/py.typed"):
         assert needed in names, needed
     assert not any("__pycache__" in n or n.endswith(".sqlite") for n in names)
+
+
+def test_a_dump_of_questions_never_compiles_the_scanners_of_a_page_s_text():
+    # they are the largest patterns of the tokenizer; compiled at import, they cost every
+    # process a third of a second (each worker of a run, each command). A page's text, read
+    # afterwards in the same process, still finds its furniture with them.
+    code = (
+        "import aqparse\n"
+        "from aqparse import tokenize as t\n"
+        "page = [t._HEADER_SCAN, t._FURNITURE_SCAN, t._FURNITURE_FIRST, t._BODY_LINE]\n"
+        "q = aqparse.parse(open('fixtures/qe-pending.txt', 'rb').read())\n"
+        "print(q.uid, [p._compiled is None for p in page])\n"
+        "q = aqparse.parse(open('fixtures/copied-question-col-14-qosd-sr.txt', 'rb').read())\n"
+        "print(q.uid, [p._compiled is None for p in page])\n")
+    done = _run("-c", code, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    # the uids read off the fixtures: "Question N° 98712" (14th legislature, written) and
+    # "Question N° 1453" (14th, oral without debate), the latter a page copied with its menus
+    assert done.stdout.splitlines() == [
+        "QANR5L14QE98712 [True, True, True, True]",
+        "QANR5L14QOSD1453 [False, False, False, False]"]

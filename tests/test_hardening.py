@@ -128,7 +128,6 @@ def test_an_external_entity_is_never_read():
 
 # -- what a folder holds besides questions ----------------------------------------------------------
 
-import json
 import os
 import subprocess
 import sys

@@ -370,6 +370,7 @@ def _frequent(char: str):
     return (rank if rank >= 0 else len(_FREQUENT_FIRST), char)
 
 
+@functools.lru_cache(maxsize=None)    # (a rule's pattern is read by several scanners)
 def first_chars(pattern: str) -> Optional[frozenset]:
     """The characters a match of ``pattern`` (case-insensitive) can start with, or None when
     that cannot be worked out. Reads the parsed pattern of the standard ``re`` module."""

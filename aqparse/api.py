@@ -99,10 +99,11 @@ def parse_many(data: Data, *, strict: bool = False, path: Optional[str] = None,
 
 
 def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = False,
-                    layout: str = "text", offset: int = 0,
-                    first_line: int = 1) -> Iterator[Question]:
-    """The text path on decoded text (used by the HTML parser too, on a page's text)."""
-    groups, page = question_groups(text, offset=offset, first_line=first_line)
+                    layout: str = "text", offset: int = 0, first_line: int = 1,
+                    page: Optional[bool] = None) -> Iterator[Question]:
+    """The text path on decoded text (used by the HTML parser too, on a page's text).
+    ``page``: whether the whole this text is a part of shows a page (``question_groups``)."""
+    groups, page = question_groups(text, offset=offset, first_line=first_line, page=page)
     first = next(groups, None)
     if first is None:
         _raise_not_a_question(text, path, [], False)
@@ -110,12 +111,14 @@ def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = Fal
                           layout=layout, first_line=first_line, offset=offset, signs=page)
 
 
-def question_groups(text: str, *, offset: int = 0,
-                    first_line: int = 1) -> Tuple[Iterator[List[Token]], bool]:
+def question_groups(text: str, *, offset: int = 0, first_line: int = 1,
+                    page: Optional[bool] = None) -> Tuple[Iterator[List[Token]], bool]:
     """The tokens of each question of ``text``, and whether it shows a whole page
     (``furniture.shows_page``: asked once, for the tokenizer and then ``records_of``'s
-    ``signs``)."""
-    page = shows_page(text)
+    ``signs``). ``page``: what the whole of which ``text`` is a part gives, when it is a part
+    (``text_units``): each part is read as the whole is, whatever it shows itself."""
+    if page is None:
+        page = shows_page(text)
     return split_questions(tokenize(text, offset=offset, first_line=first_line,
                                     signs=page)), page
 
@@ -245,10 +248,12 @@ class Unit(NamedTuple):
     offset: int
     line: int
     too_long: Optional[str] = None
+    page: Optional[bool] = None     # how it is read: ``question_groups``'s ``page``
 
 
 def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
-               max_question: int = MAX_QUESTION_CHARS) -> Iterator[Unit]:
+               max_question: int = MAX_QUESTION_CHARS,
+               page: Optional[bool] = None) -> Iterator[Unit]:
     """Cut a text, given block by block, into units of whole questions read apart (the one
     cutter of a large text: ``convert`` parses the units in parallel, ``read`` streams them).
 
@@ -256,21 +261,30 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
     over the whole growing buffer. Memory stays bounded: a unit aims at ``chunk`` characters
     and at ``UNIT_QUESTIONS`` questions (a dump of tiny questions gives many records a
     character); a question longer than ``max_question`` characters is cut at a line end there,
-    and the unit says so."""
+    and the unit says so.
+
+    Every unit is read as the whole text is: as a page's text or not (``page``, which each
+    unit carries), whatever its own part shows; a part that shows no sign of a page, in a
+    dump of pages, is still read with the site's furniture, and one that shows one (an answer
+    that names the "Assemblée nationale"), in a dump of plain questions, is not. ``page``:
+    what the whole text shows (``furniture.shows_page``), when the caller could look ahead
+    (a file); else a text read as it comes (stdin, a pipe) is read as a page's from the
+    first sign met on, which the text before it could not know."""
     buffer, offset, line, begin = "", 0, 1, 0
-    sign = -1      # where the last sign of a page starts in the buffer (``shows_page``)
+    seen = bool(page)       # a sign of a page met so far (or known ahead)
     for block in itertools.chain(blocks, [None]):
         final = block is None
         if not final:
             buffer += block
-            # only what was added is looked at (and a sign it may end): a block at a time
-            found = last_page_sign(buffer, max(0, len(buffer) - len(block) - SIGN_CHARS))
-            sign = max(sign, found)
+            if not seen:
+                # only what was added is looked at (and a sign it may end): a block at a time
+                seen = last_page_sign(buffer, max(0, len(buffer) - len(block) - SIGN_CHARS)) >= 0
+        as_page = seen if page is None else page
         while True:
             target = _target(buffer, chunk)
             if len(buffer) < target + (target >> 2):
                 break
-            cut = find_cut(buffer, target, begin=begin, page=sign >= 0)
+            cut = find_cut(buffer, target, begin=begin, page=as_page)
             forced = cut is None
             if forced:
                 if len(buffer) <= max_question:
@@ -281,13 +295,12 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
             lines = count_lines(buffer, 0, cut)
             too_long = (f"a question of more than {max_question:,} characters (line {line}): "
                         f"cut at line {line + lines}") if forced else None
-            yield Unit(buffer[:cut], offset, line, too_long)
+            yield Unit(buffer[:cut], offset, line, too_long, as_page)
             offset += cut
             line += lines
             buffer, begin = buffer[cut:], 0
-            sign = sign - cut if sign >= cut else -1     # a sign before the cut is gone with it
     if buffer.strip() or offset == 0:
-        yield Unit(buffer, offset, line)
+        yield Unit(buffer, offset, line, None, seen if page is None else page)
 
 
 def _target(buffer: str, chunk: int) -> int:

@@ -24,6 +24,7 @@ from .api import parse_many, question_groups, records_of, sniff, text_units
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import output_format
+from .furniture import SIGN_CHARS, shows_page
 from .records import RECORD_KEYS, Question, looks_like_record
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
@@ -399,14 +400,40 @@ def decoded_blocks(stream: BinaryIO, head: bytes, size: int) -> Iterator[str]:
     yield decoder.decode(b"", final=True)
 
 
+def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]:
+    """Whether the whole text of a dump shows a page (``furniture.shows_page``, on its text as
+    ``decode`` gives it), read through and the stream put back where it was; None for a
+    stream that cannot be read twice (stdin, a pipe). The parts of a dump read apart are each
+    read as the whole is (``api.text_units``): one answer that names the "Assemblée
+    nationale" must not make its part alone a page's."""
+    try:
+        if not stream.seekable():
+            return None
+        at = stream.tell()
+    except (OSError, ValueError):
+        return None
+    try:
+        tail = ""       # (a sign cut by the end of a block)
+        for text in decoded_blocks(stream, head, size):
+            text = repair_mojibake(tail + text)
+            if shows_page(text):
+                return True
+            tail = text[-SIGN_CHARS:]
+        return False
+    finally:
+        stream.seek(at)
+
+
 def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool,
                  chunk: int = CHUNK) -> Iterator[Question]:
     """A large text dump, part by part: cut where ``convert`` cuts it (``api.text_units``, the
     one cutter), each part read as ``convert``'s workers read it."""
     found = False
-    for unit in text_units(decoded_blocks(stream, head, chunk), chunk=chunk):
+    whole = shows_page_ahead(stream, head, chunk)
+    for unit in text_units(decoded_blocks(stream, head, chunk), chunk=chunk, page=whole):
         text = repair_mojibake(unit.text)
-        groups, page = question_groups(text, offset=unit.offset, first_line=unit.line)
+        groups, page = question_groups(text, offset=unit.offset, first_line=unit.line,
+                                       page=unit.page)
         for record in records_of(groups, text, path=path, strict=strict, first_line=unit.line,
                                  offset=unit.offset, after_a_question=found, signs=page):
             found = True

@@ -27,7 +27,7 @@ from .decode import decode
 from .errors import ParseError, UsageError
 from .export import output_format
 from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, Problem, Skipped, decoded_blocks,
-                     holds_records, read_error, walk)
+                     holds_records, read_error, shows_page_ahead, walk)
 from .rawtext import Tap
 
 def _size(least: int, most: int = 1 << 30):
@@ -74,6 +74,7 @@ class TextPart:
     text: str
     offset: int             # characters before it in the dump
     line: int               # the dump's line it starts at
+    page: Optional[bool] = None     # whether the dump shows a page (read as it is read whole)
 
 
 @attrs.frozen
@@ -110,11 +111,13 @@ Unit = Union[Whole, TextPart, RecordLines, Stream, Skip, Failure]
 def _text_parts(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit]:
     """A text dump, read block by block, in units of whole questions; a question too long to
     be held is cut, and said."""
+    page = shows_page_ahead(stream, head, sizes.read_block)
     blocks = decoded_blocks(stream, head, sizes.read_block)
-    for unit in text_units(blocks, chunk=sizes.chunk_chars, max_question=sizes.max_question):
+    for unit in text_units(blocks, chunk=sizes.chunk_chars, max_question=sizes.max_question,
+                           page=page):
         if unit.too_long:
             yield Failure(name, unit.too_long, "question-too-long")
-        yield TextPart(name, unit.text, unit.offset, unit.line)
+        yield TextPart(name, unit.text, unit.offset, unit.line, unit.page)
 
 
 def _record_lines(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit]:

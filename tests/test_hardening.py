@@ -246,6 +246,41 @@ def test_a_dump_of_ordinary_questions_is_cut_in_units_near_the_size_aimed_at():
     assert min(len(u.text) for u in units[:-1]) >= api.UNIT_CHARS
 
 
+def _footer_dump():
+    """Generated questions joined by the site's footer line, one answer naming the
+    "Assemblée nationale" (a sign of a page's text): as a whole, the text of pages."""
+    import dumps
+    questions = [aqparse.render(q) for q in dumps.records(40, seed=5)]
+    assert sum(q.answer is not None for q in dumps.records(40, seed=5)) > 10
+    questions[30] = questions[30].rstrip("\n") + " Adopté par l'Assemblée nationale.\n"
+    return "\n© Tous droits réservés\n".join(questions)
+
+
+def test_the_parts_of_a_dump_are_each_read_as_the_whole_is(tmp_path):
+    # whether a text is a page's (its furniture looked for) was decided part by part: the
+    # parts without the one sign read the footer line "© Tous droits réservés" into the
+    # answer before it, and the records changed with the size of the parts
+    from aqparse.units import Sizes
+    path = tmp_path / "dump.txt"
+    path.write_text(_footer_dump(), encoding="utf-8")
+    whole = [q.to_dict() for q in aqparse.parse_many(path.read_bytes(), path=str(path))]
+    assert len(whole) == 40
+    # the footer is the site's, never an answer's or a question's
+    assert not any("droits réservés" in ((q["answer"] or {}).get("text") or "")
+                   + ((q["question"] or {}).get("text") or "") for q in whole)
+    small = Sizes(split_above=10_000, chunk_chars=5_000)
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        aqparse.convert([str(path)], out, jobs=jobs, quiet=True, sizes=small)
+        assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == whole
+    assert [q.to_dict() for q in aqparse.read(str(path))] == whole
+    from aqparse import inputs
+    streamed = inputs.parse_document(inputs.Document(str(path), lambda: open(path, "rb"),
+                                                     path.stat().st_size),
+                                     stream_above=10_000, chunk=5_000)
+    assert [q.to_dict() for q in streamed] == whole
+
+
 def test_duplicates_merged_a_batch_at_a_time_give_the_same_output(tmp_path, monkeypatch):
     from aqparse.export import Writer
 
@@ -651,36 +686,49 @@ def test_the_sizes_of_a_run_are_its_parameters(tmp_path):
         small.chunk_chars = 1
 
 
-def test_the_cutter_knows_whether_its_buffer_shows_a_page_without_reading_it_again(monkeypatch):
-    # text_units tells find_cut whether the text shows a page's signs, kept up to date block
-    # by block: it must say what looking at the whole buffer says, whatever the cuts
+def test_the_cutter_reads_a_text_as_a_page_s_from_the_first_sign_met_on(monkeypatch):
+    # text_units tells find_cut whether the text is a page's, kept up to date block by block
+    # without reading the buffer again: read as it comes (nothing known ahead), from the
+    # first sign of a page met on, whatever the cuts; known ahead, as the caller says. Each
+    # unit is read as its cut was confirmed
     import random
 
     from aqparse.furniture import shows_page
 
-    real, seen = api.find_cut, []
+    real, seen, read = api.find_cut, [], []
 
     def checked(text, target, *args, page=None, **kwargs):
         seen.append(page)
-        assert page == shows_page(text)
+        assert page == (expected if expected is not None else shows_page("".join(read)))
         return real(text, target, *args, page=page, **kwargs)
+
+    def blocks(text, rng):
+        at = 0
+        while at < len(text):
+            size = rng.randint(1, 9000)
+            read.append(text[at:at + size])
+            yield read[-1]
+            at += size
 
     monkeypatch.setattr(api, "find_cut", checked)
     rng = random.Random(3)
     questions = [FIXTURE.replace("60104", str(60104 + n)) for n in range(60)]
-    for n in rng.sample(range(60), 3):     # a page's signs in a few questions only
+    for n in rng.sample(range(20, 60), 3):     # a page's signs in a few questions only
         questions[n] = questions[n].replace("Texte de la question", "Assemblée nationale\n"
                                             "Texte de la question")
     text = "\n".join(questions)
-    blocks = []
-    at = 0
-    while at < len(text):
-        size = rng.randint(1, 9000)
-        blocks.append(text[at:at + size])
-        at += size
-    units = list(api.text_units(blocks, chunk=12_000))
-    assert "".join(u.text for u in units) == text
-    assert True in seen and False in seen
+    for expected in (None, True, False):
+        seen.clear()
+        read.clear()
+        units = list(api.text_units(blocks(text, rng), chunk=12_000, page=expected))
+        assert "".join(u.text for u in units) == text
+        if expected is None:
+            assert seen.index(True) > 0 and False not in seen[seen.index(True):]
+            flags = [u.page for u in units]
+            assert flags[0] is False and flags[-1] is True
+            assert flags == sorted(flags)        # from the first sign on
+        else:
+            assert set(seen) == {expected} and {u.page for u in units} == {expected}
 
 
 def test_sizes_that_would_read_nothing_or_everything_are_refused(tmp_path):

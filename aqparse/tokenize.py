@@ -450,9 +450,16 @@ class _OnFirstUse:
         self._source, self._flags, self._compiled = source, flags, None
 
     def __getattr__(self, name: str):
+        # (only a pattern's own attributes: a copy made without ``__init__`` asks for its
+        # slots, which would come back here for ever)
+        if name.startswith("_"):
+            raise AttributeError(name)
         if self._compiled is None:
             self._compiled = re.compile(self._source, self._flags)
         return getattr(self._compiled, name)
+
+    def __reduce__(self):
+        return (_OnFirstUse, (self._source, self._flags))
 
 
 def _scanner(line_rules, line_attr, mid_rules, mid_attr, guard, unknown=False):
@@ -510,8 +517,8 @@ _BODY_RULES = [(i, r) for i, r in _INDEXED if r.in_body]
 
 
 def _body_line(rules):
-    return _OnFirstUse(f"\\n[ ]{{0,400}}(?:{_alternation(rules, 'body_pattern', 'l', after_blank=True)})",
-                       re.IGNORECASE)
+    alternation = _alternation(rules, 'body_pattern', 'l', after_blank=True)
+    return _OnFirstUse(f"\\n[ ]{{0,400}}(?:{alternation})", re.IGNORECASE)
 
 
 _BODY_LINE = _body_line(_BODY_RULES)

@@ -123,17 +123,34 @@ def test_a_dump_of_questions_never_compiles_the_scanners_of_a_page_s_text():
     # process a third of a second (each worker of a run, each command). A page's text, read
     # afterwards in the same process, still finds its furniture with them.
     code = (
-        "import aqparse\n"
-        "from aqparse import tokenize as t\n"
+        "import aqparse, json\n"
+        "from aqparse import fixtures, tokenize as t\n"
         "page = [t._HEADER_SCAN, t._FURNITURE_SCAN, t._FURNITURE_FIRST, t._BODY_LINE]\n"
-        "q = aqparse.parse(open('fixtures/qe-pending.txt', 'rb').read())\n"
-        "print(q.uid, [p._compiled is None for p in page])\n"
-        "q = aqparse.parse(open('fixtures/copied-question-col-14-qosd-sr.txt', 'rb').read())\n"
-        "print(q.uid, [p._compiled is None for p in page])\n")
+        "for name in ('qe-pending', 'copied-question-col-14-qosd-sr'):\n"
+        "    q = aqparse.parse(open(f'fixtures/{name}.txt', 'rb').read())\n"
+        "    expected = json.load(open(f'fixtures/{name}.json', encoding='utf-8'))\n"
+        "    same = not fixtures.diff(expected, fixtures.actual(f'fixtures/{name}.txt'))\n"
+        "    print(q.uid, same, [p._compiled is None for p in page])\n")
     done = _run("-c", code, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     # the uids read off the fixtures: "Question N° 98712" (14th legislature, written) and
     # "Question N° 1453" (14th, oral without debate), the latter a page copied with its menus
+    # (each record the same as its fixture's expected one)
     assert done.stdout.splitlines() == [
-        "QANR5L14QE98712 [True, True, True, True]",
-        "QANR5L14QOSD1453 [False, False, False, False]"]
+        "QANR5L14QE98712 True [True, True, True, True]",
+        "QANR5L14QOSD1453 True [False, False, False, False]"]
+
+
+def test_the_patterns_compiled_when_first_used_copy_and_pickle_as_patterns():
+    import copy
+    import pickle
+
+    from aqparse import tokenize
+
+    text = "Accueil\n Aller au contenu\nQuestion N° 12\n"
+    for lazy in (tokenize._FURNITURE_SCAN, tokenize._HEADER_SCAN):
+        found = lazy.search(text)
+        for other in (copy.copy(lazy), copy.deepcopy(lazy), pickle.loads(pickle.dumps(lazy))):
+            assert other.pattern == lazy.pattern and other.flags == lazy.flags
+            m = other.search(text)
+            assert (m.span(), m.lastgroup) == (found.span(), found.lastgroup)

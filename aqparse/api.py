@@ -230,11 +230,13 @@ def parse(data: Data, *, strict: bool = False, path: Optional[str] = None,
 
 # what one unit of a text cut by ``text_units`` aims at, and what one question may hold
 UNIT_CHARS = 1 << 20
-# a unit holds at most this many mentions of "question", so at most this many questions: the
-# records of a unit of tiny ones (about 0.7 KB of JSON each) then take about what those of a unit
-# of ordinary ones take (a real question mentions "question" about 8 times, and its record is
-# about 2.5 KB); a lower bound cut ordinary dumps into units of a sixth of ``UNIT_CHARS``, and the
-# parent of a parallel run spent its time confirming cuts
+# a unit holds at most this many mentions of "question" (counted as "stion" or "STION", which the
+# tokenizer's heads hold however the rest of the word is written: "QuESTION", "Quéstion"), so
+# at most this many questions of that word: the records of a unit of tiny ones (about 0.7 KB of
+# JSON each) then take about what those of a unit of ordinary ones take. A real question
+# mentions it 4 to 8 times: a lower bound cut ordinary dumps into units of a sixth of
+# ``UNIT_CHARS``, and the parent of a parallel run spent its time confirming cuts. (A dump of
+# heads in stranger case, "QUESTiON", is bounded by ``UNIT_CHARS`` alone.)
 UNIT_QUESTIONS = 4000
 MAX_QUESTION_CHARS = 16 << 20
 
@@ -307,10 +309,17 @@ def _target(buffer: str, chunk: int) -> int:
     # a unit of tiny questions ("Question N° 1" lines) holds fewer characters: its records,
     # not its text, are what the workers send back
     span = min(chunk, len(buffer))
-    heads = buffer.count("uestion", 0, span) + buffer.count("UESTION", 0, span)
+    heads = buffer.count("stion", 0, span) + buffer.count("STION", 0, span)
     if heads > UNIT_QUESTIONS:
-        return max(4096, span * UNIT_QUESTIONS // heads)
+        # where the last mention a unit may hold stands (not the span's average: its lines
+        # may grow, "Question N° 9" then "Question N° 10000")
+        last = next(itertools.islice(_MENTION.finditer(buffer, 0, span), UNIT_QUESTIONS - 1,
+                                     None))
+        return max(4096, last.start())
     return chunk
+
+
+_MENTION = re.compile("stion|STION")
 
 
 def _forced_cut(buffer: str, at: int) -> int:

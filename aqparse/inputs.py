@@ -402,7 +402,7 @@ def decoded_blocks(stream: BinaryIO, head: bytes, size: int) -> Iterator[str]:
 
 def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]:
     """Whether the whole text of a dump shows a page (``furniture.shows_page``, on its text as
-    ``decode`` gives it), read through and the stream put back where it was; None for a
+    it is decoded and mended), read through and the stream put back where it was; None for a
     stream that cannot be read twice (stdin, a pipe). The parts of a dump read apart are each
     read as the whole is (``api.text_units``): one answer that names the "Assemblée
     nationale" must not make its part alone a page's."""
@@ -413,12 +413,14 @@ def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]
     except (OSError, ValueError):
         return None
     try:
-        tail = ""       # (a sign cut by the end of a block)
+        edge = 2 * SIGN_CHARS
+        tail = ""       # the end of what was read before, as it was decoded
         for text in decoded_blocks(stream, head, size):
-            text = repair_mojibake(tail + text)
-            if shows_page(text):
+            # each block, and where it meets the one before (a sign, or a mojibake sequence
+            # mended into one, cut by the blocks' edge)
+            if shows_page(repair_mojibake(text)) or shows_page(repair_mojibake(tail + text[:edge])):
                 return True
-            tail = text[-SIGN_CHARS:]
+            tail = (tail + text[-edge:])[-edge:]      # (blocks may be tiny)
         return False
     finally:
         stream.seek(at)

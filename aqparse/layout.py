@@ -11,6 +11,8 @@ its cell. It keeps the length of the text and the line of each row, so offsets a
 still point into the input.
 """
 
+import bisect
+import itertools
 import re
 from typing import Callable, List, Optional
 
@@ -41,8 +43,10 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     if "  " in text:
         if body_label is not None and _CELL_BESIDE.search(text) is not None:
             text = _centred_labels(text, body_label, is_label or (lambda line: False))
-        if is_label is not None and "   " in text and _CELLS_BESIDE.search(text) is not None:
-            text = _side_by_side(text, is_label)
+        if is_label is not None:
+            signs = sorted(m.end() - 1 for rx in _ROW_SIGNS for m in rx.finditer(text))
+            if signs:
+                text = _side_by_side(text, is_label, signs)
     return text
 
 
@@ -178,62 +182,140 @@ def _centred_labels(text: str, body_label: "re.Pattern[str]",
 
 # -- cells side by side, wrapped in their columns, no border (w3m) --------------------------------
 
-# a label, its value, a gap, and another label on the same line: the cells of a row side by
-# side ("Rubrique > transports Tête d'analyse > lignes            Analyse > desserte.")
-_CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:][^\n]{0,200}\S[ ]{3,60}"
+# the signs of a row of cells side by side: a label, its value (or none), a gap, and another
+# label on the same line ("Rubrique > transports Tête d'analyse > lignes     Analyse > desserte.",
+# "Rubrique >          Analyse > ligne C."); the number's label with a cell beside it, after a
+# gap or on the line below, indented ("N° : 1204  citoyen et divers gauche"); a label's
+# separator wrapped to the next line ("Tête d'analyse" over "> RER"). (Patterns apart: the
+# regex engine finds each from its first characters, far faster than their alternation.)
+_CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:](?:[^\n]{0,200}\S|)[ ]{3,60}"
                            r"\S[^\n>:]{0,60}[>:]")
+_ROW_SIGNS = (_CELLS_BESIDE,
+              re.compile(r"N°[^\n]{0,40}?\S[ ]{2,60}\S|N°[^\n]{0,200}\n[ ]{2,60}\S"),
+              re.compile(r"\n[ ]{0,60}[>:] "))
 
 
-def _side_by_side(text: str, is_label: Callable[[str], bool]) -> str:
+def _side_by_side(text: str, is_label: Callable[[str], bool], signs: List[int]) -> str:
     """Read the rows of a borderless table whose cells a text browser laid side by side, a
-    cell wrapped in its column over the row's lines: a block of lines (up to a blank line, or
-    a line that starts with a label of its own) whose first line holds two cells or more
-    starting with a label is read cell after cell (same characters, same lines). Columns are
-    where every line of the block is blank: two blanks at least, or one before a label."""
+    cell wrapped in its column over the row's lines (same characters, same lines), where a
+    row's sign was found (at the offsets ``signs``, in order).
+
+    A row is a block of lines (up to a blank line, or a line that starts with a label of its
+    own) whose columns are blank on every line of it: two blanks at least, or one before a
+    label or before the text of a line indented to it. It is read cell after cell when two of
+    its cells, read whole (each column's pieces joined), start with a label. A label in the
+    column the lines above leave blank is on the row's line ("Question N° : 812" centred
+    beside the author's cell); a line above that cuts the row's columns is not of the row
+    ("13ème législature" over the header row)."""
     lines = text.split("\n")
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
     n = 0
-    while n < len(lines):
-        if not lines[n].strip():
-            n += 1
+    for sign in signs:
+        at = bisect.bisect_right(starts, sign) - 1
+        if at < n:
             continue
-        end = n
-        while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 - n < 8 \
-                and not is_label(lines[end + 1].lstrip()):     # a line of its own: a row
-            end += 1
-        if end > n and "   " in lines[n].strip():     # cells apart on the row's first line
-            block = lines[n:end + 1]
-            bounds = _columns(block, is_label)
-            if bounds:
-                lines[n:end + 1] = _read_cells(block, bounds)
-        n = end + 1
+        # (blocks read from the blank line above the sign, as a reading of the whole would,
+        # and not again)
+        read, n = n, at
+        while n > read and lines[n - 1].strip() and at - n < 8:
+            n -= 1
+        while n <= at:
+            n = _read_block(lines, n, is_label)
     return "\n".join(lines)
+
+
+def _read_block(lines: List[str], n: int, is_label: Callable[[str], bool]) -> int:
+    """Read the block of lines that starts at line ``n`` as a row, if it is one; the line
+    after it."""
+    if not lines[n].strip():
+        return n + 1
+    end = n
+    while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 - n < 8 \
+            and (not is_label(lines[end + 1].lstrip())       # a line of its own: a row
+                 or _centred_beside(lines[n:end + 2], is_label)):
+        end += 1
+    if end > n and _apart(lines[n:end + 1]):
+        start = n + _lines_above(lines[n:end + 1], is_label)
+        block = lines[start:end + 1]
+        bounds = _columns(block, is_label)
+        if bounds:
+            lines[start:end + 1] = _read_cells(block, bounds)
+    return end + 1
+
+
+def _centred_beside(block: List[str], is_label: Callable[[str], bool]) -> bool:
+    """The block's last line, which starts with a label, is a cell centred beside the cells
+    of a row begun above: its label stands where the indented lines above are blank, and the
+    block with it reads as a row."""
+    line, above = block[-1], block[:-1]
+    left = min((_indent(row) for row in above if row.startswith(" ")), default=0)
+    if not (left >= 2 and line[left - 1:left] == " " and line[:left].strip()
+            and line[left:].strip()):
+        return False
+    row = block[_lines_above(block, is_label):]
+    return len(row) > 1 and bool(_columns(row, is_label))
+
+
+def _lines_above(block: List[str], is_label: Callable[[str], bool]) -> int:
+    """How many of the block's first lines are lines of their own above a row."""
+    k = 0
+    while len(block) - k > 2 and _not_of_the_row(block[k:], is_label):
+        k += 1
+    return k
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _apart(block: List[str]) -> bool:
+    """Some text apart on a line, or lines starting at different columns: maybe columns (a
+    paragraph has neither)."""
+    return (any("  " in line.strip() for line in block)
+            or len({_indent(line) for line in block}) > 1)
+
+
+def _not_of_the_row(block: List[str], is_label: Callable[[str], bool]) -> bool:
+    """The block's first line is a line of its own above a row: it runs across a column of the
+    lines below it, or it starts with a label in their first column, whose cell starts with a
+    label too (a cell holds one label)."""
+    first, below = block[0], block[1:]
+    bounds = _bounds(below, is_label)
+    if not bounds:
+        return False
+    return (not set(bounds) <= set(_bounds(block, is_label))
+            or _indent(first) < bounds[0] and is_label(first)
+            and is_label(_cells(below, bounds)[0]))
+
+
+_TEXT_RUN = re.compile("[^ ]+")
+
+
+def _bounds(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
+    """Where the block's columns start (after the first): after a run of columns blank on
+    every line, two wide at least, or one before a label or before the text of a line
+    indented to it (a text browser's row fits its screen: 200 columns at most)."""
+    if any(len(line) > 200 for line in block):
+        return []
+    runs = sorted((m.start(), m.end()) for line in block for m in _TEXT_RUN.finditer(line))
+    starts = []
+    end = runs[0][1]
+    for a, b in runs:
+        if a > end and (a - end >= 2 or any(
+                _indent(line) == a or (line[a:a + 1].strip() and is_label(line[a:]))
+                for line in block)):
+            starts.append(a)
+        end = max(end, b)
+    return starts
 
 
 def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
     """Where the block's columns start (after the first), or [] when it is not a row of
-    cells side by side (a text browser's row fits its screen: 200 columns at most)."""
-    if any(len(line) > 200 for line in block):
-        return []
-    first = block[0]
-    width = max(len(line) for line in block)
-    blank = [all(p >= len(line) or line[p] == " " for line in block) for p in range(width)]
-    left = len(first) - len(first.lstrip())
-    starts = []
-    p = left
-    while p < len(first.rstrip()):
-        if blank[p]:
-            q = p
-            while q < width and blank[q]:
-                q += 1
-            following = first[q:]
-            if q < len(first.rstrip()) and (q - p >= 2 or is_label(following)):
-                starts.append(q)
-            p = q
-        else:
-            p += 1
+    cells side by side."""
+    starts = _bounds(block, is_label)
     if not starts:
         return []
-    cells = [first[a:b].strip() for a, b in zip([left] + starts, starts + [len(first)])]
+    cells = _cells(block, starts)
     if sum(map(is_label, cells)) < 2:
         return []
     # a cell wrapped in its column leaves text beyond the first column on a line below; a
@@ -242,7 +324,8 @@ def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
     return starts if beyond else []
 
 
-def _read_cells(block: List[str], starts: List[int]) -> List[str]:
+def _cells(block: List[str], starts: List[int]) -> List[str]:
+    """The block's cells, each column's pieces joined (a word cut after its hyphen glued)."""
     bounds = list(zip([0] + starts, starts + [max(len(line) for line in block)]))
     cells = []
     for a, b in bounds:
@@ -252,7 +335,11 @@ def _read_cells(block: List[str], starts: List[int]) -> List[str]:
             if piece:
                 out += ("" if not out or _HYPHEN_END.search(out) else " ") + piece
         cells.append(out)
-    content = "\t".join(c for c in cells if c)
+    return cells
+
+
+def _read_cells(block: List[str], starts: List[int]) -> List[str]:
+    content = "\t".join(c for c in _cells(block, starts) if c)
     size = sum(len(line) for line in block) + len(block) - 1
     room = size - len(content) - (len(block) - 1)
     if room < 0:

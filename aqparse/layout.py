@@ -185,13 +185,15 @@ def _centred_labels(text: str, body_label: "re.Pattern[str]",
 # the signs of a row of cells side by side: a label, its value (or none), a gap, and another
 # label on the same line ("Rubrique > transports Tête d'analyse > lignes     Analyse > desserte.",
 # "Rubrique >          Analyse > ligne C."); the number's label with a cell beside it, after a
-# gap or on the line below, indented ("N° : 1204  citoyen et divers gauche"); a label's
-# separator wrapped to the next line ("Tête d'analyse" over "> RER"). (Patterns apart: the
-# regex engine finds each from its first characters, far faster than their alternation.)
+# gap on its line ("N° : 1204  citoyen") or on the line below ("1204     - Gironde )", or
+# indented past the label: "          républicaine - Val-de-Marne )"); a label's separator
+# wrapped to the next line ("Tête d'analyse" over "> RER"). (Patterns apart: the regex engine
+# finds each from its first characters, far faster than their alternation.)
 _CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:](?:[^\n]{0,200}\S|)[ ]{3,60}"
                            r"\S[^\n>:]{0,60}[>:]")
 _ROW_SIGNS = (_CELLS_BESIDE,
-              re.compile(r"N°[^\n]{0,40}?\S[ ]{2,60}\S|N°[^\n]{0,200}\n[ ]{2,60}\S"),
+              re.compile(r"N°[^\n]{0,40}?\S[ ]{2,60}\S"
+                         r"|N°[^\n]{0,200}\n(?:[ ]{4,60}|[^\n]{0,60}?\S[ ]{2,60})\S"),
               re.compile(r"\n[ ]{0,60}[>:] "))
 
 
@@ -229,11 +231,10 @@ def _read_block(lines: List[str], n: int, is_label: Callable[[str], bool]) -> in
     after it."""
     if not lines[n].strip():
         return n + 1
-    end = n
+    end = _block_end(lines, n, is_label)
     while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 - n < 8 \
-            and (not is_label(lines[end + 1].lstrip())       # a line of its own: a row
-                 or _centred_beside(lines[n:end + 2], is_label)):
-        end += 1
+            and _centred_beside(lines, n, end + 1, is_label):
+        end = _block_end(lines, end + 1, is_label, n)
     if end > n and _apart(lines[n:end + 1]):
         start = n + _lines_above(lines[n:end + 1], is_label)
         block = lines[start:end + 1]
@@ -243,17 +244,32 @@ def _read_block(lines: List[str], n: int, is_label: Callable[[str], bool]) -> in
     return end + 1
 
 
-def _centred_beside(block: List[str], is_label: Callable[[str], bool]) -> bool:
-    """The block's last line, which starts with a label, is a cell centred beside the cells
-    of a row begun above: its label stands where the indented lines above are blank, and the
-    block with it reads as a row."""
-    line, above = block[-1], block[:-1]
+def _block_end(lines: List[str], k: int, is_label: Callable[[str], bool],
+               n: Optional[int] = None) -> int:
+    """The last line of the block that goes on from line ``k`` (begun at line ``n``): up to
+    a blank line, or a line that starts with a label (a line of its own), 8 lines at most."""
+    n = k if n is None else n
+    end = k
+    while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 - n < 8 \
+            and not is_label(lines[end + 1].lstrip()):
+        end += 1
+    return end
+
+
+def _centred_beside(lines: List[str], n: int, k: int, is_label: Callable[[str], bool]) -> bool:
+    """Line ``k``, which starts with a label, is a cell centred beside the cells of a row
+    begun above it, at line ``n`` or below: its label stands where the row's lines above are
+    blank, and the block with it, and the lines that go on below it, reads as a row."""
+    line, above = lines[k], lines[n:k]
     left = min((_indent(row) for row in above if row.startswith(" ")), default=0)
     if not (left >= 2 and line[left - 1:left] == " " and line[:left].strip()
             and line[left:].strip()):
         return False
+    block = lines[n:_block_end(lines, k, is_label, n) + 1]
     row = block[_lines_above(block, is_label):]
-    return len(row) > 1 and bool(_columns(row, is_label))
+    at = len(row) - (len(block) - (k - n))        # line k in the row
+    return (at > 0 and not any(upper[:left].strip() for upper in row[:at])
+            and bool(_columns(row, is_label)))
 
 
 def _lines_above(block: List[str], is_label: Callable[[str], bool]) -> int:
@@ -293,8 +309,9 @@ _TEXT_RUN = re.compile("[^ ]+")
 
 def _bounds(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
     """Where the block's columns start (after the first): after a run of columns blank on
-    every line, two wide at least, or one before a label or before the text of a line
-    indented to it (a text browser's row fits its screen: 200 columns at most)."""
+    every line, two wide at least, or one before a label or before the text of a line that
+    blanks bring to it (a short line of the cell before, padded: "1204          divers"; a
+    text browser's row fits its screen: 200 columns at most)."""
     if any(len(line) > 200 for line in block):
         return []
     runs = sorted((m.start(), m.end()) for line in block for m in _TEXT_RUN.finditer(line))
@@ -302,11 +319,16 @@ def _bounds(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
     end = runs[0][1]
     for a, b in runs:
         if a > end and (a - end >= 2 or any(
-                _indent(line) == a or (line[a:a + 1].strip() and is_label(line[a:]))
+                _padded_to(line, a) or (line[a:a + 1].strip() and is_label(line[a:]))
                 for line in block)):
             starts.append(a)
         end = max(end, b)
     return starts
+
+
+def _padded_to(line: str, a: int) -> bool:
+    """The text of ``line`` at column ``a`` comes after two blanks or more, or at its start."""
+    return line[a:a + 1].strip() != "" and (line[max(a - 2, 0):a] == "  " or _indent(line) == a)
 
 
 def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:

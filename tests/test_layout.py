@@ -29,6 +29,13 @@ def test_a_label_split_over_the_lines_of_its_cell():
         "Couleur > rouge\tTaille > grande, large\tForme > carré")
 
 
+def test_one_blank_between_cells_where_a_short_line_is_padded_to_the_next():
+    out = _untangled(["Couleur Taille > grande",
+                      ">       et large",
+                      "rouge"])
+    assert out.split("\n")[0].rstrip() == "Couleur > rouge\tTaille > grande et large"
+
+
 def test_a_label_centred_beside_a_cell_wrapped_above_and_below_it():
     out = _untangled(["           Taille : grande    Forme >",
                       "Couleur :  et large           carré",

@@ -317,6 +317,25 @@ def test_a_w3m_dump_of_table_pages_gives_a_record_a_page(first, second):
         assert qe.defects == ()
 
 
+@pytest.mark.parametrize("cols", [60, 70, 100, 120])
+def test_a_w3m_dump_of_the_table_pages_at_other_widths(cols):
+    # narrower or wider, w3m wraps the header row's cells otherwise: "Question N° :" over
+    # "24518", "N° :" over "1204" with a single blank before the author's cell, the author's
+    # cell above and below the number...
+    if "w3m" not in RENDERINGS:
+        pytest.skip("w3m is not installed")
+    from renderings import _program
+    w3m = _program("w3m", "-dump", "-T", "text/html", "-I", "utf-8", "-O", "utf-8",
+                   "-cols", str(cols))
+    dump = "\n".join(w3m(_html(name)[1]) for name in TABLE_PAGES)
+    records = list(aqparse.parse_many(dump))
+    expected = [aqparse.parse(_html(name)[0]) for name in TABLE_PAGES]
+    assert [r.uid for r in records] == [q.uid for q in expected]
+    for record, html_record in zip(records, expected):
+        assert_same_record(record, html_record, "w3m", html_record.uid)
+        assert record.defects == ()
+
+
 # -- the one cutter: a large dump of page texts read in parts gives the records of the whole ------
 
 @pytest.mark.parametrize("rendering", ["get_text", "browser", "text_browser", "one_line"])

@@ -11,8 +11,6 @@ its cell. It keeps the length of the text and the line of each row, so offsets a
 still point into the input.
 """
 
-import bisect
-import itertools
 import re
 from typing import Callable, List, Optional
 
@@ -189,7 +187,7 @@ def _centred_labels(text: str, body_label: "re.Pattern[str]",
 # indented past the label: "          républicaine - Val-de-Marne )"); a label's separator
 # wrapped to the next line ("Tête d'analyse" over "> RER"). (Patterns apart: the regex engine
 # finds each from its first characters, far faster than their alternation.)
-_CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:](?:[^\n]{0,200}\S|)[ ]{3,60}"
+_CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:](?:[^\n]{0,200}\S|)[ ]{2,200}"
                            r"\S[^\n>:]{0,60}[>:]")
 _ROW_SIGNS = (_CELLS_BESIDE,
               re.compile(r"N°[^\n]{0,40}?\S[ ]{2,60}\S"
@@ -203,17 +201,15 @@ def _side_by_side(text: str, is_label: Callable[[str], bool], signs: List[int]) 
     row's sign was found (at the offsets ``signs``, in order).
 
     A row is a block of lines (up to a blank line, or a line that starts with a label of its
-    own) whose columns are blank on every line of it: two blanks at least, or one before a
-    label or before the text of a line indented to it. It is read cell after cell when two of
-    its cells, read whole (each column's pieces joined), start with a label. A label in the
-    column the lines above leave blank is on the row's line ("Question N° : 812" centred
-    beside the author's cell); a line above that cuts the row's columns is not of the row
-    ("13ème législature" over the header row)."""
+    own) whose columns are blank on every line of it (see ``_bounds``). It is read cell after
+    cell when two of its cells, read whole (each column's pieces joined), start with a label.
+    A label in the column the lines above leave blank is on the row's line ("Question N° :
+    812" centred beside the author's cell); a line above that cuts the row's columns is not
+    of the row ("13ème législature" over the header row)."""
     lines = text.split("\n")
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    n = 0
+    n = at = before = 0
     for sign in signs:
-        at = bisect.bisect_right(starts, sign) - 1
+        at, before = at + text.count("\n", before, sign), sign      # the sign's line
         if at < n:
             continue
         # (blocks read from the blank line above the sign, as a reading of the whole would,
@@ -309,20 +305,24 @@ _TEXT_RUN = re.compile("[^ ]+")
 
 def _bounds(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
     """Where the block's columns start (after the first): after a run of columns blank on
-    every line, two wide at least, or one before a label or before the text of a line that
-    blanks bring to it (a short line of the cell before, padded: "1204          divers"; a
-    text browser's row fits its screen: 200 columns at most)."""
+    every line, two wide at least, or one before a label (on a line, or in the cell read
+    whole: "Question au" over "gouvernement") or before the text of a line that blanks bring
+    to it (a short line of the cell before, padded: "1204          divers"; a text browser's
+    row fits its screen: 200 columns at most)."""
     if any(len(line) > 200 for line in block):
         return []
     runs = sorted((m.start(), m.end()) for line in block for m in _TEXT_RUN.finditer(line))
-    starts = []
+    gaps = []           # where text starts after a run of blank columns, and the run's width
     end = runs[0][1]
     for a, b in runs:
-        if a > end and (a - end >= 2 or any(
-                _padded_to(line, a) or (line[a:a + 1].strip() and is_label(line[a:]))
-                for line in block)):
-            starts.append(a)
+        if a > end:
+            gaps.append((a, a - end))
         end = max(end, b)
+    starts = []
+    for (a, width), after in zip(gaps, [a for a, _ in gaps[1:]] + [end]):
+        if width >= 2 or any(_padded_to(line, a) or (line[a:a + 1].strip() and is_label(line[a:]))
+                             for line in block) or is_label(_joined(block, a, after)):
+            starts.append(a)
     return starts
 
 
@@ -347,17 +347,20 @@ def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
 
 
 def _cells(block: List[str], starts: List[int]) -> List[str]:
-    """The block's cells, each column's pieces joined (a word cut after its hyphen glued)."""
-    bounds = list(zip([0] + starts, starts + [max(len(line) for line in block)]))
-    cells = []
-    for a, b in bounds:
-        out = ""
-        for line in block:
-            piece = line[a:b].strip()
-            if piece:
-                out += ("" if not out or _HYPHEN_END.search(out) else " ") + piece
-        cells.append(out)
-    return cells
+    """The block's cells, each column's pieces joined."""
+    bounds = zip([0] + starts, starts + [max(len(line) for line in block)])
+    return [_joined(block, a, b) for a, b in bounds]
+
+
+def _joined(block: List[str], a: int, b: int) -> str:
+    """The pieces of the block's lines between columns ``a`` and ``b``, joined (a word cut
+    after its hyphen glued)."""
+    out = ""
+    for line in block:
+        piece = line[a:b].strip()
+        if piece:
+            out += ("" if not out or _HYPHEN_END.search(out) else " ") + piece
+    return out
 
 
 def _read_cells(block: List[str], starts: List[int]) -> List[str]:

@@ -317,19 +317,33 @@ def test_a_w3m_dump_of_table_pages_gives_a_record_a_page(first, second):
         assert qe.defects == ()
 
 
-@pytest.mark.parametrize("cols", [60, 70, 100, 120])
-def test_a_w3m_dump_of_the_table_pages_at_other_widths(cols):
-    # narrower or wider, w3m wraps the header row's cells otherwise: "Question N° :" over
-    # "24518", "N° :" over "1204" with a single blank before the author's cell, the author's
-    # cell above and below the number...
+_AUTHOR = re.compile(r"(M\.|Mme) [^<]*((?:</a>)?</b>) \( [^<]*? - [^<)]* \)")
+
+
+@pytest.mark.parametrize("cols, author", [
+    (60, None), (70, None), (100, None), (120, None),
+    (75, "Jean-Christophe Lagarde-Dupont ( Gauche démocrate et républicaine - Seine-Saint-Denis )"),
+    (60, "Li Wu ( UMP - Ain )"), (90, "Li Wu ( UMP - Ain )"),
+])
+def test_a_w3m_dump_of_the_table_pages_at_other_widths(cols, author):
+    # narrower or wider, or another author, w3m wraps the header row's cells otherwise:
+    # "Question N° :" over "24518", "N° :" over "1204" with a single blank before the author's
+    # cell, "Question au" over "gouvernement" after a single blank, the author's cell above and
+    # below the number, "Rubrique > impôt sur le Tête d'analyse > quotient  Analyse >"...
     if "w3m" not in RENDERINGS:
         pytest.skip("w3m is not installed")
     from renderings import _program
     w3m = _program("w3m", "-dump", "-T", "text/html", "-I", "utf-8", "-O", "utf-8",
                    "-cols", str(cols))
-    dump = "\n".join(w3m(_html(name)[1]) for name in TABLE_PAGES)
+    pages = [_html(name)[1] for name in TABLE_PAGES]
+    if author:
+        pages = [_AUTHOR.sub(lambda m: m.group(1) + " " + author.replace(" (", m.group(2) + " (", 1),
+                             page, 1) for page in pages]
+    dump = "\n".join(w3m(page) for page in pages)
     records = list(aqparse.parse_many(dump))
-    expected = [aqparse.parse(_html(name)[0]) for name in TABLE_PAGES]
+    expected = [aqparse.parse(page) for page in pages]
+    if author:
+        assert all(q.author.name == author.split(" (")[0] for q in expected)
     assert [r.uid for r in records] == [q.uid for q in expected]
     for record, html_record in zip(records, expected):
         assert_same_record(record, html_record, "w3m", html_record.uid)

@@ -255,7 +255,8 @@ def _block_end(lines: List[str], k: int, is_label: Callable[[str], bool],
 def _centred_beside(lines: List[str], n: int, k: int, is_label: Callable[[str], bool]) -> bool:
     """Line ``k``, which starts with a label, is a cell centred beside the cells of a row
     begun above it, at line ``n`` or below: its label stands where the row's lines above are
-    blank, and the block with it, and the lines that go on below it, reads as a row."""
+    blank, no lower than the row's middle, and the block with it, and the lines that go on
+    below it, reads as a row."""
     line, above = lines[k], lines[n:k]
     left = min((_indent(row) for row in above if row.startswith(" ")), default=0)
     if not (left >= 2 and line[left - 1:left] == " " and line[:left].strip()
@@ -264,7 +265,7 @@ def _centred_beside(lines: List[str], n: int, k: int, is_label: Callable[[str], 
     block = lines[n:_block_end(lines, k, is_label, n) + 1]
     row = block[_lines_above(block, is_label):]
     at = len(row) - (len(block) - (k - n))        # line k in the row
-    return (at > 0 and not any(upper[:left].strip() for upper in row[:at])
+    return (0 < at <= len(row) - 1 - at and not any(upper[:left].strip() for upper in row[:at])
             and bool(_columns(row, is_label)))
 
 

@@ -6,7 +6,7 @@ import re
 from aqparse.layout import untangle
 
 # labels made up for these tests: a word, then ":" or ">"
-_LABEL = re.compile(r" *(?:Couleur|Taille|Forme) *[:>]")
+_LABEL = re.compile(r" *(?:Couleur|Taille|Forme|Matière) *[:>]")
 
 
 def _is_label(line):
@@ -54,4 +54,13 @@ def test_a_line_of_its_own_above_a_row_is_left():
 
 def test_a_paragraph_wrapped_under_its_first_line_is_left():
     lines = ["Couleur : rouge vif   Taille : grande,", "et mate"]
+    assert _untangled(lines) == "\n".join(lines)
+
+
+def test_a_label_below_a_line_of_the_value_column_is_the_next_row():
+    # a table of labels and values (lynx): the line in the values' column is a row of its
+    # own, and the label below it starts the next row, not a cell centred beside it
+    lines = ["   Couleur :   rouge",
+             "               Taille :  grande   Forme :  carré",
+             "   Matière :   bois"]
     assert _untangled(lines) == "\n".join(lines)

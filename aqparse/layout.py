@@ -258,7 +258,7 @@ def _centred_beside(lines: List[str], n: int, k: int, is_label: Callable[[str], 
     blank, no lower than the row's middle, and the block with it, and the lines that go on
     below it, reads as a row."""
     line, above = lines[k], lines[n:k]
-    left = min((_indent(row) for row in above if row.startswith(" ")), default=0)
+    left = min((_indent(upper) for upper in above if upper.startswith(" ")), default=0)
     if not (left >= 2 and line[left - 1:left] == " " and line[:left].strip()
             and line[left:].strip()):
         return False
@@ -319,17 +319,25 @@ def _bounds(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
         if a > end:
             gaps.append((a, a - end))
         end = max(end, b)
-    starts = []
-    for (a, width), after in zip(gaps, [a for a, _ in gaps[1:]] + [end]):
-        if width >= 2 or any(_padded_to(line, a) or (line[a:a + 1].strip() and is_label(line[a:]))
-                             for line in block) or is_label(_joined(block, a, after)):
-            starts.append(a)
-    return starts
+    nexts = [a for a, _ in gaps[1:]] + [end]
+    return [a for (a, width), after in zip(gaps, nexts)
+            if width >= 2 or _edge_after_one_blank(block, a, after, is_label)]
+
+
+def _edge_after_one_blank(block: List[str], a: int, after: int,
+                          is_label: Callable[[str], bool]) -> bool:
+    """A column starts at ``a`` (and goes on to ``after`` at most) after a single blank."""
+    return (any(_padded_to(line, a) or _label_at(line, a, is_label) for line in block)
+            or is_label(_joined(block, a, after)))
 
 
 def _padded_to(line: str, a: int) -> bool:
     """The text of ``line`` at column ``a`` comes after two blanks or more, or at its start."""
     return line[a:a + 1].strip() != "" and (line[max(a - 2, 0):a] == "  " or _indent(line) == a)
+
+
+def _label_at(line: str, a: int, is_label: Callable[[str], bool]) -> bool:
+    return line[a:a + 1].strip() != "" and is_label(line[a:])
 
 
 def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:

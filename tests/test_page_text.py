@@ -322,7 +322,8 @@ _AUTHOR = re.compile(r"(M\.|Mme) [^<]*((?:</a>)?</b>) \( [^<]*? - [^<)]* \)")
 
 @pytest.mark.parametrize("cols, author", [
     (60, None), (70, None), (100, None), (120, None),
-    (75, "Jean-Christophe Lagarde-Dupont ( Gauche démocrate et républicaine - Seine-Saint-Denis )"),
+    (75, "Jean-Christophe Lagarde-Dupont ( Gauche démocrate et républicaine - Seine-Saint-"
+         "Denis )"),
     (60, "Li Wu ( UMP - Ain )"), (90, "Li Wu ( UMP - Ain )"),
 ])
 def test_a_w3m_dump_of_the_table_pages_at_other_widths(cols, author):
@@ -337,8 +338,10 @@ def test_a_w3m_dump_of_the_table_pages_at_other_widths(cols, author):
                    "-cols", str(cols))
     pages = [_html(name)[1] for name in TABLE_PAGES]
     if author:
-        pages = [_AUTHOR.sub(lambda m: m.group(1) + " " + author.replace(" (", m.group(2) + " (", 1),
-                             page, 1) for page in pages]
+        # (the author's name, group and constituency: "M. Paul Martin</b> ( … - Gironde )")
+        def another(m):
+            return f"{m.group(1)} " + author.replace(" (", m.group(2) + " (", 1)
+        pages = [_AUTHOR.sub(another, page, 1) for page in pages]
     dump = "\n".join(w3m(page) for page in pages)
     records = list(aqparse.parse_many(dump))
     expected = [aqparse.parse(page) for page in pages]

@@ -41,8 +41,10 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     if "  " in text:
         if body_label is not None and _CELL_BESIDE.search(text) is not None:
             text = _centred_labels(text, body_label, is_label or (lambda line: False))
-        if is_label is not None and "   " in text and _CELLS_BESIDE.search(text) is not None:
-            text = _side_by_side(text, is_label)
+        if is_label is not None:
+            signs = sorted(m.end() - 1 for rx in _ROW_SIGNS for m in rx.finditer(text))
+            if signs:
+                text = _side_by_side(text, is_label, signs)
     return text
 
 
@@ -178,62 +180,173 @@ def _centred_labels(text: str, body_label: "re.Pattern[str]",
 
 # -- cells side by side, wrapped in their columns, no border (w3m) --------------------------------
 
-# a label, its value, a gap, and another label on the same line: the cells of a row side by
-# side ("Rubrique > transports Tête d'analyse > lignes            Analyse > desserte.")
-_CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:][^\n]{0,200}\S[ ]{3,60}"
+# the signs of a row of cells side by side: a label, its value (or none), a gap, and another
+# label on the same line ("Rubrique > transports Tête d'analyse > lignes     Analyse > desserte.",
+# "Rubrique >          Analyse > ligne C."); the number's label with a cell beside it, after a
+# gap on its line ("N° : 1204  citoyen") or on the line below ("1204     - Gironde )", or
+# indented past the label: "          républicaine - Val-de-Marne )"); a label's separator
+# wrapped to the next line ("Tête d'analyse" over "> RER"). (Patterns apart: the regex engine
+# finds each from its first characters, far faster than their alternation.)
+_CELLS_BESIDE = re.compile(r"(?m)^[ ]{0,40}\S[^\n]{0,200}?[>:](?:[^\n]{0,200}\S|)[ ]{2,200}"
                            r"\S[^\n>:]{0,60}[>:]")
+_ROW_SIGNS = (_CELLS_BESIDE,
+              re.compile(r"N°[^\n]{0,40}?\S[ ]{2,60}\S"
+                         r"|N°[^\n]{0,200}\n(?:[ ]{4,60}|[^\n]{0,60}?\S[ ]{2,60})\S"),
+              re.compile(r"\n[ ]{0,60}[>:] "))
 
 
-def _side_by_side(text: str, is_label: Callable[[str], bool]) -> str:
+def _side_by_side(text: str, is_label: Callable[[str], bool], signs: List[int]) -> str:
     """Read the rows of a borderless table whose cells a text browser laid side by side, a
-    cell wrapped in its column over the row's lines: a block of lines (up to a blank line, or
-    a line that starts with a label of its own) whose first line holds two cells or more
-    starting with a label is read cell after cell (same characters, same lines). Columns are
-    where every line of the block is blank: two blanks at least, or one before a label."""
+    cell wrapped in its column over the row's lines (same characters, same lines), where a
+    row's sign was found (at the offsets ``signs``, in order).
+
+    A row is a block of lines (up to a blank line, or a line that starts with a label of its
+    own) whose columns are blank on every line of it (see ``_bounds``). It is read cell after
+    cell when two of its cells, read whole (each column's pieces joined), start with a label.
+    A label in the column the lines above leave blank is on the row's line ("Question N° :
+    812" centred beside the author's cell); a line above that cuts the row's columns is not
+    of the row ("13ème législature" over the header row)."""
     lines = text.split("\n")
-    n = 0
-    while n < len(lines):
-        if not lines[n].strip():
-            n += 1
+    n = at = before = 0
+    for sign in signs:
+        at, before = at + text.count("\n", before, sign), sign      # the sign's line
+        if at < n:
             continue
-        end = n
-        while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 - n < 8 \
-                and not is_label(lines[end + 1].lstrip()):     # a line of its own: a row
-            end += 1
-        if end > n and "   " in lines[n].strip():     # cells apart on the row's first line
-            block = lines[n:end + 1]
-            bounds = _columns(block, is_label)
-            if bounds:
-                lines[n:end + 1] = _read_cells(block, bounds)
-        n = end + 1
+        # (blocks read from the blank line above the sign, as a reading of the whole would,
+        # and not again)
+        read, n = n, at
+        while n > read and lines[n - 1].strip() and at - n < 8:
+            n -= 1
+        while n <= at:
+            n = _read_block(lines, n, is_label)
     return "\n".join(lines)
+
+
+def _read_block(lines: List[str], n: int, is_label: Callable[[str], bool]) -> int:
+    """Read the block of lines that starts at line ``n`` as a row, if it is one; the line
+    after it."""
+    if not lines[n].strip():
+        return n + 1
+    end = _block_end(lines, n, is_label)
+    while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 - n < 8 \
+            and _centred_beside(lines, n, end + 1, is_label):
+        end = _block_end(lines, end + 1, is_label, n)
+    if end > n and _apart(lines[n:end + 1]):
+        start = n + _lines_above(lines[n:end + 1], is_label)
+        block = lines[start:end + 1]
+        bounds = _columns(block, is_label)
+        if bounds:
+            lines[start:end + 1] = _read_cells(block, bounds)
+    return end + 1
+
+
+def _block_end(lines: List[str], k: int, is_label: Callable[[str], bool],
+               n: Optional[int] = None) -> int:
+    """The last line of the block that goes on from line ``k`` (begun at line ``n``): up to
+    a blank line, or a line that starts with a label (a line of its own), 8 lines at most."""
+    n = k if n is None else n
+    end = k
+    while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 - n < 8 \
+            and not is_label(lines[end + 1].lstrip()):
+        end += 1
+    return end
+
+
+def _centred_beside(lines: List[str], n: int, k: int, is_label: Callable[[str], bool]) -> bool:
+    """Line ``k``, which starts with a label, is a cell centred beside the cells of a row
+    begun above it, at line ``n`` or below: its label stands where the row's lines above are
+    blank, no lower than the row's middle, and the block with it, and the lines that go on
+    below it, reads as a row."""
+    line, above = lines[k], lines[n:k]
+    left = min((_indent(upper) for upper in above if upper.startswith(" ")), default=0)
+    if not (left >= 2 and line[left - 1:left] == " " and line[:left].strip()
+            and line[left:].strip()):
+        return False
+    block = lines[n:_block_end(lines, k, is_label, n) + 1]
+    row = block[_lines_above(block, is_label):]
+    at = len(row) - (len(block) - (k - n))        # line k in the row
+    return (0 < at <= len(row) - 1 - at and not any(upper[:left].strip() for upper in row[:at])
+            and bool(_columns(row, is_label)))
+
+
+def _lines_above(block: List[str], is_label: Callable[[str], bool]) -> int:
+    """How many of the block's first lines are lines of their own above a row."""
+    k = 0
+    while len(block) - k > 2 and _not_of_the_row(block[k:], is_label):
+        k += 1
+    return k
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _apart(block: List[str]) -> bool:
+    """Some text apart on a line, or lines starting at different columns: maybe columns (a
+    paragraph has neither)."""
+    return (any("  " in line.strip() for line in block)
+            or len({_indent(line) for line in block}) > 1)
+
+
+def _not_of_the_row(block: List[str], is_label: Callable[[str], bool]) -> bool:
+    """The block's first line is a line of its own above a row: it runs across a column of the
+    lines below it, or it starts with a label in their first column, whose cell starts with a
+    label too (a cell holds one label)."""
+    first, below = block[0], block[1:]
+    bounds = _bounds(below, is_label)
+    if not bounds:
+        return False
+    return (not set(bounds) <= set(_bounds(block, is_label))
+            or _indent(first) < bounds[0] and is_label(first)
+            and is_label(_cells(below, bounds)[0]))
+
+
+_TEXT_RUN = re.compile("[^ ]+")
+
+
+def _bounds(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
+    """Where the block's columns start (after the first): after a run of columns blank on
+    every line, two wide at least, or one before a label (on a line, or in the cell read
+    whole: "Question au" over "gouvernement") or before the text of a line that blanks bring
+    to it (a short line of the cell before, padded: "1204          divers"; a text browser's
+    row fits its screen: 200 columns at most)."""
+    if any(len(line) > 200 for line in block):
+        return []
+    runs = sorted((m.start(), m.end()) for line in block for m in _TEXT_RUN.finditer(line))
+    gaps = []           # where text starts after a run of blank columns, and the run's width
+    end = runs[0][1]
+    for a, b in runs:
+        if a > end:
+            gaps.append((a, a - end))
+        end = max(end, b)
+    nexts = [a for a, _ in gaps[1:]] + [end]
+    return [a for (a, width), after in zip(gaps, nexts)
+            if width >= 2 or _edge_after_one_blank(block, a, after, is_label)]
+
+
+def _edge_after_one_blank(block: List[str], a: int, after: int,
+                          is_label: Callable[[str], bool]) -> bool:
+    """A column starts at ``a`` (and goes on to ``after`` at most) after a single blank."""
+    return (any(_padded_to(line, a) or _label_at(line, a, is_label) for line in block)
+            or is_label(_joined(block, a, after)))
+
+
+def _padded_to(line: str, a: int) -> bool:
+    """The text of ``line`` at column ``a`` comes after two blanks or more, or at its start."""
+    return line[a:a + 1].strip() != "" and (line[max(a - 2, 0):a] == "  " or _indent(line) == a)
+
+
+def _label_at(line: str, a: int, is_label: Callable[[str], bool]) -> bool:
+    return line[a:a + 1].strip() != "" and is_label(line[a:])
 
 
 def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
     """Where the block's columns start (after the first), or [] when it is not a row of
-    cells side by side (a text browser's row fits its screen: 200 columns at most)."""
-    if any(len(line) > 200 for line in block):
-        return []
-    first = block[0]
-    width = max(len(line) for line in block)
-    blank = [all(p >= len(line) or line[p] == " " for line in block) for p in range(width)]
-    left = len(first) - len(first.lstrip())
-    starts = []
-    p = left
-    while p < len(first.rstrip()):
-        if blank[p]:
-            q = p
-            while q < width and blank[q]:
-                q += 1
-            following = first[q:]
-            if q < len(first.rstrip()) and (q - p >= 2 or is_label(following)):
-                starts.append(q)
-            p = q
-        else:
-            p += 1
+    cells side by side."""
+    starts = _bounds(block, is_label)
     if not starts:
         return []
-    cells = [first[a:b].strip() for a, b in zip([left] + starts, starts + [len(first)])]
+    cells = _cells(block, starts)
     if sum(map(is_label, cells)) < 2:
         return []
     # a cell wrapped in its column leaves text beyond the first column on a line below; a
@@ -242,17 +355,25 @@ def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
     return starts if beyond else []
 
 
+def _cells(block: List[str], starts: List[int]) -> List[str]:
+    """The block's cells, each column's pieces joined."""
+    bounds = zip([0] + starts, starts + [max(len(line) for line in block)])
+    return [_joined(block, a, b) for a, b in bounds]
+
+
+def _joined(block: List[str], a: int, b: int) -> str:
+    """The pieces of the block's lines between columns ``a`` and ``b``, joined (a word cut
+    after its hyphen glued)."""
+    out = ""
+    for line in block:
+        piece = line[a:b].strip()
+        if piece:
+            out += ("" if not out or _HYPHEN_END.search(out) else " ") + piece
+    return out
+
+
 def _read_cells(block: List[str], starts: List[int]) -> List[str]:
-    bounds = list(zip([0] + starts, starts + [max(len(line) for line in block)]))
-    cells = []
-    for a, b in bounds:
-        out = ""
-        for line in block:
-            piece = line[a:b].strip()
-            if piece:
-                out += ("" if not out or _HYPHEN_END.search(out) else " ") + piece
-        cells.append(out)
-    content = "\t".join(c for c in cells if c)
+    content = "\t".join(c for c in _cells(block, starts) if c)
     size = sum(len(line) for line in block) + len(block) - 1
     room = size - len(content) - (len(block) - 1)
     if room < 0:

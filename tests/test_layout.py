@@ -1,0 +1,66 @@
+"""layout.untangle on made-up rows of cells side by side, as a text browser lays them out:
+each cell read whole, and the text kept the same length, in the same lines."""
+
+import re
+
+from aqparse.layout import untangle
+
+# labels made up for these tests: a word, then ":" or ">"
+_LABEL = re.compile(r" *(?:Couleur|Taille|Forme|Matière) *[:>]")
+
+
+def _is_label(line):
+    return _LABEL.match(line) is not None
+
+
+def _untangled(lines):
+    text = "\n".join(lines)
+    out = untangle(text, is_label=_is_label, page=True)
+    assert len(out) == len(text) and out.count("\n") == text.count("\n")
+    return out
+
+
+def test_a_label_split_over_the_lines_of_its_cell():
+    # no cell holds its whole label on the row's first line
+    out = _untangled(["Couleur        Taille         Forme",
+                      "> rouge        > grande,      > carré",
+                      "               large"])
+    assert out.split("\n")[0].rstrip() == (
+        "Couleur > rouge\tTaille > grande, large\tForme > carré")
+
+
+def test_one_blank_between_cells_where_a_short_line_is_padded_to_the_next():
+    out = _untangled(["Couleur Taille > grande",
+                      ">       et large",
+                      "rouge"])
+    assert out.split("\n")[0].rstrip() == "Couleur > rouge\tTaille > grande et large"
+
+
+def test_a_label_centred_beside_a_cell_wrapped_above_and_below_it():
+    out = _untangled(["           Taille : grande    Forme >",
+                      "Couleur :  et large           carré",
+                      "           (mesurée)"])
+    assert out.split("\n")[0].rstrip() == (
+        "Couleur :\tTaille : grande et large (mesurée)\tForme > carré")
+
+
+def test_a_line_of_its_own_above_a_row_is_left():
+    out = _untangled(["Forme > carré",
+                      "Couleur        Taille         Forme",
+                      "> rouge        > grande       > rond"])
+    assert [line.rstrip() for line in out.split("\n")[:2]] == [
+        "Forme > carré", "Couleur > rouge\tTaille > grande\tForme > rond"]
+
+
+def test_a_paragraph_wrapped_under_its_first_line_is_left():
+    lines = ["Couleur : rouge vif   Taille : grande,", "et mate"]
+    assert _untangled(lines) == "\n".join(lines)
+
+
+def test_a_label_below_a_line_of_the_value_column_is_the_next_row():
+    # a table of labels and values (lynx): the line in the values' column is a row of its
+    # own, and the label below it starts the next row, not a cell centred beside it
+    lines = ["   Couleur :   rouge",
+             "               Taille :  grande   Forme :  carré",
+             "   Matière :   bois"]
+    assert _untangled(lines) == "\n".join(lines)

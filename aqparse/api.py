@@ -10,12 +10,12 @@ import itertools
 import re
 from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
-from .decode import decode, wrap_width
+from .decode import decode, repair_mojibake, wrap_width
 from .errors import InternalError, ParseError, excerpt
 from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
 from .decode import OTHER_BREAKS, for_matching
-from .furniture import SIGN_CHARS, last_page_sign, shows_page
+from .furniture import SIGN_CHARS, shows_page
 from .tokenize import HEAD_CANDIDATES, HEADS, Token, count_lines, split_questions, tokenize
 
 Data = Union[str, bytes]
@@ -235,8 +235,9 @@ UNIT_CHARS = 1 << 20
 # at most this many questions of that word: the records of a unit of tiny ones (about 0.7 KB of
 # JSON each) then take about what those of a unit of ordinary ones take. A real question
 # mentions it 4 to 8 times: a lower bound cut ordinary dumps into units of a sixth of
-# ``UNIT_CHARS``, and the parent of a parallel run spent its time confirming cuts. (A dump of
-# heads in stranger case, "QUESTiON", is bounded by ``UNIT_CHARS`` alone.)
+# ``UNIT_CHARS``, and the parent of a parallel run spent its time confirming cuts. (Heads
+# written otherwise, "QuestiOn", "Questîon", which the tokenizer reads too, are bounded by
+# ``UNIT_CHARS`` alone: a regex that counts them all costs five times these counts.)
 UNIT_QUESTIONS = 4000
 MAX_QUESTION_CHARS = 16 << 20
 
@@ -279,8 +280,10 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
         if not final:
             buffer += block
             if not seen:
-                # only what was added is looked at (and a sign it may end): a block at a time
-                seen = last_page_sign(buffer, max(0, len(buffer) - len(block) - SIGN_CHARS)) >= 0
+                # only what was added is looked at (and a sign it may end), mended as the
+                # whole text would be ("AssemblÃ©e nationale"): a block at a time
+                seen = shows_page(repair_mojibake(
+                    buffer[max(0, len(buffer) - len(block) - 2 * SIGN_CHARS):]))
         as_page = seen if page is None else page
         while True:
             target = _target(buffer, chunk)

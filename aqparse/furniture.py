@@ -42,12 +42,6 @@ def shows_page(text: str) -> bool:
     return any(sign in text for sign in _ALL_SIGNS)
 
 
-def last_page_sign(text: str, start: int = 0) -> int:
-    """Where the last sign of a page starts in ``text[start:]`` (-1: none there): a text read
-    block by block is looked at once, not again at each block (``api.text_units``)."""
-    return max(text.rfind(sign, start) for sign in _ALL_SIGNS)
-
-
 # -- the site's menus and footer, item by item (2019-2024 layout) ----------------------------------
 
 PHRASES: Tuple[str, ...] = (

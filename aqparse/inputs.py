@@ -90,6 +90,15 @@ class _ZipMember(io.BufferedIOBase):
     def readable(self):
         return True
 
+    def seekable(self):
+        return self._member.seekable()
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        return self._member.seek(offset, whence)
+
+    def tell(self):
+        return self._member.tell()
+
     def close(self):
         self._member.close()
         self._archive.close()
@@ -406,12 +415,14 @@ def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]
     stream that cannot be read twice (stdin, a pipe). The parts of a dump read apart are each
     read as the whole is (``api.text_units``): one answer that names the "Assemblée
     nationale" must not make its part alone a page's."""
+    seekable = getattr(stream, "seekable", None)     # (3.10's SpooledTemporaryFile has none)
     try:
-        if not stream.seekable():
+        if seekable is not None and not seekable():
             return None
         at = stream.tell()
     except (OSError, ValueError):
         return None
+    found: Optional[bool] = False
     try:
         edge = 2 * SIGN_CHARS
         tail = ""       # the end of what was read before, as it was decoded
@@ -419,11 +430,15 @@ def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]
             # each block, and where it meets the one before (a sign, or a mojibake sequence
             # mended into one, cut by the blocks' edge)
             if shows_page(repair_mojibake(text)) or shows_page(repair_mojibake(tail + text[:edge])):
-                return True
+                found = True
+                break
             tail = (tail + text[-edge:])[-edge:]      # (blocks may be tiny)
-        return False
-    finally:
-        stream.seek(at)
+    except READ_ERRORS:
+        # a member that cannot be read through (a bad CRC): read as a stream, whose reading
+        # gives what comes before the fault and says it where it meets it
+        found = None
+    stream.seek(at)
+    return found
 
 
 def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool,

@@ -690,6 +690,94 @@ def test_the_sizes_of_a_run_are_its_parameters(tmp_path):
         small.chunk_chars = 1
 
 
+def _large_footer_dump(sign_at, mojibake=False, questions=200):
+    """A dump over 64 KB: generated questions joined by the site's footer line, one answer
+    (the ``sign_at``-th question's) naming the "Assemblée nationale", in mojibake if asked."""
+    import dumps
+    texts = [aqparse.render(q) for q in dumps.records(questions, seed=5)]
+    sign = "Adopté par l'Assemblée nationale."
+    if mojibake:
+        sign = sign.encode("utf-8").decode("cp1252")      # "AdoptÃ© par l'AssemblÃ©e…"
+    if sign_at is not None:
+        texts[sign_at] = texts[sign_at].rstrip("\n") + " " + sign + "\n"
+    return "\n© Tous droits réservés\n".join(texts).encode("utf-8")
+
+
+class _Unseekable(io.RawIOBase):
+    """A pipe: read once, as it comes."""
+
+    def __init__(self, data):
+        self._data = io.BytesIO(data)
+
+    def readinto(self, buffer):
+        chunk = self._data.read(len(buffer))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+    def readable(self):
+        return True
+
+
+class _NoSeekable:
+    """A file that seeks but has no ``seekable()`` (Python 3.10's SpooledTemporaryFile, a tar
+    member's copy)."""
+
+    def __init__(self, data):
+        self._file = io.BytesIO(data)
+        self.read, self.seek, self.tell = self._file.read, self._file.seek, self._file.tell
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._file.close()
+
+
+@pytest.mark.parametrize("sign_at, mojibake", [(199, False), (199, True), (0, True)])
+def test_a_large_dump_read_as_a_stream_is_read_as_the_whole_is(sign_at, mojibake):
+    # the only sign of a page stands in the last question, or is in mojibake (mended into one
+    # when the whole is decoded): the look-ahead through a file finds it, and a pipe, which
+    # cannot be looked through, finds it from where it stands on (the first question here)
+    from aqparse import inputs
+    data = _large_footer_dump(sign_at, mojibake)
+    assert len(data) > 200_000
+    whole = [q.to_dict() for q in aqparse.parse_many(data, path="dump.txt")]
+    assert len(whole) == 200
+    assert not any("droits réservés" in ((q["answer"] or {}).get("text") or "") for q in whole)
+    openers = [lambda: io.BytesIO(data), lambda: _NoSeekable(data)]
+    if sign_at == 0:
+        openers.append(lambda: io.BufferedReader(_Unseekable(data)))
+    for opener in openers:
+        for block in (1 << 20, 777):
+            doc = inputs.Document("dump.txt", opener, None)
+            streamed = [q.to_dict() for q in inputs.parse_document(doc, stream_above=0,
+                                                                   chunk=block)]
+            assert streamed == whole
+
+
+def test_a_member_that_cannot_be_read_through_gives_what_comes_before_its_fault(tmp_path):
+    # a stored zip member with one byte changed: its CRC fails at its end. Looking it through
+    # for a page's signs first (it shows none: read to its end) must not cost the records
+    # before the fault
+    import zipfile
+    data = _large_footer_dump(None)
+    archive = tmp_path / "dumps.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("dump.txt", data)
+    raw = bytearray(archive.read_bytes())
+    at = raw.find(b"Jean", len(raw) * 3 // 4)
+    raw[at] ^= 0x20                       # "Jean" -> "jean", late in the member
+    archive.write_bytes(bytes(raw))
+    errors = tmp_path / "errors.jsonl"
+    from aqparse.units import Sizes
+    summary = aqparse.convert([str(archive)], tmp_path / "q.jsonl", jobs=1, quiet=True,
+                              errors=errors, sizes=Sizes(split_above=10_000, chunk_chars=20_000,
+                                                                   read_block=4096))
+    entries = [json.loads(x) for x in errors.read_text(encoding="utf-8").splitlines()]
+    assert [e["code"] for e in entries] == ["io-error"] and "CRC" in entries[0]["error"]
+    assert 150 <= summary.questions < 200
+
+
 def test_the_cutter_reads_a_text_as_a_page_s_from_the_first_sign_met_on(monkeypatch):
     # text_units tells find_cut whether the text is a page's, kept up to date block by block
     # without reading the buffer again: read as it comes (nothing known ahead), from the

@@ -862,3 +862,19 @@ def test_an_answer_in_an_html_tag_without_a_body_keeps_its_text():
         "<html><frameset><noframes>Le ministre répond.</noframes></frameset></html>")
     q = aqparse.parse(json.dumps(data, ensure_ascii=False))
     assert q.answer.text == "Le ministre répond."
+
+
+def test_a_zip_member_opened_after_the_walk_is_looked_through_too(tmp_path):
+    # a member opened once the walk of its archive is over opens the archive for itself
+    # (inputs._ZipMember): it seeks as the member does, so its dump is read as the whole is
+    import zipfile
+
+    from aqparse import inputs
+    data = _large_footer_dump(199)
+    archive = tmp_path / "dumps.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("dump.txt", data)
+    [doc] = list(inputs.documents(str(archive)))
+    whole = [q.to_dict() for q in aqparse.parse_many(data, path=doc.name)]
+    streamed = [q.to_dict() for q in inputs.parse_document(doc, stream_above=0, chunk=777)]
+    assert streamed == whole

@@ -320,8 +320,14 @@ def _bounds(block: List[str], is_label: Callable[[str], bool]) -> List[int]:
             gaps.append((a, a - end))
         end = max(end, b)
     nexts = [a for a, _ in gaps[1:]] + [end]
+    # a row has a few cells: a block whose lines share many single blanks (text justified,
+    # words lined up) is no row of them, and each would be read for a label
+    ones = sum(width == 1 for _, width in gaps) <= _MOST_ONE_BLANK_EDGES
     return [a for (a, width), after in zip(gaps, nexts)
-            if width >= 2 or _edge_after_one_blank(block, a, after, is_label)]
+            if width >= 2 or ones and _edge_after_one_blank(block, a, after, is_label)]
+
+
+_MOST_ONE_BLANK_EDGES = 24
 
 
 def _edge_after_one_blank(block: List[str], a: int, after: int,

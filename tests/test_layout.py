@@ -64,3 +64,23 @@ def test_a_label_below_a_line_of_the_value_column_is_the_next_row():
              "               Taille :  grande   Forme :  carré",
              "   Matière :   bois"]
     assert _untangled(lines) == "\n".join(lines)
+
+
+def test_words_lined_up_by_single_blanks_are_not_read_for_labels_at_each_blank():
+    # found by a review: a block whose lines share many single blanks (justified text, words
+    # of one letter) under a row's sign ("N° 1" and a gap) had each blank read for a label, on
+    # every line: 500 times slower than before on such text. A row has a few cells; such a
+    # block is no row of them (aqparse's own vocabulary here: "N°" is a label of it)
+    from aqparse.tokenize import _BODY_HEADING, _is_label_line
+    calls = []
+
+    def counted(line):
+        calls.append(line)
+        return _is_label_line(line)
+
+    line = " ".join(["a"] * 99)
+    block = "N° 1  " + line[:190] + "\n" + "\n".join([line] * 7) + "\n\n"
+    text = block * 50
+    out = untangle(text, _BODY_HEADING, counted, page=True)
+    assert len(out) == len(text) and out.count("\n") == text.count("\n")
+    assert len(calls) < 50 * 50          # a few looks a block, not one a blank and a line

@@ -274,17 +274,14 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
     (a file); else a text read as it comes (stdin, a pipe) is read as a page's from the
     first sign met on, which the text before it could not know."""
     buffer, offset, line, begin = "", 0, 1, 0
-    seen = bool(page)       # a sign of a page met so far (or known ahead)
+    # how the units are read: as the caller knows it, else from the first sign met on
+    looking, as_page = page is None, bool(page)
     for block in itertools.chain(blocks, [None]):
         final = block is None
         if not final:
+            if looking and not as_page:     # (only what is added is looked at)
+                as_page = shows_page_since(buffer, block)
             buffer += block
-            if not seen:
-                # only what was added is looked at (and a sign it may end), mended as the
-                # whole text would be ("AssemblÃ©e nationale"): a block at a time
-                seen = shows_page(repair_mojibake(
-                    buffer[max(0, len(buffer) - len(block) - 2 * SIGN_CHARS):]))
-        as_page = seen if page is None else page
         while True:
             target = _target(buffer, chunk)
             if len(buffer) < target + (target >> 2):
@@ -305,7 +302,17 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
             line += lines
             buffer, begin = buffer[cut:], 0
     if buffer.strip() or offset == 0:
-        yield Unit(buffer, offset, line, None, seen if page is None else page)
+        yield Unit(buffer, offset, line, None, as_page)
+
+
+def shows_page_since(before: str, text: str) -> bool:
+    """Whether ``text``, read after ``before``, shows a sign of a page (``furniture.shows_page``)
+    on its text mended as the whole's would be ("AssemblÃ©e nationale"): the text itself, and
+    where it meets what came before (a sign, or a mojibake sequence mended into one, cut by
+    the edge between them). A text read block by block is looked at once."""
+    edge = 2 * SIGN_CHARS
+    return (shows_page(repair_mojibake(text))
+            or shows_page(repair_mojibake(before[-edge:] + text[:edge])))
 
 
 def _target(buffer: str, chunk: int) -> int:

@@ -20,11 +20,11 @@ from typing import BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional,
 
 import attrs
 
-from .api import parse_many, question_groups, records_of, sniff, text_units
+from .api import parse_many, question_groups, records_of, shows_page_since, sniff, text_units
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import output_format
-from .furniture import SIGN_CHARS, shows_page
+from .furniture import SIGN_CHARS
 from .records import RECORD_KEYS, Question, looks_like_record
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
@@ -427,9 +427,7 @@ def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]
         edge = 2 * SIGN_CHARS
         tail = ""       # the end of what was read before, as it was decoded
         for text in decoded_blocks(stream, head, size):
-            # each block, and where it meets the one before (a sign, or a mojibake sequence
-            # mended into one, cut by the blocks' edge)
-            if shows_page(repair_mojibake(text)) or shows_page(repair_mojibake(tail + text[:edge])):
+            if shows_page_since(tail, text):
                 found = True
                 break
             tail = (tail + text[-edge:])[-edge:]      # (blocks may be tiny)

@@ -239,6 +239,21 @@ def test_a_unit_of_tiny_questions_holds_a_bounded_number_of_them(head):
     assert max(u.text.count(head) for u in units) <= api.UNIT_QUESTIONS + 1
 
 
+@pytest.mark.parametrize("before", [0, 60_000, 65_530, 65_536 - 3999 * 15 - 3 - 1,
+                                    65_536 - 3999 * 15 - 3 - 2])
+@pytest.mark.parametrize("heads", [api.UNIT_QUESTIONS, api.UNIT_QUESTIONS + 1, 9000])
+def test_a_unit_of_tiny_questions_ends_at_its_last_mention_allowed(before, heads):
+    # lines of 15 characters, "stion" 3 characters into each: the 4,000th mention stands at
+    # 3,999 lines and 3 characters after the text before them; with exactly 4,000 mentions
+    # in the span, the unit keeps its size (the mentions are counted by blocks of 64 KB,
+    # and these prefixes put the 4,000th, or the one after it, across a block's edge: the
+    # 4,000th ending the first block, or starting 2 characters before its edge)
+    assert len("Question N° 10\n") == 15
+    text = "x" * before + "Question N° 10\n" * heads + "y" * 300_000
+    want = api.UNIT_CHARS if heads == api.UNIT_QUESTIONS else before + 3999 * 15 + 3
+    assert api._target(text, api.UNIT_CHARS) == want
+
+
 def test_a_dump_of_ordinary_questions_is_cut_in_units_near_the_size_aimed_at():
     # the fixture mentions "question" 4 times in its 1,220 characters: a unit of it is bounded
     # by its size, not by its count of questions (units of a quarter of the size made the

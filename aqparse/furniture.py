@@ -24,6 +24,8 @@ Only the site's own words are listed: the vocabulary of every page of the site, 
 import re
 from typing import NamedTuple, Tuple
 
+from .decode import has_invisible, has_odd_characters, without_invisible
+
 # What shows that a text holds a whole page (its furniture is looked for only then: a dump of
 # questions copied alone never pays for it): the site's name, in every page's title, menus or
 # footer, the print buttons; on the old "FICHE QUESTION" pages, which show none of that, their
@@ -39,7 +41,15 @@ SIGN_CHARS = max(map(len, _ALL_SIGNS))
 
 
 def shows_page(text: str) -> bool:
-    return any(sign in text for sign in _ALL_SIGNS)
+    """Whether ``text`` shows a sign of a whole page of the site, read as the tokenizer reads
+    it: without its invisible characters (a zero-width space or a soft hyphen inside a sign),
+    so that a text and each of its parts give the same answer."""
+    if any(sign in text for sign in _ALL_SIGNS):
+        return True
+    if has_odd_characters(text) and has_invisible(text):
+        seen = without_invisible(text)
+        return any(sign in seen for sign in _ALL_SIGNS)
+    return False
 
 
 # -- the site's menus and footer, item by item (2019-2024 layout) ----------------------------------

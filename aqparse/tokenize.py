@@ -702,11 +702,12 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps); ``page``
     says whether it is (part of) a whole page's text, when the part alone may not show it;
     ``signs``, what ``furniture.shows_page(text)`` gives, when the caller has asked it (a
-    pass over the whole text saved).
+    pass over the whole text saved; a part of a larger text gets the whole's as ``page``).
     """
     odd = has_odd_characters(text)
     if odd and has_invisible(text):
-        yield from _tokenize_visible(text, offset, first_line, page)
+        # (the signs of a page are looked for without the invisible characters: the same)
+        yield from _tokenize_visible(text, offset, first_line, signs if page is None else page)
         return
     if page is None:
         page = furniture.shows_page(text) if signs is None else signs

@@ -705,6 +705,36 @@ def test_the_sizes_of_a_run_are_its_parameters(tmp_path):
         small.chunk_chars = 1
 
 
+@pytest.mark.parametrize("split_sign", [False, True])
+def test_a_part_holding_an_invisible_character_is_read_as_the_whole_is(tmp_path, split_sign):
+    # a text holding invisible characters (here a zero-width space in a question's text,
+    # far from the one sign of a page) is read without them: that reading asked its own part
+    # for a page's signs again, and the footer line went into the answer before it. The one
+    # sign cut by a zero-width space too: the whole read it as a page's, its parts did not
+    from aqparse.units import Sizes
+    text = _footer_dump()
+    if split_sign:
+        assert text.count("Assemblée nationale") == 1
+        text = text.replace("Assemblée nationale", "Assemblée nati\u200bonale")
+    at = text.index("\n© Tous droits réservés\n")     # after the first question
+    first = text.index(" ", text.index("Texte de la question\n\n") + 22)   # its 1st blank
+    assert first < at
+    text = text[:first] + "\u200b" + text[first:]
+    path = tmp_path / "dump.txt"
+    path.write_text(text, encoding="utf-8")
+    whole = [q.to_dict() for q in aqparse.parse_many(path.read_bytes(), path=str(path))]
+    assert len(whole) == 40
+    assert not any("droits réservés" in ((q["answer"] or {}).get("text") or "")
+                   + ((q["question"] or {}).get("text") or "") for q in whole)
+    assert "\u200b" in whole[0]["question"]["text"]
+    small = Sizes(split_above=10_000, chunk_chars=5_000)
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        aqparse.convert([str(path)], out, jobs=jobs, quiet=True, sizes=small)
+        assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == whole
+    assert [q.to_dict() for q in aqparse.read(str(path))] == whole
+
+
 def _large_footer_dump(sign_at, mojibake=False, questions=200):
     """A dump over 64 KB: generated questions joined by the site's footer line, one answer
     (the ``sign_at``-th question's) naming the "Assemblée nationale", in mojibake if asked."""

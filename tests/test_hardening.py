@@ -737,11 +737,14 @@ def test_a_part_holding_an_invisible_character_is_read_as_the_whole_is(tmp_path,
 
 def _large_footer_dump(sign_at, mojibake=False, questions=200):
     """A dump over 64 KB: generated questions joined by the site's footer line, one answer
-    (the ``sign_at``-th question's) naming the "Assemblée nationale", in mojibake if asked."""
+    (the ``sign_at``-th question's) naming the "Assemblée nationale", in mojibake if asked,
+    or ``mojibake="invisible"``: with 300 zero-width spaces inside the name."""
     import dumps
     texts = [aqparse.render(q) for q in dumps.records(questions, seed=5)]
     sign = "Adopté par l'Assemblée nationale."
-    if mojibake:
+    if mojibake == "invisible":
+        sign = sign.replace("Assemblée", "Assemblée" + "\u200b" * 300)
+    elif mojibake:
         sign = sign.encode("utf-8").decode("cp1252")      # "AdoptÃ© par l'AssemblÃ©e…"
     if sign_at is not None:
         texts[sign_at] = texts[sign_at].rstrip("\n") + " " + sign + "\n"
@@ -778,11 +781,14 @@ class _NoSeekable:
         self._file.close()
 
 
-@pytest.mark.parametrize("sign_at, mojibake", [(199, False), (199, True), (0, True)])
+@pytest.mark.parametrize("sign_at, mojibake", [(199, False), (199, True), (0, True),
+                                               (199, "invisible"), (0, "invisible")])
 def test_a_large_dump_read_as_a_stream_is_read_as_the_whole_is(sign_at, mojibake):
     # the only sign of a page stands in the last question, or is in mojibake (mended into one
-    # when the whole is decoded): the look-ahead through a file finds it, and a pipe, which
-    # cannot be looked through, finds it from where it stands on (the first question here)
+    # when the whole is decoded), or holds invisible characters (read without them, and
+    # longer than the edge looked at between two blocks): the look-ahead through a file finds
+    # it, and a pipe, which cannot be looked through, finds it from where it stands on (the
+    # first question here)
     from aqparse import inputs
     data = _large_footer_dump(sign_at, mojibake)
     assert len(data) > 200_000

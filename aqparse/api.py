@@ -344,10 +344,12 @@ def _target(buffer: str, chunk: int) -> int:
             if seen < UNIT_QUESTIONS:
                 last = next(itertools.islice(_MENTION.finditer(buffer, start, end),
                                              UNIT_QUESTIONS - seen - 1, None))
-            else:   # the last allowed is the block before's last
+            else:   # the last allowed is the last of the last block that held any
                 *_, last = _MENTION.finditer(buffer, before, start + 4)
             return max(4096, last.start())
-        seen, before, start = seen + found, start, start + _COUNT_BLOCK
+        if found:
+            seen, before = seen + found, start
+        start += _COUNT_BLOCK
     return chunk
 
 

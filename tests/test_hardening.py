@@ -254,6 +254,22 @@ def test_a_unit_of_tiny_questions_ends_at_its_last_mention_allowed(before, heads
     assert api._target(text, api.UNIT_CHARS) == want
 
 
+@pytest.mark.parametrize("gap", [0, 70_000, 140_000])
+def test_the_last_mention_allowed_is_found_across_blocks_without_one(gap):
+    # 4,000 mentions end the first block of 64 KB, blocks with none follow (a long answer),
+    # then another: the 4,000th is the last of the first block's ("stion\n" 4,000 times: it
+    # starts 6 × 3,999 characters in), however many blocks without one stand between
+    text = "stion\n" * 4000 + "x" * (65_536 - 24_000) + "y" * gap + "stion\n" + "z" * 1_000_000
+    assert api._target(text, api.UNIT_CHARS) == 6 * 3999
+    # and a dump made so is read whole, streamed in parts too (it was an internal error)
+    tiny = "".join(f"Question N° {10 + n % 90}\n" for n in range(3999))
+    long = "Question N° 5000\nTexte " + "blabla " * 15_000 + "\n"
+    rest = "".join(f"Question N° {n}\n" for n in range(6000, 6100))
+    dump = tiny + long + rest
+    units = [u for u in units_of(_doc(dump), True) if isinstance(u, TextPart)]
+    assert "".join(u.text for u in units) == dump
+
+
 def test_a_dump_of_ordinary_questions_is_cut_in_units_near_the_size_aimed_at():
     # the fixture mentions "question" 4 times in its 1,220 characters: a unit of it is bounded
     # by its size, not by its count of questions (units of a quarter of the size made the

@@ -10,8 +10,7 @@ import itertools
 import re
 from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
-from .decode import (decode, has_invisible, has_odd_characters, repair_mojibake, without_invisible,
-                     wrap_width)
+from .decode import decode, repair_mojibake, wrap_width
 from .errors import InternalError, ParseError, excerpt
 from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
@@ -313,20 +312,7 @@ def shows_page_since(before: str, text: str) -> bool:
     the edge between them). A text read block by block is looked at once."""
     edge = 2 * SIGN_CHARS
     return (shows_page(repair_mojibake(text))
-            or shows_page(repair_mojibake(edge_of(before, edge) + edge_of(text, edge, last=False))))
-
-
-def edge_of(text: str, size: int, last: bool = True) -> str:
-    """The last (or first) ``size`` characters of ``text``, not counting its invisible
-    characters (``furniture.shows_page`` reads a sign without them: one cut by the edge of two
-    blocks may hold any number of them)."""
-    take = size
-    while True:
-        piece = text[-take:] if last else text[:take]
-        if (take >= len(text) or not (has_odd_characters(piece) and has_invisible(piece))
-                or len(without_invisible(piece)) >= size):
-            return piece
-        take *= 2
+            or shows_page(repair_mojibake(before[-edge:] + text[:edge])))
 
 
 def _target(buffer: str, chunk: int) -> int:

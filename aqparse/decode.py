@@ -175,10 +175,6 @@ def has_invisible(text: str) -> bool:
     return not text.isascii() and _INVISIBLE.search(text) is not None
 
 
-def without_invisible(text: str) -> str:
-    return _INVISIBLE.sub("", text)
-
-
 def visible(text: str) -> "tuple[str, list]":
     """``text`` without its invisible characters, and where each of its characters (and its
     end) stands in ``text``."""

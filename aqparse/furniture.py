@@ -24,8 +24,6 @@ Only the site's own words are listed: the vocabulary of every page of the site, 
 import re
 from typing import NamedTuple, Tuple
 
-from .decode import has_invisible, has_odd_characters, without_invisible
-
 # What shows that a text holds a whole page (its furniture is looked for only then: a dump of
 # questions copied alone never pays for it): the site's name, in every page's title, menus or
 # footer, the print buttons; on the old "FICHE QUESTION" pages, which show none of that, their
@@ -41,15 +39,11 @@ SIGN_CHARS = max(map(len, _ALL_SIGNS))
 
 
 def shows_page(text: str) -> bool:
-    """Whether ``text`` shows a sign of a whole page of the site, read as the tokenizer reads
-    it: without its invisible characters (a zero-width space or a soft hyphen inside a sign),
-    so that a text and each of its parts give the same answer."""
-    if any(sign in text for sign in _ALL_SIGNS):
-        return True
-    if has_odd_characters(text) and has_invisible(text):
-        seen = without_invisible(text)
-        return any(sign in seen for sign in _ALL_SIGNS)
-    return False
+    """Whether ``text`` shows a sign of a whole page of the site, as written: one with an
+    invisible character inside it is none (looking for them without those would cost every
+    text beyond Latin-1 a scan more); a text holding invisible characters keeps this answer
+    when the tokenizer reads it without them, so its parts answer as the whole does."""
+    return any(sign in text for sign in _ALL_SIGNS)
 
 
 # -- the site's menus and footer, item by item (2019-2024 layout) ----------------------------------

@@ -20,8 +20,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional,
 
 import attrs
 
-from .api import (edge_of, parse_many, question_groups, records_of, shows_page_since, sniff,
-                  text_units)
+from .api import parse_many, question_groups, records_of, shows_page_since, sniff, text_units
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import output_format
@@ -431,7 +430,7 @@ def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]
             if shows_page_since(tail, text):
                 found = True
                 break
-            tail = edge_of(tail + edge_of(text, edge), edge)      # (blocks may be tiny)
+            tail = (tail + text[-edge:])[-edge:]      # (blocks may be tiny)
     except READ_ERRORS:
         # a member that cannot be read through (a bad CRC): read as a stream, whose reading
         # gives what comes before the fault and says it where it meets it

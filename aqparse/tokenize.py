@@ -705,12 +705,13 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
     pass over the whole text saved; a part of a larger text gets the whole's as ``page``).
     """
     odd = has_odd_characters(text)
-    if odd and has_invisible(text):
-        # (the signs of a page are looked for without the invisible characters: the same)
-        yield from _tokenize_visible(text, offset, first_line, signs if page is None else page)
-        return
     if page is None:
         page = furniture.shows_page(text) if signs is None else signs
+    if odd and has_invisible(text):
+        # (read without its invisible characters, as a page's text or not as it is written:
+        # a part of a dump is read as the whole, whose flag it is given)
+        yield from _tokenize_visible(text, offset, first_line, page)
+        return
     text = untangle(text, _BODY_HEADING, _is_label_line, page=page)
     scan = for_matching(text, odd)
     count = scan.count

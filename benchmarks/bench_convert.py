@@ -74,7 +74,10 @@ def run(argv):
     but the main one) of a command."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # run from ROOT: ``python -m`` puts the current folder first on sys.path, before
+    # PYTHONPATH, and would time another checkout's aqparse if started from its folder
+    proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
     peak, cpu, threads = [0], {}, {}
     stop = threading.Event()
 
@@ -173,7 +176,7 @@ def main() -> None:
     args = parser.parse_args()
     import dumps
 
-    folder = Path(args.dir or tempfile.mkdtemp(prefix="aqparse-bench-"))
+    folder = Path(args.dir or tempfile.mkdtemp(prefix="aqparse-bench-")).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     if args.part in ("all", "opendata"):
         opendata(folder)

@@ -291,11 +291,22 @@ def _footer_dump():
     return "\n© Tous droits réservés\n".join(questions)
 
 
+def _assert_read_in_parts_as_whole(path, tmp_path, whole):
+    """``convert`` (one job and two) cutting the file in small parts, and ``read``, give the
+    records ``whole`` (their JSON form)."""
+    from aqparse.units import Sizes
+    small = Sizes(split_above=10_000, chunk_chars=5_000)
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        aqparse.convert([str(path)], out, jobs=jobs, quiet=True, sizes=small)
+        assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == whole
+    assert [q.to_dict() for q in aqparse.read(str(path))] == whole
+
+
 def test_the_parts_of_a_dump_are_each_read_as_the_whole_is(tmp_path):
     # whether a text is a page's (its furniture looked for) was decided part by part: the
     # parts without the one sign read the footer line "© Tous droits réservés" into the
     # answer before it, and the records changed with the size of the parts
-    from aqparse.units import Sizes
     path = tmp_path / "dump.txt"
     path.write_text(_footer_dump(), encoding="utf-8")
     whole = [q.to_dict() for q in aqparse.parse_many(path.read_bytes(), path=str(path))]
@@ -303,12 +314,7 @@ def test_the_parts_of_a_dump_are_each_read_as_the_whole_is(tmp_path):
     # the footer is the site's, never an answer's or a question's
     assert not any("droits réservés" in ((q["answer"] or {}).get("text") or "")
                    + ((q["question"] or {}).get("text") or "") for q in whole)
-    small = Sizes(split_above=10_000, chunk_chars=5_000)
-    for jobs in (1, 2):
-        out = tmp_path / f"out{jobs}.jsonl"
-        aqparse.convert([str(path)], out, jobs=jobs, quiet=True, sizes=small)
-        assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == whole
-    assert [q.to_dict() for q in aqparse.read(str(path))] == whole
+    _assert_read_in_parts_as_whole(path, tmp_path, whole)
     from aqparse import inputs
     streamed = inputs.parse_document(inputs.Document(str(path), lambda: open(path, "rb"),
                                                      path.stat().st_size),
@@ -729,7 +735,6 @@ def test_a_part_holding_an_invisible_character_is_read_as_the_whole_is(tmp_path,
     # sign cut by a zero-width space: the whole read it as a page's (its reading without the
     # invisible characters asked again), its parts did not; a sign is now looked for as
     # written, by the whole and its parts alike: that one is none
-    from aqparse.units import Sizes
     text = _footer_dump()
     if split_sign:
         assert text.count("Assemblée nationale") == 1
@@ -747,12 +752,7 @@ def test_a_part_holding_an_invisible_character_is_read_as_the_whole_is(tmp_path,
                + ((q["question"] or {}).get("text") or "") for q in whole]
     assert footers == [split_sign] * 39 + [False]
     assert "\u200b" in whole[0]["question"]["text"]
-    small = Sizes(split_above=10_000, chunk_chars=5_000)
-    for jobs in (1, 2):
-        out = tmp_path / f"out{jobs}.jsonl"
-        aqparse.convert([str(path)], out, jobs=jobs, quiet=True, sizes=small)
-        assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == whole
-    assert [q.to_dict() for q in aqparse.read(str(path))] == whole
+    _assert_read_in_parts_as_whole(path, tmp_path, whole)
 
 
 def _large_footer_dump(sign_at, mojibake=False, questions=200):

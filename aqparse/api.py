@@ -331,7 +331,8 @@ def _target(buffer: str, chunk: int) -> int:
                 last = next(itertools.islice(_MENTION.finditer(buffer, start, end),
                                              UNIT_QUESTIONS - seen - 1, None))
             else:   # the last allowed is the last of the last block that held any
-                *_, last = _MENTION.finditer(buffer, before, start + 4)
+                *_, last = _MENTION.finditer(buffer, before,
+                                             min(before + _COUNT_BLOCK + 4, span))
             return max(4096, last.start())
         if found:
             seen, before = seen + found, start

@@ -310,9 +310,11 @@ def shows_page_since(before: str, text: str) -> bool:
     on its text mended as the whole's would be ("AssemblÃ©e nationale"): the text itself, and
     where it meets what came before (a sign, or a mojibake sequence mended into one, cut by
     the edge between them). A text read block by block is looked at once."""
-    edge = 2 * SIGN_CHARS
     return (shows_page(repair_mojibake(text))
-            or shows_page(repair_mojibake(before[-edge:] + text[:edge])))
+            or shows_page(repair_mojibake(before[-SIGN_EDGE:] + text[:SIGN_EDGE])))
+
+
+SIGN_EDGE = 2 * SIGN_CHARS      # what of the text before a block ``shows_page_since`` reads
 
 
 def _target(buffer: str, chunk: int) -> int:
@@ -322,7 +324,7 @@ def _target(buffer: str, chunk: int) -> int:
     # found by counting blocks of the span (``str.count`` runs at memory speed; the regex's
     # walk over thousands of matches cost the parent of a run seven times as much)
     span = min(chunk, len(buffer))
-    seen, before, start = 0, 0, 0
+    seen, held, start = 0, (0, 0), 0     # held: the last block that held mentions
     while start < span:
         end = min(start + _COUNT_BLOCK + 4, span)   # (the mentions that start in the block)
         found = buffer.count("stion", start, end) + buffer.count("STION", start, end)
@@ -331,11 +333,10 @@ def _target(buffer: str, chunk: int) -> int:
                 last = next(itertools.islice(_MENTION.finditer(buffer, start, end),
                                              UNIT_QUESTIONS - seen - 1, None))
             else:   # the last allowed is the last of the last block that held any
-                *_, last = _MENTION.finditer(buffer, before,
-                                             min(before + _COUNT_BLOCK + 4, span))
+                *_, last = _MENTION.finditer(buffer, *held)
             return max(4096, last.start())
         if found:
-            seen, before = seen + found, start
+            seen, held = seen + found, (start, end)
         start += _COUNT_BLOCK
     return chunk
 

@@ -20,11 +20,11 @@ from typing import BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional,
 
 import attrs
 
-from .api import parse_many, question_groups, records_of, shows_page_since, sniff, text_units
+from .api import (SIGN_EDGE, Unit, parse_many, question_groups, records_of, shows_page_since,
+                  sniff, text_units)
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import output_format
-from .furniture import SIGN_CHARS
 from .records import RECORD_KEYS, Question, looks_like_record
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
@@ -424,13 +424,12 @@ def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]
         return None
     found: Optional[bool] = False
     try:
-        edge = 2 * SIGN_CHARS
         tail = ""       # the end of what was read before, as it was decoded
         for text in decoded_blocks(stream, head, size):
             if shows_page_since(tail, text):
                 found = True
                 break
-            tail = (tail + text[-edge:])[-edge:]      # (blocks may be tiny)
+            tail = (tail + text[-SIGN_EDGE:])[-SIGN_EDGE:]      # (blocks may be tiny)
     except READ_ERRORS:
         # a member that cannot be read through (a bad CRC): read as a stream, whose reading
         # gives what comes before the fault and says it where it meets it
@@ -439,13 +438,20 @@ def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]
     return found
 
 
+def dump_units(stream: BinaryIO, head: bytes, block: int, **cut) -> Iterator[Unit]:
+    """The units of a text dump read from ``stream`` (``api.text_units``, given ``cut``'s
+    sizes), each read as the whole is: the stream is looked through for a page's signs first
+    (``shows_page_ahead``), then read again, a ``block`` of bytes at a time."""
+    page = shows_page_ahead(stream, head, block)
+    return text_units(decoded_blocks(stream, head, block), page=page, **cut)
+
+
 def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool,
                  chunk: int = CHUNK) -> Iterator[Question]:
     """A large text dump, part by part: cut where ``convert`` cuts it (``api.text_units``, the
     one cutter), each part read as ``convert``'s workers read it."""
     found = False
-    whole = shows_page_ahead(stream, head, chunk)
-    for unit in text_units(decoded_blocks(stream, head, chunk), chunk=chunk, page=whole):
+    for unit in dump_units(stream, head, chunk, chunk=chunk):
         text = repair_mojibake(unit.text)
         groups, page = question_groups(text, offset=unit.offset, first_line=unit.line,
                                        page=unit.page)

@@ -332,18 +332,13 @@ _MOST_ONE_BLANK_EDGES = 24
 
 def _edge_after_one_blank(block: List[str], a: int, after: int,
                           is_label: Callable[[str], bool]) -> bool:
-    """A column starts at ``a`` (and goes on to ``after`` at most) after a single blank."""
-    return (any(_padded_to(line, a) or _label_at(line, a, is_label) for line in block)
+    """A column starts at ``a`` (and goes on to ``after`` at most) after a single blank: a
+    line's text there comes after two blanks or more, or at its start (padded to it), or is a
+    label; or the column's pieces joined are one."""
+    return (any(line[a:a + 1].strip() != ""
+                and (line[max(a - 2, 0):a] == "  " or _indent(line) == a or is_label(line[a:]))
+                for line in block)
             or is_label(_joined(block, a, after)))
-
-
-def _padded_to(line: str, a: int) -> bool:
-    """The text of ``line`` at column ``a`` comes after two blanks or more, or at its start."""
-    return line[a:a + 1].strip() != "" and (line[max(a - 2, 0):a] == "  " or _indent(line) == a)
-
-
-def _label_at(line: str, a: int, is_label: Callable[[str], bool]) -> bool:
-    return line[a:a + 1].strip() != "" and is_label(line[a:])
 
 
 def _columns(block: List[str], is_label: Callable[[str], bool]) -> List[int]:

@@ -22,12 +22,12 @@ from typing import Callable, Iterator, List, Optional, Tuple, Union
 
 import attrs
 
-from .api import UNIT_CHARS, sniff, text_units
+from .api import UNIT_CHARS, sniff
 from .decode import decode
 from .errors import ParseError, UsageError
 from .export import output_format
-from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, Problem, Skipped, decoded_blocks,
-                     holds_records, read_error, shows_page_ahead, walk)
+from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, Problem, Skipped,
+                     dump_units, holds_records, read_error, walk)
 from .rawtext import Tap
 
 def _size(least: int, most: int = 1 << 30):
@@ -111,10 +111,8 @@ Unit = Union[Whole, TextPart, RecordLines, Stream, Skip, Failure]
 def _text_parts(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit]:
     """A text dump, read block by block, in units of whole questions; a question too long to
     be held is cut, and said."""
-    page = shows_page_ahead(stream, head, sizes.read_block)
-    blocks = decoded_blocks(stream, head, sizes.read_block)
-    for unit in text_units(blocks, chunk=sizes.chunk_chars, max_question=sizes.max_question,
-                           page=page):
+    for unit in dump_units(stream, head, sizes.read_block, chunk=sizes.chunk_chars,
+                           max_question=sizes.max_question):
         if unit.too_long:
             yield Failure(name, unit.too_long, "question-too-long")
         yield TextPart(name, unit.text, unit.offset, unit.line, unit.page)

@@ -20,27 +20,28 @@ def _untangled(lines):
     return out
 
 
+def _first_line(lines):
+    return _untangled(lines).split("\n")[0].rstrip()
+
+
 def test_a_label_split_over_the_lines_of_its_cell():
     # no cell holds its whole label on the row's first line
-    out = _untangled(["Couleur        Taille         Forme",
-                      "> rouge        > grande,      > carré",
-                      "               large"])
-    assert out.split("\n")[0].rstrip() == (
+    assert _first_line(["Couleur        Taille         Forme",
+                        "> rouge        > grande,      > carré",
+                        "               large"]) == (
         "Couleur > rouge\tTaille > grande, large\tForme > carré")
 
 
 def test_one_blank_between_cells_where_a_short_line_is_padded_to_the_next():
-    out = _untangled(["Couleur Taille > grande",
-                      ">       et large",
-                      "rouge"])
-    assert out.split("\n")[0].rstrip() == "Couleur > rouge\tTaille > grande et large"
+    assert _first_line(["Couleur Taille > grande",
+                        ">       et large",
+                        "rouge"]) == "Couleur > rouge\tTaille > grande et large"
 
 
 def test_a_label_centred_beside_a_cell_wrapped_above_and_below_it():
-    out = _untangled(["           Taille : grande    Forme >",
-                      "Couleur :  et large           carré",
-                      "           (mesurée)"])
-    assert out.split("\n")[0].rstrip() == (
+    assert _first_line(["           Taille : grande    Forme >",
+                        "Couleur :  et large           carré",
+                        "           (mesurée)"]) == (
         "Couleur :\tTaille : grande et large (mesurée)\tForme > carré")
 
 

@@ -16,6 +16,7 @@ from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
 from .decode import OTHER_BREAKS, for_matching
 from .furniture import SIGN_CHARS, shows_page
+from .layout import LINK_EDGE, shows_links
 from .tokenize import HEAD_CANDIDATES, HEADS, Token, count_lines, split_questions, tokenize
 
 Data = Union[str, bytes]
@@ -100,10 +101,12 @@ def parse_many(data: Data, *, strict: bool = False, path: Optional[str] = None,
 
 def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = False,
                     layout: str = "text", offset: int = 0, first_line: int = 1,
-                    page: Optional[bool] = None) -> Iterator[Question]:
+                    page: Optional[bool] = None,
+                    links: Optional[bool] = None) -> Iterator[Question]:
     """The text path on decoded text (used by the HTML parser too, on a page's text).
-    ``page``: whether the whole this text is a part of shows a page (``question_groups``)."""
-    groups, page = question_groups(text, offset=offset, first_line=first_line, page=page)
+    ``page``, ``links``: what the whole this text is a part of shows (``question_groups``)."""
+    groups, page = question_groups(text, offset=offset, first_line=first_line, page=page,
+                                   links=links)
     first = next(groups, None)
     if first is None:
         _raise_not_a_question(text, path, [], False)
@@ -112,15 +115,17 @@ def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = Fal
 
 
 def question_groups(text: str, *, offset: int = 0, first_line: int = 1,
-                    page: Optional[bool] = None) -> Tuple[Iterator[List[Token]], bool]:
+                    page: Optional[bool] = None,
+                    links: Optional[bool] = None) -> Tuple[Iterator[List[Token]], bool]:
     """The tokens of each question of ``text``, and whether it shows a whole page
     (``furniture.shows_page``: asked once, for the tokenizer and then ``records_of``'s
-    ``signs``). ``page``: what the whole of which ``text`` is a part gives, when it is a part
-    (``text_units``): each part is read as the whole is, whatever it shows itself."""
+    ``signs``). ``page``, ``links`` (lynx's link numbers, ``layout.shows_links``): what the
+    whole of which ``text`` is a part gives, when it is a part (``text_units``): each part is
+    read as the whole is, whatever it shows itself."""
     if page is None:
         page = shows_page(text)
     return split_questions(tokenize(text, offset=offset, first_line=first_line,
-                                    signs=page)), page
+                                    signs=page, links=links)), page
 
 
 def records_of(groups: Iterable[List[Token]], text: str, *, path: Optional[str], strict: bool,
@@ -252,11 +257,12 @@ class Unit(NamedTuple):
     line: int
     too_long: Optional[str] = None
     page: Optional[bool] = None     # how it is read: ``question_groups``'s ``page``
+    links: Optional[bool] = None    # and ``links``
 
 
 def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
                max_question: int = MAX_QUESTION_CHARS,
-               page: Optional[bool] = None) -> Iterator[Unit]:
+               page: Optional[bool] = None, links: Optional[bool] = None) -> Iterator[Unit]:
     """Cut a text, given block by block, into units of whole questions read apart (the one
     cutter of a large text: ``convert`` parses the units in parallel, ``read`` streams them).
 
@@ -272,21 +278,25 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
     that names the "Assemblée nationale"), in a dump of plain questions, is not. ``page``:
     what the whole text shows (``furniture.shows_page``), when the caller could look ahead
     (a file); else a text read as it comes (stdin, a pipe) is read as a page's from the
-    first sign met on, which the text before it could not know."""
+    first sign met on, which the text before it could not know. ``links``, whether the whole
+    text shows lynx's link numbers (``layout.shows_links``), likewise."""
     buffer, offset, line, begin = "", 0, 1, 0
     # how the units are read: as the caller knows it, else from the first sign met on
     looking, as_page = page is None, bool(page)
+    looking_links, as_links, marks = links is None, bool(links), set()
     for block in itertools.chain(blocks, [None]):
         final = block is None
         if not final:
             if looking and not as_page:     # (only what is added is looked at)
                 as_page = shows_page_since(buffer, block)
+            if looking_links and not as_links:
+                as_links = shows_links(buffer[-LINK_EDGE:] + block, marks)
             buffer += block
         while True:
             target = _target(buffer, chunk)
             if len(buffer) < target + (target >> 2):
                 break
-            cut = find_cut(buffer, target, begin=begin, page=as_page)
+            cut = find_cut(buffer, target, begin=begin, page=as_page, links=as_links)
             forced = cut is None
             if forced:
                 if len(buffer) <= max_question:
@@ -297,12 +307,12 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
             lines = count_lines(buffer, 0, cut)
             too_long = (f"a question of more than {max_question:,} characters (line {line}): "
                         f"cut at line {line + lines}") if forced else None
-            yield Unit(buffer[:cut], offset, line, too_long, as_page)
+            yield Unit(buffer[:cut], offset, line, too_long, as_page, as_links)
             offset += cut
             line += lines
             buffer, begin = buffer[cut:], 0
     if buffer.strip() or offset == 0:
-        yield Unit(buffer, offset, line, None, as_page)
+        yield Unit(buffer, offset, line, None, as_page, as_links)
 
 
 def shows_page_since(before: str, text: str) -> bool:
@@ -357,7 +367,7 @@ def _forced_cut(buffer: str, at: int) -> int:
 
 
 def find_cut(text: str, target: int, window: int = 1 << 16, *, begin: int = 0,
-             page: Optional[bool] = None) -> Optional[int]:
+             page: Optional[bool] = None, links: Optional[bool] = None) -> Optional[int]:
     """An offset at or after ``target`` where ``text`` may be cut into two parts read apart
     (``convert`` reads a large dump in parallel, ``inputs`` streams one) that give the records
     of the whole; None when none is found after ``target``.
@@ -367,7 +377,8 @@ def find_cut(text: str, target: int, window: int = 1 << 16, *, begin: int = 0,
     ahead to the title after it cannot be cut from it), and only where the records of the
     question before and the question after, read in two parts, are those read whole.
     ``begin``: no cut was found before it (a search that goes on where one stopped);
-    ``page``: whether ``text`` shows a whole page's signs, when the caller knows."""
+    ``page``: whether ``text`` shows a whole page's signs, ``links`` lynx's link numbers,
+    when the caller knows."""
     target = max(target, begin)
     start = text.rfind("\n", 0, target)
     if start < target - 4096:      # a long line (a dump on one line): from the blank before
@@ -375,6 +386,9 @@ def find_cut(text: str, target: int, window: int = 1 << 16, *, begin: int = 0,
     size = window
     if page is None:    # (read as the whole is: a part may not show its page's signs)
         page = shows_page(text)
+    if links is None:
+        links = shows_links(text)
+    how = (page, links)
     while True:
         end = min(len(text), start + size)
         heads: List[int] = []
@@ -383,13 +397,13 @@ def find_cut(text: str, target: int, window: int = 1 << 16, *, begin: int = 0,
         # whole window (the tokenizer's patterns, at every line start) is the costly part
         for head in _heads(text, start, end):
             heads.append(head)
-            cut = _cut_at(text, heads, len(heads) - 5, page)
+            cut = _cut_at(text, heads, len(heads) - 5, how)
             if cut is not None:
                 return cut
         if end >= len(text):
             # what is left: the last heads have only the text's end after them
             for n in range(max(0, len(heads) - 5), len(heads) - 1):
-                cut = _cut_at(text, heads + [len(text)], n, page)
+                cut = _cut_at(text, heads + [len(text)], n, how)
                 if cut is not None:
                     return cut
             return None
@@ -407,23 +421,25 @@ def _heads(text: str, start: int, end: int) -> Iterator[int]:
             yield head
 
 
-def _cut_at(text: str, heads: List[int], n: int, page: bool) -> Optional[int]:
+def _cut_at(text: str, heads: List[int], n: int, how: Tuple[bool, bool]) -> Optional[int]:
     """The cut at the question starting at ``heads[n + 1]`` (the one before it starting at
-    ``heads[n]``), read whole up to one of the three heads after it; None if there is none."""
+    ``heads[n]``), read whole up to one of the three heads after it; None if there is none.
+    ``how``: how the text is read (``tokenize``'s ``page`` and ``links``)."""
     if n < 0:
         return None
     a, b = heads[n], heads[n + 1]
     for after in heads[n + 2:n + 5]:
-        cut = _clean_cut(text, a, b, after, page)
+        cut = _clean_cut(text, a, b, after, how)
         if cut is not None:
             return cut
     return None
 
 
-def _clean_cut(text: str, a: int, b: int, after: int, page: bool) -> Optional[int]:
+def _clean_cut(text: str, a: int, b: int, after: int, how: Tuple[bool, bool]) -> Optional[int]:
     """Where ``text[a:after]`` (a question's start at ``a``) may be cut at the question
     starting at ``b``, or None."""
-    groups = list(split_questions(tokenize(text[a:after], offset=a, page=page)))
+    page, links = how
+    groups = list(split_questions(tokenize(text[a:after], offset=a, page=page, links=links)))
     at = next((n for n, g in enumerate(groups) if g[0].start >= b), None)
     if at is None or at == 0 or groups[at][0].start != b:
         return None
@@ -431,11 +447,11 @@ def _clean_cut(text: str, a: int, b: int, after: int, page: bool) -> Optional[in
     # the cut: at the head, else before the furniture right before it, latest first
     cuts = [b] + [t.start for t in reversed(before)
                   if t[0] == "furniture" and t.start >= _last_field_end(before)]
-    expected = _records(text, a, after, a, page)
+    expected = _records(text, a, after, a, how)
     if expected is None:
         return None
     for cut in cuts:
-        left, right = _records(text, a, cut, a, page), _records(text, cut, after, a, page)
+        left, right = _records(text, a, cut, a, how), _records(text, cut, after, a, how)
         if left is not None and right is not None and left + right == expected:
             return cut
     return None
@@ -446,14 +462,16 @@ def _last_field_end(group: List[Token]) -> int:
     return fields[-1].end if fields else group[0].start
 
 
-def _records(text: str, start: int, end: int, base: int, page: bool):
+def _records(text: str, start: int, end: int, base: int, how: Tuple[bool, bool]):
     """The JSON form of the records of ``text[start:end]`` read apart, its lines counted
     from ``base`` (None when it is not whole questions)."""
     if start >= end:
         return []
     part, line = text[start:end], 1 + count_lines(text, base, start)
     try:
-        groups = split_questions(tokenize(part, offset=start, first_line=line, page=page))
+        page, links = how
+        groups = split_questions(tokenize(part, offset=start, first_line=line, page=page,
+                                          links=links))
         return [r.to_dict() for r in records_of(groups, part, path=None, strict=False,
                                                  first_line=line, offset=start)]
     except ParseError:

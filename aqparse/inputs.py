@@ -16,7 +16,8 @@ import tarfile
 import tempfile
 import zipfile
 import zlib
-from typing import BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional, Union
+from typing import (BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional, Set, Tuple,
+                    Union)
 
 import attrs
 
@@ -25,6 +26,7 @@ from .api import (SIGN_EDGE, Unit, parse_many, question_groups, records_of, show
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import output_format
+from .layout import LINK_EDGE, shows_links
 from .records import RECORD_KEYS, Question, looks_like_record
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
@@ -409,41 +411,47 @@ def decoded_blocks(stream: BinaryIO, head: bytes, size: int) -> Iterator[str]:
     yield decoder.decode(b"", final=True)
 
 
-def shows_page_ahead(stream: BinaryIO, head: bytes, size: int) -> Optional[bool]:
+def read_ahead(stream: BinaryIO, head: bytes, size: int) -> Tuple[Optional[bool], Optional[bool]]:
     """Whether the whole text of a dump shows a page (``furniture.shows_page``, on its text as
-    it is decoded and mended), read through and the stream put back where it was; None for a
-    stream that cannot be read twice (stdin, a pipe). The parts of a dump read apart are each
-    read as the whole is (``api.text_units``): one answer that names the "Assemblée
-    nationale" must not make its part alone a page's."""
+    it is decoded and mended) and lynx's link numbers (``layout.shows_links``), read through
+    and the stream put back where it was; None for a stream that cannot be read twice (stdin,
+    a pipe). The parts of a dump read apart are each read as the whole is
+    (``api.text_units``): one answer that names the "Assemblée nationale" must not make its
+    part alone a page's, nor a page of lynx far into a dump leave its numbers as text."""
     seekable = getattr(stream, "seekable", None)     # (3.10's SpooledTemporaryFile has none)
     try:
         if seekable is not None and not seekable():
-            return None
+            return None, None
         at = stream.tell()
     except (OSError, ValueError):
-        return None
-    found: Optional[bool] = False
+        return None, None
+    page: Optional[bool] = False
+    links: Optional[bool] = False
+    marks: Set[str] = set()
     try:
         tail = ""       # the end of what was read before, as it was decoded
         for text in decoded_blocks(stream, head, size):
-            if shows_page_since(tail, text):
-                found = True
+            if not page:
+                page = shows_page_since(tail, text)
+            if not links:
+                links = shows_links(tail[-LINK_EDGE:] + text, marks)
+            if page and links:
                 break
             tail = (tail + text[-SIGN_EDGE:])[-SIGN_EDGE:]      # (blocks may be tiny)
     except READ_ERRORS:
         # a member that cannot be read through (a bad CRC): read as a stream, whose reading
         # gives what comes before the fault and says it where it meets it
-        found = None
+        page = links = None
     stream.seek(at)
-    return found
+    return page, links
 
 
 def dump_units(stream: BinaryIO, head: bytes, block: int, **cut) -> Iterator[Unit]:
     """The units of a text dump read from ``stream`` (``api.text_units``, given ``cut``'s
     sizes), each read as the whole is: the stream is looked through for a page's signs first
-    (``shows_page_ahead``), then read again, a ``block`` of bytes at a time."""
-    page = shows_page_ahead(stream, head, block)
-    return text_units(decoded_blocks(stream, head, block), page=page, **cut)
+    and lynx's link numbers (``read_ahead``), then read again, a ``block`` of bytes at a time."""
+    page, links = read_ahead(stream, head, block)
+    return text_units(decoded_blocks(stream, head, block), page=page, links=links, **cut)
 
 
 def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool,
@@ -454,7 +462,7 @@ def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool,
     for unit in dump_units(stream, head, chunk, chunk=chunk):
         text = repair_mojibake(unit.text)
         groups, page = question_groups(text, offset=unit.offset, first_line=unit.line,
-                                       page=unit.page)
+                                       page=unit.page, links=unit.links)
         for record in records_of(groups, text, path=path, strict=strict, first_line=unit.line,
                                  offset=unit.offset, after_a_question=found, signs=page):
             found = True

@@ -12,10 +12,13 @@ still point into the input.
 """
 
 import re
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Set
 
 # lynx numbers each link; one "[1]" may be the text's own, so only a text with several
 _LINK_MARK = re.compile(r"\[\d{1,4}\](?=\S)")
+# what of the text before a block ``shows_links`` must read with it: a mark, whose next
+# character is the block's first ("[1234]")
+LINK_EDGE = 6
 _BOX = re.compile("[\u2500-\u257f]+")
 _VERTICALS = frozenset("│┃║┆┇┊┋╎╏")
 _HORIZONTAL = frozenset("─━═┄┅┈┉╌╍")
@@ -23,16 +26,34 @@ _BORDERED_LINE = re.compile(r"[ \t]*[\u2500-\u257f]")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
 
 
+def shows_links(text: str, marks: Optional[Set[str]] = None) -> bool:
+    """Whether ``text`` shows lynx's link numbers: three marks or more, or its first two
+    ("[1]", "[2]": lynx numbers from 1). ``marks``: those met before it, when a text is read
+    block by block (each block read after the ``LINK_EDGE`` last characters of the one
+    before), and updated. Looked for through the whole text, however long (a dump of plain
+    questions may hold a page further in), and no further than the marks that decide."""
+    if "[" not in text:
+        return False
+    marks = set() if marks is None else marks
+    for m in _LINK_MARK.finditer(text):
+        marks.add(m.group(0))
+        if len(marks) >= 3 or ("[1]" in marks and "[2]" in marks):
+            return True
+    return False
+
+
 def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
-             is_label: Optional[Callable[[str], bool]] = None, page: bool = True) -> str:
+             is_label: Optional[Callable[[str], bool]] = None, page: bool = True,
+             links: Optional[bool] = None) -> str:
     """``text`` as a reader takes it in (see the module's doc), same length, same lines.
     ``body_label`` matches the heading of a question or answer body at a line start (after
     its indentation); ``is_label`` says whether a line starts with a known label; ``page``,
-    whether the text shows a whole page (tables are a page's layout)."""
-    if "[" in text:     # (lynx numbers from 1: its first two marks at least)
-        marks = set(_LINK_MARK.findall(text, 0, 1 << 16))
-        if len(marks) >= 3 or {"[1]", "[2]"} <= marks:
-            text = _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
+    whether the text shows a whole page (tables are a page's layout); ``links``, whether it
+    shows lynx's link numbers (``shows_links``), when it is a part of a text that does."""
+    if links is None:
+        links = shows_links(text)
+    if links and "[" in text:
+        text = _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text

@@ -19,7 +19,7 @@ from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tup
 from . import furniture
 from .decode import (OTHER_BREAKS, for_matching, has_invisible, has_odd_characters,
                      has_other_breaks, visible)
-from .layout import untangle
+from .layout import shows_links, untangle
 
 try:   # the standard library's regex parser, read to find where each rule can start
     import re._constants as _sre_constants
@@ -696,23 +696,27 @@ _new_token = functools.partial(tuple.__new__, Token)   # Token(...) without a Py
 
 
 def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
-             page: Optional[bool] = None, signs: Optional[bool] = None) -> Iterator[Token]:
+             page: Optional[bool] = None, signs: Optional[bool] = None,
+             links: Optional[bool] = None) -> Iterator[Token]:
     """Tokens of ``text`` (already decoded), lazily, in order.
 
     ``offset``/``first_line`` place the text inside a larger input (streamed dumps); ``page``
     says whether it is (part of) a whole page's text, when the part alone may not show it;
     ``signs``, what ``furniture.shows_page(text)`` gives, when the caller has asked it (a
-    pass over the whole text saved; a part of a larger text gets the whole's as ``page``).
+    pass over the whole text saved; a part of a larger text gets the whole's as ``page``);
+    ``links``, whether the whole shows lynx's link numbers (``layout.shows_links``).
     """
     odd = has_odd_characters(text)
     if page is None:
         page = furniture.shows_page(text) if signs is None else signs
+    if links is None:
+        links = shows_links(text)
     if odd and has_invisible(text):
         # (read without its invisible characters, as a page's text or not as it is written:
-        # a part of a dump is read as the whole, whose flag it is given)
-        yield from _tokenize_visible(text, offset, first_line, page)
+        # a part of a dump is read as the whole, whose flags it is given)
+        yield from _tokenize_visible(text, offset, first_line, page, links)
         return
-    text = untangle(text, _BODY_HEADING, _is_label_line, page=page)
+    text = untangle(text, _BODY_HEADING, _is_label_line, page=page, links=links)
     scan = for_matching(text, odd)
     count = scan.count
     # a whole page's text is read with the site's furniture; a dump of questions copied alone
@@ -812,13 +816,13 @@ _AS_WRITTEN = frozenset(("question_text", "answer_text", "unlabelled", "unknown"
 
 
 def _tokenize_visible(text: str, offset: int, first_line: int,
-                      page: Optional[bool]) -> Iterator[Token]:
+                      page: bool, links: bool) -> Iterator[Token]:
     """The tokens of a text holding invisible characters (a BOM or a direction mark before a
     label, a soft hyphen inside "Ministère", a zero-width space inside a number): read
     without them, so that labels, numbers and dates are found; placed back in the input (its
     offsets), and the bodies, and what is kept as given, with them."""
     seen, where = visible(text)
-    for t in tokenize(seen, offset=0, first_line=first_line, page=page):
+    for t in tokenize(seen, offset=0, first_line=first_line, page=page, links=links):
         # a token ends after its last visible character: what is invisible before the next
         # label (a BOM of the next file of a dump) is nobody's
         start = where[t.start]

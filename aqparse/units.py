@@ -75,6 +75,7 @@ class TextPart:
     offset: int             # characters before it in the dump
     line: int               # the dump's line it starts at
     page: Optional[bool] = None     # whether the dump shows a page (read as it is read whole)
+    links: Optional[bool] = None    # and lynx's link numbers
 
 
 @attrs.frozen
@@ -115,7 +116,7 @@ def _text_parts(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit]:
                            max_question=sizes.max_question):
         if unit.too_long:
             yield Failure(name, unit.too_long, "question-too-long")
-        yield TextPart(name, unit.text, unit.offset, unit.line, unit.page)
+        yield TextPart(name, unit.text, unit.offset, unit.line, unit.page, unit.links)
 
 
 def _record_lines(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit]:

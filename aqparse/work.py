@@ -66,7 +66,8 @@ def _records_of_whole(unit: Whole) -> Iterator[Tuple[Question, Optional[int]]]:
 
 def _records_of_text(unit: TextPart) -> Iterator[Tuple[Question, Optional[int]]]:
     records = parse_text_many(repair_mojibake(unit.text), path=unit.name, offset=unit.offset,
-                              first_line=unit.line, page=unit.page)
+                              first_line=unit.line, page=unit.page,
+                              links=unit.links)
     return ((q, _line_of(q, unit.name)) for q in records)
 
 

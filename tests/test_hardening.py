@@ -943,3 +943,87 @@ def test_a_zip_member_opened_after_the_walk_is_looked_through_too(tmp_path):
     whole = [q.to_dict() for q in aqparse.parse_many(data, path=doc.name)]
     streamed = [q.to_dict() for q in inputs.parse_document(doc, stream_above=0, chunk=777)]
     assert streamed == whole
+
+
+def _plain_then_lynx_page(questions=70):
+    """A dump of generated plain questions (over 64 KB), then a text browser's dump of a page
+    (fixtures/pages/question-col-14-qe-attribution-change.html), its links numbered lynx's way
+    ("de [9]M. Jean-Marc Fabre", "page : [10]1620")."""
+    import dumps
+    from renderings import text_browser
+    from aqparse.decode import decode
+    page = (Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+            / "question-col-14-qe-attribution-change.html").read_bytes()
+    plain = dumps.dump_text(dumps.records(questions, seed=1))
+    assert len(plain) > 1 << 16
+    return plain + "\n" + text_browser(decode(page))
+
+
+def test_link_numbers_are_blanked_in_a_dump_whose_first_page_stands_far_in(tmp_path):
+    # whether a text shows lynx's link numbers was decided on its first 64 KB: after 70 plain
+    # questions, the page's numbers were read as text in the whole dump (no author, no page
+    # of the JO) and blanked in its parts, which changed the records with the part size
+    data = _plain_then_lynx_page()
+    path = tmp_path / "dump.txt"
+    path.write_text(data, encoding="utf-8")
+    records = list(aqparse.parse_many(path.read_bytes(), path=str(path)))
+    assert len(records) == 71
+    last = records[-1]
+    assert (last.number, last.author.civility, last.author.name) == (51234, "M.", "Jean-Marc Fabre")
+    assert (last.question.page, last.answer.page) == (1620, 7050)
+    assert "[" not in last.question.text + last.answer.text
+    whole = [q.to_dict() for q in records]
+    _assert_read_in_parts_as_whole(path, tmp_path, whole)
+    from aqparse import inputs
+    for chunk in (5_000, 40_000):
+        streamed = inputs.parse_document(inputs.Document(str(path), lambda: open(path, "rb"),
+                                                         path.stat().st_size),
+                                         stream_above=10_000, chunk=chunk)
+        assert [q.to_dict() for q in streamed] == whole
+
+
+def test_a_dump_read_as_it_comes_blanks_link_numbers_from_the_first_page_of_lynx_on():
+    # a text read block by block (stdin, a pipe) cannot look ahead: lynx's numbers are
+    # blanked from the block that shows them on, which holds the page's first ones ("[1]",
+    # "[2]" in its menus), so the page's question is read as in the whole, whatever the blocks
+    import random
+
+    data = _plain_then_lynx_page()
+    whole = [q.to_dict() for q in aqparse.parse_many(data)]
+    rng = random.Random(7)
+    for _ in range(4):
+        sizes, at = [], 0
+        while at < len(data):
+            sizes.append(rng.randint(1, 20_000))
+            at += sizes[-1]
+        blocks = (data[sum(sizes[:n]):sum(sizes[:n + 1])] for n in range(len(sizes)))
+        units = list(api.text_units(blocks, chunk=8_000))
+        assert "".join(u.text for u in units) == data
+        flags = [u.links for u in units]
+        assert flags[0] is False and flags[-1] is True and flags == sorted(flags)
+        records = [q.to_dict() for u in units
+                   for q in api.parse_text_many(u.text, offset=u.offset, first_line=u.line,
+                                                page=u.page, links=u.links)]
+        assert records == whole
+
+
+def test_link_numbers_cut_by_a_block_edge_are_seen_as_in_the_whole_text():
+    # shows_links block by block, each block after the LINK_EDGE last characters of the one
+    # before, decides as it does on the whole text: marks split at every place
+    from aqparse.layout import LINK_EDGE, shows_links
+
+    texts = ["x[1]a b[2]c", "[9]M. X [10]1620 [1234]y", "[1] [2] [3]", "a [12345]b [1]c [2]d",
+             "[[1]]a[2]b", "[1]\n[2]\n", "voir [1]a, [1]b, [1]c", "[3]a [4]b [5]c"]
+    for text in texts:
+        expected = shows_links(text)
+        for cut in range(len(text) + 1):
+            for second in range(cut, len(text) + 1):
+                marks, found, before = set(), False, ""
+                for block in (text[:cut], text[cut:second], text[second:]):
+                    found = found or shows_links(before[-LINK_EDGE:] + block, marks)
+                    before += block
+                assert found == expected, (text, cut, second)
+    # what a person sees: lynx's first two, or three marks (a number glued to its link's
+    # text); one mark repeated is the text's, a number before a blank or the end no mark
+    assert [shows_links(t) for t in texts] == [True, True, False, True, True, False, False,
+                                               True]

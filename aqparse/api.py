@@ -284,6 +284,7 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
     # how the units are read: as the caller knows it, else from the first sign met on
     looking, as_page = page is None, bool(page)
     looking_links, as_links, marks = links is None, bool(links), set()
+    counts: Dict[int, int] = {}     # ``_target``'s, kept from one block to the next
     for block in itertools.chain(blocks, [None]):
         final = block is None
         if not final:
@@ -293,7 +294,7 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
                 as_links = shows_links(buffer[-LINK_EDGE:] + block, marks)
             buffer += block
         while True:
-            target = _target(buffer, chunk)
+            target = _target(buffer, chunk, offset, counts)
             if len(buffer) < target + (target >> 2):
                 break
             cut = find_cut(buffer, target, begin=begin, page=as_page, links=as_links)
@@ -311,6 +312,8 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
             offset += cut
             line += lines
             buffer, begin = buffer[cut:], 0
+            for gone in [at for at in counts if at < offset]:
+                del counts[gone]
     if buffer.strip() or offset == 0:
         yield Unit(buffer, offset, line, None, as_page, as_links)
 
@@ -327,17 +330,28 @@ def shows_page_since(before: str, text: str) -> bool:
 SIGN_EDGE = 2 * SIGN_CHARS      # what of the text before a block ``shows_page_since`` reads
 
 
-def _target(buffer: str, chunk: int) -> int:
+def _target(buffer: str, chunk: int, base: int = 0,
+            counts: Optional[Dict[int, int]] = None) -> int:
     # a unit of tiny questions ("Question N° 1" lines) holds fewer characters: its records,
     # not its text, are what the workers send back. It ends at its last mention allowed (not
     # at the span's average: its lines may grow, "Question N° 9" then "Question N° 10000"),
-    # found by counting blocks of the span (``str.count`` runs at memory speed; the regex's
-    # walk over thousands of matches cost the parent of a run seven times as much)
+    # found by counting blocks of the span (``str.count``; the regex's walk over thousands of
+    # matches cost the parent of a run seven times as much). The blocks are those of the
+    # whole text (``base``: where ``buffer`` starts in it), and ``counts`` keeps the count of
+    # each whole one: the buffer grows at its end and loses its start at a cut, and counting
+    # it again at each block read was a twentieth of the parent's work
     span = min(chunk, len(buffer))
     seen, held, start = 0, (0, 0), 0     # held: the last block that held mentions
     while start < span:
-        end = min(start + _COUNT_BLOCK + 4, span)   # (the mentions that start in the block)
-        found = buffer.count("stion", start, end) + buffer.count("STION", start, end)
+        # (the mentions that start in the block: it ends where the next one starts, 4 on)
+        after = start + _COUNT_BLOCK - (base + start) % _COUNT_BLOCK
+        end = min(after + 4, span)
+        whole = counts is not None and (base + start) % _COUNT_BLOCK == 0 and end == after + 4
+        found = counts.get(base + start) if whole else None
+        if found is None:
+            found = buffer.count("stion", start, end) + buffer.count("STION", start, end)
+            if whole:
+                counts[base + start] = found
         if seen + found > UNIT_QUESTIONS:
             if seen < UNIT_QUESTIONS:
                 last = next(itertools.islice(_MENTION.finditer(buffer, start, end),
@@ -347,7 +361,7 @@ def _target(buffer: str, chunk: int) -> int:
             return max(4096, last.start())
         if found:
             seen, held = seen + found, (start, end)
-        start += _COUNT_BLOCK
+        start = after
     return chunk
 
 
@@ -473,6 +487,6 @@ def _records(text: str, start: int, end: int, base: int, how: Tuple[bool, bool])
         groups = split_questions(tokenize(part, offset=start, first_line=line, page=page,
                                           links=links))
         return [r.to_dict() for r in records_of(groups, part, path=None, strict=False,
-                                                 first_line=line, offset=start)]
+                                                 first_line=line, offset=start, signs=page)]
     except ParseError:
         return None

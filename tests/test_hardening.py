@@ -254,6 +254,28 @@ def test_a_unit_of_tiny_questions_ends_at_its_last_mention_allowed(before, heads
     assert api._target(text, api.UNIT_CHARS) == want
 
 
+@pytest.mark.parametrize("base", [0, 1, 65_535, 100_000])
+def test_the_counts_kept_from_one_block_to_the_next_give_the_same_end(base):
+    # text_units keeps the count of each whole block of 64 KB of the text (its offsets in the
+    # whole text, the buffer starting at ``base``), and counts only what it has not: lines of
+    # 15 characters, "stion" 3 characters into each, the 4,000th mention 3,999 lines and 3
+    # characters in, whatever was counted before, as the buffer grows and loses its start
+    line = "Question N° 10\n"
+    text = "x" * 30_000 + line * 9000 + "y" * 300_000
+    counts = {}
+    for end in (70_000, 140_000, 200_000, len(text)):   # the buffer as it grows
+        assert api._target(text[:end], api.UNIT_CHARS, base, counts) \
+            == api._target(text[:end], api.UNIT_CHARS)
+    assert counts and all(at % 65_536 == 0 for at in counts)
+    assert api._target(text, api.UNIT_CHARS, base, counts) == 30_000 + 3999 * 15 + 3
+    # the kept counts are read, not counted again: blocks said to hold none move the end on
+    wrong = dict.fromkeys(counts, 0)
+    assert api._target(text, api.UNIT_CHARS, base, wrong) > 30_000 + 3999 * 15 + 3
+    cut = 30_000 + 2000 * 15     # a cut: the buffer loses its start, the counts after it hold
+    kept = {at: n for at, n in counts.items() if at >= base + cut}
+    assert api._target(text[cut:], api.UNIT_CHARS, base + cut, kept) == 3999 * 15 + 3
+
+
 @pytest.mark.parametrize("gap", [0, 70_000, 140_000])
 def test_the_last_mention_allowed_is_found_across_blocks_without_one(gap):
     # 4,000 mentions end the first block of 64 KB, blocks with none follow (a long answer),

@@ -8,9 +8,10 @@ records. Text is the core path: decode → tokenize → split into questions →
 import importlib
 import itertools
 import re
-from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import (Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple,
+                    Union)
 
-from .decode import decode, repair_mojibake, wrap_width
+from .decode import decode, repair_mojibake, without_invisible, wrap_width
 from .errors import InternalError, ParseError, excerpt
 from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
@@ -291,7 +292,7 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
             if looking and not as_page:     # (only what is added is looked at)
                 as_page = shows_page_since(buffer, block)
             if looking_links and not as_links:
-                as_links = shows_links(buffer[-LINK_EDGE:] + block, marks)
+                as_links = shows_links_since(buffer, block, marks)
             buffer += block
         while True:
             target = _target(buffer, chunk, offset, counts)
@@ -328,6 +329,22 @@ def shows_page_since(before: str, text: str) -> bool:
 
 
 SIGN_EDGE = 2 * SIGN_CHARS      # what of the text before a block ``shows_page_since`` reads
+
+
+def shows_links_since(before: str, text: str, marks: Set[str]) -> bool:
+    """Whether ``text``, read after ``before``, shows lynx's link numbers
+    (``layout.shows_links``, ``marks`` those met before it) on its text as the whole's is
+    read: mended ("[1]Â\xa0" is "[1]" before a no-break space, a note's number) and without
+    invisible characters ("[\u200b9]M. X" is a mark)."""
+    edge = before[-LINKS_EDGE:] + text
+    if "[" not in edge:
+        return False
+    return shows_links(without_invisible(repair_mojibake(edge)), marks)
+
+
+# what of the text before a block ``shows_links_since`` reads: a mark and the character after
+# it, with room for what mending or invisible characters take away
+LINKS_EDGE = 8 * LINK_EDGE
 
 
 def _target(buffer: str, chunk: int, base: int = 0,

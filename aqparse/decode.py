@@ -175,6 +175,11 @@ def has_invisible(text: str) -> bool:
     return not text.isascii() and _INVISIBLE.search(text) is not None
 
 
+def without_invisible(text: str) -> str:
+    """``text`` without its invisible characters (``visible``'s text, without the places)."""
+    return _INVISIBLE.sub("", text) if has_invisible(text) else text
+
+
 def visible(text: str) -> "tuple[str, list]":
     """``text`` without its invisible characters, and where each of its characters (and its
     end) stands in ``text``."""

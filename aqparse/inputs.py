@@ -21,12 +21,11 @@ from typing import (BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional
 
 import attrs
 
-from .api import (SIGN_EDGE, Unit, parse_many, question_groups, records_of, shows_page_since,
-                  sniff, text_units)
+from .api import (LINKS_EDGE, SIGN_EDGE, Unit, parse_many, question_groups, records_of,
+                  shows_links_since, shows_page_since, sniff, text_units)
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import output_format
-from .layout import LINK_EDGE, shows_links
 from .records import RECORD_KEYS, Question, looks_like_record
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
@@ -434,16 +433,19 @@ def read_ahead(stream: BinaryIO, head: bytes, size: int) -> Tuple[Optional[bool]
             if not page:
                 page = shows_page_since(tail, text)
             if not links:
-                links = shows_links(tail[-LINK_EDGE:] + text, marks)
+                links = shows_links_since(tail, text, marks)
             if page and links:
                 break
-            tail = (tail + text[-SIGN_EDGE:])[-SIGN_EDGE:]      # (blocks may be tiny)
+            tail = (tail + text[-_TAIL:])[-_TAIL:]      # (blocks may be tiny)
     except READ_ERRORS:
         # a member that cannot be read through (a bad CRC): read as a stream, whose reading
         # gives what comes before the fault and says it where it meets it
         page = links = None
     stream.seek(at)
     return page, links
+
+
+_TAIL = max(SIGN_EDGE, LINKS_EDGE)     # what of the blocks before the look-ahead reads
 
 
 def dump_units(stream: BinaryIO, head: bytes, block: int, **cut) -> Iterator[Unit]:

@@ -11,11 +11,15 @@ its cell. It keeps the length of the text and the line of each row, so offsets a
 still point into the input.
 """
 
+import functools
 import re
-from typing import Callable, List, Optional, Set
+from typing import Callable, FrozenSet, List, Optional, Set
 
-# lynx numbers each link; one "[1]" may be the text's own, so only a text with several
-_LINK_MARK = re.compile(r"\[\d{1,4}\](?=\S)")
+# lynx numbers each link, glued to its text ("[9]M. Jean-Marc Fabre"); one "[1]" may be the
+# text's own, so only a text with several. A number before a blank or closing punctuation is
+# a note's ("selon l'INSEE[1], …"), not a link's
+_FOLLOWER = r"(?=[^\s,.;:!?)\]}»…])"
+_LINK_MARK = re.compile(r"\[\d{1,4}\]" + _FOLLOWER)
 # what of the text before a block ``shows_links`` must read with it: a mark, whose next
 # character is the block's first ("[1234]")
 LINK_EDGE = 6
@@ -35,11 +39,41 @@ def shows_links(text: str, marks: Optional[Set[str]] = None) -> bool:
     if "[" not in text:
         return False
     marks = set() if marks is None else marks
-    for m in _LINK_MARK.finditer(text):
+    at = 0
+    # (a search for a mark not met yet: three at most, where a walk over every mark cost a
+    # text repeating one note's number seven times its reading)
+    while not (len(marks) >= 3 or ("[1]" in marks and "[2]" in marks)):
+        m = _new_mark(frozenset(marks)).search(text, at)
+        if m is None:
+            return False
         marks.add(m.group(0))
-        if len(marks) >= 3 or ("[1]" in marks and "[2]" in marks):
-            return True
-    return False
+        at = m.end()
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _new_mark(known: FrozenSet[str]) -> "re.Pattern[str]":
+    """A mark other than those ``known``."""
+    if not known:
+        return _LINK_MARK
+    numbers = "|".join(sorted(mark[1:-1] for mark in known))
+    return re.compile(rf"\[(?!(?:{numbers})\])\d{{1,4}}\]" + _FOLLOWER)
+
+
+# (a mark blanked by a search of its width each, in C, where a Python call per mark cost a
+# page of lynx 2 µs a link; a mark blanked first stands as a placeholder, so that the mark
+# before it is still followed by what it was followed by: "[12][3]x" is two marks)
+_MARKS_OF_WIDTH = tuple((re.compile(rf"\[\d{{{n}}}\]" + _FOLLOWER), "\ue000" * (n + 2))
+                        for n in range(1, 5))
+
+
+def _blank_marks(text: str) -> str:
+    """``text`` with lynx's link numbers blanked (``_LINK_MARK``), its length kept."""
+    if "\ue000" in text:       # (the placeholder is the text's own: a Python call per mark)
+        return _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
+    for mark, placeholder in _MARKS_OF_WIDTH:
+        text = mark.sub(placeholder, text)
+    return text.replace("\ue000", " ")
 
 
 def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
@@ -53,7 +87,7 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     if links is None:
         links = shows_links(text)
     if links and "[" in text:
-        text = _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
+        text = _blank_marks(text)
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text

@@ -19,7 +19,7 @@ from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tup
 from . import furniture
 from .decode import (OTHER_BREAKS, for_matching, has_invisible, has_odd_characters,
                      has_other_breaks, visible)
-from .layout import shows_links, untangle
+from .layout import untangle
 
 try:   # the standard library's regex parser, read to find where each rule can start
     import re._constants as _sre_constants
@@ -709,11 +709,10 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
     odd = has_odd_characters(text)
     if page is None:
         page = furniture.shows_page(text) if signs is None else signs
-    if links is None:
-        links = shows_links(text)
     if odd and has_invisible(text):
-        # (read without its invisible characters, as a page's text or not as it is written:
-        # a part of a dump is read as the whole, whose flags it is given)
+        # (read without its invisible characters, as a page's text or not as it is written,
+        # and with lynx's link numbers or not as it reads without them: a part of a dump is
+        # read as the whole, whose flags it is given)
         yield from _tokenize_visible(text, offset, first_line, page, links)
         return
     text = untangle(text, _BODY_HEADING, _is_label_line, page=page, links=links)
@@ -816,7 +815,7 @@ _AS_WRITTEN = frozenset(("question_text", "answer_text", "unlabelled", "unknown"
 
 
 def _tokenize_visible(text: str, offset: int, first_line: int,
-                      page: bool, links: bool) -> Iterator[Token]:
+                      page: bool, links: Optional[bool]) -> Iterator[Token]:
     """The tokens of a text holding invisible characters (a BOM or a direction mark before a
     label, a soft hyphen inside "Ministère", a zero-width space inside a number): read
     without them, so that labels, numbers and dates are found; placed back in the input (its

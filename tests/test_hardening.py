@@ -1035,7 +1035,8 @@ def test_link_numbers_cut_by_a_block_edge_are_seen_as_in_the_whole_text():
     from aqparse.layout import LINK_EDGE, shows_links
 
     texts = ["x[1]a b[2]c", "[9]M. X [10]1620 [1234]y", "[1] [2] [3]", "a [12345]b [1]c [2]d",
-             "[[1]]a[2]b", "[1]\n[2]\n", "voir [1]a, [1]b, [1]c", "[3]a [4]b [5]c"]
+             "[[1]]a[2]b", "[1]\n[2]\n", "voir [1]a, [1]b, [1]c", "[3]a [4]b [5]c",
+             "l'INSEE[1], en 2019[2]. (voir[3])", "[1][2]x"]
     for text in texts:
         expected = shows_links(text)
         for cut in range(len(text) + 1):
@@ -1046,6 +1047,86 @@ def test_link_numbers_cut_by_a_block_edge_are_seen_as_in_the_whole_text():
                     before += block
                 assert found == expected, (text, cut, second)
     # what a person sees: lynx's first two, or three marks (a number glued to its link's
-    # text); one mark repeated is the text's, a number before a blank or the end no mark
-    assert [shows_links(t) for t in texts] == [True, True, False, True, True, False, False,
-                                               True]
+    # text); one mark repeated is the text's; a number before a blank, the end or closing
+    # punctuation is no mark (a note's: "l'INSEE[1],")
+    assert [shows_links(t) for t in texts] == [True, True, False, True, False, False, False,
+                                               True, False, True]
+
+
+def _plain_dump_with(note, questions=70):
+    """A dump of generated plain questions (over 64 KB), ``note`` added to the question text
+    of the 41st."""
+    import dumps
+    texts = [aqparse.render(q) for q in dumps.records(questions, seed=1)]
+    at = texts[40].index("\n", texts[40].index("Texte de la question") + 22)
+    texts[40] = texts[40][:at] + note + texts[40][at:]
+    return "\n".join(texts)
+
+
+def test_numbers_before_a_mended_no_break_space_are_no_link_marks_in_any_reading(tmp_path):
+    # "[1]Â\xa0:" is "[1]" then a no-break space turned into mojibake: mended, no mark. The
+    # parts of a dump were judged on their text as decoded, not mended, and blanked the one
+    # real "[7]Annexe" where the whole kept it
+    note = " (note [1]\u00c2\u00a0: rapport ; [2]\u00c2\u00a0: circulaire ; [7]Annexe)"
+    path = tmp_path / "dump.txt"
+    path.write_text(_plain_dump_with(note), encoding="utf-8")
+    records = list(aqparse.parse_many(path.read_bytes(), path=str(path)))
+    # (the body's no-break spaces are spaces)
+    assert "[1] : rapport ; [2] : circulaire ; [7]Annexe)" in records[40].question.text
+    whole = [q.to_dict() for q in records]
+    _assert_read_in_parts_as_whole(path, tmp_path, whole)
+
+
+def test_a_note_s_numbers_before_punctuation_are_kept(tmp_path):
+    # "l'INSEE[1], … 2019[2]." are a note's numbers, not lynx's: kept as written (two of them
+    # blanked every "[n]" of the dump)
+    note = " Selon l'INSEE[1], le taux a doublé depuis 2019[2]. Voir le rapport[3])."
+    path = tmp_path / "dump.txt"
+    path.write_text(_plain_dump_with(note), encoding="utf-8")
+    records = list(aqparse.parse_many(path.read_bytes(), path=str(path)))
+    assert note.strip() in records[40].question.text
+    _assert_read_in_parts_as_whole(path, tmp_path, [q.to_dict() for q in records])
+
+
+@pytest.mark.parametrize("invisible", ["[\u200b", "\u200e]"])
+def test_link_numbers_holding_an_invisible_character_are_blanked(tmp_path, invisible):
+    # a text holding invisible characters is read without them: so is the question of
+    # whether it shows lynx's numbers, alone and in a dump read in parts
+    import dumps
+    from renderings import text_browser
+    from aqparse.decode import decode
+    html = (Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+            / "question-col-14-qe-attribution-change.html").read_bytes()
+    page = text_browser(decode(html)).replace(invisible.strip("\u200b\u200e"), invisible)
+    assert page.count(invisible) >= 10
+    alone = aqparse.parse(page)
+    assert (alone.author.name, alone.question.page, alone.answer.page) \
+        == ("Jean-Marc Fabre", 1620, 7050)
+    path = tmp_path / "dump.txt"
+    path.write_text(dumps.dump_text(dumps.records(70, seed=1)) + "\n" + page, encoding="utf-8")
+    whole = [q.to_dict() for q in aqparse.parse_many(path.read_bytes(), path=str(path))]
+    assert whole[-1]["author"]["name"] == "Jean-Marc Fabre"
+    _assert_read_in_parts_as_whole(path, tmp_path, whole)
+
+
+def test_one_note_s_number_repeated_is_searched_past_at_once(monkeypatch):
+    # a text repeating one number glued to a word ("[1]x" a hundred thousand times) holds one
+    # mark: whether it shows lynx's numbers is two searches, not a step per mark
+    from aqparse import layout
+
+    searches = []
+    real = layout._new_mark
+
+    def counted(known):
+        pattern = real(known)
+
+        class Counted:
+            def search(self, *args):
+                searches.append(known)
+                return pattern.search(*args)
+        return Counted()
+    monkeypatch.setattr(layout, "_new_mark", counted)
+    assert layout.shows_links("[1]x " * 100_000) is False
+    assert len(searches) == 2
+    assert layout.shows_links("[1]x " * 50_000 + "[2]y") is True
+    assert len(searches) == 4

@@ -157,7 +157,8 @@ def documents(path: Union[str, os.PathLike]) -> Iterator[Document]:
 
 
 class _Unclosed(io.BufferedIOBase):
-    """stdin for a ``with`` block that must not close it."""
+    """stdin for a ``with`` block that must not close it. Redirected from a file (``< dump``),
+    it can be read twice, and is looked through first as a file named is (``read_ahead``)."""
 
     def __init__(self, stream):
         self._stream = stream
@@ -167,6 +168,18 @@ class _Unclosed(io.BufferedIOBase):
 
     def readable(self):
         return True
+
+    def seekable(self):
+        try:
+            return bool(self._stream.seekable())
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        return self._stream.seek(offset, whence)
+
+    def tell(self):
+        return self._stream.tell()
 
 
 class Problem(NamedTuple):

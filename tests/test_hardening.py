@@ -967,18 +967,22 @@ def test_a_zip_member_opened_after_the_walk_is_looked_through_too(tmp_path):
     assert streamed == whole
 
 
-def _plain_then_lynx_page(questions=70):
-    """A dump of generated plain questions (over 64 KB), then a text browser's dump of a page
-    (fixtures/pages/question-col-14-qe-attribution-change.html), its links numbered lynx's way
-    ("de [9]M. Jean-Marc Fabre", "page : [10]1620")."""
-    import dumps
+def _lynx_page():
+    """A text browser's dump of a page (fixtures/pages/question-col-14-qe-attribution-change.
+    html), its links numbered lynx's way ("de [9]M. Jean-Marc Fabre", "page : [10]1620")."""
     from renderings import text_browser
     from aqparse.decode import decode
     page = (Path(__file__).resolve().parents[1] / "fixtures" / "pages"
             / "question-col-14-qe-attribution-change.html").read_bytes()
+    return text_browser(decode(page))
+
+
+def _plain_then_lynx_page(questions=70):
+    """A dump of generated plain questions (over 64 KB), then ``_lynx_page()``."""
+    import dumps
     plain = dumps.dump_text(dumps.records(questions, seed=1))
     assert len(plain) > 1 << 16
-    return plain + "\n" + text_browser(decode(page))
+    return plain + "\n" + _lynx_page()
 
 
 def test_link_numbers_are_blanked_in_a_dump_whose_first_page_stands_far_in(tmp_path):
@@ -1130,3 +1134,31 @@ def test_one_note_s_number_repeated_is_searched_past_at_once(monkeypatch):
     assert len(searches) == 2
     assert layout.shows_links("[1]x " * 50_000 + "[2]y") is True
     assert len(searches) == 4
+
+
+def test_stdin_redirected_from_a_file_is_read_as_the_file_named(tmp_path, monkeypatch):
+    # "convert - < dump" can read its input twice: it is looked through first as a file named
+    # is, and a plain question's "[3]voir" before a lynx page further in is blanked as in the
+    # whole (read as it came, it was kept: the numbers met only later)
+    from aqparse.units import Sizes
+
+    data = _plain_dump_with(" (note [3]voir plus bas)") + "\n" + _lynx_page()
+    path = tmp_path / "dump.txt"
+    path.write_text(data, encoding="utf-8")
+    whole = [q.to_dict() for q in aqparse.parse_many(path.read_bytes(), path=str(path))]
+    assert "(note voir plus bas)" in whole[40]["question"]["text"]     # (blanks made one)
+    assert whole[-1]["author"]["name"] == "Jean-Marc Fabre"
+    for record in whole:
+        record["source"]["path"] = "<stdin>"
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        with open(path, encoding="utf-8") as stdin:      # (its .buffer: the file, seekable)
+            monkeypatch.setattr("sys.stdin", stdin)
+            aqparse.convert(["-"], out, jobs=jobs, quiet=True,
+                            sizes=Sizes(split_above=10_000, chunk_chars=5_000))
+        assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] \
+            == whole
+    with open(path, encoding="utf-8") as stdin:
+        monkeypatch.setattr("sys.stdin", stdin)
+        streamed = [q.to_dict() for q in aqparse.read("-", stream_above=0, chunk=5000)]
+    assert streamed == whole

@@ -283,17 +283,14 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
     text shows lynx's link numbers (``layout.shows_links``), likewise."""
     buffer, offset, line, begin = "", 0, 1, 0
     # how the units are read: as the caller knows it, else from the first sign met on
-    looking, as_page = page is None, bool(page)
-    looking_links, as_links, marks = links is None, bool(links), set()
+    signs = DumpSigns(page, links)
     counts: Dict[int, int] = {}     # ``_target``'s, kept from one block to the next
     for block in itertools.chain(blocks, [None]):
         final = block is None
         if not final:
-            if looking and not as_page:     # (only what is added is looked at)
-                as_page = shows_page_since(buffer, block)
-            if looking_links and not as_links:
-                as_links = shows_links_since(buffer, block, marks)
+            signs.add(block)
             buffer += block
+        as_page, as_links = signs.page, signs.links
         while True:
             target = _target(buffer, chunk, offset, counts)
             if len(buffer) < target + (target >> 2):
@@ -336,15 +333,45 @@ def shows_links_since(before: str, text: str, marks: Set[str]) -> bool:
     (``layout.shows_links``, ``marks`` those met before it) on its text as the whole's is
     read: mended ("[1]Â\xa0" is "[1]" before a no-break space, a note's number) and without
     invisible characters ("[\u200b9]M. X" is a mark)."""
-    edge = before[-LINKS_EDGE:] + text
-    if "[" not in edge:
+    if "[" not in text and "[" not in before[-LINKS_EDGE:]:    # (no copy of the block)
         return False
-    return shows_links(without_invisible(repair_mojibake(edge)), marks)
+    return shows_links(without_invisible(repair_mojibake(before[-LINKS_EDGE:] + text)), marks)
 
 
 # what of the text before a block ``shows_links_since`` reads: a mark and the character after
 # it, with room for what mending or invisible characters take away
 LINKS_EDGE = 8 * LINK_EDGE
+
+
+class DumpSigns:
+    """What a text read block by block has shown so far, as its whole is read: a page's signs
+    (``shows_page_since``) and lynx's link numbers (``shows_links_since``), each block looked
+    at once, after the end of those before it. ``page``/``links``: what is known already
+    (not looked for again); None, looked for."""
+
+    __slots__ = ("page", "links", "_looking", "_marks", "_tail")
+
+    def __init__(self, page: Optional[bool] = None, links: Optional[bool] = None):
+        self._looking = (page is None, links is None)
+        self.page, self.links = bool(page), bool(links)
+        self._marks: Set[str] = set()
+        self._tail = ""
+
+    def add(self, block: str) -> None:
+        looking_page, looking_links = self._looking
+        if looking_page and not self.page:
+            self.page = shows_page_since(self._tail, block)
+        if looking_links and not self.links:
+            self.links = shows_links_since(self._tail, block, self._marks)
+        self._tail = (self._tail + block[-_SIGNS_TAIL:])[-_SIGNS_TAIL:]    # (blocks may be tiny)
+
+    @property
+    def settled(self) -> bool:
+        """Whether what is looked for is all found (the blocks after cannot change it)."""
+        return (self.page or not self._looking[0]) and (self.links or not self._looking[1])
+
+
+_SIGNS_TAIL = max(SIGN_EDGE, LINKS_EDGE)
 
 
 def _target(buffer: str, chunk: int, base: int = 0,

@@ -16,13 +16,13 @@ import tarfile
 import tempfile
 import zipfile
 import zlib
-from typing import (BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional, Set, Tuple,
+from typing import (BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional, Tuple,
                     Union)
 
 import attrs
 
-from .api import (LINKS_EDGE, SIGN_EDGE, Unit, parse_many, question_groups, records_of,
-                  shows_links_since, shows_page_since, sniff, text_units)
+from .api import (DumpSigns, Unit, parse_many, question_groups, records_of, sniff,
+                  text_units)
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError
 from .export import output_format
@@ -437,28 +437,19 @@ def read_ahead(stream: BinaryIO, head: bytes, size: int) -> Tuple[Optional[bool]
         at = stream.tell()
     except (OSError, ValueError):
         return None, None
-    page: Optional[bool] = False
-    links: Optional[bool] = False
-    marks: Set[str] = set()
+    signs = DumpSigns()
     try:
-        tail = ""       # the end of what was read before, as it was decoded
         for text in decoded_blocks(stream, head, size):
-            if not page:
-                page = shows_page_since(tail, text)
-            if not links:
-                links = shows_links_since(tail, text, marks)
-            if page and links:
+            signs.add(text)
+            if signs.settled:
                 break
-            tail = (tail + text[-_TAIL:])[-_TAIL:]      # (blocks may be tiny)
+        found: Tuple[Optional[bool], Optional[bool]] = (signs.page, signs.links)
     except READ_ERRORS:
         # a member that cannot be read through (a bad CRC): read as a stream, whose reading
         # gives what comes before the fault and says it where it meets it
-        page = links = None
+        found = (None, None)
     stream.seek(at)
-    return page, links
-
-
-_TAIL = max(SIGN_EDGE, LINKS_EDGE)     # what of the blocks before the look-ahead reads
+    return found
 
 
 def dump_units(stream: BinaryIO, head: bytes, block: int, **cut) -> Iterator[Unit]:

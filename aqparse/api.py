@@ -17,7 +17,7 @@ from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
 from .decode import OTHER_BREAKS, for_matching
 from .furniture import SIGN_CHARS, shows_page
-from .layout import LINK_EDGE, shows_links
+from .layout import shows_links
 from .tokenize import HEAD_CANDIDATES, HEADS, Token, count_lines, split_questions, tokenize
 
 Data = Union[str, bytes]
@@ -290,6 +290,8 @@ def text_units(blocks: Iterable[str], *, chunk: int = UNIT_CHARS,
         if not final:
             signs.add(block)
             buffer += block
+        else:
+            signs.end()
         as_page, as_links = signs.page, signs.links
         while True:
             target = _target(buffer, chunk, offset, counts)
@@ -328,19 +330,23 @@ def shows_page_since(before: str, text: str) -> bool:
 SIGN_EDGE = 2 * SIGN_CHARS      # what of the text before a block ``shows_page_since`` reads
 
 
-def shows_links_since(before: str, text: str, marks: Set[str]) -> bool:
+def shows_links_since(before: str, text: str, marks: Set[str], final: bool = False) -> bool:
     """Whether ``text``, read after ``before``, shows lynx's link numbers
     (``layout.shows_links``, ``marks`` those met before it) on its text as the whole's is
     read: mended ("[1]Â\xa0" is "[1]" before a no-break space, a note's number) and without
-    invisible characters ("[\u200b9]M. X" is a mark)."""
+    invisible characters ("[\u200b9]M. X" is a mark). A mark whose next character is one of
+    the last three is left to the next block, unless the text is ``final``: that character
+    may start a mojibake run the next block ends ("[1]Â" then "\xa0")."""
     if "[" not in text and "[" not in before[-LINKS_EDGE:]:    # (no copy of the block)
         return False
-    return shows_links(without_invisible(repair_mojibake(before[-LINKS_EDGE:] + text)), marks)
+    seen = without_invisible(repair_mojibake(before[-LINKS_EDGE:] + text))
+    return shows_links(seen, marks, None if final else len(seen) - 3)
 
 
-# what of the text before a block ``shows_links_since`` reads: a mark and the character after
-# it, with room for what mending or invisible characters take away
-LINKS_EDGE = 8 * LINK_EDGE
+# what of the text before a block ``shows_links_since`` reads: a mark left by the block before
+# and the character after it, with room for what mending or invisible characters take away
+# (a mark more than 4 KB of invisible characters away from that character is missed)
+LINKS_EDGE = 1 << 12
 
 
 class DumpSigns:
@@ -364,6 +370,11 @@ class DumpSigns:
         if looking_links and not self.links:
             self.links = shows_links_since(self._tail, block, self._marks)
         self._tail = (self._tail + block[-_SIGNS_TAIL:])[-_SIGNS_TAIL:]    # (blocks may be tiny)
+
+    def end(self) -> None:
+        """The text read is all there is: a mark left for the next block is read now."""
+        if self._looking[1] and not self.links:
+            self.links = shows_links_since(self._tail, "", self._marks, final=True)
 
     @property
     def settled(self) -> bool:

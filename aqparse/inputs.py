@@ -443,6 +443,8 @@ def read_ahead(stream: BinaryIO, head: bytes, size: int) -> Tuple[Optional[bool]
             signs.add(text)
             if signs.settled:
                 break
+        else:
+            signs.end()
         found: Tuple[Optional[bool], Optional[bool]] = (signs.page, signs.links)
     except READ_ERRORS:
         # a member that cannot be read through (a bad CRC): read as a stream, whose reading

@@ -30,25 +30,36 @@ _BORDERED_LINE = re.compile(r"[ \t]*[\u2500-\u257f]")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
 
 
-def shows_links(text: str, marks: Optional[Set[str]] = None) -> bool:
+def shows_links(text: str, marks: Optional[Set[str]] = None, end: Optional[int] = None) -> bool:
     """Whether ``text`` shows lynx's link numbers: three marks or more, or its first two
     ("[1]", "[2]": lynx numbers from 1). ``marks``: those met before it, when a text is read
     block by block (each block read after the ``LINK_EDGE`` last characters of the one
-    before), and updated. Looked for through the whole text, however long (a dump of plain
-    questions may hold a page further in), and no further than the marks that decide."""
+    before), and updated; ``end``: a mark counts when the character after it stands before
+    ``end``. Looked for through the whole text, however long (a dump of plain questions may
+    hold a page further in), and no further than the marks that decide."""
     if "[" not in text:
         return False
     marks = set() if marks is None else marks
-    at = 0
-    # (a search for a mark not met yet: three at most, where a walk over every mark cost a
-    # text repeating one note's number seven times its reading)
+    end = len(text) if end is None else end
+    at, repeats, search = 0, 0, _LINK_MARK.search
     while not (len(marks) >= 3 or ("[1]" in marks and "[2]" in marks)):
-        m = _new_mark(frozenset(marks)).search(text, at)
+        m = search(text, at, end)
         if m is None:
             return False
-        marks.add(m.group(0))
         at = m.end()
+        if m.group(0) not in marks:
+            marks.add(m.group(0))
+        else:
+            repeats += 1
+        # a text that repeats its marks (one note's number a hundred thousand times) is
+        # searched past them in C, by a pattern of the marks not met (compiled for that
+        # text alone: a compile costs what a small text's whole reading does)
+        if repeats >= _REPEATS:
+            search = _new_mark(frozenset(marks)).search
     return True
+
+
+_REPEATS = 64
 
 
 @functools.lru_cache(maxsize=256)

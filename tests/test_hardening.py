@@ -1113,27 +1113,73 @@ def test_link_numbers_holding_an_invisible_character_are_blanked(tmp_path, invis
     _assert_read_in_parts_as_whole(path, tmp_path, whole)
 
 
+class _CountedSearches:
+    """A pattern whose searches are counted (``searches``: the marks known at each)."""
+
+    def __init__(self, pattern, searches, known=frozenset()):
+        self._pattern, self._searches, self._known = pattern, searches, known
+
+    def search(self, *args):
+        self._searches.append(self._known)
+        return self._pattern.search(*args)
+
+    def sub(self, *args):
+        return self._pattern.sub(*args)
+
+
 def test_one_note_s_number_repeated_is_searched_past_at_once(monkeypatch):
     # a text repeating one number glued to a word ("[1]x" a hundred thousand times) holds one
-    # mark: whether it shows lynx's numbers is two searches, not a step per mark
+    # mark: whether it shows lynx's numbers is a few searches, not a step per mark; a small
+    # text with marks of its own compiles no pattern (a compile a file tripled the reading of
+    # a folder of small files)
     from aqparse import layout
 
-    searches = []
-    real = layout._new_mark
+    searches, compiled = [], []
+    real_new, real_mark = layout._new_mark, layout._LINK_MARK
 
-    def counted(known):
-        pattern = real(known)
-
-        class Counted:
-            def search(self, *args):
-                searches.append(known)
-                return pattern.search(*args)
-        return Counted()
-    monkeypatch.setattr(layout, "_new_mark", counted)
+    def new_mark(known):
+        compiled.append(known)
+        return _CountedSearches(real_new(known), searches, known)
+    monkeypatch.setattr(layout, "_new_mark", new_mark)
+    monkeypatch.setattr(layout, "_LINK_MARK", _CountedSearches(real_mark, searches))
     assert layout.shows_links("[1]x " * 100_000) is False
-    assert len(searches) == 2
+    assert len(searches) <= layout._REPEATS + 2 and compiled == [frozenset({"[1]"})]
+    searches.clear()
     assert layout.shows_links("[1]x " * 50_000 + "[2]y") is True
-    assert len(searches) == 4
+    assert len(searches) <= layout._REPEATS + 2
+    compiled.clear()
+    assert layout.shows_links("Selon[4821]l'INSEE et[77]la DREES, voir[4821]plus bas") is False
+    assert layout.shows_links("[4821]a [77]b [5]c") is True
+    assert compiled == []
+
+
+def test_a_mark_before_a_mojibake_run_cut_by_a_block_edge_is_read_as_the_whole_reads_it():
+    # "[1]Â" then, in the next block, "\xa0": mended, "[1]" stands before a no-break space (a
+    # note's number, no mark), as the whole reads it. The block's own text, mended alone,
+    # showed a mark: a mark whose next character is among a block's last three waits for the
+    # next one. Also invisible characters between a mark and its next character
+    from aqparse.decode import repair_mojibake, without_invisible
+
+    texts = ["INSEE[1]\u00c2\u00a0et la DREES[2]bis, [3]\u00c3\u00a9t\u00c3\u00a9",
+             "voir[7]\u00e2\u20ac\u00a6 et[8]\u00c2\u00bb puis [9]x",
+             "[2][1]\u00c2\u00a0\ufeff[", "M[2][1]\ufeff\u200e" + "\u200b" * 60 + "Mx[5]",
+             "[2][1]\u00c2"]
+    for text in texts:
+        expected = layout_links(without_invisible(repair_mojibake(text)))
+        for cut in range(len(text) + 1):
+            for second in range(cut, len(text) + 1):
+                signs = api.DumpSigns(page=False)
+                for block in (text[:cut], text[cut:second], text[second:]):
+                    signs.add(block)
+                signs.end()
+                assert signs.links == expected, (text, cut, second)
+    assert [layout_links(without_invisible(repair_mojibake(t))) for t in texts] \
+        == [False, False, False, True, True]
+
+
+def layout_links(text):
+    from aqparse.layout import shows_links
+    return shows_links(text)
 
 
 def test_stdin_redirected_from_a_file_is_read_as_the_file_named(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ import re
 from typing import (Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple,
                     Union)
 
-from .decode import decode, repair_mojibake, without_invisible, wrap_width
+from .decode import decode, has_invisible, repair_mojibake, without_invisible, wrap_width
 from .errors import InternalError, ParseError, excerpt
 from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
@@ -337,16 +337,21 @@ def shows_links_since(before: str, text: str, marks: Set[str], final: bool = Fal
     invisible characters ("[\u200b9]M. X" is a mark). A mark whose next character is one of
     the last three is left to the next block, unless the text is ``final``: that character
     may start a mojibake run the next block ends ("[1]Â" then "\xa0")."""
-    if "[" not in text and "[" not in before[-LINKS_EDGE:]:    # (no copy of the block)
+    edge = before[-LINKS_EDGE:]
+    if "[" not in text and "[" not in edge:    # (no copy of the block)
         return False
-    seen = without_invisible(repair_mojibake(before[-LINKS_EDGE:] + text))
+    if has_invisible(edge):     # (a mark may stand further back, behind invisible characters)
+        edge = before[-LINKS_FAR_EDGE:]
+    seen = without_invisible(repair_mojibake(edge + text))
     return shows_links(seen, marks, None if final else len(seen) - 3)
 
 
 # what of the text before a block ``shows_links_since`` reads: a mark left by the block before
-# and the character after it, with room for what mending or invisible characters take away
-# (a mark more than 4 KB of invisible characters away from that character is missed)
-LINKS_EDGE = 1 << 12
+# and the character after it, with room for what mending takes away; where that holds
+# invisible characters, more (a mark more than 4 KB of them away from that character is
+# missed)
+LINKS_EDGE = 48
+LINKS_FAR_EDGE = 1 << 12
 
 
 class DumpSigns:
@@ -382,7 +387,7 @@ class DumpSigns:
         return (self.page or not self._looking[0]) and (self.links or not self._looking[1])
 
 
-_SIGNS_TAIL = max(SIGN_EDGE, LINKS_EDGE)
+_SIGNS_TAIL = max(SIGN_EDGE, LINKS_FAR_EDGE)
 
 
 def _target(buffer: str, chunk: int, base: int = 0,

@@ -78,7 +78,7 @@ _MARKS_OF_WIDTH = tuple((re.compile(rf"\[\d{{{n}}}\]" + _FOLLOWER), "\ue000" * (
                         for n in range(1, 5))
 
 
-def _blank_marks(text: str) -> str:
+def blank_links(text: str) -> str:
     """``text`` with lynx's link numbers blanked (``_LINK_MARK``), its length kept."""
     if "\ue000" in text:       # (the placeholder is the text's own: a Python call per mark)
         return _LINK_MARK.sub(lambda m: " " * len(m.group(0)), text)
@@ -98,7 +98,7 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     if links is None:
         links = shows_links(text)
     if links and "[" in text:
-        text = _blank_marks(text)
+        text = blank_links(text)
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text

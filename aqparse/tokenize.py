@@ -19,7 +19,7 @@ from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tup
 from . import furniture
 from .decode import (OTHER_BREAKS, for_matching, has_invisible, has_odd_characters,
                      has_other_breaks, visible)
-from .layout import untangle
+from .layout import blank_links, shows_links, untangle
 
 try:   # the standard library's regex parser, read to find where each rule can start
     import re._constants as _sre_constants
@@ -821,6 +821,11 @@ def _tokenize_visible(text: str, offset: int, first_line: int,
     without them, so that labels, numbers and dates are found; placed back in the input (its
     offsets), and the bodies, and what is kept as given, with them."""
     seen, where = visible(text)
+    if links is None:
+        links = shows_links(seen)
+    # (what is kept as written has lynx's numbers blanked, as a text without invisible
+    # characters has them: a part of a dump holding none reads the same body)
+    written = blank_links(text) if links and "[" in text else text
     for t in tokenize(seen, offset=0, first_line=first_line, page=page, links=links):
         # a token ends after its last visible character: what is invisible before the next
         # label (a BOM of the next file of a dump) is nobody's
@@ -828,7 +833,7 @@ def _tokenize_visible(text: str, offset: int, first_line: int,
         end = where[t.end - 1] + 1 if t.end > t.start else where[t.end]
         value = t.value
         if t.name in _AS_WRITTEN:
-            value = text[where[t.end - len(value)]:end] if value else ""
+            value = written[where[t.end - len(value)]:end] if value else ""
         yield Token(t.name, t.label, value, start + offset, end + offset, t.line)
 
 

@@ -329,7 +329,8 @@ def wrap_width(text: str) -> Optional[int]:
     """The width a text browser wrapped ``text`` at, or None when it was not wrapped: no
     line longer than that width, and lines (8 at least) filled close to it, most of them
     broken where their next word would not have fitted."""
-    lines = text[:1 << 18].split("\n")
+    # (an invisible character takes no column: a line holding one is as wide without it)
+    lines = without_invisible(text[:1 << 18]).split("\n")
     widths = [len(line.rstrip()) for line in lines]
     # (a word longer than the width, an address, overflows it: its line does not count)
     width = max((w for w, line in zip(widths, lines) if " " in line.strip()
@@ -357,6 +358,8 @@ def _unwrap(text: str, width: int) -> str:
     """The lines of ``text`` joined where they were wrapped at ``width`` (after a compound's
     hyphen, "Meurthe-et-" then "Moselle", without a blank)."""
     lines = text.split("\n")
+    # (an invisible character takes no column, nor makes a word: "\u200b   exercice")
+    seen = without_invisible if has_invisible(text) else str
     out = []
     for i, line in enumerate(lines):
         out.append(line)
@@ -369,7 +372,8 @@ def _unwrap(text: str, width: int) -> str:
             out.append("")
             lines[i + 1] = following.lstrip()
         else:
-            out.append(" " if len(end) + 1 + len(_first_word(following)) > width else "\n")
+            out.append(" " if len(seen(end)) + 1 + len(_first_word(seen(following))) > width
+                       else "\n")
     return "".join(out[:-1])
 
 

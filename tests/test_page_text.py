@@ -499,3 +499,34 @@ def test_a_dump_of_one_page_a_line_reads_in_linear_time():
     (small, n1), (large, n8) = timed(one), timed("\n".join([one] * 8))
     assert n8 == 8 * n1
     assert large / small < 20, (small, large)      # linear: about 8; quadratic: about 64
+
+
+@pytest.mark.parametrize("where", ["line start", "mid-line", "line end"])
+def test_a_body_wrapped_by_a_text_browser_is_joined_with_an_invisible_character_in_it(where):
+    # an invisible character takes no column: a line holding one was read as wider than the
+    # text's width (the body then not wrapped at all), and one starting a line as its first
+    # word (that line then not joined to the one before)
+    answer = ("Le transport scolaire relève des régions. L'État leur verse chaque année une "
+              "dotation qui tient compte des zones de montagne, des distances parcourues et du "
+              "nombre d'élèves transportés. Les régions peuvent en outre conclure avec les "
+              "départements des conventions de délégation, qui précisent les circuits, les "
+              "horaires et les points d'arrêt, ainsi que la participation demandée aux "
+              "familles. Une mission d'inspection a été chargée d'examiner les trajets les plus "
+              "longs et de proposer, avant la fin de l'année, des solutions adaptées aux "
+              "communes de montagne, en lien avec les autorités organisatrices de la mobilité.")
+    html = _html("dyn-16-qe-answered.html")[1].replace(
+        "Le transport scolaire relève des régions. L'État leur verse chaque année une "
+        "dotation qui tient compte des zones de montagne.", answer)
+    text = text_browser(html)
+    lines = text.split("\n")
+    # the widest line of the answer, inside it (lines before and after)
+    first = next(n for n, line in enumerate(lines) if "Le transport scolaire" in line)
+    last = next(n for n, line in enumerate(lines) if "autorités organisatrices" in line)
+    k = max(range(first + 1, last), key=lambda n: len(lines[n].rstrip()))
+    line = lines[k]
+    at = {"line start": 0, "mid-line": line.index(" ", len(line) // 2),
+          "line end": len(line.rstrip())}[where]
+    lines[k] = line[:at] + "\u200b" + line[at:]
+    record = aqparse.parse("\n".join(lines))
+    assert " ".join(record.answer.text.replace("\u200b", "").split()) == answer
+    assert "\n" not in record.answer.text       # one paragraph, as the page has it

@@ -364,16 +364,15 @@ def _unwrap(text: str, width: int) -> str:
     for i, line in enumerate(lines):
         out.append(line)
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        end = line.rstrip()
-        if not (end.strip() and following.strip() and "\t" not in line):
+        end, shown, next_shown = line.rstrip(), seen(line).rstrip(), seen(following)
+        if not (shown.strip() and next_shown.strip() and "\t" not in line):
             out.append("\n")
-        elif _HYPHEN_END.search(end):
+        elif _HYPHEN_END.search(shown):
             out[-1] = end
             out.append("")
             lines[i + 1] = following.lstrip()
         else:
-            out.append(" " if len(seen(end)) + 1 + len(_first_word(seen(following))) > width
-                       else "\n")
+            out.append(" " if len(shown) + 1 + len(_first_word(next_shown)) > width else "\n")
     return "".join(out[:-1])
 
 

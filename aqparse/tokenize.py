@@ -19,7 +19,7 @@ from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tup
 from . import furniture
 from .decode import (OTHER_BREAKS, for_matching, has_invisible, has_odd_characters,
                      has_other_breaks, visible)
-from .layout import blank_links, shows_links, untangle
+from .layout import shows_links, untangle
 
 try:   # the standard library's regex parser, read to find where each rule can start
     import re._constants as _sre_constants
@@ -823,9 +823,11 @@ def _tokenize_visible(text: str, offset: int, first_line: int,
     seen, where = visible(text)
     if links is None:
         links = shows_links(seen)
-    # (what is kept as written has lynx's numbers blanked, as a text without invisible
-    # characters has them: a part of a dump holding none reads the same body)
-    written = blank_links(text) if links and "[" in text else text
+    # what is kept as written is the text as ``untangle`` gives it back (lynx's numbers
+    # blanked, a table's cells read one after another), its invisible characters where they
+    # stand: as a text without them reads, and a part of a dump holding none
+    untangled = untangle(seen, _BODY_HEADING, _is_label_line, page=page, links=links)
+    written = _placed_back(text, seen, untangled, where) if untangled != seen else text
     for t in tokenize(seen, offset=0, first_line=first_line, page=page, links=links):
         # a token ends after its last visible character: what is invisible before the next
         # label (a BOM of the next file of a dump) is nobody's
@@ -835,6 +837,18 @@ def _tokenize_visible(text: str, offset: int, first_line: int,
         if t.name in _AS_WRITTEN:
             value = written[where[t.end - len(value)]:end] if value else ""
         yield Token(t.name, t.label, value, start + offset, end + offset, t.line)
+
+
+def _placed_back(text: str, seen: str, untangled: str, where: List[int]) -> str:
+    """``text`` with each of its visible characters (``seen``, at ``where`` in it) as
+    ``untangled`` (``seen`` reworked, same length) has it; its invisible characters stay."""
+    chars = list(text)
+    for at in range(0, len(seen), 256):      # (most blocks are unchanged: compared whole)
+        if seen[at:at + 256] != untangled[at:at + 256]:
+            for i in range(at, min(at + 256, len(seen))):
+                if seen[i] != untangled[i]:
+                    chars[where[i]] = untangled[i]
+    return "".join(chars)
 
 
 def count_lines(text: str, start: int, end: int) -> int:

@@ -530,3 +530,41 @@ def test_a_body_wrapped_by_a_text_browser_is_joined_with_an_invisible_character_
     record = aqparse.parse("\n".join(lines))
     assert " ".join(record.answer.text.replace("\u200b", "").split()) == answer
     assert "\n" not in record.answer.text       # one paragraph, as the page has it
+
+
+def test_what_a_text_holding_an_invisible_character_keeps_as_written_is_read_as_without_it():
+    # its bodies are kept as written, invisible characters and all, but laid out as the text
+    # without them is: lynx's numbers blanked where the visible text shows them ("[1\u200b2]"
+    # too), a note's number kept where it does not ("INSEE[7]\u200b,"), a bordered table's
+    # cells read one after another
+    page = text_browser(_html("question-col-14-qe-attribution-change.html")[1])
+    body = "Il lui demande quel calendrier est prévu pour ces communes."
+    assert body in page
+    for added, kept in (("selon l'INSEE[7]\u200b, en 2019", "selon l'INSEE[7]\u200b, en 2019"),
+                        ("voir [1\u200b2]Mme X et [\u200b9]M. Y", "voir \u200b Mme X et \u200b M. Y")):
+        record = aqparse.parse(page.replace(body, body + " " + added))
+        assert record.question.text.endswith(body + " " + kept)
+        assert record.author.name == "Jean-Marc Fabre"
+    if "w3m" not in RENDERINGS:
+        pytest.skip("w3m is not installed: its bordered tables are not rendered")
+    for name in TABLE_PAGES:
+        table = RENDERINGS["w3m"](_html(name)[1])
+        if "│" not in table and "┃" not in table:
+            continue
+        clean = aqparse.parse_many(table)
+        with_one = aqparse.parse_many(table + "\u200b\n")
+        for a, b in zip(clean, with_one):
+            for field in ("status", "question", "answer", "author", "rubrique"):
+                assert getattr(a, field) == getattr(b, field), (name, field)
+
+
+def test_a_line_ending_in_a_blank_then_an_invisible_character_is_as_wide_as_without_them():
+    from aqparse.decode import clean_text_body
+
+    line = "Le ministre répond à la question posée par le député de la circonscription"[:73]
+    assert len(line) == 73
+    for end in (" \u200b", "\u200b", "\u200b ", ""):
+        text = clean_text_body(line + end + "\nM. le président. La parole est à M. X.",
+                               wrapped_at=76)
+        # 73 columns and "M." (2) do not make 76: the line was not wrapped, it ends there
+        assert text.split("\n")[0].replace("\u200b", "").rstrip() == line, end

@@ -20,9 +20,6 @@ from typing import Callable, FrozenSet, List, Optional, Set
 # a note's ("selon l'INSEE[1], …"), not a link's
 _FOLLOWER = r"(?=[^\s,.;:!?)\]}»…])"
 _LINK_MARK = re.compile(r"\[\d{1,4}\]" + _FOLLOWER)
-# what of the text before a block ``shows_links`` must read with it: a mark, whose next
-# character is the block's first ("[1234]")
-LINK_EDGE = 6
 _BOX = re.compile("[\u2500-\u257f]+")
 _VERTICALS = frozenset("│┃║┆┇┊┋╎╏")
 _HORIZONTAL = frozenset("─━═┄┅┈┉╌╍")
@@ -33,8 +30,7 @@ _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
 def shows_links(text: str, marks: Optional[Set[str]] = None, end: Optional[int] = None) -> bool:
     """Whether ``text`` shows lynx's link numbers: three marks or more, or its first two
     ("[1]", "[2]": lynx numbers from 1). ``marks``: those met before it, when a text is read
-    block by block (each block read after the ``LINK_EDGE`` last characters of the one
-    before), and updated; ``end``: a mark counts when the character after it stands before
+    block by block (``api.shows_links_since``), and updated; ``end``: a mark counts when the character after it stands before
     ``end``. Looked for through the whole text, however long (a dump of plain questions may
     hold a page further in), and no further than the marks that decide."""
     if "[" not in text:

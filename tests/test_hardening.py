@@ -1033,28 +1033,34 @@ def test_a_dump_read_as_it_comes_blanks_link_numbers_from_the_first_page_of_lynx
         assert records == whole
 
 
-def test_link_numbers_cut_by_a_block_edge_are_seen_as_in_the_whole_text():
-    # shows_links block by block, each block after the LINK_EDGE last characters of the one
-    # before, decides as it does on the whole text: marks split at every place
-    from aqparse.layout import LINK_EDGE, shows_links
+def _links_read_in_blocks(text):
+    """Whether ``text`` shows lynx's numbers, as its whole is read (mended, without invisible
+    characters); asserted the same when ``api.DumpSigns`` reads it in three blocks, cut at
+    every pair of places."""
+    from aqparse.decode import repair_mojibake, without_invisible
+    from aqparse.layout import shows_links
 
+    expected = shows_links(without_invisible(repair_mojibake(text)))
+    for cut in range(len(text) + 1):
+        for second in range(cut, len(text) + 1):
+            signs = api.DumpSigns(page=False)
+            for block in (text[:cut], text[cut:second], text[second:]):
+                signs.add(block)
+            signs.end()
+            assert signs.links == expected, (text, cut, second)
+    return expected
+
+
+def test_link_numbers_cut_by_a_block_edge_are_seen_as_in_the_whole_text():
+    # a text read block by block decides as it does whole: marks split at every place
     texts = ["x[1]a b[2]c", "[9]M. X [10]1620 [1234]y", "[1] [2] [3]", "a [12345]b [1]c [2]d",
              "[[1]]a[2]b", "[1]\n[2]\n", "voir [1]a, [1]b, [1]c", "[3]a [4]b [5]c",
              "l'INSEE[1], en 2019[2]. (voir[3])", "[1][2]x"]
-    for text in texts:
-        expected = shows_links(text)
-        for cut in range(len(text) + 1):
-            for second in range(cut, len(text) + 1):
-                marks, found, before = set(), False, ""
-                for block in (text[:cut], text[cut:second], text[second:]):
-                    found = found or shows_links(before[-LINK_EDGE:] + block, marks)
-                    before += block
-                assert found == expected, (text, cut, second)
     # what a person sees: lynx's first two, or three marks (a number glued to its link's
     # text); one mark repeated is the text's; a number before a blank, the end or closing
     # punctuation is no mark (a note's: "l'INSEE[1],")
-    assert [shows_links(t) for t in texts] == [True, True, False, True, False, False, False,
-                                               True, False, True]
+    assert [_links_read_in_blocks(t) for t in texts] == [True, True, False, True, False, False,
+                                                         False, True, False, True]
 
 
 def _plain_dump_with(note, questions=70):
@@ -1158,28 +1164,11 @@ def test_a_mark_before_a_mojibake_run_cut_by_a_block_edge_is_read_as_the_whole_r
     # note's number, no mark), as the whole reads it. The block's own text, mended alone,
     # showed a mark: a mark whose next character is among a block's last three waits for the
     # next one. Also invisible characters between a mark and its next character
-    from aqparse.decode import repair_mojibake, without_invisible
-
     texts = ["INSEE[1]\u00c2\u00a0et la DREES[2]bis, [3]\u00c3\u00a9t\u00c3\u00a9",
              "voir[7]\u00e2\u20ac\u00a6 et[8]\u00c2\u00bb puis [9]x",
              "[2][1]\u00c2\u00a0\ufeff[", "M[2][1]\ufeff\u200e" + "\u200b" * 60 + "Mx[5]",
              "[2][1]\u00c2"]
-    for text in texts:
-        expected = layout_links(without_invisible(repair_mojibake(text)))
-        for cut in range(len(text) + 1):
-            for second in range(cut, len(text) + 1):
-                signs = api.DumpSigns(page=False)
-                for block in (text[:cut], text[cut:second], text[second:]):
-                    signs.add(block)
-                signs.end()
-                assert signs.links == expected, (text, cut, second)
-    assert [layout_links(without_invisible(repair_mojibake(t))) for t in texts] \
-        == [False, False, False, True, True]
-
-
-def layout_links(text):
-    from aqparse.layout import shows_links
-    return shows_links(text)
+    assert [_links_read_in_blocks(t) for t in texts] == [False, False, False, True, True]
 
 
 def test_stdin_redirected_from_a_file_is_read_as_the_file_named(tmp_path, monkeypatch):

@@ -532,8 +532,17 @@ def _inline_forms(rule: Rule) -> str:
     return forms
 
 
-_BODY_INLINE = [re.compile(NOT_IN_WORD + _named("b", i, r, _inline_forms(r))).match
-                for i, r in _INDEXED if r.body_inline]
+# (named at import, as the tables need; compiled when a body is first read, like the
+# scanners: ``import aqparse`` compiles none of the text's patterns)
+_BODY_INLINE_SOURCES = tuple(NOT_IN_WORD + _named("b", i, r, _inline_forms(r))
+                             for i, r in _INDEXED if r.body_inline)
+
+
+@functools.lru_cache(maxsize=None)
+def _body_inline() -> Tuple[Callable, ...]:
+    return tuple(re.compile(source).match for source in _BODY_INLINE_SOURCES)
+
+
 _UNNAMED = re.compile(r"\(\?P<\w+>")
 
 
@@ -571,9 +580,14 @@ _ONE_LINE_HEADS = tuple(form for _, r in _INDEXED if r.name == "legislature" for
 _PAGE_FORMS = tuple(form for _, r in _INDEXED if r.page for form in r.body_inline)
 _TEXT_FORMS = tuple(form for _, r in _INDEXED if not r.page and r.name != "legislature"
                     for form in r.body_inline)
-_BODY_MID = {(page, heads): _searches(_TEXT_FORMS + (_PAGE_FORMS if page else ())
-                                      + (_ONE_LINE_HEADS if heads else ()))
-             for page in (False, True) for heads in (False, True)}
+
+
+@functools.lru_cache(maxsize=None)
+def _body_mid(page: bool, heads: bool) -> Tuple[Callable, ...]:
+    return _searches(_TEXT_FORMS + (_PAGE_FORMS if page else ())
+                     + (_ONE_LINE_HEADS if heads else ()))
+
+
 _ONE_LINE_SIGN = re.compile(r"égislature[ ]{1,3}Question[ ]{1,3}[Nn][°º]")
 
 
@@ -585,11 +599,12 @@ class _BodyScan:
     of each of the forms' searches (``_searches``). A form may run on past the next line
     start (a text browser wraps a line anywhere)."""
 
-    __slots__ = ("scan", "line_search", "mid_searches", "line", "line_from", "mid", "mid_from",
-                 "mids", "mids_from")
+    __slots__ = ("scan", "line_search", "mid_searches", "inline", "line", "line_from", "mid",
+                 "mid_from", "mids", "mids_from")
 
     def __init__(self, scan: str, line_search: Callable, mid_searches: Sequence[Callable]):
         self.scan, self.line_search, self.mid_searches = scan, line_search, mid_searches
+        self.inline = _body_inline()
         self.line = self.mid = None
         self.line_from = self.mid_from = -1
         self.mids = [None] * len(mid_searches)
@@ -623,7 +638,7 @@ class _BodyScan:
             if mid is None or mid.start() >= stop:
                 return line
             at = mid.start()
-            for match in _BODY_INLINE:
+            for match in self.inline:
                 m = match(scan, at)
                 if m is not None:
                     return m
@@ -631,9 +646,13 @@ class _BodyScan:
 
 
 # the start of the text is a line start too
-_HEADER_FIRST = re.compile(
-    f"[ ]{{0,400}}(?:{_alternation(_HEADER_RULES, 'line_pattern', 'l', True, after_blank=True)})",
-    re.IGNORECASE)
+_HEADER_FIRST_SOURCE = (
+    f"[ ]{{0,400}}(?:{_alternation(_HEADER_RULES, 'line_pattern', 'l', True, after_blank=True)})")
+
+
+@functools.lru_cache(maxsize=None)    # (the largest pattern: a third of the import, compiled)
+def _header_first() -> Callable:
+    return re.compile(_HEADER_FIRST_SOURCE, re.IGNORECASE).match
 
 
 class _Follower(NamedTuple):
@@ -690,7 +709,7 @@ _BODY_HEADING = re.compile("[ ]{0,40}(?:" + "|".join(r.pattern for r in RULES if
 
 
 def _is_label_line(line: str) -> bool:
-    m = _HEADER_FIRST.match(line)
+    m = _header_first()(line)
     return m is not None and not _GROUPS[m.lastgroup].unknown
 _new_token = functools.partial(tuple.__new__, Token)   # Token(...) without a Python frame
 
@@ -721,12 +740,12 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
     # a whole page's text is read with the site's furniture; a dump of questions copied alone
     # without it (faster)
     header_search = (_HEADER_SCAN if page else _TEXT_SCAN).search
-    header_first = _HEADER_FIRST.match
+    header_first = _header_first()
     # (a text with no sign of a page never looks for furniture: its scanners stay uncompiled)
     furniture_search, furniture_first = ((_FURNITURE_SCAN.search, _FURNITURE_FIRST.match)
                                          if page else (None, None))
     body = _BodyScan(scan, (_BODY_LINE if page else _TEXT_BODY_LINE).search,
-                     _BODY_MID[page, "égislature" in scan and _ONE_LINE_SIGN.search(scan) is not None])
+                     _body_mid(page, "égislature" in scan and _ONE_LINE_SIGN.search(scan) is not None))
     groups, token = _GROUPS, _new_token
     # the token being filled: name, label, label start, line, value start
     open_name, open_label, open_start, open_line, value_start = "unlabelled", "", 0, first_line, 0
@@ -914,7 +933,7 @@ def split_questions(tokens: Iterator[Token]) -> Iterator[List[Token]]:
 
 # Where a question may start, for ``api.find_cut``: the heads as the body's own patterns find
 # them at a line start, and their one-line forms (a dump flattened to one line)
-HEAD_CANDIDATES = re.compile(
+HEAD_CANDIDATES = _OnFirstUse(
     "|".join(["(?<=\n)[ ]{0,400}(?:" + _UNNAMED.sub("(?:", r.body_pattern) + ")"
               for r in RULES if r.name in HEADS and r.body_pattern]
              + ["(?-i:" + _UNNAMED.sub("(?:", form) + ")"

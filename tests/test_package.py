@@ -141,6 +141,36 @@ def test_a_dump_of_questions_never_compiles_the_scanners_of_a_page_s_text():
         "QANR5L14QOSD1453 True [False, False, False, False]"]
 
 
+def test_import_and_open_data_compile_none_of_the_text_s_large_patterns():
+    # ``import aqparse`` is what every command and every worker of a run pays first: the
+    # tokenizer's large patterns are compiled when a text is first read, never for a process
+    # that reads open data only. Every pattern compiled is seen (its length), then a text read
+    # afterwards is still read right.
+    code = (
+        "import re\n"
+        "compiled = []\n"
+        "plain = re.compile\n"
+        "def spy(pattern, flags=0):\n"
+        "    compiled.append(len(str(pattern)))\n"
+        "    return plain(pattern, flags)\n"
+        "re.compile = spy\n"
+        "import aqparse\n"
+        "print('import', max(compiled))\n"
+        "q = aqparse.parse(open('tests/data/opendata/QANR5L16QE4242.json', 'rb').read())\n"
+        "print('open data', q.uid, q.answer is None, max(compiled))\n"
+        "q = aqparse.parse(open('fixtures/qe-pending.txt', 'rb').read())\n"
+        "print('text', q.uid, q.number, max(compiled) > 10000)\n")
+    done = _run("-c", code, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    lines = [line.split() for line in done.stdout.splitlines()]
+    # the tokenizer's largest patterns are over 10,000 characters long; none is compiled by
+    # the import or by reading a question's open data ("uid": "QANR5L16QE4242", no
+    # "reponse"), and reading a text ("Question N° 98712") compiles them
+    assert lines[0][0] == "import" and int(lines[0][1]) < 10000, lines
+    assert lines[1][:4] == ["open", "data", "QANR5L16QE4242", "True"] and int(lines[1][4]) < 10000
+    assert lines[2] == ["text", "QANR5L14QE98712", "98712", "True"]
+
+
 def test_the_patterns_compiled_when_first_used_copy_and_pickle_as_patterns():
     import copy
     import pickle

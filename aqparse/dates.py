@@ -89,11 +89,14 @@ def format_date(value: _dt.date) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
-_PAGE = re.compile(r"\d{1,6}\Z")
+# a page number, its digits grouped by thousands with a blank as French typography writes
+# them ("9 543") or not
+_PAGE = re.compile(r"\d{1,6}\Z|\d{1,3}[ \xa0\u202f\u2009]\d{3}\Z")
+_GROUP_BLANKS = str.maketrans("", "", " \xa0\u202f\u2009")
 
 
 def parse_page(value: str) -> Tuple[Optional[int], Optional[str]]:
     value = value.strip()
     if _PAGE.match(value):
-        return int(value), None
+        return int(value.translate(_GROUP_BLANKS)), None
     return None, f"{value!r} is not a page number"

@@ -85,7 +85,8 @@ class Builder:
 
 # -- value readers -----------------------------------------------------------------------------
 
-_DATE_PAGE = re.compile(r"(?P<date>.*?)(?:\s*\bpage\s*:?\s*(?P<page>\S*))?\s*\Z", re.S | re.I)
+# (the page is all that follows its label: one it cannot read costs the page, not the date)
+_DATE_PAGE = re.compile(r"(?P<date>.*?)(?:\s*\bpage\s*:?\s*(?P<page>.*?))?\s*\Z", re.S | re.I)
 _WITHDRAWAL = re.compile(r"(?P<date>[^()]*?)\s*(?:\((?P<reason>[^()]*)\))?\s*\Z", re.S)
 # what is left when the parentheses do not pair: the date before the first one, the rest
 _WITHDRAWAL_ODD = re.compile(r"(?P<date>[^(]*?)\s*\((?P<reason>.*?)\)?\s*\Z", re.S)

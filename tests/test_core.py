@@ -320,3 +320,30 @@ def test_a_lone_surrogate_far_into_a_large_string_is_found_too():
     assert text.index("\udc80") > 1 << 20
     q = aqparse.parse(text)
     assert "Une phrase.\nFin \ufffd ici.\n" in q.question.text
+
+
+@pytest.mark.parametrize("written, page", [
+    ("page : 4 567", 4567),            # grouped by thousands, as French typography writes it
+    ("page : 4\xa0567", 4567),
+    ("page : 4\u202f567", 4567),
+    ("page :4567", 4567),
+])
+def test_a_page_written_with_its_thousands_apart_is_read(written, page):
+    q = aqparse.parse(CANONICAL.replace("page : 4567", written))
+    assert (q.question.date, q.question.page) == (D(2017, 10, 3), page)
+    assert q.defects == () and q.extra == {}
+
+
+@pytest.mark.parametrize("written, raw", [
+    ("page : 4567.", "4567."),
+    ("page : 4 567 et 4 568", "4 567 et 4 568"),
+    ("page : 45 67", "45 67"),
+    ("page : p. 4567", "p. 4567"),
+])
+def test_a_page_not_read_costs_the_page_not_the_date(written, raw):
+    # "Question publiée au JO le : 03/10/2017 page : …": the date is read whatever the page
+    q = aqparse.parse(CANONICAL.replace("page : 4567", written))
+    assert (q.question.date, q.question.page) == (D(2017, 10, 3), None)
+    assert [(d.code, d.line) for d in q.defects] == [("bad-page", 15)]
+    assert repr(raw) in q.defects[0].message
+    assert q.extra == {"Question publiée au JO le": f"03/10/2017 {written}"}

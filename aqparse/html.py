@@ -45,7 +45,7 @@ from .decode import clean_value
 from .errors import InternalError, ParseError, excerpt, raise_for
 from .extract import BODY_TOKENS, clean_body_lines as _clean_body, extract, status_with_closure
 from . import markup
-from .markup import _BLOCKS as markup_blocks, _SKIP as markup_skip, PARAGRAPH
+from .markup import _BLOCKS as markup_blocks, _SKIP as markup_skip, PARAGRAPH, html5_breaks
 from .records import CLOSURE_LABELS, Author, Closure, Defect, Question, Source
 from .tokenize import RULES, Token, tokenize
 
@@ -830,7 +830,7 @@ def _without_declaration(text: str) -> str:
 def _lxml_tree(text: str):
     try:
         # (lxml.html's document_fromstring: None for an empty document)
-        return lxml.etree.fromstring(_without_declaration(text), _PARSER)
+        return lxml.etree.fromstring(html5_breaks(_without_declaration(text)), _PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
 

@@ -127,6 +127,21 @@ def parser_text(fragment: str) -> Optional[str]:
     return nodes_text(children, text)
 
 
+# An end tag "</br>" is a line break, as browsers read it (the HTML standard's rule); the
+# parser of lxml (libxml2) drops it, and the words on either side ran together: "des
+# matériels<br>…</br>(en années)". The same length, so that lines and offsets stay.
+_END_BR = re.compile(r"</br(?:[ \t\n\r\f/][^>]*)?>", re.I)
+_END_BR_STARTS = ("/br", "/BR", "/Br", "/bR")     # (looked for first: a page holds none)
+
+
+def html5_breaks(markup: str) -> str:
+    """``markup`` with each ``</br>`` a ``<br>`` of the same length."""
+    if not any(start in markup for start in _END_BR_STARTS):
+        return markup
+    # (its attributes dropped, as the standard says; its newlines kept: lines stay)
+    return _END_BR.sub(lambda m: "<br" + re.sub(r"[^\n]", " ", m.group(0)[4:-1]) + " >", markup)
+
+
 # -- bodies parsed by lxml ---------------------------------------------------------------------
 #
 # What ``lxml.html.fragment_fromstring(fragment, create_parent="div")`` does, with lxml.etree's
@@ -140,6 +155,7 @@ _FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 def _parsed_fragment(fragment: str):
     """``(text, children)``: the fragment's leading text (None when it is only blanks, as
     lxml.html drops it) and its top elements, as lxml.html reads the fragment."""
+    fragment = html5_breaks(fragment)
     if not _FULL_HTML.match(fragment):
         fragment = "<html><body>%s</body></html>" % fragment
     doc = lxml.etree.fromstring(fragment, _HTML_PARSER, base_url=None)
@@ -276,8 +292,8 @@ def _read_tag(tag: str):
     if m is not None:
         end, name, attributes, slash = m.group(1) == "/", m.group(2).lower(), m.group(3), \
             m.group(4) == "/"
-        if name == "br" and not end:
-            found = (_BR, name)          # ("</br>" is left to the parser)
+        if name == "br" and not (end and attributes):
+            found = (_BR, name)          # ("</br>" too: ``html5_breaks``)
         elif slash or end and attributes:
             found = None
         elif name == "p":

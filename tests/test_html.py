@@ -743,3 +743,16 @@ def test_an_old_page_whose_code_says_answered_without_the_answer_is_answered():
         page = re.sub(cut, b"", page, flags=re.S)
     q = aqparse.parse(page)
     assert q.answer is None and q.closure.code == "REP_PUB" and q.status == "answered"
+
+
+def test_an_end_tag_br_in_a_page_is_a_line_break():
+    # "</br>" reads as a line break, as a browser shows it (libxml2 drops the tag): in the
+    # question's body of this page, "… en haut débit.</br>Dans plusieurs communes …"
+    path = ROOT / "fixtures" / "pages" / "question-col-14-qe-attribution-change.html"
+    page = path.read_text(encoding="utf-8")
+    assert page.count("haut débit. Dans plusieurs") == 1
+    for end_br in ("</br>", "</BR>", "</br >"):
+        q = aqparse.parse(page.replace("haut débit. Dans plusieurs",
+                                       f"haut débit.{end_br}Dans plusieurs"))
+        assert "en haut débit.\nDans plusieurs communes du causse" in q.question.text
+        assert q.source.line == aqparse.parse(page).source.line

@@ -11,6 +11,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import lxml.html
@@ -33,6 +34,9 @@ def lxml_html_text(fragment):
         return None
     if "<" not in fragment and "&" not in fragment:
         return markup.clean_body(fragment)
+    # an end tag "</br>" is a <br> (the HTML standard's rule, which libxml2 does not follow:
+    # it dropped them, and aqparse read "matériels</br>(en années)" as "matériels(en années)")
+    fragment = re.sub(r"</br(?:[\s/][^>]*)?>", "<br>", fragment, flags=re.I)
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
@@ -68,7 +72,7 @@ TAGS = ["<p>", "</p>", "<P>", "<br>", "<BR>", "<br/>", "<br />", "<strong>", "</
 TEXTS = ["x", "mot", " ", "  ", "\xa0", "\n", "\r\n", "é", "’", ".", ">", "&amp;", "&nbsp;",
          "&lt;", "&#339;", "&#8364;", "&#x20AC;", "& ", "&#160;", "&#32;"]
 # what the fast path must leave to the parser, or read as the parser does
-ODD = ["</br>", "<p/>", "<sup>", "</sup>", "<div>", "</div>", "<table><tr><td>x</td></tr></table>",
+ODD = ["</br>", "</BR >", "</br class=x>", "<p/>", "<sup>", "</sup>", "<div>", "</div>", "<table><tr><td>x</td></tr></table>",
        "<!-- c -->", "<", "a < b", "\t", "&D", "&amp", "&#0;", "&#10;", "&#128;", "&#8232;",
        "&#12288;", "\u202f", "\u3000", "\x85", "\u2028", "\x01", "\ufeff", "\u200b", "\xad",
        "<html>", "<body>", "</body>", "<script>x</script>", "<pre>", "<li>", '<a title="<br>">',
@@ -99,6 +103,8 @@ def test_any_markup_gives_the_text_lxml_html_gave(fragment):
     ("<i>a<p>b</i>c</p>d", "a\n\nbc\n\nd"),   # a <p> closes an open <i>; the </i> is dropped
     ("<strong>a</i>b</strong>", "ab"),        # an end tag of what is not open is dropped
     ("x&#339;y &amp; z", "xœy & z"),
+    ("<p>au<br>31-12-2012</br>fin</p>", "au\n31-12-2012\nfin"),   # "</br>": a line break
+    ("a</BR >b", "a\nb"),
 ])
 def test_simple_bodies(fragment, text):
     assert simple(fragment)
@@ -112,6 +118,7 @@ def test_simple_bodies(fragment, text):
     "\x01<a name=PG1>x",                      # a control character
     "a<sup> <b>y</b></sup>",                  # <sup>: not an element kept simple
     "x<br",                                   # cut in a tag
+    "a</br class=x>b",                         # an end tag with attributes
 ])
 def test_markup_left_to_the_parser(fragment):
     assert not simple(fragment)
@@ -357,3 +364,14 @@ def test_the_corpus_reads_the_same_through_aqparse_read(tmp_path):
     (tmp_path / "b.json").write_text(QUESTION.replace("9001", "9002"), encoding="utf-8")
     records = list(aqparse.read(str(tmp_path)))
     assert [r.number for r in records] == [9001, 9002]
+
+
+def test_an_end_tag_br_is_a_line_break_in_every_reading():
+    # as browsers read it: "a</br>b" shows "a", a new line, "b" (libxml2 drops the tag)
+    for fragment in ("a</br>b", "a</BR>b", "a</br class=x>b", "a</br/>b"):
+        assert markup.fragment_text("<p>" + fragment + "</p>") == "a\nb"
+        assert markup.parser_text("<p>" + fragment + "</p>") == "a\nb"
+    # inside a table's cell a line break is a space: "des matériels</br>(en années)"
+    cell = "<table><tr><th>ÂGE MOYEN<br>des matériels</br>(en années)</th></tr></table>"
+    assert markup.fragment_text(cell) == "ÂGE MOYEN des matériels (en années)"
+    assert markup.html5_breaks("x</brexit>y</br\n>") == "x</brexit>y<br\n >"

@@ -34,6 +34,7 @@ import attrs
 
 from .dates import parse_date
 from .errors import UsageError
+from .names import civility
 from .merge import conflict, where_of
 from .records import Author, Defect, Question
 
@@ -51,9 +52,6 @@ KEPT_ORGANES = frozenset((GROUP,))
 _MEMBER = re.compile(r"(?:^|/)(PA|PO)\d+\.json\Z", re.IGNORECASE | re.ASCII)
 _KIND_OF_PREFIX = {"PA": "acteur", "PO": "organe"}
 
-# the civilities the records use ("M.", "Mme", "Mlle"), as the archive may write them
-_CIVILITIES = {"M.": "M.", "M": "M.", "Monsieur": "M.", "Mme": "Mme", "Mme.": "Mme",
-               "Madame": "Mme", "Mlle": "Mlle", "Mlle.": "Mlle", "Mademoiselle": "Mlle"}
 
 # an organe's abbreviation: ``libelleAbrev`` first, ``libelleAbrege`` when it is missing
 _ABBREV_KEYS = ("libelleAbrev", "libelleAbrege")
@@ -159,7 +157,7 @@ def _date(value: Any, what: str) -> Optional[_dt.date]:
 
 def _civility(value: Any) -> Optional[str]:
     text = _text(value)
-    return _CIVILITIES.get(text, text) if text is not None else None
+    return civility(text)      # the records' ("M.", "Mme"), as the archive may write them
 
 
 # -- one member --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from .agree import rubrique_form
 from .dates import parse_date, parse_page
 from .decode import clean_text_body, clean_value, paragraphs_of, unify_breaks
+from .names import civility
 from .errors import ParseError, defect_error, excerpt, line_of, raise_for  # noqa: F401
 from .records import (CLOSURE_LABELS, Attribution, Author, Closure, Defect, Erratum, Ministry,
                       Publication, Question, Renewal, Signalement, Source, Withdrawal, make_uid,
@@ -90,7 +91,10 @@ _DATE_PAGE = re.compile(r"(?P<date>.*?)(?:\s*\bpage\s*:?\s*(?P<page>.*?))?\s*\Z"
 _WITHDRAWAL = re.compile(r"(?P<date>[^()]*?)\s*(?:\((?P<reason>[^()]*)\))?\s*\Z", re.S)
 # what is left when the parentheses do not pair: the date before the first one, the rest
 _WITHDRAWAL_ODD = re.compile(r"(?P<date>[^(]*?)\s*\((?P<reason>.*?)\)?\s*\Z", re.S)
-_AUTHOR = re.compile(r"(?P<civ>MM\.|M\.|Mme|Mlle|Monsieur|Madame)?\s*(?P<name>[^(]*?)\s*"
+# (a civility however it is written, "Monsieur", "Mme.", "MME", "M", made the records' by
+# ``names.civility``; one that is not a word of its own, "Mmeyer", is part of the name)
+_AUTHOR = re.compile(r"(?P<civ>(?i:MM\.|M\.|Mme\.|Mlle\.|(?:Mme|Mlle|Monsieur|Madame|Mademoiselle|M)"
+                     r"(?![^\W\d_.])))?\s*(?P<name>[^(]*?)\s*"
                      r"(?:\((?P<paren>.*?)\)?)?\s*\Z", re.S)
 _NUMBER_VALUE = re.compile(r"\s*(?P<n>\d{1,7})\b(?P<rest>.*)\Z", re.S)
 # digits grouped by thousands with a blank, as French typography writes "23 817"
@@ -164,7 +168,7 @@ def split_author(value: str, place_first: bool = False) -> Author:
             group, constituency = paren.rsplit(" - ", 1)
         else:
             group = paren
-    return Author(civility=m.group("civ"), name=m.group("name"), group=group,
+    return Author(civility=civility(m.group("civ")), name=m.group("name"), group=group,
                   constituency=constituency)
 
 

@@ -55,9 +55,18 @@ _NAME = rf"(?P<name>{_WORD}(?:{_LINK}{_WORD})*)"
 _CIVILITY = (r"(?P<civ>MM\.|Mmes\b|Mlles\b|Mme\.?|Mlle\.?|Madame|Mademoiselle|Monsieur"
              rf"|M\.|M(?={_BL}))")
 _SHORT_CIVILITY = r"(?P<civ>MM\.|Mmes\b|Mlles\b|Mme|Mlle|M\.)"
-_CIVILITIES = {"M.": "M.", "M": "M.", "Monsieur": "M.",
-               "Mme": "Mme", "Mme.": "Mme", "Madame": "Mme",
-               "Mlle": "Mlle", "Mlle.": "Mlle", "Mademoiselle": "Mlle"}
+# the civilities the records use, "M.", "Mme", "Mlle", whichever way a source writes one
+# ("Monsieur", "Madame", "M", "Mme.", "MME"): the same author reads the same from every source
+_CIVILITIES = {"m": "M.", "monsieur": "M.", "mme": "Mme", "madame": "Mme",
+               "mlle": "Mlle", "mademoiselle": "Mlle", "mm": "MM."}
+
+
+def civility(written: Optional[str]) -> Optional[str]:
+    """The civility the records use for one as written (``Monsieur`` → ``M.``); another text
+    as it is."""
+    if written is None:
+        return None
+    return _CIVILITIES.get(written.strip().rstrip(".").lower(), written)
 
 # "La parole est à M. le président Gilles Le Gendre": a group president asks a QG; the title
 # is skipped only when a capitalised name follows it (the chair, "M. le président.", has none).
@@ -117,8 +126,8 @@ _QUESTION_LENGTH = 400
 
 def _person(match: "re.Match[str]", text: str) -> Optional[Tuple[str, str]]:
     """(civility, name) from a match of ``_PERSON``, or None when it is not one named deputy."""
-    civility = _CIVILITIES.get(match.group("civ"))
-    if civility is None:                 # MM., Mmes, Mlles: several people
+    civility = _CIVILITIES.get(match.group("civ").rstrip(".").lower())
+    if civility is None or civility == "MM.":     # MM., Mmes, Mlles: several people
         return None
     name = match.group("name")
     words = _NAME_WORD.findall(name)

@@ -32,7 +32,7 @@ from .decode import clean_value, incremental_decoder
 from .errors import InternalError, ParseError, excerpt, raise_for
 from .agree import sitting_question, title_and_analyses
 from .markup import fragment_text
-from .names import author_of
+from .names import author_of, civility
 from .records import (KINDS, Attribution, Author, Closure, Defect, Erratum, Ministry, Publication,
                       Question, Renewal, Signalement, Source, Withdrawal, looks_like_record,
                       make_uid, status_of)
@@ -697,6 +697,11 @@ def kind(ctx, value, where):
     return found
 
 
+def civility_of(ctx, value, where):
+    """A civility as the records write it ("M.", "Mme"), however the source writes it."""
+    return civility(_scalar(ctx, value, where))
+
+
 def ignore(ctx, value, where):
     """Read and dropped on purpose: namespace declarations, which carry no question data."""
     return None
@@ -892,7 +897,7 @@ LEGACY_MINISTRY = (
 LEGACY_AUTHOR = (  # read from three blocks of the question: AUTEUR, GROUPE, CIRCONSCRIPTION
     Field("mandate_ref", "AUTEUR.@ID_MANDAT", reference("PM")),
     Field("acteur_ref", "AUTEUR.ID_ACTEUR", reference("PA")),
-    Field("civility", "AUTEUR.CIVILITE", text),
+    Field("civility", "AUTEUR.CIVILITE", civility_of),
     Field("last_name", "AUTEUR.NOM", text),
     Field("first_name", "AUTEUR.PRENOM", text),
     Field("group_abbrev", "GROUPE.@SIGLE", text),

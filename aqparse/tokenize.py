@@ -171,7 +171,8 @@ RULES: Tuple[Rule, ...] = (
     # kind, the number and the title (before the long kind, which it starts with)
     Rule("heading", _HEADING, in_body=True, body_pattern=_HEADING_LINE,
          body_inline=(_HEADING_INLINE,)),
-    Rule("author", NOT_IN_WORD + r"de(?=[ \n]{1,10}(?:M\.|MM\.|Mme|Mlle|Monsieur|Madame)[ \n])",
+    Rule("author", NOT_IN_WORD + r"de(?=[ \n]{1,10}(?:M\.?|MM\.|Mme\.?|Mlle\.?|Monsieur|Madame"
+         r"|Mademoiselle)[ \n])",
          after=("number",)),
     # the long kind as a label is capitalised and not after a determiner
     Rule("kind", NOT_IN_WORD + r"(?=(?-i:(?=Q))" + label("Question") + BLANK + "[eéèêë?\ufffdoa])"

@@ -347,3 +347,27 @@ def test_a_page_not_read_costs_the_page_not_the_date(written, raw):
     assert [(d.code, d.line) for d in q.defects] == [("bad-page", 15)]
     assert repr(raw) in q.defects[0].message
     assert q.extra == {"Question publiée au JO le": f"03/10/2017 {written}"}
+
+
+@pytest.mark.parametrize("written, civility", [
+    ("M.", "M."), ("M", "M."), ("Monsieur", "M."), ("MONSIEUR", "M."),
+    ("Mme", "Mme"), ("Mme.", "Mme"), ("MME", "Mme"), ("Madame", "Mme"),
+    ("Mlle", "Mlle"), ("Mlle.", "Mlle"), ("Mademoiselle", "Mlle"),
+])
+def test_the_author_s_civility_reads_the_same_however_it_is_written(written, civility):
+    # "de M. Jean Dupont (Gauche démocrate et républicaine - NUPES - Haute-Garonne )", the
+    # civility written otherwise: the records' civility, the rest of the line as before (the
+    # same author from open data, a page or a text merges without a conflict)
+    q = aqparse.parse(CANONICAL.replace("de M. Jean Dupont", f"de {written} Jean Dupont"))
+    assert (q.author.civility, q.author.name, q.author.group, q.author.constituency) == (
+        civility, "Jean Dupont", "Gauche démocrate et républicaine - NUPES", "Haute-Garonne")
+    assert q.defects == () and q.extra == {}
+
+
+def test_a_name_that_starts_like_a_civility_is_a_name():
+    from aqparse.extract import split_author
+
+    author = split_author("Mmeyer Jean (Les Républicains - Oise )")
+    assert (author.civility, author.name) == (None, "Mmeyer Jean")
+    author = split_author("Monsieur Jean Mmeyer (Les Républicains - Oise )")
+    assert (author.civility, author.name, author.constituency) == ("M.", "Jean Mmeyer", "Oise")

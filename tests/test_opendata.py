@@ -179,6 +179,15 @@ def test_dumps_of_many_questions_json_and_xml():
     assert [r.source.line for r in json_records] == [2, 3]
 
 
+@pytest.mark.parametrize("written", ["Madame", "MME", "Mme."])
+def test_legacy_xml_civility_is_the_records_however_it_is_written(written):
+    # <CIVILITE>Mme</CIVILITE> written otherwise: the records' "Mme", as every source gives it
+    text = (DATA / "15-1234QE.xml").read_text(encoding="utf-8")
+    assert text.count("<CIVILITE>Mme</CIVILITE>") == 1
+    q = aqparse.parse(text.replace("<CIVILITE>Mme</CIVILITE>", f"<CIVILITE>{written}</CIVILITE>"))
+    assert (q.author.civility, q.author.name) == ("Mme", "Marie-Claire de La Essai")
+
+
 def test_legacy_xml_fixture():
     q = one("15-1234QE.xml")
     assert q.source.format == "legacy-xml"

@@ -64,6 +64,7 @@ class Summary:
     merged: int = 0                                   # questions merged from several records
     conflicts: int = 0                                # source-conflict defects of the merges
     merged_with_output: int = 0                       # SQLite: merged with a stored question
+    output_conflicts: int = 0                         # ... their source-conflict defects
     seconds: float = 0.0
 
     @property
@@ -83,11 +84,12 @@ class Summary:
             lines.append(f"  questions refused (--strict, defects): {self.rejected}")
         if self.duplicates:
             lines.append(f"  duplicates (same uid again): {self.duplicates}, merged into "
-                         f"{self.merged} question(s), {self.conflicts} source conflict(s)"
+                         f"{self.merged} question(s), "
+                         f"{self.conflicts - self.output_conflicts} source conflict(s)"
                          + "".join(f"\n    {e}" for e in self.duplicate_examples))
         if self.merged_with_output:
             lines.append(f"  merged with the question already in the output: "
-                         f"{self.merged_with_output}")
+                         f"{self.merged_with_output}, {self.output_conflicts} source conflict(s)")
         if self.skipped:
             reasons = Counter(reason for _, reason in self.skipped)
             lines.append("  skipped: " + "; ".join(f"{n} {r}" for r, n in reasons.items()))
@@ -328,6 +330,11 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         if twice:
             _merge_twice(writer, twice, summary, drop)
         writer.close(drop)
+        # (SQLite, once all is written) the conflicts of a question merged with the one stored
+        # before the run, read once in this run: those read more are ``_merge_twice``'s
+        summary.output_conflicts = sum(n for uid, n in writer.output_conflicts.items()
+                                       if uid not in twice)
+        summary.conflicts += summary.output_conflicts
         bar.finish(summary.questions, problems.count)
         done = True
     except BrokenProcessPool as error:

@@ -36,7 +36,9 @@ import sqlite3
 import threading
 import typing
 from array import array
-from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
+from types import MappingProxyType
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
+                    Tuple)
 
 import attrs
 
@@ -345,6 +347,8 @@ class Writer:
 
     name = ""
     merged_with_output = 0     # SQLite: records merged with a question stored before the run
+    # ... and the source conflicts of each such merge, by key (none for the other formats)
+    output_conflicts: Mapping[str, int] = MappingProxyType({})
     # set by a parallel run before ``open``: the writer may work in a thread of its own, so that
     # the parent process, which also cuts the inputs, is not the limit of a run with many jobs
     background = False
@@ -866,6 +870,9 @@ class SqliteWriter(Writer):
             for name, t in TABLES.items()}
         self._batch: List[tuple] = []
         self._written: set = set()        # the keys of this run (for merged_with_output)
+        self._parts: set = set()          # the ``aqparse_inputs`` names this run wrote
+        self._with_output: set = set()    # the keys merged with a question stored before
+        self.output_conflicts: Dict[str, int] = {}    # ... and their source conflicts
         self._thread: Optional[threading.Thread] = None
         if self.background:
             self._queue: queue.Queue = queue.Queue(self.QUEUED)
@@ -973,6 +980,7 @@ class SqliteWriter(Writer):
                 if (key in final or key in in_db) and not key.startswith("~"):
                     if key in in_db and key not in final and key not in self._written:
                         self.merged_with_output += 1     # stored by an earlier run
+                        self._with_output.add(key)
                     payload = self._merged(payload, final.get(key))
                     if payload is None:          # a copy: the stored question as it is
                         continue
@@ -1002,9 +1010,21 @@ class SqliteWriter(Writer):
         if not parts:     # the stored question was read from one input: it is the one part
             old = _record_of_payload(pending) if pending is not None else self._stored(key)
             parts[_input_key(old)] = old
+            if pending is not None or key in self._written:      # (stored by this run)
+                self._parts.add(_input_key(old))
         new = _record_of_payload(payload)
         said = content(new)
         name = _input_key(new, said)
+        path = new.source.path
+        if path and path != "-":
+            # the same file read again by a later run: what it says now replaces what it said
+            # (an edited file, a page saved again once answered), wherever the question now
+            # stands in it. Within a run, two reads of one file are two parts (a dump holding
+            # the question twice); stdin names no file: its reads stay parts of their own
+            for other in [n for n in parts if n != name and n not in self._parts
+                          and json.loads(n)[1] == path]:
+                del parts[other]
+        self._parts.add(name)
         if name not in parts:
             # a copy of a part read from another input (the same digest in its name): the
             # one of them ``merge`` keeps
@@ -1017,11 +1037,14 @@ class SqliteWriter(Writer):
         parts[name] = new      # the same input read again replaces its earlier read
         self._db.execute("DELETE FROM aqparse_inputs WHERE uid = ?", (key,))
         if len(parts) == 1:
+            self.output_conflicts.pop(key, None)
             return payload
         self._db.executemany("INSERT INTO aqparse_inputs VALUES (?, ?, ?)", [
             (key, name, json.dumps(q.to_dict(), ensure_ascii=False))
             for name, q in sorted(parts.items())])
         q = merge_one([parts[name] for name in sorted(parts)])
+        if key in self._with_output:
+            self.output_conflicts[key] = sum(d.code == "source-conflict" for d in q.defects)
         return self.encode(q, latest_date(q))
 
     def _stored(self, key: str) -> Question:

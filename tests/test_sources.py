@@ -243,6 +243,54 @@ def test_sqlite_merges_with_what_an_earlier_run_stored(tmp_path):
     assert rows == [("Paul Modèle", "PA700123", "Haute-Vienne")]
 
 
+def test_sqlite_a_file_read_again_by_a_later_run_replaces_what_it_said(tmp_path):
+    # the pair's text, "Titre > Desserte de la ligne Paris-Limoges", first saved with a typo,
+    # then corrected and converted again: the database says what the file says now, with no
+    # conflict with its own earlier read (it kept both, and the typo could win)
+    text = (PAIRS / "16-4242QE.txt").read_text(encoding="utf-8")
+    assert text.count("Paris-Limoges\n") == 1
+    path, db = tmp_path / "q.txt", tmp_path / "q.sqlite"
+    path.write_text(text.replace("Paris-Limoges\n", "Paris-Limoes\n"), encoding="utf-8")
+    _convert([path], db)
+    path.write_text(text, encoding="utf-8")
+    summary = _convert([path], db)
+    [q] = aqparse.export.read_sqlite(str(db))
+    assert q.title == "Desserte de la ligne Paris-Limoges"
+    assert q.defects == () and q.sources == ()
+    assert (summary.merged_with_output, summary.conflicts) == (1, 0)
+    assert "merged with the question already in the output: 1, 0 source conflict(s)" in \
+        summary.report()
+    # moved further down its file (a question added before it): still the same file
+    path.write_text(text.replace("Paris-Limoges\n", "Paris-Limoes\n") + "\n" + text.replace(
+        "4242", "4243"), encoding="utf-8")
+    _convert([path], db)
+    path.write_text(text.replace("4242", "4241") + "\n" + text, encoding="utf-8")
+    _convert([path], db)
+    q = next(r for r in aqparse.export.read_sqlite(str(db)) if r.number == 4242)
+    assert q.title == "Desserte de la ligne Paris-Limoges" and q.defects == ()
+
+
+def test_sqlite_another_file_of_the_question_is_a_part_and_its_conflict_is_counted(tmp_path):
+    # a second file of the same question that says another title: both are kept, the merge
+    # says the conflict, and the run's summary counts it (it said 0)
+    text = (PAIRS / "16-4242QE.txt").read_text(encoding="utf-8")
+    first, second, db = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "q.sqlite"
+    first.write_text(text, encoding="utf-8")
+    second.write_text(text.replace("Paris-Limoges\n", "Paris-Limoes\n"), encoding="utf-8")
+    _convert([first], db)
+    summary = _convert([second], db)
+    [q] = aqparse.export.read_sqlite(str(db))
+    assert {Path(s.path).name for s in q.sources} == {"a.txt", "b.txt"}
+    assert [d.code for d in q.defects] == ["source-conflict"]
+    assert "'Desserte de la ligne Paris-Limoes'" in q.defects[0].message
+    assert (summary.merged_with_output, summary.conflicts, summary.output_conflicts) == (1, 1, 1)
+    assert "merged with the question already in the output: 1, 1 source conflict(s)" in \
+        summary.report()
+    # the first file again, as it was: the database is as it was
+    _convert([first], db)
+    assert list(aqparse.export.read_sqlite(str(db))) == [q]
+
+
 @needs_corpus
 def test_convert_page_and_open_data_in_either_order(tmp_path):
     page = CORPUS / "html" / "aclain_16_qg.html"

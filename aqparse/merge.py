@@ -9,8 +9,9 @@ organe references and the closure; a dump taken later holds the answer an earlie
   and its typographic apostrophes aside), else the
   record keeps the value of the first record in the order of precedence and gets a
   ``source-conflict`` defect that names both values and where each came from;
-- lists of records (attributions, errata…) of the same length merge item by item; of different
-  lengths, the first record's list is kept, with a ``source-conflict``;
+- lists of records (attributions, errata…) of the same length merge item by item, the same
+  items in another order (by target and date) matched first; of different lengths, the first
+  record's list is kept, with a ``source-conflict``;
 - the precedence: the later state of the question first (``export.state_of``: answered, then
   withdrawn, then pending, then the latest date it knows of: ``state_of``),
   then the richer record (more fields filled), then the structured sources before the pages
@@ -214,12 +215,36 @@ def _merged(path: str, values: List[Any], records: List[Question],
         return _merged_record(path, given, conflicts)
     if (isinstance(kept, tuple) and kept and attrs.has(type(kept[0]))
             and all(len(v) == len(kept) for v, _ in given)):
-        return tuple(_merged(f"{path}[{i + 1}]", [v[i] for v, _ in given], [q for _, q in given],
+        lists = [kept] + [_in_order_of(kept, v) for v, _ in given[1:]]
+        return tuple(_merged(f"{path}[{i + 1}]", [v[i] for v in lists], [q for _, q in given],
                              conflicts) for i in range(len(kept)))
     for value, q in given[1:]:
         if _differ(kept, value):
             conflicts.append(conflict(path, kept, value, where_of(giver), where_of(q)))
     return kept
+
+
+def _item_key(item: Any) -> Tuple[Any, ...]:
+    """What tells one item of a list from the others of its list: its target (an erratum of the
+    question or of the answer) and its date."""
+    return getattr(item, "target", None), getattr(item, "date", None)
+
+
+def _in_order_of(kept: tuple, other: tuple) -> tuple:
+    """``other``'s items in the order of ``kept``'s when they are the same items in another
+    order (the open data lists the question's errata before the answer's, a page as it prints
+    them): merged item by item, they would conflict for their order alone. Else ``other``."""
+    keys = [_item_key(item) for item in kept]
+    if keys == [_item_key(item) for item in other]:
+        return other
+    left = list(other)
+    ordered = []
+    for key in keys:
+        at = next((i for i, item in enumerate(left) if _item_key(item) == key), None)
+        if at is None:
+            return other
+        ordered.append(left.pop(at))
+    return tuple(ordered)
 
 
 def _merged_record(path: str, given: List[Tuple[Any, Question]],

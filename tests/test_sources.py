@@ -201,6 +201,35 @@ def test_merge_passes_a_record_without_uid_through_and_keeps_the_order_of_first_
     assert aqparse.merge([a, lone, b, a]) == [a, lone, b]
 
 
+def test_the_same_items_in_another_order_merge_without_a_conflict():
+    # QANR5L17QE9100: a second question text of 11/02/2025 (page 1010: an erratum) and an
+    # answer erratum of 06/05/2025 (page 3120); a third question text of 10/06/2025 added. The open data lists the question's errata
+    # first, a page prints them by date: the same three errata, which conflicted by position
+    data = json.loads((DATA / "opendata" / "QANR5L17QE9100.json").read_text(encoding="utf-8"))
+    data["question"]["textesQuestion"]["texteQuestion"].append({
+        "infoJO": {"typeJO": "JO_QUESTION", "dateJO": "2025-06-10", "pageJO": "4000",
+                   "numJO": "1", "urlLegifrance": None, "referenceNOR": None},
+        "texte": "Mme Anne Essai interroge (2e erratum)."})
+    opendata = aqparse.parse(json.dumps(data).encode(), path="q.json")
+    question = "Erratum de la question publié au JO le : 10/06/2025 page : 4000"
+    answer = "Erratum de la réponse publié au JO le : 06/05/2025 page : 3120"
+    text = aqparse.render(opendata)
+    assert text.count(question + "\n" + answer) == 1
+    page = aqparse.parse(text.replace(question + "\n" + answer, answer + "\n" + question),
+                         path="page.txt")
+    expected = [("question", D(2025, 2, 11), 1010), ("question", D(2025, 6, 10), 4000),
+                ("answer", D(2025, 5, 6), 3120)]
+    for records in ([opendata, page], [page, opendata]):
+        [merged] = aqparse.merge(records)
+        assert [d.code for d in merged.defects] == []
+        assert [(e.target, e.date, e.page) for e in merged.errata] == expected
+    # items that differ still conflict: the answer erratum's page read otherwise
+    other = aqparse.parse(text.replace(answer, answer.replace("3120", "3121")), path="p.txt")
+    [merged] = aqparse.merge([opendata, other])
+    assert [d.code for d in merged.defects] == ["source-conflict"]
+    assert merged.defects[0].message.startswith("errata[3].page: 3120 from")
+
+
 # -- convert: the same one record whatever the order of the inputs -----------------------------------
 
 def _convert(inputs, out):

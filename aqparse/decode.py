@@ -84,12 +84,29 @@ def _byte_of(char: str) -> int:
     return code if code < 256 else char.encode("cp1252")[0]
 
 
+# What a run is mended into: the characters a French text double-encoded holds (accented
+# letters, œ, the typographer's quotes, dashes and blanks, €, a byte order mark, a combining
+# accent of a decomposed letter). A run that decodes to anything else is text as written: "é"
+# then a no-break space and "»" (the bytes E9 A0 BB) are "proximité\xa0»", not a CJK
+# character, nor "ÉTÉ\xa0" an IPA letter.
+_MENDED = re.compile("[\u00a0-\u017f\u0192\u02c6\u02dc\u0300-\u036f\u2000-\u206f\u20ac"
+                     "\u2122\u2212\ufeff\ufffd]")
+# how many bytes a UTF-8 sequence holds, by its lead byte
+_SEQUENCE = {**dict.fromkeys(range(0xC2, 0xE0), 2), **dict.fromkeys(range(0xE0, 0xF0), 3),
+             **dict.fromkeys(range(0xF0, 0xF5), 4)}
+
+
 def _unmangle(match: "re.Match[str]") -> str:
     chunk = match.group(0)
+    size = _SEQUENCE[ord(chunk[0])]
+    if len(chunk) < size:
+        return chunk
     try:
-        return bytes(_byte_of(c) for c in chunk).decode("utf-8")
+        char = bytes(_byte_of(c) for c in chunk[:size]).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return chunk
+    # (what follows the sequence, continuation bytes of no sequence, stays as it is)
+    return char + chunk[size:] if _MENDED.match(char) else chunk
 
 
 _HINT_LEADS = "\u00c2\u00c3\u00c5\u00e2"

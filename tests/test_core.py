@@ -371,3 +371,33 @@ def test_a_name_that_starts_like_a_civility_is_a_name():
     assert (author.civility, author.name) == (None, "Mmeyer Jean")
     author = split_author("Monsieur Jean Mmeyer (Les Républicains - Oise )")
     assert (author.civility, author.name, author.constituency) == ("M.", "Jean Mmeyer", "Oise")
+
+
+def test_mending_double_encoded_text_leaves_correct_text_as_it_is():
+    # one double-encoded question (fixtures/double-encoded.txt: "lâ€™Ã‰tat") in a dump mends
+    # that question; the correct French of another, "proximité » " with its no-break space
+    # (the bytes E9 A0 BB, which UTF-8 reads as one CJK character), stays as written
+    good = CANONICAL.replace("l'avenir des lignes secondaires.",
+                             "la loi « engagement et proximité\xa0» et l'ÉTÉ\xa0».")
+    bad = (Path(__file__).resolve().parents[1] / "fixtures" / "double-encoded.txt").read_text(
+        encoding="utf-8")
+    first, second = aqparse.parse_many(good + "\n" + bad)
+    assert first.question.text.startswith(
+        "M. Jean Dupont interroge Mme la ministre sur la loi « engagement et proximité » et "
+        "l'ÉTÉ ».")
+    assert second.author.name == "Élodie Brunet"
+    assert second.question.text.startswith(
+        "Mme Élodie Brunet attire l’attention de Mme la ministre de la transition écologique")
+
+
+@pytest.mark.parametrize("written, mended", [
+    ("Ã©", "é"), ("lâ€™Ã‰tat", "l’État"), ("Å“uvre", "œuvre"), ("Â« x Â»", "« x »"),
+    ("Ã©»", "é»"),                       # a continuation byte of no sequence after it
+    ("eÌ\x81t\u00c3\u00a9", "e\u0301té"),  # a decomposed accent
+    ("proximit\u00e9\u00a0» Ã©", "proximit\u00e9\u00a0» é"),
+    ("\u00c9T\u00c9\u00a0» Ã©", "\u00c9T\u00c9\u00a0» é"),
+])
+def test_repair_mojibake_mends_only_what_double_encoding_makes(written, mended):
+    from aqparse.decode import repair_mojibake
+
+    assert repair_mojibake(written) == mended

@@ -267,11 +267,20 @@ RULES += (
 # the text or the next page follows it.
 _CODES = (r"(?P<v>(?:[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12})?[1-9][0-9]?[ \t\n]{1,12}"
           r"[A-Z][A-Z0-9_]{0,15}[ \t\n]{1,12}(?:[A-ZÀ-Ý][^\n]{0,60}?[ \t\n]{1,12})?[ON])")
+# ... or all five at the end of a line after other text, whatever comes on the next line
+# (``get_text(" ", strip=True)`` puts a whole page on one line, lynx glues them to the
+# answer's last line: a note after them was read as the answer)
+_ALL_CODES_AT_LINE_END = (r"[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12}[1-9][0-9]?[ \t\n]{1,12}"
+                          r"[A-Z][A-Z0-9_]{0,15}[ \t\n]{1,12}[A-ZÀ-Ý][^\n]{0,60}?[ \t\n]{1,12}"
+                          r"[ON][ \t]*(?:\n|\Z)")
+_CODES_MID_LINE = (f"(?:(?={_ALL_CODES_AT_LINE_END})|(?={_CODES.replace('(?P<v>', '(?:')}"
+                   f"{furniture.NEXT_PAGE})){_CODES}")
 RULES += (
     # a block of lines of its own (what follows it, the next page or a note, on a line of its
-    # own too); mid-line (one-line text), only before the end of the text or the next page
+    # own too); mid-line (one-line text), only before the end of the text or the next page,
+    # or all five at a line's end
     Rule("fiche_codes", r"(?-i:" + _CODES + r"(?=[ \t]*(?:\n|\Z)))", line_only=True, in_body=True,
-         body_inline=(_CODES + furniture.NEXT_PAGE,), page=True),
+         body_inline=(_CODES_MID_LINE,), page=True),
 )
 
 # The site's furniture (``aqparse.furniture``): what ends a question (at a line start, and

@@ -568,3 +568,35 @@ def test_a_line_ending_in_a_blank_then_an_invisible_character_is_as_wide_as_with
                                wrapped_at=76)
         # 73 columns and "M." (2) do not make 76: the line was not wrapped, it ends there
         assert text.split("\n")[0].replace("\u200b", "").rstrip() == line, end
+
+
+@pytest.mark.parametrize("name, codes, status", [
+    # the fixture pages' hidden block: <GRP>SOC</GRP> <NLEG>9</NLEG> <CODRET>REP_PUB</CODRET>
+    # <REG>Languedoc-Roussillon</REG> <REPONSE>O</REPONSE>; and COM 8 AU Ile-de-France N
+    ("fiche-09-qe-answered", "SOC 9 REP_PUB Languedoc-Roussillon O", "answered"),
+    ("fiche-08-qosd-withdrawn", "COM 8 AU Ile-de-France N", "withdrawn"),
+])
+@pytest.mark.parametrize("after, kept", [
+    ("\nNote : copié le 3 mars 2021\n", "copié le 3 mars 2021"),
+    ("\n\nCopié le 3 mars 2021", "Copié le 3 mars 2021"),
+    ("\nsource : archives, relevé de 1998\n", "source : archives, relevé de 1998"),
+])
+def test_hidden_codes_at_the_end_of_a_line_end_the_answer_whatever_follows(name, codes, status,
+                                                                            after, kept):
+    # a whole old page on one line (get_text(" ", strip=True)), its codes after the last
+    # answer words, then a note: the codes and the note were read as the end of the answer
+    # (a question left unanswered got one), and the codes were lost
+    html = (FIXTURE_PAGE_DIR / f"{name}.html").read_bytes().decode("cp1252")
+    one_line = " ".join(get_text(html).split())
+    assert one_line.endswith(" " + codes)
+    q = aqparse.parse(one_line + after)
+    group, _, closure, region, _ = codes.split()
+    assert (q.author.group_abbrev, q.closure.code, q.author.region, q.status) == (
+        group, closure, region, status)
+    if status == "answered":
+        assert q.answer.text.endswith("aux mêmes horaires.")
+    else:
+        assert q.answer is None
+    # the note is not lost: kept and said
+    assert kept in " ".join(dict(q.extra).values()) + " " + " ".join(dict(q.extra))
+    assert q.defects

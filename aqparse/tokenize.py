@@ -864,8 +864,20 @@ def _tokenize_visible(text: str, offset: int, first_line: int,
         end = where[t.end - 1] + 1 if t.end > t.start else where[t.end]
         value = t.value
         if t.name in _AS_WRITTEN:
-            value = written[where[t.end - len(value)]:end] if value else ""
+            value = _as_written(value, written, where, t.end - len(value))
         yield Token(t.name, t.label, value, start + offset, end + offset, t.line)
+
+
+def _as_written(value: str, written: str, where: List[int], first: int) -> str:
+    """A value read without invisible characters (at ``first`` in that reading) as written,
+    its invisible characters where they stand inside it; none in the blanks that begin or
+    end it: a byte order mark of the next file of a dump after a body's last line, or before
+    the next page's first line, is nobody's (it made an empty answer one, "\ufeff")."""
+    lead = len(value) - len(value.lstrip())
+    core = len(value.rstrip())
+    if core <= lead:             # blanks only (or nothing)
+        return value
+    return value[:lead] + written[where[first + lead]:where[first + core - 1] + 1] + value[core:]
 
 
 def _placed_back(text: str, seen: str, untangled: str, where: List[int]) -> str:

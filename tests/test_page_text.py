@@ -19,6 +19,7 @@ from aqparse.units import Sizes
 from renderings import RENDERINGS, SHOWS_HIDDEN, browser, get_text, text_browser
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 CORPUS = HERE.parents[1] / "shared" / "corpus" / "html"
 FIXTURES = HERE / "fixtures" / "html"
 
@@ -600,3 +601,24 @@ def test_hidden_codes_at_the_end_of_a_line_end_the_answer_whatever_follows(name,
     # the note is not lost: kept and said
     assert kept in " ".join(dict(q.extra).values()) + " " + " ".join(dict(q.extra))
     assert q.defects
+
+
+@pytest.mark.parametrize("invisible", ["\ufeff", "\u200b", "\u200e"])
+def test_an_invisible_character_between_two_files_of_a_dump_is_nobody_s(tmp_path, invisible):
+    # `cat` of files saved with a byte order mark, the second a page's text (its first lines
+    # blank): the mark went into the last body of the file before it, and an empty answer
+    # ("Texte de la REPONSE :" and nothing) became an answer, "\ufeff"
+    page = get_text((FIXTURE_PAGE_DIR / "question-col-14-qe-attribution-change.html")
+                    .read_text(encoding="utf-8"))
+    assert page.startswith("\n")
+    pending = (ROOT / "fixtures" / "qe-pending.txt").read_text(encoding="utf-8")
+    withdrawn = (ROOT / "fixtures" / "copied-fiche-08-qosd-ret.txt").read_text(encoding="utf-8")
+    path = tmp_path / "all.txt"
+    for first in (pending, withdrawn + "\n"):
+        path.write_text(invisible + first + invisible + page, encoding="utf-8")
+        q, from_page = aqparse.read(str(path))
+        assert from_page.uid == "QANR5L14QE51234"
+        if first is pending:      # "… de la pêche." ends its question
+            assert q.question.text.endswith("de la pêche.") and q.answer is None
+        else:                     # "Texte de la REPONSE :" and nothing after it
+            assert (q.status, q.answer) == ("withdrawn", None)

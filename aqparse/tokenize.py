@@ -200,7 +200,7 @@ RULES: Tuple[Rule, ...] = (
     # inside a question body: at a line start, or mid-line written as a heading with its colon
     Rule("answer_text", _ANSWER_HEAD, opens="answer", in_body=True,
          body_inline=(r"Texte de la R[EÉ]PONSE[ ]{0,3}:", r"Texte de la r[ée]ponse[ ]{0,3}:",
-                      _capitalised("Texte de la réponse") + "(?=[ ])",
+                      _capitalised("Texte de la réponse") + "(?=[ \\n]|\\Z)",
                       r"D[EÉ]BAT[ ]{0,3}:")),
     # the site's button in the empty answer area of a pending question, copied with the page:
     # not an answer; recognised only as a whole line

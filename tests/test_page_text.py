@@ -622,3 +622,16 @@ def test_an_invisible_character_between_two_files_of_a_dump_is_nobody_s(tmp_path
             assert q.question.text.endswith("de la pêche.") and q.answer is None
         else:                     # "Texte de la REPONSE :" and nothing after it
             assert (q.status, q.answer) == ("withdrawn", None)
+
+
+@pytest.mark.parametrize("end", ["", " ", "\n"])
+def test_a_one_line_question_ending_with_an_empty_answer_heading(end):
+    # fixtures/copied-question-col-14-qe-sr.txt on one line (a spreadsheet's cell): its
+    # question ends "… le vignoble français." and its answer area holds only the heading
+    # "Texte de la réponse", which stayed in the question's body at the very end of the text
+    one = " ".join((ROOT / "fixtures" / "copied-question-col-14-qe-sr.txt")
+                   .read_text(encoding="utf-8").split())
+    assert one.endswith("le vignoble français. Texte de la réponse")
+    [q] = aqparse.parse_many(one + end)
+    assert q.question.text.endswith("qui impactent gravement le vignoble français.")
+    assert q.answer is None and q.status == "withdrawn"     # "Question retirée le : …"

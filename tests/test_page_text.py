@@ -635,3 +635,22 @@ def test_a_one_line_question_ending_with_an_empty_answer_heading(end):
     [q] = aqparse.parse_many(one + end)
     assert q.question.text.endswith("qui impactent gravement le vignoble français.")
     assert q.answer is None and q.status == "withdrawn"     # "Question retirée le : …"
+
+
+def test_a_dyn_page_author_whose_parenthesis_a_text_browser_wrapped():
+    # fixtures/pages/dyn-16-qe-answered.html's author, "M. Olivier Perrin
+    # (Auvergne-Rhône-Alpes - Les Républicains)", given a longer name and region: lynx wraps
+    # the line before "(", and the region and group were lost into the question's body
+    html = (FIXTURE_PAGE_DIR / "dyn-16-qe-answered.html").read_text(encoding="utf-8")
+    assert html.count("M. Olivier Perrin") and html.count("Auvergne-Rhône-Alpes")
+    html = html.replace("M. Olivier Perrin", "Mme Marie-Christine Verdier-Jouclas").replace(
+        "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté")
+    # the text browser's dump, the line wrapped before the parenthesis whatever its width
+    wrapped, n = re.subn(r"Verdier-Jouclas\s*\(Bourgogne", "Verdier-Jouclas\n   (Bourgogne",
+                         text_browser(html), count=1)
+    assert n == 1
+    q = aqparse.parse(wrapped)
+    assert (q.author.name, q.author.region, q.author.group) == (
+        "Marie-Christine Verdier-Jouclas", "Bourgogne-Franche-Comté", "Les Républicains")
+    assert q.defects == ()
+    assert q.question.text.startswith("Mme Marie-Christine Verdier-Jouclas attire l'attention")

@@ -416,8 +416,14 @@ codecs.register_error("aqparse-latin1", _latin1_fallback)
 
 
 def incremental_decoder(head: bytes) -> "codecs.IncrementalDecoder":
-    """A decoder for a stream that starts with ``head``: UTF-8 (BOM stripped) when ``head`` is
-    UTF-8, else windows-1252 (the streamed counterpart of ``decode``)."""
+    """A decoder for a stream that starts with ``head``: the encoding its byte order mark
+    names (UTF-16 as ``decode`` reads it whole: a text PowerShell or Notepad saved), else
+    UTF-8 (BOM stripped) when ``head`` is UTF-8, else windows-1252 (the streamed counterpart
+    of ``decode``)."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom) and encoding != "utf-8":
+            # (the mark itself is read by the UTF-16 decoder, which drops it)
+            return codecs.getincrementaldecoder("utf-16")(errors="replace")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         encoding = "utf-8-sig"

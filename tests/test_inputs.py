@@ -1,6 +1,7 @@
 """Reading inputs: folders, archives, globs, and large dumps streamed in chunks."""
 
 import io
+import json
 import tarfile
 import zipfile
 
@@ -132,3 +133,28 @@ def test_stdin_is_read_as_a_stream(monkeypatch):
         records = list(aqparse.read("-"))
         assert [q.number for q in records] == list(range(1, count + 1))
         assert records[-1].source.path == "<stdin>"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_large_utf16_dump_is_read_streamed_and_converted_as_whole(tmp_path, encoding):
+    # a text PowerShell or Notepad saved: UTF-16 with its byte order mark. Read whole it gave
+    # its 300 questions; streamed or converted in parts, none (its bytes read as windows-1252)
+    text = dump(300)
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+    path = tmp_path / "big.txt"
+    path.write_bytes(bom + text.encode(encoding))
+    whole = [q.to_dict() for q in aqparse.parse_many(path.read_bytes(), path=str(path))]
+    assert [q["number"] for q in whole] == list(range(1, 301))
+    streamed = [q.to_dict() for q in aqparse.read(path, stream_above=1000, chunk=2048)]
+    assert streamed == whole
+    # convert cuts a dump of more than a megabyte in parts: 6,000 questions
+    text = dump(6000)
+    path.write_bytes(bom + text.encode(encoding))
+    whole = [q.to_dict() for q in aqparse.parse_many(path.read_bytes(), path=str(path))]
+    assert len(text) > 1 << 20 and len(whole) == 6000
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        summary = aqparse.convert([str(path)], str(out), jobs=jobs, quiet=True)
+        assert (summary.questions, summary.errors) == (6000, 0)
+        assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == \
+            whole

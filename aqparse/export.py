@@ -42,7 +42,7 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Name
 
 import attrs
 
-from .records import Ministry, Question
+from .records import ANSWERED_CODE, Ministry, Publication, Question, Withdrawal
 
 # the "newer state" rule lives with the merging of records it orders (``merge``)
 from .merge import (STATUS_RANK, content, latest_date, merge_one,  # noqa: E402,F401
@@ -167,6 +167,14 @@ def record_from_flat(row: Dict[str, Any]) -> Question:
             kwargs[f.name] = row.get(f.name) or {}
         else:
             kwargs[f.name] = row.get(f.name)
+    # a withdrawal (an answer) none of whose values could be read ("Question retirée le :
+    # 12/07") has its columns all empty: the status, which says there is one, brings it back
+    closed_answered = kwargs.get("closure") is not None and kwargs["closure"].code == ANSWERED_CODE
+    if kwargs.get("status") == "withdrawn" and kwargs.get("withdrawal") is None:
+        kwargs["withdrawal"] = Withdrawal()
+    elif kwargs.get("status") == "answered" and kwargs.get("answer") is None \
+            and not closed_answered:
+        kwargs["answer"] = Publication()
     return Question(**{k: v for k, v in kwargs.items() if v is not None})
 
 

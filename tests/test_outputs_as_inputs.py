@@ -248,3 +248,25 @@ def test_excel_csv_with_tables(tmp_path):
             tables=True, jobs=1, quiet=True)
     data = (tmp_path / "q.attributions.csv").read_bytes()
     assert data.startswith("\ufeffuid;position;ministry;".encode("utf-8"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite"])
+def test_a_withdrawal_none_of_whose_values_was_read_reads_back(tmp_path, fmt):
+    # fixtures/copied-question-col-14-qe-sr.txt, its withdrawal line cut short ("Question
+    # retirée le: 20/06" — a dump cut mid-line): withdrawn, with a withdrawal of no value read.
+    # The flat formats dropped it: reading them back failed ("status 'withdrawn' does not
+    # agree"), and a duplicate or a second SQLite run crashed the run
+    text = (FIXTURES / "copied-question-col-14-qe-sr.txt").read_text(encoding="utf-8")
+    line = "Question retirée le: 20/06/2017 (fin de mandat)"
+    assert text.count(line) == 1
+    path = tmp_path / "q.txt"
+    path.write_text(text.replace(line, "Question retirée le: 20/06"), encoding="utf-8")
+    q = aqparse.parse(path.read_bytes(), path=str(path))
+    assert q.status == "withdrawn" and q.withdrawal == aqparse.Withdrawal()
+    out = tmp_path / f"out.{fmt}"
+    for inputs in ([path], [path, path]):        # once, then twice (merged at the end)
+        summary = convert(inputs, out, format=fmt, jobs=1, quiet=True)
+        assert (summary.questions, summary.errors) == (1, 0)
+        assert list(aqparse.read(str(out))) == [q]
+        if fmt != "sqlite":
+            out.unlink()

@@ -55,6 +55,7 @@ class Builder:
         self.renewals: List[Renewal] = []
         self.errata: List[Erratum] = []
         self.extra: Dict[str, str] = {}
+        self._repeats: Dict[str, int] = {}   # the last "(n)" given to a label kept again
         self.defects: List[Defect] = []
 
     def defect(self, code: str, message: str, token: Optional[Token]) -> None:
@@ -68,9 +69,12 @@ class Builder:
             if key == UNLABELLED:
                 self.extra[key] += "\n" + value
                 return
-            n = 2
+            # "Note (2)", "Note (3)"…: counted on from the last one given (looked for from 2
+            # each time, a label repeated 20,000 times took half a minute)
+            n = self._repeats.get(key, 1) + 1
             while f"{key} ({n})" in self.extra:
                 n += 1
+            self._repeats[key] = n
             key = f"{key} ({n})"
         self.extra[key] = value
 

@@ -401,3 +401,30 @@ def test_repair_mojibake_mends_only_what_double_encoding_makes(written, mended):
     from aqparse.decode import repair_mojibake
 
     assert repair_mojibake(written) == mended
+
+
+def test_a_label_repeated_many_times_is_kept_in_linear_work(monkeypatch):
+    # "Note > a" 2,000 times in a question: each kept in extra as "Note", "Note (2)"… The
+    # free name was looked for from "(2)" each time: 2,000 repeats cost two million lookups
+    # (20,000 took half a minute)
+    from aqparse import extract
+
+    lookups = []
+
+    class Counted(dict):
+        def __contains__(self, key):
+            lookups.append(key)
+            return super().__contains__(key)
+
+    plain_init = extract.Builder.__init__
+
+    def init(self, *args, **kwargs):
+        plain_init(self, *args, **kwargs)
+        self.extra = Counted()
+
+    monkeypatch.setattr(extract.Builder, "__init__", init)
+    q = aqparse.parse(CANONICAL.replace("Rubrique >", "Note > a\n" * 2000 + "Rubrique >", 1))
+    assert q.rubrique == "transports ferroviaires"
+    assert list(q.extra)[:3] == ["Note", "Note (2)", "Note (3)"] and len(q.extra) == 2000
+    assert q.extra["Note (2000)"] == "a"
+    assert len(lookups) < 3 * 2000

@@ -36,6 +36,18 @@ _SKIP_NAMES = (".DS_Store", "Thumbs.db")
 # name.
 INPUT_SUFFIXES = frozenset({"", ".txt", ".text", ".htm", ".html", ".xhtml", ".json", ".xml"})
 NOT_REGULAR = "not a regular file (a FIFO, a socket or a device)"
+LINK_LOOP = "a link to a folder the walk reads anyway (one inside it, or above it: a loop)"
+
+
+def shown(name: str) -> str:
+    """A file's name as records and reports give it: the bytes of a name that are not UTF-8
+    (a zip unpacked from Windows: "caf\xe9.txt"), which Python holds as lone surrogates that
+    no output can store, written as ``\\xe9``. Every question of such a file was refused."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 _STREAMED_FORMATS = ("opendata-json", "opendata-xml", "legacy-xml")
 _RECORD_MARKS = tuple(f'"{key}"'.encode() for key in RECORD_KEYS)
 
@@ -73,7 +85,7 @@ def _zip_documents(path: str) -> Iterator[Document]:
             if (not info.filename or info.is_dir() or _skip(info.filename)
                     or "__MACOSX/" in info.filename):
                 continue
-            yield Document(f"{path}!{info.filename}",
+            yield Document(shown(f"{path}!{info.filename}"),
                            lambda info=info: (archive.open(info) if archive.fp is not None
                                               else _ZipMember(path, info)), info.file_size)
 
@@ -115,7 +127,7 @@ def _tar_documents(path: str) -> Iterator[Document]:
                 continue
             copy = tempfile.SpooledTemporaryFile(max_size=STREAM_THRESHOLD)
             shutil.copyfileobj(archive.extractfile(member), copy)
-            yield Document(f"{path}!{member.name}", lambda copy=copy: _rewound(copy),
+            yield Document(shown(f"{path}!{member.name}"), lambda copy=copy: _rewound(copy),
                            member.size)
 
 
@@ -131,7 +143,7 @@ def _file_documents(path: str) -> Iterator[Document]:
         yield Document("<stdin>", lambda: _Unclosed(sys.stdin.buffer), None)
     elif not stat.S_ISREG(os.stat(path).st_mode):
         # named explicitly (a FIFO, "<(zcat dump.gz)"): read once as a stream, never probed
-        yield Document(path, lambda: open(path, "rb"), None)
+        yield Document(shown(path), lambda: open(path, "rb"), None)
     elif path.lower().endswith(".zip") and zipfile.is_zipfile(path):   # (the cheap test first)
         yield from _zip_documents(path)
     elif _is_archive(path) and tarfile.is_tarfile(path):
@@ -142,7 +154,7 @@ def _file_documents(path: str) -> Iterator[Document]:
 
 def _plain_document(path: str, size: int) -> Document:
     """A file read whole (not a stream, not an archive), of ``size`` bytes."""
-    return Document(path, lambda: open(path, "rb"), size)
+    return Document(shown(path), lambda: open(path, "rb"), size)
 
 
 def documents(path: Union[str, os.PathLike]) -> Iterator[Document]:
@@ -257,8 +269,24 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
     raises ``FileNotFoundError``: that is the caller's mistake."""
     path = os.fspath(path)
     if path != "-" and os.path.isdir(path):
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not _skip(d))
+        # folders reached by a link are read too (they were passed over without a word),
+        # each once: a link to a folder the walk reads anyway (inside it, or one of its
+        # ancestors: a loop) or has read is said and skipped
+        top = os.path.realpath(path)
+        read = [top]
+        for root, dirs, files in os.walk(path, followlinks=True):
+            kept = []
+            for d in sorted(d for d in dirs if not _skip(d)):
+                full = os.path.join(root, d)
+                if os.path.islink(full):
+                    real = os.path.realpath(full)
+                    if any(real == r or real.startswith(r + os.sep) or r.startswith(real + os.sep)
+                           for r in read):
+                        yield Skipped(shown(full), LINK_LOOP)
+                        continue
+                    read.append(real)
+                kept.append(d)
+            dirs[:] = kept
             for name in sorted(files):
                 if _skip(name):
                     continue
@@ -266,16 +294,17 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
                 try:
                     status = os.stat(full)
                 except OSError as error:        # a broken link: this one only
-                    yield Problem(full, error)
+                    yield Problem(shown(full), error)
                     continue
                 if not stat.S_ISREG(status.st_mode):
-                    yield Skipped(full, NOT_REGULAR)
+                    yield Skipped(shown(full), NOT_REGULAR)
                 elif _is_archive(full):
                     yield from _guarded(full, members_only=False)
                 else:
                     why = _not_a_question_file(full)
                     # (a plain file: its document made from the one stat, not two more)
-                    yield Skipped(full, why) if why else _plain_document(full, status.st_size)
+                    yield Skipped(shown(full), why) if why else _plain_document(full,
+                                                                                status.st_size)
     elif path != "-" and not os.path.exists(path) and glob.has_magic(path):
         matches = sorted(glob.glob(path, recursive=True))
         if not matches:

@@ -2,6 +2,8 @@
 
 import io
 import json
+import os
+import sys
 import tarfile
 import zipfile
 
@@ -158,3 +160,42 @@ def test_a_large_utf16_dump_is_read_streamed_and_converted_as_whole(tmp_path, en
         assert (summary.questions, summary.errors) == (6000, 0)
         assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == \
             whole
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="POSIX links")
+def test_a_folder_reached_by_a_link_is_read_once_and_loops_are_said(tmp_path):
+    # in/linked -> ../real (questions 2): it was passed over without a word; in/up -> .. and
+    # in/self -> . (loops) and in/again -> sub (read anyway) are said and skipped
+    folder, real = tmp_path / "in", tmp_path / "real"
+    (folder / "sub").mkdir(parents=True)
+    real.mkdir()
+    (folder / "a.txt").write_text(dump(1, 1), encoding="utf-8")
+    (real / "q.txt").write_text(dump(1, 2), encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text(dump(1, 3), encoding="utf-8")
+    for name, target in (("linked", "../real"), ("up", ".."), ("self", "."), ("again", "sub")):
+        os.symlink(target, folder / name)
+    skipped = []
+    records = list(aqparse.read(folder, on_skip=lambda name, why: skipped.append(name)))
+    assert sorted(q.number for q in records) == [1, 2, 3]
+    assert sorted(os.path.basename(n) for n in skipped) == ["again", "self", "up"]
+    summary = aqparse.convert([str(folder)], str(tmp_path / "out.jsonl"), jobs=1, quiet=True)
+    assert summary.questions == 3 and len(summary.skipped) == 3
+
+
+def test_a_file_name_that_is_not_utf8_does_not_cost_its_questions(tmp_path):
+    # "caf\xe9.txt" (a zip unpacked from Windows): Python holds the name's byte as a lone
+    # surrogate, which no output can store, and every question of the file was refused
+    name = os.fsdecode(b"caf\xe9.txt")
+    try:
+        (tmp_path / name).write_text(dump(2, 1), encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses a name that is not UTF-8")
+    records = list(aqparse.read(tmp_path))
+    assert [q.number for q in records] == [1, 2]
+    assert records[0].source.path == str(tmp_path / "caf\\xe9.txt")
+    for fmt in ("jsonl", "sqlite"):
+        out = tmp_path / f"out.{fmt}"
+        summary = aqparse.convert([str(tmp_path / name)], str(out), jobs=1, quiet=True)
+        assert (summary.questions, summary.errors) == (2, 0)
+        assert [q.source.path for q in aqparse.read(str(out))] == \
+            [str(tmp_path / "caf\\xe9.txt")] * 2

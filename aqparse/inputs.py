@@ -325,9 +325,9 @@ def _guarded(path: str, members_only: bool = True) -> Iterator[Union[Document, P
         except StopIteration:
             return
         except READ_ERRORS as error:    # a broken link, a corrupt archive: this one only
-            yield Problem(path, error)
+            yield Problem(shown(path), error)
             return
-        why = _not_a_question_file(doc.name) if doc.name != path else None
+        why = _not_a_question_file(doc.name) if doc.name != shown(path) else None
         yield Skipped(doc.name, why) if why else doc
 
 
@@ -336,8 +336,8 @@ def _named(path: Union[str, os.PathLike]) -> frozenset:
     of a folder or the members of an archive)."""
     path = os.fspath(path)
     if path != "-" and not os.path.exists(path) and glob.has_magic(path):
-        return frozenset(glob.glob(path, recursive=True))
-    return frozenset({"<stdin>" if path == "-" else path})
+        return frozenset(map(shown, glob.glob(path, recursive=True)))
+    return frozenset({"<stdin>" if path == "-" else shown(path)})
 
 
 def check_inputs(paths: Iterable[str]) -> None:

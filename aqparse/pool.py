@@ -57,8 +57,21 @@ def _results(units: Iterator[Unit], jobs: int, task: Task,
     except BaseException:
         # stopped (Ctrl-C, SIGTERM, an error of the output): the workers are stopped now,
         # not left to finish their units, and none is left behind
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
             process.terminate()
+        for process in processes:
+            process.join(5)
+        # a worker stopped while it sent its results leaves half a message in the pipe: the
+        # pool's own thread waits for the rest, and with the parent's end of the pipe open it
+        # never comes (the run hung, one time in ten). That end closed, the thread reads the
+        # end of the pipe and stops. (A private part of the standard library, when present.)
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        if writer is not None and all(not p.is_alive() for p in processes):
+            try:
+                writer.close()
+            except OSError:
+                pass
         pool.shutdown(wait=True, cancel_futures=True)
         _stop_helpers()
         raise

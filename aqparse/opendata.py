@@ -923,7 +923,7 @@ LEGACY_SIGNALEMENT = (Field("deposit_date", "DATE_DEPOT_SIGNAL", date),) + _lega
 LEGACY_CLOSURE = (
     Field("code", "ABREGE", text),
     Field("label", "LIBELLE", text),
-    Field("date", "DATE_JO", date),
+    Field("date", "DATE_JO", date),      # (also its ``jo_date``: ``map_legacy``)
     Field("page", "PAGE_JO", page),
     Field("jo_number", "NUMERO_JO", text),
     Field("jo_type", "TYPE_JO", text),
@@ -1108,6 +1108,11 @@ def map_legacy(obj: dict, *, path: Optional[str] = None, line: Optional[int] = N
     f["renewals"] = _ordered(f["renewals"], Renewal)
     f["errata"] = tuple(_erratum("question", e, None) for e in f.pop("errata_question")) + tuple(
         _erratum("answer", e, None) for e in f.pop("errata_answer"))
+    closure = f.get("closure")
+    if closure is not None and closure.jo_date is None:
+        # DATE_JO is the JO's date, which the open data gives as ``infoJO.dateJO``; the
+        # closure's own date, which the old XML does not give apart, is taken to be it
+        f["closure"] = attrs.evolve(closure, jo_date=closure.date)
     author = f.get("author")
     if author is not None and (author.first_name or author.last_name):
         # the text layout's "Prénom Nom"

@@ -224,6 +224,9 @@ def test_legacy_xml_fixture():
         date=D(2019, 2, 5), reason="Retrait à l'initiative de l'auteur", code="RET_AUT")
     assert q.status == "withdrawn"
     assert (q.closure.code, q.closure.page, q.closure.jo_number) == ("RET_AUT", None, "6")
+    # <CLOTURE><DATE_JO>05/02/2019</DATE_JO>: the JO's date, in the field the open data fills
+    # with its infoJO.dateJO (tests/data/pairs/QANR5L15QE1234.json), and the closure's date
+    assert (q.closure.date, q.closure.jo_date) == (D(2019, 2, 5), D(2019, 2, 5))
     assert q.defects == () and q.extra == {}
 
 

@@ -1058,7 +1058,24 @@ def map_opendata(obj: dict, *, fmt: str = "opendata-json", path: Optional[str] =
     f["answer"], answer_errata = _publication_and_errata(f.pop("answer_texts"), "answer")
     f["errata"] = tuple(errata + answer_errata)
     f["author"] = _named(ctx, f.get("kind"), f.get("author"), f["question"], f["answer"])
+    f["attributions"] = _asked_first(f.get("ministry_asked"), f.get("attributions") or ())
     return _finish(ctx, f, fmt, path, line)
+
+
+def _asked_first(asked: Optional[Ministry], attributions: tuple) -> tuple:
+    """The attributions, the ministry asked first: every source (and nearly every open-data
+    file) begins the history with it. Two files of the 15th legislature's QG list only the
+    ministry that answered ("Cohésion des territoires", asked to its secretary of state): the
+    ministry asked is put first, undated as the file gives no date, so that the record agrees
+    with a page or a text of the question, which conflicted with it."""
+    if asked is None or not attributions or attributions[0].ministry is None:
+        return attributions
+    first = attributions[0].ministry
+    # (the same ministry: by its organe where both give one, else by its name)
+    if (first.organe_ref == asked.organe_ref if first.organe_ref and asked.organe_ref
+            else first.name == asked.name):
+        return attributions
+    return (Attribution(ministry=asked),) + tuple(attributions)
 
 
 def _named(ctx: _Context, kind: Optional[str], fields: Optional[Dict[str, Any]],

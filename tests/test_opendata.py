@@ -188,6 +188,27 @@ def test_legacy_xml_civility_is_the_records_however_it_is_written(written):
     assert (q.author.civility, q.author.name) == ("Mme", "Marie-Claire de La Essai")
 
 
+def test_the_ministry_asked_is_the_first_attribution_when_the_file_lists_only_another():
+    # QANR5L15QG77, asked to "Agriculture et alimentation" and attributed to it; asked
+    # instead to its secretary of state, as two real QG files of the 15th legislature are:
+    # the file lists the ministry that answered alone. A page or a text of the question lists
+    # the ministry asked first (dated at the question), and merged with it, conflicted
+    data = json.loads((DATA / "QANR5L15QG77.json").read_text(encoding="utf-8"))
+    data["question"]["minInt"] = {"abrege": "Agriculture (M. le SE auprès du ministre)",
+                                  "developpe": "Secrétariat d'État auprès du ministre"}
+    q = aqparse.parse(json.dumps(data).encode(), path="q.json")
+    assert [(a.ministry.name, a.date) for a in q.attributions] == [
+        ("Agriculture (M. le SE auprès du ministre)", None),
+        ("Agriculture et alimentation", None)]
+    assert q.ministry_assigned.name == "Agriculture et alimentation"
+    text = aqparse.parse(aqparse.render(q), path="q.txt")
+    [merged] = aqparse.merge([q, text])
+    assert merged.defects == q.defects
+    # the same ministry asked and attributed: one attribution, as the file gives it
+    plain = aqparse.parse((DATA / "QANR5L15QG77.json").read_bytes())
+    assert [a.ministry.name for a in plain.attributions] == ["Agriculture et alimentation"]
+
+
 def test_legacy_xml_fixture():
     q = one("15-1234QE.xml")
     assert q.source.format == "legacy-xml"

@@ -369,6 +369,9 @@ def _first_word(line: str) -> str:
 
 
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
+# a token too long for the line broken after one of its slashes, as w3m breaks an address or
+# a date ("…/jorf/id/" then "JORFTEXT…", "17/04/" then "2019"): joined without a blank
+_SLASH_END = re.compile(r"[^\s/]/\Z")
 
 
 def _unwrap(text: str, width: int) -> str:
@@ -388,8 +391,14 @@ def _unwrap(text: str, width: int) -> str:
             out[-1] = end
             out.append("")
             lines[i + 1] = following.lstrip()
+        elif len(shown) + 1 + len(_first_word(next_shown)) > width:    # wrapped there
+            if _SLASH_END.search(shown) and not next_shown[:1].isspace():
+                out[-1] = end
+                out.append("")
+            else:
+                out.append(" ")
         else:
-            out.append(" " if len(shown) + 1 + len(_first_word(next_shown)) > width else "\n")
+            out.append("\n")
     return "".join(out[:-1])
 
 

@@ -654,3 +654,22 @@ def test_a_dyn_page_author_whose_parenthesis_a_text_browser_wrapped():
         "Marie-Christine Verdier-Jouclas", "Bourgogne-Franche-Comté", "Les Républicains")
     assert q.defects == ()
     assert q.question.text.startswith("Mme Marie-Christine Verdier-Jouclas attire l'attention")
+
+
+def test_a_token_a_text_browser_broke_after_a_slash_is_joined_whole():
+    # w3m breaks a token too long for its line after one of its slashes: an address, a date.
+    # Joined with a blank, "…/jorf/ id/JORFTEXT…" and "17/04/ 2019" were read, and a date
+    # broken so in a table's cell was lost (bad-date). A line that was not wrapped there (the
+    # next word would have fitted) keeps its break
+    from aqparse.decode import clean_text_body
+
+    body = ("Voir https://www.legifrance.gouv.fr/jorf/\n"
+            "id/JORFTEXT000046383394 et le décret n° 2019-1234 du 17/04/\n"
+            "2019 relatif aux transports scolaires dans les communes de\n"
+            "montagne.\n"
+            "Court/\n"
+            "Fin.")
+    assert clean_text_body(body, wrapped_at=60) == (
+        "Voir https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000046383394 et le décret n° "
+        "2019-1234 du 17/04/2019 relatif aux transports scolaires dans les communes de "
+        "montagne.\nCourt/\nFin.")

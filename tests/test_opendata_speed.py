@@ -36,16 +36,16 @@ def lxml_html_text(fragment):
         return markup.clean_body(fragment)
     # an end tag "</br>" is a <br> (the HTML standard's rule, which libxml2 does not follow:
     # it dropped them, and aqparse read "matériels</br>(en années)" as "matériels(en années)")
-    fragment = re.sub(r"</br(?:[\s/][^>]*)?>", "<br>", fragment, flags=re.I)
+    breaks = re.sub(r"</br(?:[\s/][^>]*)?>", "<br>", fragment, flags=re.I)
     try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml.html.fragment_fromstring(breaks, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
         return markup.clean_body(fragment)
     except AssertionError:
         # a body "<html>" alone has no <body>, and lxml.html fails an assertion on it: aqparse
         # reads the text of what the document holds (it was an internal error); what these
         # fragments can put there (a <head>'s script) is no text
-        if lxml.html.document_fromstring(fragment).find("body") is None:
+        if lxml.html.document_fromstring(breaks).find("body") is None:
             return None
         raise
     return markup.element_text(root)

@@ -543,7 +543,12 @@ def test_sigterm_stops_a_parallel_run_and_leaves_no_process_behind(tmp_path):
             pass
     assert proc.poll() is None, "the run ended before it could be stopped"
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:     # hung: nothing of it left behind, then the failure
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
     assert proc.returncode == 143
     assert err.strip().splitlines()[-1] == f"aqparse: terminated; {db}: what was committed is kept"
     # the workers, the fork server and the resource tracker are gone with it

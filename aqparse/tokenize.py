@@ -14,7 +14,7 @@ Every quantifier in the rules is bounded, so the scan stays linear in the input.
 
 import functools
 import re
-from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import furniture
 from .decode import (OTHER_BREAKS, for_matching, has_invisible, has_odd_characters,
@@ -549,9 +549,22 @@ _BODY_INLINE_SOURCES = tuple(NOT_IN_WORD + _named("b", i, r, _inline_forms(r))
                              for i, r in _INDEXED if r.body_inline)
 
 
-@functools.lru_cache(maxsize=None)
+# The patterns compiled when first used, kept for the life of the process: not in an
+# ``lru_cache``, which is for values (a value cache cleared, as a benchmark of values no cache
+# has seen clears them, would compile them again)
+_COMPILED: dict = {}
+
+
+def _once(key, make: Callable) -> Any:
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _COMPILED[key] = make()
+    return found
+
+
 def _body_inline() -> Tuple[Callable, ...]:
-    return tuple(re.compile(source).match for source in _BODY_INLINE_SOURCES)
+    return _once("body_inline", lambda: tuple(re.compile(source).match
+                                              for source in _BODY_INLINE_SOURCES))
 
 
 _UNNAMED = re.compile(r"\(\?P<\w+>")
@@ -593,10 +606,9 @@ _TEXT_FORMS = tuple(form for _, r in _INDEXED if not r.page and r.name != "legis
                     for form in r.body_inline)
 
 
-@functools.lru_cache(maxsize=None)
 def _body_mid(page: bool, heads: bool) -> Tuple[Callable, ...]:
-    return _searches(_TEXT_FORMS + (_PAGE_FORMS if page else ())
-                     + (_ONE_LINE_HEADS if heads else ()))
+    return _once(("body_mid", page, heads), lambda: _searches(
+        _TEXT_FORMS + (_PAGE_FORMS if page else ()) + (_ONE_LINE_HEADS if heads else ())))
 
 
 _ONE_LINE_SIGN = re.compile(r"égislature[ ]{1,3}Question[ ]{1,3}[Nn][°º]")
@@ -661,9 +673,8 @@ _HEADER_FIRST_SOURCE = (
     f"[ ]{{0,400}}(?:{_alternation(_HEADER_RULES, 'line_pattern', 'l', True, after_blank=True)})")
 
 
-@functools.lru_cache(maxsize=None)    # (the largest pattern: a third of the import, compiled)
-def _header_first() -> Callable:
-    return re.compile(_HEADER_FIRST_SOURCE, re.IGNORECASE).match
+def _header_first() -> Callable:     # (the largest pattern: a third of the import, compiled)
+    return _once("header_first", lambda: re.compile(_HEADER_FIRST_SOURCE, re.IGNORECASE).match)
 
 
 class _Follower(NamedTuple):

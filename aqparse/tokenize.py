@@ -271,9 +271,14 @@ _CODES = (r"(?P<v>(?:[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12})?[1-9][0-9]?[ \t\n]{
 # ... or all five at the end of a line after other text, whatever comes on the next line
 # (``get_text(" ", strip=True)`` puts a whole page on one line, lynx glues them to the
 # answer's last line: a note after them was read as the answer)
-_ALL_CODES_AT_LINE_END = (r"[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12}[1-9][0-9]?[ \t\n]{1,12}"
-                          r"[A-Z][A-Z0-9_]{0,15}[ \t\n]{1,12}[A-ZÀ-Ý][^\n]{0,60}?[ \t\n]{1,12}"
-                          r"[ON][ \t]*(?:\n|\Z)")
+# (strictly: a group in capitals, a code of two characters or more, a region of words alone,
+# its last one capitalised — "Pays de la Loire", "Provence-Alpes-Côte d'Azur" —, so that an
+# answer's line "… la RN 12 A Rennes, puis sur la N" is not taken for them)
+_REGION_WORD = r"[\w'’-]*[A-ZÀ-Ý][\w'’-]*"
+_ALL_CODES_AT_LINE_END = (r"[A-Z][A-Z0-9.&-]{0,11}[ \t\n]{1,12}[1-9][0-9]?[ \t\n]{1,12}"
+                          r"[A-Z][A-Z0-9_]{1,15}[ \t\n]{1,12}"
+                          rf"[A-ZÀ-Ý][\w'’-]*(?:[ ]{{1,3}}(?:[a-zà-ÿ'’-]+[ ]{{1,3}})*{_REGION_WORD}){{0,6}}"
+                          r"[ \t\n]{1,12}[ON][ \t]*(?:\n|\Z)")
 _CODES_MID_LINE = (f"(?:(?={_ALL_CODES_AT_LINE_END})|(?={_CODES.replace('(?P<v>', '(?:')}"
                    f"{furniture.NEXT_PAGE})){_CODES}")
 RULES += (

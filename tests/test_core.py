@@ -396,6 +396,11 @@ def test_mending_double_encoded_text_leaves_correct_text_as_it_is():
     ("eÌ\x81t\u00c3\u00a9", "e\u0301té"),  # a decomposed accent
     ("proximit\u00e9\u00a0» Ã©", "proximit\u00e9\u00a0» é"),
     ("\u00c9T\u00c9\u00a0» Ã©", "\u00c9T\u00c9\u00a0» é"),
+    ("\u00e0\u2026 Ã©", "\u00e0\u2026 é"),    # "à…" (E0 85 …) is no Samaritan letter
+    # beyond French: sub- and superscripts, maths, arrows, Greek, Romanian, a PDF's
+    # ligature, an emoji (four bytes); mended where the text shows double-encoding ("Ã©")
+    ("COâ‚‚ â‰¥ â†’ â„– Î¼g", "CO₂ ≥ → № μg"), ("È˜tefan Ã©", "Ștefan é"),
+    ("ï¬\x81nancement Ã©", "ﬁnancement é"), ("ðŸ˜€ Ã©", "😀 é"),
 ])
 def test_repair_mojibake_mends_only_what_double_encoding_makes(written, mended):
     from aqparse.decode import repair_mojibake

@@ -16,7 +16,7 @@ import pytest
 import aqparse
 from aqparse.decode import decode
 from aqparse.units import Sizes
-from renderings import RENDERINGS, SHOWS_HIDDEN, browser, get_text, text_browser
+from renderings import RENDERINGS, SHOWS_HIDDEN, browser, get_text, get_text_lines, text_browser
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -673,3 +673,21 @@ def test_a_token_a_text_browser_broke_after_a_slash_is_joined_whole():
         "Voir https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000046383394 et le décret n° "
         "2019-1234 du 17/04/2019 relatif aux transports scolaires dans les communes de "
         "montagne.\nCourt/\nFin.")
+
+
+@pytest.mark.parametrize("line", [
+    "Les travaux sur la RN 12 A Rennes, puis sur la N",
+    "le contrat Lille 3 CHU Roubaix, Tourcoing et N",
+    "la SNCF 12 TER Bretagne et N",
+])
+def test_an_answer_line_shaped_like_the_hidden_codes_stays_in_the_answer(line):
+    # fixtures/pages/fiche-09-qe-answered.html, its answer given one more sentence, the line
+    # broken after "N" (a road, "N 165"): the line was read as the hidden codes (group "RN",
+    # closure "A", region "Rennes, puis sur la"), the answer cut there
+    html = (FIXTURE_PAGE_DIR / "fiche-09-qe-answered.html").read_bytes().decode("cp1252")
+    html = html.replace("l'automne, aux mêmes horaires.",
+                        f"l'automne, aux mêmes horaires. {line}<br>165 se poursuivent.")
+    q = aqparse.parse(get_text_lines(html))
+    assert (q.author.group_abbrev, q.closure.code, q.author.region) == (
+        "SOC", "REP_PUB", "Languedoc-Roussillon")
+    assert q.answer.text.endswith(f"{line}\n165 se poursuivent.")

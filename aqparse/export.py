@@ -256,6 +256,11 @@ def _write_test(path: str) -> None:
     """Fail now (before any work) if ``path`` cannot be written."""
     if os.path.isdir(path):
         raise IsADirectoryError(f"{path}: is a directory")
+    if os.path.exists(path) and not os.path.isfile(path):
+        # the output is written to a file of its own, then put in the place of the one named:
+        # "-o /dev/null" run as root replaced the device with a file
+        raise FileExistsError(f"{path}: not a regular file (a device, a FIFO, a socket): "
+                              "the output is a file, written apart and put in its place")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{path}: no such directory {folder}")
@@ -1023,14 +1028,15 @@ class SqliteWriter(Writer):
         new = _record_of_payload(payload)
         said = content(new)
         name = _input_key(new, said)
-        path = new.source.path
-        if path and path != "-":
+        path = _file_of(new.source.path)
+        if path is not None:
             # the same file read again by a later run: what it says now replaces what it said
             # (an edited file, a page saved again once answered), wherever the question now
-            # stands in it. Within a run, two reads of one file are two parts (a dump holding
-            # the question twice); stdin names no file: its reads stay parts of their own
+            # stands in it, however the file is named (relative, absolute, through a link).
+            # Within a run, two reads of one file are two parts (a dump holding the question
+            # twice); stdin names no file: its reads stay parts of their own
             for other in [n for n in parts if n != name and n not in self._parts
-                          and json.loads(n)[1] == path]:
+                          and _file_of(json.loads(n)[1]) == path]:
                 del parts[other]
         self._parts.add(name)
         if name not in parts:
@@ -1093,6 +1099,17 @@ def _input_key(q: Question, said: Optional[str] = None) -> str:
     parts; the same input read again with the same content is the same part."""
     s = q.source
     return json.dumps([s.format, s.path, s.line, s.layout, _digest(said or content(q))])
+
+
+def _file_of(path: Optional[str]) -> Optional[str]:
+    """The file a record was read from, as one name whatever name it was read by (a member of
+    an archive: the archive's, then the member's); None for stdin and what names no file."""
+    if not path or path in ("-", "<stdin>"):
+        return None
+    archive, bang, member = path.partition("!")
+    if bang and os.path.isfile(archive):
+        return os.path.realpath(archive) + "!" + member
+    return os.path.realpath(path) if os.path.exists(path) else path
 
 
 def _digest(said: str) -> str:

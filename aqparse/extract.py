@@ -98,7 +98,7 @@ _WITHDRAWAL_ODD = re.compile(r"(?P<date>[^(]*?)\s*\((?P<reason>.*?)\)?\s*\Z", re
 # (a civility however it is written, "Monsieur", "Mme.", "MME", "M", made the records' by
 # ``names.civility``; one that is not a word of its own, "Mmeyer", is part of the name)
 _AUTHOR = re.compile(r"(?P<civ>(?i:MM\.|M\.|Mme\.|Mlle\.|(?:Mme|Mlle|Monsieur|Madame|Mademoiselle|M)"
-                     r"(?![^\W\d_.])))?\s*(?P<name>[^(]*?)\s*"
+                     r"(?![^\W\d_.]|['’])))?\s*(?P<name>[^(]*?)\s*"
                      r"(?:\((?P<paren>.*?)\)?)?\s*\Z", re.S)
 _NUMBER_VALUE = re.compile(r"\s*(?P<n>\d{1,7})\b(?P<rest>.*)\Z", re.S)
 # digits grouped by thousands with a blank, as French typography writes "23 817"

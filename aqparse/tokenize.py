@@ -237,7 +237,8 @@ RULES += (
     Rule("answer_published_jo", label("Publication de la réponse au Journal Officiel du")),
     # (its parenthesis wrapped to the next line by a text browser when the name is long)
     Rule("author_place_first", label("Question de") + r"[ ]{0,60}:[ ]{0,200}(?:\n[ ]{0,200}){0,6}"
-         r"(?P<v>[^\n(]{1,160}(?:(?:\n[ ]{0,200})?\([^()]{0,200}\))?)", opens="question"),
+         r"(?P<v>[^\n(]{1,160}(?:\([^()]{0,200}\)|\n[ ]{0,200}\([^()]{0,200}[ ]-[ \n][^()]{0,200}\))?)",
+         opens="question"),
     Rule("author_place_first", label("Auteur") + r"[ ]{0,60}:", line_only=True),
     Rule("author_place_first", label("Auteur") + r"[ ]{0,60}:", after=("key_data",)),
     # a QG: ", posée en séance, et publiée le <date>", then the debate, which is its answer

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import tarfile
@@ -694,3 +695,18 @@ def test_a_script_without_the_main_guard_is_told_why_its_workers_died(tmp_path):
     hint = run.stderr[run.stderr.index("a worker process died"):]
     assert ". If convert_dumps.py calls convert() or stats() at its top level" in hint
     assert 'put the call under `if __name__ == "__main__":`' in hint
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_an_output_that_is_not_a_regular_file_is_refused_and_left_as_it_is(tmp_path):
+    # the output is written apart, then put in the place of the one named: "-o /dev/null"
+    # run as root replaced the device with a file. A FIFO stands for such an output here
+    fifo = tmp_path / "out.jsonl"
+    os.mkfifo(fifo)
+    done = subprocess.run([sys.executable, "-m", "aqparse", "convert", str(ROOT / "fixtures"
+                                                                           / "qe-pending.txt"),
+                           "-o", str(fifo)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert done.returncode == 2
+    assert "not a regular file" in done.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

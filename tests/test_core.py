@@ -433,3 +433,14 @@ def test_a_label_repeated_many_times_is_kept_in_linear_work(monkeypatch):
     assert list(q.extra)[:3] == ["Note", "Note (2)", "Note (3)"] and len(q.extra) == 2000
     assert q.extra["Note (2000)"] == "a"
     assert len(lookups) < 3 * 2000
+
+
+def test_a_name_beginning_with_m_and_an_apostrophe_is_no_civility():
+    # "M'jid El Guerrab", a deputy's first name: "M" before an apostrophe is no "M."
+    from aqparse.extract import split_author
+
+    author = split_author("M'jid El Guerrab (La République en Marche - Français établis hors "
+                          "de France )")
+    assert (author.civility, author.name) == (None, "M'jid El Guerrab")
+    author = split_author("M. M’jid El Guerrab (LREM - Français établis hors de France )")
+    assert (author.civility, author.name) == ("M.", "M’jid El Guerrab")

@@ -691,3 +691,16 @@ def test_an_answer_line_shaped_like_the_hidden_codes_stays_in_the_answer(line):
     assert (q.author.group_abbrev, q.closure.code, q.author.region) == (
         "SOC", "REP_PUB", "Languedoc-Roussillon")
     assert q.answer.text.endswith(f"{line}\n165 se poursuivent.")
+
+
+def test_a_dyn_page_question_beginning_with_a_parenthesis_keeps_it():
+    # the author's line with no parenthesis, the question's first line one: it is no region
+    # and group (it became the author's group, cut from the question)
+    html = (FIXTURE_PAGE_DIR / "dyn-16-qe-answered.html").read_text(encoding="utf-8")
+    text = text_browser(html)
+    text, n = re.subn(r"(Question de : M\. Olivier Perrin)\s*\(Auvergne-Rhône-Alpes - Les "
+                      r"Républicains\)\s*", "\\1\n   (Question reprise du 12 mars) ", text)
+    assert n == 1
+    q = aqparse.parse(text)
+    assert (q.author.name, q.author.group, q.author.region) == ("Olivier Perrin", None, None)
+    assert q.question.text.startswith("(Question reprise du 12 mars) M. Olivier Perrin attire")

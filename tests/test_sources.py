@@ -10,7 +10,10 @@ open-data file) always are.
 import datetime as dt
 import itertools
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -354,3 +357,27 @@ def test_stats_answer_delay_per_legislature_and_kind():
     assert sum(d["answered"] for kinds in per.values() for d in kinds.values()) == \
         s.answered_with_dates
     assert all(d["median"] <= d["p90"] for kinds in per.values() for d in kinds.values())
+
+
+def test_sqlite_stdin_twice_is_two_parts_and_a_file_is_one_however_it_is_named(tmp_path):
+    # stdin names no file: two runs reading it are two parts (a later one replaced the
+    # earlier, silently); a file named "d/a.txt" then by its absolute path is one file: its
+    # edit replaces its earlier read (both were kept, and the old answer won)
+    text = (PAIRS / "16-4242QE.txt").read_text(encoding="utf-8")
+    assert text.count("Paris-Limoges\n") == 1
+    edited = text.replace("Paris-Limoges\n", "Paris-Limoes\n")
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    run = [sys.executable, "-m", "aqparse", "convert", "-q"]
+    for given in (text, edited):
+        subprocess.run(run + ["-", "-o", "stdin.sqlite"], input=given.encode("utf-8"),
+                       cwd=tmp_path, env=env, check=True)
+    [q] = aqparse.export.read_sqlite(str(tmp_path / "stdin.sqlite"))
+    assert [d.code for d in q.defects] == ["source-conflict"]
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text(edited, encoding="utf-8")
+    subprocess.run(run + ["d", "-o", "file.sqlite"], cwd=tmp_path, env=env, check=True)
+    (tmp_path / "d" / "a.txt").write_text(text, encoding="utf-8")
+    subprocess.run(run + [str(tmp_path / "d"), "-o", "file.sqlite"], cwd=tmp_path, env=env,
+                   check=True)
+    [q] = aqparse.export.read_sqlite(str(tmp_path / "file.sqlite"))
+    assert q.title == "Desserte de la ligne Paris-Limoges" and q.defects == ()

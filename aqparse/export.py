@@ -1035,24 +1035,33 @@ class SqliteWriter(Writer):
             # stands in it, however the file is named (relative, absolute, through a link).
             # Within a run, two reads of one file are two parts (a dump holding the question
             # twice); stdin names no file: its reads stay parts of their own
-            for other in [n for n in parts if n != name and n not in self._parts
-                          and _file_of(json.loads(n)[1]) == path]:
+            stale = [n for n in parts if n != name and n not in self._parts
+                     and _file_of(json.loads(n)[1]) == path]
+            for other in stale:
                 del parts[other]
+        else:
+            stale = []
         self._parts.add(name)
+        keep = True
         if name not in parts:
             # a copy of a part read from another input (the same digest in its name): the
             # one of them ``merge`` keeps
             digest = _digest(said)
             copy = next((n for n in parts if json.loads(n)[-1] == digest), None)
             if copy is not None:
-                if precedence(new) <= precedence(parts[copy]):
+                if precedence(new) > precedence(parts[copy]):
+                    del parts[copy]
+                elif not stale:
                     return pending         # nothing changes
-                del parts[copy]
-        parts[name] = new      # the same input read again replaces its earlier read
+                else:                      # its file's earlier read goes all the same
+                    keep = False
+        if keep:
+            parts[name] = new      # the same input read again replaces its earlier read
         self._db.execute("DELETE FROM aqparse_inputs WHERE uid = ?", (key,))
         if len(parts) == 1:
             self.output_conflicts.pop(key, None)
-            return payload
+            [only] = parts.values()
+            return payload if only is new else self.encode(only, latest_date(only))
         self._db.executemany("INSERT INTO aqparse_inputs VALUES (?, ?, ?)", [
             (key, name, json.dumps(q.to_dict(), ensure_ascii=False))
             for name, q in sorted(parts.items())])

@@ -381,3 +381,22 @@ def test_sqlite_stdin_twice_is_two_parts_and_a_file_is_one_however_it_is_named(t
                    check=True)
     [q] = aqparse.export.read_sqlite(str(tmp_path / "file.sqlite"))
     assert q.title == "Desserte de la ligne Paris-Limoges" and q.defects == ()
+
+
+def test_sqlite_a_file_edited_to_say_what_another_says_drops_its_earlier_read(tmp_path):
+    # a.txt and b.txt of the same question disagree on the title (two parts, a conflict);
+    # a.txt is then made to say what b.txt says: its earlier read must go, and with it the
+    # conflict (it stayed: the new read was a copy of b.txt's, and nothing was rewritten)
+    text = (PAIRS / "16-4242QE.txt").read_text(encoding="utf-8")
+    edited = text.replace("Paris-Limoges\n", "Paris-Limoes\n")
+    a, b, db = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "q.sqlite"
+    a.write_text(text, encoding="utf-8")
+    b.write_text(edited, encoding="utf-8")
+    _convert([a, b], db)
+    [q] = aqparse.export.read_sqlite(str(db))
+    assert [d.code for d in q.defects] == ["source-conflict"]
+    a.write_text(edited, encoding="utf-8")
+    summary = _convert([a], db)
+    [q] = aqparse.export.read_sqlite(str(db))
+    assert q.title == "Desserte de la ligne Paris-Limoes" and q.defects == ()
+    assert summary.conflicts == 0

@@ -71,7 +71,9 @@ def _records_of_text(unit: TextPart) -> Iterator[Tuple[Question, Optional[int]]]
     return ((q, _line_of(q, unit.name)) for q in records)
 
 
-def _records_of_lines(unit: RecordLines) -> Iterator[Tuple[Question, Optional[int]]]:
+def _records_of_lines(unit: RecordLines) -> Iterator[Tuple[object, Optional[int]]]:
+    """The records of JSON lines, each line on its own: a line that is no record is given
+    as its ``ParseError`` and the lines after it are read (one bad line cost all of them)."""
     from .opendata import read_record   # the one reader of aqparse's own records
 
     for number, line in enumerate(unit.data.splitlines(), unit.line):
@@ -79,9 +81,13 @@ def _records_of_lines(unit: RecordLines) -> Iterator[Tuple[Question, Optional[in
             try:
                 obj = json.loads(line)
             except ValueError as error:
-                raise ParseError(f"not an aqparse record: {error}", code="bad-record",
-                                 path=unit.name, line=number) from None
-            yield read_record(obj, path=unit.name, line=number), number
+                yield ParseError(f"not an aqparse record: {error}", code="bad-record",
+                                 path=unit.name, line=number), number
+                continue
+            try:
+                yield read_record(obj, path=unit.name, line=number), number
+            except ParseError as error:
+                yield error, number
 
 
 def _records_of_failure(unit: Failure) -> Iterator[Tuple[Question, Optional[int]]]:
@@ -105,21 +111,27 @@ def _line_of(q: Question, name: str) -> Optional[int]:
     return q.source.line if q.source.path == name else None
 
 
-def parse_unit(unit: Unit) -> Tuple[List[Question], Optional[ParseError], List[Optional[int]]]:
+def parse_unit(unit: Unit) -> Tuple[List[Question], Optional[ParseError], List[Optional[int]],
+                                    List[ParseError]]:
     """The records of a unit, the error that stopped it (if any; the records before it are
-    kept), and the line of the unit where each record starts (its source line; for records
-    read from JSON lines, that line)."""
+    kept), the line of the unit where each record starts (its source line; for records
+    read from JSON lines, that line), and the errors of lines read on their own (JSON lines:
+    each bad line is one, and the reading goes on)."""
     records: List[Question] = []
     lines: List[Optional[int]] = []
+    bad_lines: List[ParseError] = []
     try:
         for q, line in PARSERS[type(unit)](unit):
+            if isinstance(q, ParseError):
+                bad_lines.append(q)
+                continue
             records.append(q)
             lines.append(line)
     except ParseError as error:
-        return records, error, lines
+        return records, error, lines, bad_lines
     except Exception as error:   # a bug in a parser must not stop the run: report it
-        return records, InternalError(internal(error), path=unit.name), lines
-    return records, None, lines
+        return records, InternalError(internal(error), path=unit.name), lines, bad_lines
+    return records, None, lines, bad_lines
 
 
 def record_items(name: str, data: bytes) -> Optional[list]:
@@ -135,11 +147,18 @@ def record_items(name: str, data: bytes) -> Optional[list]:
         try:
             value = [json.loads(line) for line in data.splitlines() if line.strip()]
         except ValueError:
-            return None
+            # lines of records, one of which or more is not JSON (cut short, edited): read
+            # line by line, each bad line said and the others kept
+            return LINES if b"\n" in data.strip() else None
     items = value if isinstance(value, list) else [value]
     if items and all(looks_like_record(i) for i in items):
         return items
+    if len(items) > 1 and not isinstance(value, list) and looks_like_record(items[0]):
+        return LINES             # JSON lines of records, some lines other JSON
     return None
+
+
+LINES = ["lines"]     # what ``record_items`` gives for JSON lines to read line by line
 
 
 # -- encoding its records --------------------------------------------------------------------------
@@ -194,11 +213,16 @@ def work(unit: Unit, task: Task) -> Result:
         items = record_items(unit.name, unit.data)
         if items is not None and not unit.explicit:
             return Result(unit.name, [], [], RECORDS_SKIPPED, False, done)
-        if items is not None:
+        if items is LINES:       # JSON lines of records, some of them not: read line by line
+            unit = RecordLines(unit.name, unit.data, 1)
+        elif items is not None:
             unit = RecordLines(unit.name, b"\n".join(json.dumps(i).encode() for i in items), 1)
-    records, error, lines = parse_unit(unit)
+    records, error, lines, bad_lines = parse_unit(unit)
     raw = RAW[type(unit)](unit)
     items, problems = [], []
+    for bad in bad_lines:        # (its raw text: its line alone)
+        problems.append(entry(unit.name, bad.line, bad.code, bad.message, raw, bad.line,
+                              bad.line + 1))
     ends = lines[1:] + [error.line if error else None]
     for q, line, end in zip(records, lines, ends):
         item, why = outcome(q, task)

@@ -710,3 +710,29 @@ def test_an_output_that_is_not_a_regular_file_is_refused_and_left_as_it_is(tmp_p
     assert done.returncode == 2
     assert "not a regular file" in done.stderr
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("copies", [1, 40])       # a file read whole, and one read in parts
+def test_a_bad_line_of_json_records_costs_that_line_alone(tmp_path, copies):
+    # aqparse's JSON lines, converted again: line 11 cut short (a copy stopped midway). The
+    # lines after it were lost (only the first ten written, the rest in the error's raw text)
+    good = tmp_path / "good.jsonl"
+    convert([str(ROOT / "fixtures")], str(good), jobs=1, quiet=True)
+    lines = good.read_text(encoding="utf-8").splitlines() * copies
+    cut = lines[10][:150]
+    assert json.loads(lines[10])["uid"] and not cut.endswith("}")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join(lines[:10] + [cut] + lines[11:]) + "\n", encoding="utf-8")
+    assert (copies == 1) == (broken.stat().st_size < 1 << 20)
+    outputs = []
+    for jobs in (1, 2):
+        out, errors = tmp_path / f"out{jobs}.jsonl", tmp_path / f"errors{jobs}.jsonl"
+        summary = convert([str(broken)], str(out), jobs=jobs, quiet=True, errors=str(errors))
+        [error] = [json.loads(e) for e in errors.read_text(encoding="utf-8").splitlines()]
+        assert (error["position"], error["code"], error["raw"]) == (11, "bad-record", cut + "\n")
+        assert summary.errors == 1
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    # every question of the other lines is written (a uid met again is merged into one)
+    written = {json.loads(x)["uid"] for x in outputs[0].decode("utf-8").splitlines()}
+    assert written == {json.loads(x)["uid"] for x in lines[:10] + lines[11:]}

@@ -265,6 +265,9 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         errors = os.fspath(errors)
         if writer.path and os.path.abspath(errors) == os.path.abspath(writer.path):
             raise UsageError(f"{errors}: the errors file cannot be the output")
+        if os.path.exists(errors) and not os.path.isfile(errors):
+            # (a FIFO no one reads would block the run for ever, deaf to SIGTERM)
+            raise UsageError(f"{errors}: not a regular file (a device, a FIFO, a socket)")
     # in a parallel run the parent cuts the inputs and writes: a writer that can write from a
     # thread of its own (SQLite) does, so that the two overlap
     writer.background = jobs > 1

@@ -84,14 +84,15 @@ def _byte_of(char: str) -> int:
     return code if code < 256 else char.encode("cp1252")[0]
 
 
-# What a run is mended into: the characters text double-encoded holds (letters of the Latin,
-# Greek and Cyrillic scripts, combining accents, punctuation, sub- and superscripts, symbols,
-# arrows and maths, ligatures, a byte order mark, emoji). A run that decodes to anything else
-# is text as written: "é" then a no-break space and "»" (the bytes E9 A0 BB) are
-# "proximité\xa0»", not a CJK character, nor "ÉTÉ\xa0" an IPA letter, nor "à…" a Samaritan one.
-_MENDED = re.compile("[\u00a0-\u024f\u02bc\u02c6\u02dc\u0300-\u04ff\u1e00-\u1eff"
-                     "\u2000-\u2bff\ufb00-\ufb4f\ufe00-\ufe0f\ufeff\uff00-\uffef\ufffd"
-                     "\U0001f000-\U0001faff]")
+# What a run is mended into: the characters text double-encoded holds — Latin letters and
+# their accents (and the Romanian ș, ț), Greek small letters (μ), combining accents,
+# punctuation, sub- and superscripts, symbols, arrows and maths, ligatures, a byte order mark,
+# emoji. A run that decodes to anything else is correct text as written: "é", a no-break space
+# and "»" (the bytes E9 A0 BB) are "proximité\xa0»", not a CJK character; "SANTÉ…" is no
+# "SANTɅ", nor "L'ÎLE\xa0" a Greek capital, nor "à…" a Samaritan letter.
+_MENDED = re.compile("[\u00a0-\u017f\u0218-\u021b\u02bc\u02c6\u02dc\u0300-\u036f"
+                     "\u03b1-\u03c9\u1e00-\u1eff\u2000-\u2bff\ufb00-\ufb4f\ufe00-\ufe0f"
+                     "\ufeff\uff00-\uffef\ufffd\U0001f000-\U0001faff]")
 # how many bytes a UTF-8 sequence holds, by its lead byte
 _SEQUENCE = {**dict.fromkeys(range(0xC2, 0xE0), 2), **dict.fromkeys(range(0xE0, 0xF0), 3),
              **dict.fromkeys(range(0xF0, 0xF5), 4)}

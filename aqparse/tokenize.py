@@ -237,7 +237,7 @@ RULES += (
     Rule("answer_published_jo", label("Publication de la réponse au Journal Officiel du")),
     # (its parenthesis wrapped to the next line by a text browser when the name is long)
     Rule("author_place_first", label("Question de") + r"[ ]{0,60}:[ ]{0,200}(?:\n[ ]{0,200}){0,6}"
-         r"(?P<v>[^\n(]{1,160}(?:\([^()]{0,200}\)|\n[ ]{0,200}\([^()]{0,200}[ ]-[ \n][^()]{0,200}\))?)",
+         r"(?P<v>[^\n(]{1,160}(?:\([^()]{0,200}\)|\n[ ]{0,200}\([^()]{0,200}[ \n][-–][ \n][^()]{0,200}\))?)",
          opens="question"),
     Rule("author_place_first", label("Auteur") + r"[ ]{0,60}:", line_only=True),
     Rule("author_place_first", label("Auteur") + r"[ ]{0,60}:", after=("key_data",)),
@@ -272,13 +272,14 @@ _CODES = (r"(?P<v>(?:[A-Z][A-Za-z0-9.&-]{0,11}[ \t\n]{1,12})?[1-9][0-9]?[ \t\n]{
 # ... or all five at the end of a line after other text, whatever comes on the next line
 # (``get_text(" ", strip=True)`` puts a whole page on one line, lynx glues them to the
 # answer's last line: a note after them was read as the answer)
-# (strictly: a group in capitals, a code of two characters or more, a region of words alone,
-# its last one capitalised — "Pays de la Loire", "Provence-Alpes-Côte d'Azur" —, so that an
-# answer's line "… la RN 12 A Rennes, puis sur la N" is not taken for them)
-_REGION_WORD = r"[\w'’-]*[A-ZÀ-Ý][\w'’-]*"
-_ALL_CODES_AT_LINE_END = (r"[A-Z][A-Z0-9.&-]{0,11}[ \t\n]{1,12}[1-9][0-9]?[ \t\n]{1,12}"
+# (strictly: a group in capitals, one of the old layout's legislatures (7th to 11th), a code
+# of two characters or more, a region of words alone, its first capitalised, so that an
+# answer's line "… la RN 12 A Rennes, puis sur la N" or "… le réseau RER 2 SNCF Ile-de-France
+# N" is not taken for them. Words apart by blanks, each quantifier bounded: one way to read a
+# line, which fails at once when it is not the codes)
+_ALL_CODES_AT_LINE_END = (r"[A-Z][A-Z0-9.&-]{0,11}[ \t\n]{1,12}(?:[7-9]|1[01])[ \t\n]{1,12}"
                           r"[A-Z][A-Z0-9_]{1,15}[ \t\n]{1,12}"
-                          rf"[A-ZÀ-Ý][\w'’-]*(?:[ ]{{1,3}}(?:[a-zà-ÿ'’-]+[ ]{{1,3}})*{_REGION_WORD}){{0,6}}"
+                          r"[A-ZÀ-Ý][\w'’-]{0,40}(?:[ ]{1,3}[\w'’-]{1,40}){0,6}"
                           r"[ \t\n]{1,12}[ON][ \t]*(?:\n|\Z)")
 _CODES_MID_LINE = (f"(?:(?={_ALL_CODES_AT_LINE_END})|(?={_CODES.replace('(?P<v>', '(?:')}"
                    f"{furniture.NEXT_PAGE})){_CODES}")

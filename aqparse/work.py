@@ -84,6 +84,11 @@ def _records_of_lines(unit: RecordLines) -> Iterator[Tuple[object, Optional[int]
                 yield ParseError(f"not an aqparse record: {error}", code="bad-record",
                                  path=unit.name, line=number), number
                 continue
+            if not looks_like_record(obj):     # other JSON: said, not read as an empty record
+                yield ParseError("not an aqparse record: a JSON value without a record's uid, "
+                                 "status and source", code="bad-record", path=unit.name,
+                                 line=number), number
+                continue
             try:
                 yield read_record(obj, path=unit.name, line=number), number
             except ParseError as error:
@@ -141,9 +146,11 @@ def record_items(name: str, data: bytes) -> Optional[list]:
         return None
     if not holds_records(data[:65536]):     # cheap: most files stop at its first check
         return None
+    lines = False
     try:
         value = json.loads(data)
     except ValueError:
+        lines = True
         try:
             value = [json.loads(line) for line in data.splitlines() if line.strip()]
         except ValueError:
@@ -153,8 +160,8 @@ def record_items(name: str, data: bytes) -> Optional[list]:
     items = value if isinstance(value, list) else [value]
     if items and all(looks_like_record(i) for i in items):
         return items
-    if len(items) > 1 and not isinstance(value, list) and looks_like_record(items[0]):
-        return LINES             # JSON lines of records, some lines other JSON
+    if lines and len(items) > 1 and looks_like_record(items[0]):
+        return LINES             # JSON lines of records, some lines other JSON: each said
     return None
 
 

@@ -736,3 +736,32 @@ def test_a_bad_line_of_json_records_costs_that_line_alone(tmp_path, copies):
     # every question of the other lines is written (a uid met again is merged into one)
     written = {json.loads(x)["uid"] for x in outputs[0].decode("utf-8").splitlines()}
     assert written == {json.loads(x)["uid"] for x in lines[:10] + lines[11:]}
+
+
+def test_json_lines_of_records_with_a_line_that_is_no_record(tmp_path):
+    # a JSON line that is no record ({"a": 1}) among aqparse's records: it was dropped without
+    # a word; it is an errors entry, the records around it written
+    good = tmp_path / "good.jsonl"
+    convert([str(ROOT / "fixtures" / "qe-pending.txt"),
+             str(ROOT / "fixtures" / "qe-answered-attribution-change.txt")],
+            str(good), jobs=1, quiet=True)
+    first, second = good.read_text(encoding="utf-8").splitlines()
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("\n".join([first, '{"a": 1}', second]) + "\n", encoding="utf-8")
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    summary = convert([str(mixed)], str(out), jobs=1, quiet=True, errors=str(errors))
+    [error] = [json.loads(e) for e in errors.read_text(encoding="utf-8").splitlines()]
+    assert (error["position"], error["code"], error["raw"]) == (2, "bad-record", '{"a": 1}\n')
+    assert [json.loads(x)["uid"] for x in out.read_text(encoding="utf-8").splitlines()] == [
+        json.loads(first)["uid"], json.loads(second)["uid"]]
+    assert summary.errors == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_an_errors_file_that_is_a_fifo_is_refused(tmp_path):
+    # a FIFO no one reads blocked the run for ever, deaf to SIGTERM
+    fifo = tmp_path / "errors"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match="not a regular file"):
+        convert([str(ROOT / "fixtures" / "qe-pending.txt")], str(tmp_path / "out.jsonl"), jobs=1,
+                quiet=True, errors=str(fifo))

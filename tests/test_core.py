@@ -397,6 +397,8 @@ def test_mending_double_encoded_text_leaves_correct_text_as_it_is():
     ("proximit\u00e9\u00a0» Ã©", "proximit\u00e9\u00a0» é"),
     ("\u00c9T\u00c9\u00a0» Ã©", "\u00c9T\u00c9\u00a0» é"),
     ("\u00e0\u2026 Ã©", "\u00e0\u2026 é"),    # "à…" (E0 85 …) is no Samaritan letter
+    # an uppercase word ending in "É" or "Î" before "…", "€", a no-break space: as written
+    ("La SANTÉ… PRIORITÉ€ RÉSUMÉˆ L'ÎLE\u00a0» Ã©", "La SANTÉ… PRIORITÉ€ RÉSUMÉˆ L'ÎLE\u00a0» é"),
     # beyond French: sub- and superscripts, maths, arrows, Greek, Romanian, a PDF's
     # ligature, an emoji (four bytes); mended where the text shows double-encoding ("Ã©")
     ("COâ‚‚ â‰¥ â†’ â„– Î¼g", "CO₂ ≥ → № μg"), ("È˜tefan Ã©", "Ștefan é"),

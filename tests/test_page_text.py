@@ -679,6 +679,11 @@ def test_a_token_a_text_browser_broke_after_a_slash_is_joined_whole():
     "Les travaux sur la RN 12 A Rennes, puis sur la N",
     "le contrat Lille 3 CHU Roubaix, Tourcoing et N",
     "la SNCF 12 TER Bretagne et N",
+    "le réseau RER 2 SNCF Ile-de-France N",
+    "le CHU 3 ARS Hauts-de-France O",
+    "le décret CE 12 UE Bruxelles O",
+    # (a region of seven words of capitals: the pattern took seconds on it, as n**7)
+    "Les sigles SOC 9 REP_PUB " + " ".join(["A" * 30] * 7) + " et",
 ])
 def test_an_answer_line_shaped_like_the_hidden_codes_stays_in_the_answer(line):
     # fixtures/pages/fiche-09-qe-answered.html, its answer given one more sentence, the line
@@ -704,3 +709,33 @@ def test_a_dyn_page_question_beginning_with_a_parenthesis_keeps_it():
     q = aqparse.parse(text)
     assert (q.author.name, q.author.group, q.author.region) == ("Olivier Perrin", None, None)
     assert q.question.text.startswith("(Question reprise du 12 mars) M. Olivier Perrin attire")
+
+
+
+@pytest.mark.parametrize("region", ["Provence-Alpes-Côte d'Azur", "Pays de la Loire", "DOM-TOM",
+                                    "Polynésie française", "Français de l'étranger"])
+def test_hidden_codes_at_a_line_end_with_a_region_of_several_words(region):
+    html = (FIXTURE_PAGE_DIR / "fiche-09-qe-answered.html").read_bytes().decode("cp1252")
+    html = html.replace("<REG>Languedoc-Roussillon</REG>", f"<REG>{region}</REG>")
+    one_line = " ".join(get_text(html).split())
+    assert one_line.endswith(f"SOC 9 REP_PUB {region} O")
+    q = aqparse.parse(one_line + "\nNote : copié le 3 mars 2021\n")
+    assert (q.author.group_abbrev, q.closure.code, q.author.region) == ("SOC", "REP_PUB", region)
+    assert q.answer.text.endswith("aux mêmes horaires.")
+
+
+@pytest.mark.parametrize("wrap", ["Auvergne-Rhône-Alpes\n- Les Républicains",
+                                  "Auvergne-Rhône-Alpes -\nLes Républicains",
+                                  "Auvergne-Rhône-Alpes\n   - Les Républicains"])
+def test_a_dyn_page_author_parenthesis_wrapped_around_its_dash(wrap):
+    # "(Auvergne-Rhône-Alpes - Les Républicains)" on the line after the author, wrapped again
+    # around its dash: still the author's region and group
+    html = (FIXTURE_PAGE_DIR / "dyn-16-qe-answered.html").read_text(encoding="utf-8")
+    text, n = re.subn(r"(Question de : M\. Olivier Perrin)\s*\(Auvergne-Rhône-Alpes - Les "
+                      r"Républicains\)", lambda m: m.group(1) + "\n(" + wrap + ")",
+                      text_browser(html))
+    assert n == 1
+    q = aqparse.parse(text)
+    assert (q.author.name, q.author.region, q.author.group) == (
+        "Olivier Perrin", "Auvergne-Rhône-Alpes", "Les Républicains")
+    assert q.question.text.startswith("M. Olivier Perrin attire")

@@ -31,7 +31,7 @@ from typing import Dict, Iterable, List, Optional, Tuple, Union
 import attrs
 
 from .errors import UsageError
-from .export import STATUS_RANK, WRITERS, Writer, format_for
+from .export import STATUS_RANK, WRITERS, Writer, format_for, write_test
 from .inputs import Skipped, check_inputs
 from .pool import Stopped, clear_stop, request_stop, results, stop_point
 from .units import Sizes, input_bytes, units
@@ -265,9 +265,10 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         errors = os.fspath(errors)
         if writer.path and os.path.abspath(errors) == os.path.abspath(writer.path):
             raise UsageError(f"{errors}: the errors file cannot be the output")
-        if os.path.exists(errors) and not os.path.isfile(errors):
-            # (a FIFO no one reads would block the run for ever, deaf to SIGTERM)
-            raise UsageError(f"{errors}: not a regular file (a device, a FIFO, a socket)")
+        try:
+            write_test(errors)      # (a device or a FIFO, refused as an output is)
+        except OSError as error:
+            raise UsageError(str(error)) from None
     # in a parallel run the parent cuts the inputs and writes: a writer that can write from a
     # thread of its own (SQLite) does, so that the two overlap
     writer.background = jobs > 1

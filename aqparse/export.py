@@ -252,15 +252,16 @@ def _temp(path: str) -> str:
     return f"{path}.part"
 
 
-def _write_test(path: str) -> None:
+def write_test(path: str) -> None:
     """Fail now (before any work) if ``path`` cannot be written."""
     if os.path.isdir(path):
         raise IsADirectoryError(f"{path}: is a directory")
     if os.path.exists(path) and not os.path.isfile(path):
-        # the output is written to a file of its own, then put in the place of the one named:
-        # "-o /dev/null" run as root replaced the device with a file
+        # an output is written to a file of its own, then put in the place of the one named
+        # ("-o /dev/null" run as root replaced the device with a file); an errors file that is
+        # a FIFO no one reads would block a run for ever, deaf to SIGTERM
         raise FileExistsError(f"{path}: not a regular file (a device, a FIFO, a socket): "
-                              "the output is a file, written apart and put in its place")
+                              "aqparse writes to files only")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{path}: no such directory {folder}")
@@ -443,7 +444,7 @@ class JsonlWriter(Writer):
         return _utf8(json.dumps(q.to_dict(), ensure_ascii=False) + "\n", q)
 
     def open(self) -> None:
-        _write_test(self.path)
+        write_test(self.path)
         # (records of 2–3 KB each: a buffer of 8 KB made a system call every three)
         self._file = open(_temp(self.path), "wb", buffering=1 << 20)
 
@@ -516,7 +517,7 @@ class CsvWriter(Writer):
         self._files = {}
         self._owners: Dict[str, array] = {}    # table -> record position of each row
         for key, path in self._paths().items():
-            _write_test(path)
+            write_test(path)
             f = open(_temp(path), "wb")
             self._files[key] = f
             header = COLUMN_NAMES if key is None else \
@@ -663,7 +664,7 @@ class ParquetWriter(Writer):
             import pyarrow.parquet as pq
         except ImportError:
             raise ImportError("Parquet output needs pyarrow: pip install 'aqparse[parquet]'") from None
-        _write_test(self.path)
+        write_test(self.path)
         self._pa = pa
         self.schema = pa.schema([(c.name, _arrow_type(c.type)) for c in COLUMNS])
         self._writer = pq.ParquetWriter(_temp(self.path), self.schema, compression="zstd")
@@ -834,7 +835,7 @@ class SqliteWriter(Writer):
         return key, state_key(q.status, latest), tuple(row), children
 
     def open(self) -> None:
-        _write_test(self.path)
+        write_test(self.path)
         # (used by one thread at a time: the writing thread, if any, only while batches are
         # queued; ``_drain`` waits for it)
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.LOCK_TIMEOUT,
@@ -1022,9 +1023,10 @@ class SqliteWriter(Writer):
             "SELECT input, record FROM aqparse_inputs WHERE uid = ?", (key,))}
         if not parts:     # the stored question was read from one input: it is the one part
             old = _record_of_payload(pending) if pending is not None else self._stored(key)
-            parts[_input_key(old)] = old
+            old_name = _input_key(old)
+            parts[old_name] = old
             if pending is not None or key in self._written:      # (stored by this run)
-                self._parts.add(_input_key(old))
+                self._parts.add(old_name)
         new = _record_of_payload(payload)
         said = content(new)
         name = _input_key(new, said)

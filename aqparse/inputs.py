@@ -272,8 +272,7 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
         # folders reached by a link are read too (they were passed over without a word),
         # each once: a link to a folder the walk reads anyway (inside it, or one of its
         # ancestors: a loop) or has read is said and skipped
-        top = os.path.realpath(path)
-        read = [top]
+        folders = [os.path.realpath(path)]     # (the folders the walk reads whole)
         for root, dirs, files in os.walk(path, followlinks=True):
             kept = []
             for d in sorted(d for d in dirs if not _skip(d)):
@@ -281,10 +280,10 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
                 if os.path.islink(full):
                     real = os.path.realpath(full)
                     if any(real == r or real.startswith(r + os.sep) or r.startswith(real + os.sep)
-                           for r in read):
+                           for r in folders):
                         yield Skipped(shown(full), LINK_LOOP)
                         continue
-                    read.append(real)
+                    folders.append(real)
                 kept.append(d)
             dirs[:] = kept
             for name in sorted(files):
@@ -319,15 +318,16 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
 
 def _guarded(path: str, members_only: bool = True) -> Iterator[Union[Document, Problem, Skipped]]:
     found = _file_documents(path)
+    name = shown(path)
     while True:
         try:
             doc = next(found)
         except StopIteration:
             return
         except READ_ERRORS as error:    # a broken link, a corrupt archive: this one only
-            yield Problem(shown(path), error)
+            yield Problem(name, error)
             return
-        why = _not_a_question_file(doc.name) if doc.name != shown(path) else None
+        why = _not_a_question_file(doc.name) if doc.name != name else None
         yield Skipped(doc.name, why) if why else doc
 
 

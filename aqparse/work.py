@@ -211,6 +211,26 @@ def refused(name: str, q: Question, why: tuple, raw, line: Optional[int],
     return out
 
 
+# a short question, read once by each worker at its start (``pool``): what a text needs
+# compiled (the tokenizer's patterns, a fifth of a second) is compiled then
+_WARM_TEXT = ("15ème législature\n"
+              "Question N° 1 de M. Jean Martin (Socialiste - Ain) QE\n"
+              "Ministère interrogé > Culture\n"
+              "Question publiée au JO le : 07/01/2020 page : 12\n"
+              "Texte de la question\nUne question.\n"
+              "Réponse publiée au JO le : 03/03/2020 page : 1750\n"
+              "Texte de la réponse\nUne réponse.\n")
+
+
+def warm() -> None:
+    """Compile what reading a text needs, at a worker's start (before it has a unit)."""
+    try:
+        for _ in parse_text_many(_WARM_TEXT):
+            pass
+    except Exception:    # (a warm-up, not work: a fault shows at the first real text)
+        pass
+
+
 def work(unit: Unit, task: Task) -> Result:
     """Parse one unit and encode its records (runs in a worker process)."""
     if isinstance(unit, Skip):

@@ -171,6 +171,39 @@ def test_import_and_open_data_compile_none_of_the_text_s_large_patterns():
     assert lines[2] == ["text", "QANR5L14QE98712", "98712", "True"]
 
 
+def test_a_worker_of_a_parallel_run_is_made_ready_for_text_before_its_first_unit(monkeypatch):
+    # a worker's first text compiles the tokenizer's patterns: the pool gives each worker a
+    # warm-up task at its start, while the parent still looks through its first dump
+    from aqparse import pool
+
+    submitted = []
+
+    class Recording:
+        def __init__(self, jobs, **options):
+            self.jobs = jobs
+
+        def submit(self, function, *args):
+            submitted.append(function.__name__)
+
+        def shutdown(self, **options):
+            pass
+
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", Recording)
+    assert list(pool._results(iter(()), 3, None, 500)) == []
+    assert submitted == ["warm", "warm", "warm"]
+    # the warm-up compiles what a plain question needs, not a page's scanners, and leaves no
+    # trace: its record is read right (nothing else runs in that process)
+    code = (
+        "from aqparse import tokenize as t, work\n"
+        "page = [t._HEADER_SCAN, t._FURNITURE_SCAN, t._FURNITURE_FIRST, t._BODY_LINE]\n"
+        "before = len(t._COMPILED)\n"
+        "work.warm()\n"
+        "print(before, len(t._COMPILED) > 0, [p._compiled is None for p in page])\n")
+    done = _run("-c", code, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "True", "[True,", "True,", "True,", "True]"]
+
+
 def test_the_patterns_compiled_when_first_used_copy_and_pickle_as_patterns():
     import copy
     import pickle

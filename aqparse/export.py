@@ -770,7 +770,8 @@ def sqlite_schema() -> List[str]:
            # whatever the order the inputs came in
            "CREATE TABLE IF NOT EXISTS aqparse_inputs (\n  uid TEXT NOT NULL,\n  input TEXT NOT NULL,"
            "\n  record TEXT NOT NULL,\n  PRIMARY KEY (uid, input)\n) WITHOUT ROWID",
-           f"CREATE TABLE IF NOT EXISTS questions (\n  {cols},\n  latest_date TEXT\n)"]
+           f"CREATE TABLE IF NOT EXISTS questions (\n  {cols},\n  latest_date TEXT,\n"
+           f"  input_file TEXT\n)"]
     for t in TABLES.values():
         tcols = ",\n  ".join(f"{n} {_SQL_TYPES[k]}" for n, k in t.columns)
         out.append(f"CREATE TABLE IF NOT EXISTS {t.name} (\n  uid TEXT NOT NULL REFERENCES "
@@ -791,6 +792,8 @@ def sqlite_key(q: Question) -> str:
     return f"~{q.source.path or ''}:{q.source.line or 0}"
 
 
+# where a row of ``questions`` holds its record's path
+_PATH_COLUMN = [c.name for c in QUESTION_COLUMNS].index("source_path")
 # what the SQLite rows hold: lists and extra as JSON text, dates as ISO text
 _SQL_CHECK = _Check([c.name for c in QUESTION_COLUMNS] + ["latest_date"],
                     ["int" if c.type == "int" else "str" for c in QUESTION_COLUMNS] + ["str"])
@@ -874,7 +877,7 @@ class SqliteWriter(Writer):
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise OSError(f"{self.path}: not an aqparse SQLite database ({error})") from None
-        names = [c.name for c in QUESTION_COLUMNS] + ["latest_date"]
+        names = [c.name for c in QUESTION_COLUMNS] + ["latest_date", "input_file"]
         self._insert = (f"INSERT OR REPLACE INTO questions ({', '.join(names)}) "
                         f"VALUES ({', '.join('?' * len(names))})")
         self._child_sql = {
@@ -885,6 +888,8 @@ class SqliteWriter(Writer):
         self._batch: List[tuple] = []
         self._written: set = set()        # the keys of this run (for merged_with_output)
         self._parts: set = set()          # the ``aqparse_inputs`` names this run wrote
+        self._file_path: Optional[str] = None   # (``_file``: the last path and its file)
+        self._file_real: Optional[str] = None
         self._with_output: set = set()    # the keys merged with a question stored before
         self.output_conflicts: Dict[str, int] = {}    # ... and their source conflicts
         self._thread: Optional[threading.Thread] = None
@@ -898,7 +903,8 @@ class SqliteWriter(Writer):
 
     def _add_missing_columns(self) -> None:
         # a database written by an older aqparse lacks the columns of fields added since
-        wanted = {"questions": [(c.name, c.type) for c in QUESTION_COLUMNS]}
+        wanted = {"questions": [(c.name, c.type) for c in QUESTION_COLUMNS]
+                  + [("input_file", "str")]}
         wanted.update({name: list(t.columns) for name, t in TABLES.items()})
         for table, columns in wanted.items():
             have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
@@ -988,57 +994,65 @@ class SqliteWriter(Writer):
                 part = keys[i:i + 500]
                 in_db.update(uid for uid, in db.execute(
                     f"SELECT uid FROM questions WHERE uid IN ({', '.join('?' * len(part))})", part))
-            final: Dict[str, tuple] = {}       # the record that ends up stored, per uid
+            # the record that ends up stored, per uid, and the file it was read from
+            final: Dict[str, Tuple[tuple, Optional[str]]] = {}
             for payload in batch:
                 key = payload[0]
+                stored = (payload, self._file(payload[2][_PATH_COLUMN]))
                 if (key in final or key in in_db) and not key.startswith("~"):
                     if key in in_db and key not in final and key not in self._written:
                         self.merged_with_output += 1     # stored by an earlier run
                         self._with_output.add(key)
-                    payload = self._merged(payload, final.get(key))
-                    if payload is None:          # a copy: the stored question as it is
+                    stored = self._merged(stored, final.get(key))
+                    if stored is None:           # a copy: the stored question as it is
                         continue
-                final[key] = payload
+                final[key] = stored
                 self._written.add(key)
             replaced = [(k,) for k in final if k in in_db]
             if replaced:
                 for name, (delete, insert) in self._child_sql.items():
                     db.executemany(delete, replaced)
-            db.executemany(self._insert, [p[2] for p in final.values()])
+            db.executemany(self._insert, [p[2] + (file,) for p, file in final.values()])
             for name, (delete, insert) in self._child_sql.items():
-                db.executemany(insert, [row for p in final.values() for row in p[3][name]])
+                db.executemany(insert, [row for p, _ in final.values() for row in p[3][name]])
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
 
-    def _merged(self, payload: tuple, pending: Optional[tuple]) -> Optional[tuple]:
-        """The payload of the merge of ``payload``'s record with the question stored (or
-        ``pending`` in this batch), from the records that question was made of; None when
-        nothing changes (the record is a copy of one of them, read from another input: a
+    def _merged(self, stored: Tuple[tuple, Optional[str]],
+                pending: Optional[Tuple[tuple, Optional[str]]]) -> Optional[tuple]:
+        """The payload of the merge of a record (``stored``: its payload and the file it was
+        read from) with the question stored (or ``pending`` in this batch), from the records
+        that question was made of, with the file of the record stored when it is one; None
+        when nothing changes (the record is a copy of one of them, read from another input: a
         dump holding one question many times stays linear)."""
+        payload, path = stored
         key = payload[0]
         parts = {name: Question.from_dict(json.loads(text)) for name, text in self._db.execute(
             "SELECT input, record FROM aqparse_inputs WHERE uid = ?", (key,))}
         if not parts:     # the stored question was read from one input: it is the one part
-            old = _record_of_payload(pending) if pending is not None else self._stored(key)
-            old_name = _input_key(old)
+            if pending is not None:
+                old, old_file = _record_of_payload(pending[0]), pending[1]
+            else:
+                old, old_file = self._stored(key), self._stored_file(key)
+            old_name = _input_key(old, file=old_file)
             parts[old_name] = old
             if pending is not None or key in self._written:      # (stored by this run)
                 self._parts.add(old_name)
         new = _record_of_payload(payload)
         said = content(new)
-        name = _input_key(new, said)
-        path = _file_of(new.source.path)
+        name = _input_key(new, said, path)
         if path is not None:
             # the same file read again by a later run: what it says now replaces what it said
             # (an edited file, a page saved again once answered), wherever the question now
-            # stands in it, however the file is named (relative, absolute, through a link).
-            # Within a run, two reads of one file are two parts (a dump holding the question
-            # twice); stdin names no file: its reads stay parts of their own
+            # stands in it, however the file is named (relative, absolute, through a link:
+            # each part keeps the file its run's folder named). Within a run, two reads of
+            # one file are two parts (a dump holding the question twice); stdin names no
+            # file: its reads stay parts of their own
             stale = [n for n in parts if n != name and n not in self._parts
-                     and _file_of(json.loads(n)[1]) == path]
+                     and _file_of_part(n) == path]
             for other in stale:
                 del parts[other]
         else:
@@ -1062,15 +1076,32 @@ class SqliteWriter(Writer):
         self._db.execute("DELETE FROM aqparse_inputs WHERE uid = ?", (key,))
         if len(parts) == 1:
             self.output_conflicts.pop(key, None)
-            [only] = parts.values()
-            return payload if only is new else self.encode(only, latest_date(only))
+            [(only_name, only)] = parts.items()
+            if only is new:
+                return stored
+            return self.encode(only, latest_date(only)), _file_of_part(only_name)
         self._db.executemany("INSERT INTO aqparse_inputs VALUES (?, ?, ?)", [
             (key, name, json.dumps(q.to_dict(), ensure_ascii=False))
             for name, q in sorted(parts.items())])
         q = merge_one([parts[name] for name in sorted(parts)])
         if key in self._with_output:
             self.output_conflicts[key] = sum(d.code == "source-conflict" for d in q.defects)
-        return self.encode(q, latest_date(q))
+        return self.encode(q, latest_date(q)), None     # (its parts name their files)
+
+    def _file(self, path: Optional[str]) -> Optional[str]:
+        """``_file_of(path)``, as this run's folder resolves it (stored with the record: the
+        next run may be made from another folder); once per file (its records come together)."""
+        if path != self._file_path:
+            self._file_path, self._file_real = path, _file_of(path)
+        return self._file_real
+
+    def _stored_file(self, key: str) -> Optional[str]:
+        found = self._db.execute("SELECT input_file FROM questions WHERE uid = ?",
+                                 (key,)).fetchone()
+        if found is not None and found[0] is not None:
+            return found[0]
+        # a record stored by an older aqparse (or read from stdin): its name resolved now
+        return _file_of(self._stored(key).source.path)
 
     def _stored(self, key: str) -> Question:
         return next(_read_rows(self._db, key))
@@ -1103,13 +1134,21 @@ class SqliteWriter(Writer):
         self._db.close()
 
 
-def _input_key(q: Question, said: Optional[str] = None) -> str:
+def _input_key(q: Question, said: Optional[str] = None, file: Optional[str] = None) -> str:
     """A part of a merged question, as ``aqparse_inputs`` names it: the input it was read from
-    and a digest of what it says (``said``: its ``content``, when known) — two questions of
-    a dump on one line, or two runs from stdin, stand at the same path and line, and are two
-    parts; the same input read again with the same content is the same part."""
+    (``file``: its file, ``_file_of`` as the run that read it resolved its path) and a digest
+    of what it says (``said``: its ``content``, when known) — two questions of a dump on one
+    line, or two runs from stdin, stand at the same path and line, and are two parts; the
+    same input read again with the same content is the same part."""
     s = q.source
-    return json.dumps([s.format, s.path, s.line, s.layout, _digest(said or content(q))])
+    return json.dumps([s.format, s.path, s.line, s.layout, file, _digest(said or content(q))])
+
+
+def _file_of_part(name: str) -> Optional[str]:
+    """The file of a part (``_input_key``); one named by an older aqparse (without its file)
+    has its path resolved now."""
+    said = json.loads(name)
+    return said[4] if len(said) == 6 else _file_of(said[1])
 
 
 def _file_of(path: Optional[str]) -> Optional[str]:

@@ -383,6 +383,33 @@ def test_sqlite_stdin_twice_is_two_parts_and_a_file_is_one_however_it_is_named(t
     assert q.title == "Desserte de la ligne Paris-Limoges" and q.defects == ()
 
 
+def test_sqlite_two_files_of_one_relative_name_in_two_folders_are_two_parts(tmp_path):
+    # "q.txt" converted from folder A, then another "q.txt" from folder B, into one database:
+    # two files, so two parts and their conflict. The first run's relative name was resolved
+    # against the second run's folder: taken for the same file read again, A's read was
+    # replaced without a word (its title lost)
+    text = (PAIRS / "16-4242QE.txt").read_text(encoding="utf-8")
+    assert text.count("Paris-Limoges\n") == 1
+    for folder, title in (("A", "Paris-Limoges"), ("B", "Paris-Limoes")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "q.txt").write_text(
+            text.replace("Paris-Limoges\n", title + "\n"), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    run = [sys.executable, "-m", "aqparse", "convert", "-q", "q.txt", "-o", "../q.sqlite"]
+    for folder in ("A", "B"):
+        subprocess.run(run, cwd=tmp_path / folder, env=env, check=True)
+    [q] = aqparse.export.read_sqlite(str(tmp_path / "q.sqlite"))
+    assert [d.code for d in q.defects] == ["source-conflict"]
+    assert "'Desserte de la ligne Paris-Limoes'" in q.defects[0].message
+    assert "'Desserte de la ligne Paris-Limoges'" in q.defects[0].message
+    # A's file edited and converted again from A: it replaces A's read, not B's
+    (tmp_path / "A" / "q.txt").write_text(text.replace("Paris-Limoges\n", "Paris-Limoes\n"),
+                                          encoding="utf-8")
+    subprocess.run(run, cwd=tmp_path / "A", env=env, check=True)
+    [q] = aqparse.export.read_sqlite(str(tmp_path / "q.sqlite"))
+    assert q.title == "Desserte de la ligne Paris-Limoes" and q.defects == ()
+
+
 def test_sqlite_a_file_edited_to_say_what_another_says_drops_its_earlier_read(tmp_path):
     # a.txt and b.txt of the same question disagree on the title (two parts, a conflict);
     # a.txt is then made to say what b.txt says: its earlier read must go, and with it the

@@ -709,6 +709,37 @@ _FOLLOW_WINDOW = 400   # how far after its token a follower is looked for
 _NO_VALUE_YET = frozenset(("unlabelled", "unknown"))
 
 
+# the fields whose value is free words (a title, an analysis, a ministry's name), which may
+# begin with a label's words
+_FREE_TEXT = frozenset(("title", "tete_analyse", "analyses", "rubrique", "ministry_asked",
+                        "ministry_assigned"))
+
+
+def _label_words_as_value(scan: str, open_start: int, value_start: int, m: "re.Match") -> bool:
+    """Whether ``m``, a label found right after a free-text label opened at ``open_start``
+    (nothing but blanks between them), is rather that label's value: the open label stands
+    at its line's start, ``m`` is written without a separator of its own, and stands on the
+    open label's line, or at the start of the next with more words after it ("Titre >" then
+    "Texte de la question prioritaire…": a body's heading stands alone on its line). A label
+    with an empty value followed by another, "Rubrique > Titre > X", is two labels; so is one
+    of a text of one line, whose labels stand mid-line."""
+    start = m.start(m.lastgroup)
+    line_start = scan.rfind("\n", 0, open_start) + 1
+    if scan[line_start:open_start].strip():
+        return False
+    label = scan[start:m.end()]
+    if label.rstrip().endswith((">", ":")):
+        return False
+    breaks = scan.count("\n", value_start, start)
+    return breaks == 0 or (breaks == 1 and "\n" not in label
+                           and scan[m.end():_line_end(scan, m.end())].strip() != "")
+
+
+def _line_end(scan: str, at: int) -> int:
+    end = scan.find("\n", at)
+    return len(scan) if end < 0 else end
+
+
 class _Group(NamedTuple):
     """What the tokenizer needs to know of a matched group, worked out once."""
 
@@ -811,6 +842,13 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
                     and groups[m.lastgroup].unknown \
                     and not scan[value_start:m.start(m.lastgroup)].strip():
                 m = header_search(scan, m.end())
+            # ... and a known label at a line's start takes the rest of its line as its value
+            # when it begins with a label's words written without a separator ("Titre > Texte
+            # de la question prioritaire…", "Titre > Ministère interrogé sur les retards")
+            while m is not None and open_name in _FREE_TEXT and follower is None \
+                    and not scan[value_start:m.start(m.lastgroup)].strip() \
+                    and _label_words_as_value(scan, open_start, value_start, m):
+                m = header_search(scan, _line_end(scan, m.start(m.lastgroup)))
             if follower is not None:    # a rule looked for right after the previous token
                 window_end = m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW
                 first = follower.first(scan, resume, window_end)

@@ -446,3 +446,39 @@ def test_a_name_beginning_with_m_and_an_apostrophe_is_no_civility():
     assert (author.civility, author.name) == (None, "M'jid El Guerrab")
     author = split_author("M. M’jid El Guerrab (LREM - Français établis hors de France )")
     assert (author.civility, author.name) == ("M.", "M’jid El Guerrab")
+
+
+@pytest.mark.parametrize("title", [
+    "Texte de la question prioritaire de constitutionnalité",
+    "Ministère interrogé sur les retards de paiement",
+    "Date de signalement des violences",
+    "Tête d'analyse des crédits",
+    "Question N° 12 du député : suites données",
+])
+@pytest.mark.parametrize("layout", ["same line", "next line"])
+def test_a_title_beginning_with_a_label_s_words_is_the_title(title, layout):
+    # "Tête d'analyse > SNCF" made a title that begins with a label's words, on its label's
+    # line (a pasted text, lynx, w3m) or on the next (a page's get_text("\n")): the words
+    # were taken for that label; the title was lost (without a word for "Tête d'analyse"),
+    # "Texte de la question …" began the question's body there, and "Question N° 12" on
+    # the next line began another question
+    separator = " " if layout == "same line" else "\n"
+    text = CANONICAL.replace("Tête d'analyse > SNCF", "Titre >" + separator + title)
+    q = aqparse.parse(text)
+    assert q.title == title
+    assert q.question.text.startswith("M. Jean Dupont interroge Mme la ministre")
+    assert q.ministry_asked.name == "Transition écologique" and q.signalements[0].date == \
+        D(2017, 11, 20) and q.rubrique == "transports ferroviaires"
+    assert q.defects == ()
+
+
+def test_an_empty_label_before_another_on_its_line_or_a_heading_are_still_labels():
+    # an empty title followed by a label with its separator, or by the question's heading
+    # alone on its line: labels, as before
+    q = aqparse.parse(CANONICAL.replace("Tête d'analyse > SNCF", "Titre > Tête d'analyse > SNCF"))
+    assert (q.title, q.tete_analyse) == (None, "SNCF")
+    q = aqparse.parse(CANONICAL.replace("Il souhaite connaître ses intentions.\n", "").replace(
+        "\nTexte de la question\n", "\nTitre >\nTexte de la question\n"))
+    assert q.title is None
+    assert q.question.text == "M. Jean Dupont interroge Mme la ministre sur l'avenir des " \
+                              "lignes secondaires."

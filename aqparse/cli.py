@@ -185,7 +185,8 @@ def _add_convert(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=INPUTS_HELP)
     required = p.add_argument_group("required")
     required.add_argument("-o", "--output", metavar="OUTPUT", required=True,
-                          help="the dataset to write (.jsonl, .csv, .parquet, .sqlite)")
+                          help="the dataset to write (.jsonl, .csv, .parquet, .sqlite); a "
+                               "symbolic link: the file it points to")
     p.add_argument("--format", metavar="FORMAT",
                    help="jsonl | csv | csv-excel | parquet | sqlite (default: from the output's "
                         "suffix); csv-excel: UTF-8 with a BOM and ';' between cells, for Excel")

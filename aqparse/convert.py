@@ -263,7 +263,8 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         acteurs = os.path.abspath(os.fspath(acteurs))
     if errors is not None:
         errors = os.fspath(errors)
-        if writer.path and os.path.abspath(errors) == os.path.abspath(writer.path):
+        # (through links: a link to the output is the output)
+        if writer.path and os.path.realpath(errors) == os.path.realpath(writer.path):
             raise UsageError(f"{errors}: the errors file cannot be the output")
         try:
             write_test(errors)      # (a device or a FIFO, refused as an output is)
@@ -370,8 +371,8 @@ def convert(inputs: Paths, output: Union[str, os.PathLike], *, format: Optional[
             sizes: Sizes = Sizes()) -> Summary:
     """Convert every question under ``inputs`` (files, folders, globs, zip / tar archives,
     ``-`` for stdin) into ``output``: JSONL, CSV, Parquet or SQLite, from ``format`` or the
-    output's suffix. Returns the ``Summary``; raises ``UsageError`` for a bad argument before
-    doing any work. See ``docs/convert.md``."""
+    output's suffix (a symbolic link: the file it points to). Returns the ``Summary``;
+    raises ``UsageError`` for a bad argument before doing any work. See ``docs/convert.md``."""
     output = os.fspath(output)
     try:
         fmt = format_for(output, format)

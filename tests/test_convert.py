@@ -765,3 +765,83 @@ def test_an_errors_file_that_is_a_fifo_is_refused(tmp_path):
     with pytest.raises(UsageError, match="not a regular file"):
         convert([str(ROOT / "fixtures" / "qe-pending.txt")], str(tmp_path / "out.jsonl"), jobs=1,
                 quiet=True, errors=str(fifo))
+
+
+# -- the output's path: a symbolic link -------------------------------------------------------------
+
+PENDING = ROOT / "fixtures" / "qe-pending.txt"      # "14ème législature", "Question N° 98712"
+ANSWERED = ROOT / "fixtures" / "qe-answered-attribution-change.txt"    # 15th, N° 23817
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_an_output_that_is_a_symbolic_link_is_written_through_it(tmp_path, suffix):
+    # the output was written beside the link and renamed onto it: the link became a file and
+    # the file it pointed to kept its old content. The file is written, the link kept
+    data = tmp_path / "data"
+    data.mkdir()
+    real = data / f"questions{suffix}"
+    real.write_text("old\n")
+    link = tmp_path / f"link{suffix}"
+    link.symlink_to(real)
+    assert cli.main(["convert", str(PENDING), "-o", str(link), "-j", "1", "-q"]) == 0
+    assert os.path.islink(link) and os.readlink(link) == str(real)
+    assert [q.uid for q in aqparse.read(str(real))] == ["QANR5L14QE98712"]
+    assert sorted(os.listdir(data)) == [real.name]       # no .part left behind
+    assert sorted(os.listdir(tmp_path)) == ["data", link.name]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_a_dangling_link_gets_its_file_written_or_is_refused_when_its_folder_is_missing(
+        tmp_path, capsys):
+    # as the shell's ">" does: the file the link names is created, the link kept
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(tmp_path / "new.jsonl")
+    assert cli.main(["convert", str(PENDING), "-o", str(link), "-j", "1", "-q"]) == 0
+    assert os.path.islink(link)
+    [record] = (tmp_path / "new.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(record)["uid"] == "QANR5L14QE98712"
+    # ... its folder missing: refused in one line naming the link and where it points
+    lost = tmp_path / "lost.jsonl"
+    lost.symlink_to(tmp_path / "nowhere" / "new.jsonl")
+    capsys.readouterr()
+    assert cli.main(["convert", str(PENDING), "-o", str(lost), "-j", "1", "-q"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"aqparse: {lost}: no such directory {tmp_path / 'nowhere'}")
+    assert "symbolic link" in line
+    assert os.path.islink(lost) and not os.path.exists(tmp_path / "nowhere")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not hasattr(os, "symlink"),
+                    reason="no FIFOs or links here")
+@pytest.mark.parametrize("option", ["-o", "--errors"])
+def test_a_link_to_a_fifo_is_refused_as_the_fifo_is(tmp_path, capsys, option):
+    # (writing through a link must not write into a device or a FIFO)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(fifo)
+    other = ["--errors", str(tmp_path / "errors.jsonl")] if option == "-o" else \
+        ["-o", str(tmp_path / "out.jsonl")]
+    assert cli.main(["convert", str(PENDING), option, str(link), *other, "-j", "1", "-q"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert os.path.islink(link) and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_errors_file_through_a_link(tmp_path, capsys):
+    # a link to the output, as the errors file, is the output: refused as the output's own
+    # name is (the errors were written into the output's file, then replaced by it)
+    out = tmp_path / "out.jsonl"
+    link = tmp_path / "errors.jsonl"
+    link.symlink_to(out)
+    assert cli.main(["convert", str(PENDING), "-o", str(out), "--errors", str(link),
+                     "-j", "1", "-q"]) == 2
+    assert "the errors file cannot be the output" in capsys.readouterr().err
+    # a link whose folder is missing: the same one line as for an output
+    lost = tmp_path / "lost.jsonl"
+    lost.symlink_to(tmp_path / "nowhere" / "errors.jsonl")
+    assert cli.main(["convert", str(PENDING), "-o", str(out), "--errors", str(lost),
+                     "-j", "1", "-q"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"aqparse: {lost}: no such directory") and "symbolic link" in line

@@ -767,7 +767,7 @@ def test_an_errors_file_that_is_a_fifo_is_refused(tmp_path):
                 quiet=True, errors=str(fifo))
 
 
-# -- the output's path: a symbolic link -------------------------------------------------------------
+# -- the output's path: a symbolic link, "-" --------------------------------------------------------
 
 PENDING = ROOT / "fixtures" / "qe-pending.txt"      # "14ème législature", "Question N° 98712"
 ANSWERED = ROOT / "fixtures" / "qe-answered-attribution-change.txt"    # 15th, N° 23817
@@ -845,3 +845,34 @@ def test_errors_file_through_a_link(tmp_path, capsys):
                      "-j", "1", "-q"]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"aqparse: {lost}: no such directory") and "symbolic link" in line
+
+
+@pytest.mark.parametrize("format, suffix", [(None, ".jsonl"), ("csv", ".csv")])
+def test_output_dash_is_stdout_the_same_bytes_as_a_file(tmp_path, format, suffix):
+    # "-o -" wrote a file named "-"; it is stdout (JSONL when --format says nothing), and
+    # holds the same bytes as the file: the question met twice merged into one record
+    inputs = [str(PENDING), str(ANSWERED), str(PENDING)]
+    fmt = ["--format", format] if format else []
+    out = tmp_path / f"out{suffix}"
+    done = _run_cli("convert", *inputs, "-o", str(out), *fmt, "-j", "2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    piped = _run_cli("convert", *inputs, "-o", "-", *fmt, "-j", "2", cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == out.read_bytes()
+    assert sorted(os.listdir(tmp_path)) == [out.name]         # no file named "-"
+    assert b"2 question(s) written to <stdout>" in piped.stderr
+    if format is None:
+        uids = [json.loads(x)["uid"] for x in piped.stdout.decode("utf-8").splitlines()]
+        assert uids == ["QANR5L15QE23817", "QANR5L14QE98712"]
+
+
+@pytest.mark.parametrize("options, said", [
+    (["--format", "sqlite"], "-o - (stdout) takes --format jsonl, csv, csv-excel, not sqlite"),
+    (["--format", "parquet"], "-o - (stdout) takes --format jsonl, csv, csv-excel, not parquet"),
+    (["--format", "csv", "--tables"], "--tables writes files beside the output")])
+def test_output_dash_refuses_what_needs_a_file(tmp_path, options, said):
+    done = _run_cli("convert", str(PENDING), "-o", "-", *options, cwd=tmp_path)
+    assert done.returncode == 2
+    [line] = done.stderr.decode("utf-8").splitlines()
+    assert line.startswith(f"aqparse: {said}")
+    assert done.stdout == b"" and os.listdir(tmp_path) == []

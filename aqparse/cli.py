@@ -185,10 +185,14 @@ def _add_convert(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=INPUTS_HELP)
     required = p.add_argument_group("required")
     required.add_argument("-o", "--output", metavar="OUTPUT", required=True,
-                          help="the dataset to write (.jsonl, .csv, .parquet, .sqlite)")
+                          help="the dataset to write (.jsonl, .csv, .parquet, .sqlite); a "
+                               "symbolic link: the file it points to; '-': stdout, once the "
+                               "run is done (JSONL, or CSV with --format; not Parquet, SQLite "
+                               "or --tables); './-' names a file '-'")
     p.add_argument("--format", metavar="FORMAT",
                    help="jsonl | csv | csv-excel | parquet | sqlite (default: from the output's "
-                        "suffix); csv-excel: UTF-8 with a BOM and ';' between cells, for Excel")
+                        "suffix; jsonl for '-o -'); csv-excel: UTF-8 with a BOM and ';' between "
+                        "cells, for Excel")
     _add_run_options(p, "convert")
     p.add_argument("--tables", action="store_true",
                    help="CSV: also write NAME.attributions.csv, .renewals, .signalements, "
@@ -265,7 +269,7 @@ def _run_convert(args: argparse.Namespace) -> int:
                       acteurs=args.acteurs)
     if not args.quiet:
         print(summary.report(), file=sys.stderr)
-    return _nothing_found(summary, args.inputs, f"nothing was written to {args.output}")
+    return _nothing_found(summary, args.inputs, f"nothing was written to {summary.output}")
 
 
 def _add_stats(p: argparse.ArgumentParser) -> None:

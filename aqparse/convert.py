@@ -38,6 +38,8 @@ from .units import Sizes, input_bytes, units
 from .work import Task
 
 MAX_QUESTION_CHARS = Sizes().max_question    # what one question of a text dump may hold
+STDOUT = "-"                                 # the output named so is stdout
+TO_STDOUT = ("jsonl", "csv", "csv-excel")    # the formats it takes
 
 __all__ = ["Summary", "Sizes", "Stopped", "request_stop", "run", "convert", "MAX_QUESTION_CHARS"]
 
@@ -263,7 +265,8 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         acteurs = os.path.abspath(os.fspath(acteurs))
     if errors is not None:
         errors = os.fspath(errors)
-        if writer.path and os.path.abspath(errors) == os.path.abspath(writer.path):
+        # (through links: a link to the output is the output)
+        if writer.path and os.path.realpath(errors) == os.path.realpath(writer.path):
             raise UsageError(f"{errors}: the errors file cannot be the output")
         try:
             write_test(errors)      # (a device or a FIFO, refused as an output is)
@@ -370,15 +373,60 @@ def convert(inputs: Paths, output: Union[str, os.PathLike], *, format: Optional[
             sizes: Sizes = Sizes()) -> Summary:
     """Convert every question under ``inputs`` (files, folders, globs, zip / tar archives,
     ``-`` for stdin) into ``output``: JSONL, CSV, Parquet or SQLite, from ``format`` or the
-    output's suffix. Returns the ``Summary``; raises ``UsageError`` for a bad argument before
-    doing any work. See ``docs/convert.md``."""
+    output's suffix (``-``: stdout, JSONL unless ``format`` says CSV, once the run is done;
+    a symbolic link: the file it points to). Returns the ``Summary``; raises ``UsageError``
+    for a bad argument before doing any work. See ``docs/convert.md``."""
     output = os.fspath(output)
+    to_stdout = output == STDOUT
+    if to_stdout and format is None:
+        format = "jsonl"         # no suffix to tell it from: the records, one a line
     try:
         fmt = format_for(output, format)
     except ValueError as error:
         raise UsageError(str(error)) from None
     if tables and fmt not in ("csv", "csv-excel"):
         raise UsageError("--tables applies to CSV output only (SQLite always has the tables)")
-    writer = WRITERS[fmt](output, tables=tables)
-    return run(inputs, writer, jobs=jobs, errors=errors, strict=strict, quiet=quiet, tables=tables,
-               max_question=max_question, acteurs=acteurs, sizes=sizes)
+    options = dict(jobs=jobs, errors=errors, strict=strict, quiet=quiet, tables=tables,
+                   max_question=max_question, acteurs=acteurs, sizes=sizes)
+    if to_stdout:
+        _stdout_usage(fmt, tables)
+        return _to_stdout(inputs, fmt, options)
+    return run(inputs, WRITERS[fmt](output, tables=tables), **options)
+
+
+def _stdout_usage(fmt: str, tables: bool) -> None:
+    if fmt not in TO_STDOUT:
+        raise UsageError(f"-o - (stdout) takes --format {', '.join(TO_STDOUT)}, not {fmt}: "
+                         f"{fmt} needs a file (-o NAME)")
+    if tables:
+        raise UsageError("--tables writes files beside the output: give a file (-o NAME.csv), "
+                         "not - (stdout)")
+
+
+def _to_stdout(inputs: Paths, fmt: str, options: dict) -> Summary:
+    """``-o -``: the output is written to a file of the temporary folder as to any file (the
+    duplicates of a run are merged at its end, by reading it back), then copied to stdout:
+    the same bytes, nothing on stdout before the run is done, nothing of a stopped run."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="aqparse-stdout-") as folder:
+        spool = os.path.join(folder, f"output.{fmt}")
+        summary = run(inputs, WRITERS[fmt](spool), **options)
+        summary.output = "<stdout>"
+        _copy_to_stdout(spool)
+    return summary
+
+
+def _copy_to_stdout(path: str) -> None:
+    import shutil
+
+    out = sys.stdout
+    out.flush()
+    if hasattr(out, "buffer"):
+        with open(path, "rb") as f:
+            shutil.copyfileobj(f, out.buffer, 1 << 20)
+        out.buffer.flush()
+    else:       # a text stream put in its place (by Python code, a test)
+        with open(path, encoding="utf-8", newline="") as f:
+            shutil.copyfileobj(f, out, 1 << 20)
+        out.flush()

@@ -248,8 +248,22 @@ def _uncell(text: str, kind: str):
     return text
 
 
+def output_file(path: str) -> str:
+    """The file written for an output named ``path``: the one a symbolic link points to (the
+    link is kept and its file written, as ``cp`` and the shell's ``>`` do; a link whose file
+    does not exist yet gets it), else ``path`` itself."""
+    return os.path.realpath(path) if os.path.islink(path) else path
+
+
 def _temp(path: str) -> str:
-    return f"{path}.part"
+    # beside the file it replaces, so that the rename stays on one filesystem
+    return f"{output_file(path)}.part"
+
+
+def _put_in_place(src: str, path: str) -> None:
+    """The finished output ``src`` put in the place of the file written for ``path`` (the
+    link that names it, if any, kept)."""
+    os.replace(src, output_file(path))
 
 
 def write_test(path: str) -> None:
@@ -262,9 +276,13 @@ def write_test(path: str) -> None:
         # a FIFO no one reads would block a run for ever, deaf to SIGTERM
         raise FileExistsError(f"{path}: not a regular file (a device, a FIFO, a socket): "
                               "aqparse writes to files only")
-    folder = os.path.dirname(os.path.abspath(path))
+    real = output_file(path)
+    if os.path.islink(real):     # (realpath stops in a loop of links, at a link)
+        raise FileNotFoundError(f"{path}: a loop of symbolic links")
+    folder = os.path.dirname(os.path.abspath(real))
     if not os.path.isdir(folder):
-        raise FileNotFoundError(f"{path}: no such directory {folder}")
+        link = f" (a symbolic link to {real})" if real != path else ""
+        raise FileNotFoundError(f"{path}: no such directory {folder}{link}")
 
 
 # -- what a format can hold ------------------------------------------------------------------------
@@ -465,7 +483,7 @@ class JsonlWriter(Writer):
             with open(src, "rb") as old, open(src + "2", "wb") as new:
                 new.writelines(line for i, line in enumerate(old) if i not in drop)
             os.replace(src + "2", src)
-        os.replace(_temp(self.path), self.path)
+        _put_in_place(_temp(self.path), self.path)
 
     def abort(self) -> None:
         self._file.close()
@@ -559,7 +577,7 @@ class CsvWriter(Writer):
                         if (owners[i] if owners is not None else i) not in drop:
                             writer.writerow(row)
                 os.replace(src + "2", src)
-            os.replace(src, self._paths()[key])
+            _put_in_place(src, self._paths()[key])
 
     def abort(self) -> None:
         for key, f in self._files.items():
@@ -725,7 +743,7 @@ class ParquetWriter(Writer):
                     out.write_table(self._pa.Table.from_batches([batch.filter(self._pa.array(mask))],
                                                                 schema=self.schema))
             os.replace(src + "2", src)
-        os.replace(src, self.path)
+        _put_in_place(src, self.path)
 
     def abort(self) -> None:
         try:

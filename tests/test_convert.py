@@ -765,3 +765,114 @@ def test_an_errors_file_that_is_a_fifo_is_refused(tmp_path):
     with pytest.raises(UsageError, match="not a regular file"):
         convert([str(ROOT / "fixtures" / "qe-pending.txt")], str(tmp_path / "out.jsonl"), jobs=1,
                 quiet=True, errors=str(fifo))
+
+
+# -- the output's path: a symbolic link, "-" --------------------------------------------------------
+
+PENDING = ROOT / "fixtures" / "qe-pending.txt"      # "14ème législature", "Question N° 98712"
+ANSWERED = ROOT / "fixtures" / "qe-answered-attribution-change.txt"    # 15th, N° 23817
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_an_output_that_is_a_symbolic_link_is_written_through_it(tmp_path, suffix):
+    # the output was written beside the link and renamed onto it: the link became a file and
+    # the file it pointed to kept its old content. The file is written, the link kept
+    data = tmp_path / "data"
+    data.mkdir()
+    real = data / f"questions{suffix}"
+    real.write_text("old\n")
+    link = tmp_path / f"link{suffix}"
+    link.symlink_to(real)
+    assert cli.main(["convert", str(PENDING), "-o", str(link), "-j", "1", "-q"]) == 0
+    assert os.path.islink(link) and os.readlink(link) == str(real)
+    assert [q.uid for q in aqparse.read(str(real))] == ["QANR5L14QE98712"]
+    assert sorted(os.listdir(data)) == [real.name]       # no .part left behind
+    assert sorted(os.listdir(tmp_path)) == ["data", link.name]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_a_dangling_link_gets_its_file_written_or_is_refused_when_its_folder_is_missing(
+        tmp_path, capsys):
+    # as the shell's ">" does: the file the link names is created, the link kept
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(tmp_path / "new.jsonl")
+    assert cli.main(["convert", str(PENDING), "-o", str(link), "-j", "1", "-q"]) == 0
+    assert os.path.islink(link)
+    [record] = (tmp_path / "new.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(record)["uid"] == "QANR5L14QE98712"
+    # ... its folder missing: refused in one line naming the link and where it points
+    lost = tmp_path / "lost.jsonl"
+    lost.symlink_to(tmp_path / "nowhere" / "new.jsonl")
+    capsys.readouterr()
+    assert cli.main(["convert", str(PENDING), "-o", str(lost), "-j", "1", "-q"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"aqparse: {lost}: no such directory {tmp_path / 'nowhere'}")
+    assert "symbolic link" in line
+    assert os.path.islink(lost) and not os.path.exists(tmp_path / "nowhere")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not hasattr(os, "symlink"),
+                    reason="no FIFOs or links here")
+@pytest.mark.parametrize("option", ["-o", "--errors"])
+def test_a_link_to_a_fifo_is_refused_as_the_fifo_is(tmp_path, capsys, option):
+    # (writing through a link must not write into a device or a FIFO)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(fifo)
+    other = ["--errors", str(tmp_path / "errors.jsonl")] if option == "-o" else \
+        ["-o", str(tmp_path / "out.jsonl")]
+    assert cli.main(["convert", str(PENDING), option, str(link), *other, "-j", "1", "-q"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert os.path.islink(link) and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_errors_file_through_a_link(tmp_path, capsys):
+    # a link to the output, as the errors file, is the output: refused as the output's own
+    # name is (the errors were written into the output's file, then replaced by it)
+    out = tmp_path / "out.jsonl"
+    link = tmp_path / "errors.jsonl"
+    link.symlink_to(out)
+    assert cli.main(["convert", str(PENDING), "-o", str(out), "--errors", str(link),
+                     "-j", "1", "-q"]) == 2
+    assert "the errors file cannot be the output" in capsys.readouterr().err
+    # a link whose folder is missing: the same one line as for an output
+    lost = tmp_path / "lost.jsonl"
+    lost.symlink_to(tmp_path / "nowhere" / "errors.jsonl")
+    assert cli.main(["convert", str(PENDING), "-o", str(out), "--errors", str(lost),
+                     "-j", "1", "-q"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"aqparse: {lost}: no such directory") and "symbolic link" in line
+
+
+@pytest.mark.parametrize("format, suffix", [(None, ".jsonl"), ("csv", ".csv")])
+def test_output_dash_is_stdout_the_same_bytes_as_a_file(tmp_path, format, suffix):
+    # "-o -" wrote a file named "-"; it is stdout (JSONL when --format says nothing), and
+    # holds the same bytes as the file: the question met twice merged into one record
+    inputs = [str(PENDING), str(ANSWERED), str(PENDING)]
+    fmt = ["--format", format] if format else []
+    out = tmp_path / f"out{suffix}"
+    done = _run_cli("convert", *inputs, "-o", str(out), *fmt, "-j", "2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    piped = _run_cli("convert", *inputs, "-o", "-", *fmt, "-j", "2", cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == out.read_bytes()
+    assert sorted(os.listdir(tmp_path)) == [out.name]         # no file named "-"
+    assert b"2 question(s) written to <stdout>" in piped.stderr
+    if format is None:
+        uids = [json.loads(x)["uid"] for x in piped.stdout.decode("utf-8").splitlines()]
+        assert uids == ["QANR5L15QE23817", "QANR5L14QE98712"]
+
+
+@pytest.mark.parametrize("options, said", [
+    (["--format", "sqlite"], "-o - (stdout) takes --format jsonl, csv, csv-excel, not sqlite"),
+    (["--format", "parquet"], "-o - (stdout) takes --format jsonl, csv, csv-excel, not parquet"),
+    (["--format", "csv", "--tables"], "--tables writes files beside the output")])
+def test_output_dash_refuses_what_needs_a_file(tmp_path, options, said):
+    done = _run_cli("convert", str(PENDING), "-o", "-", *options, cwd=tmp_path)
+    assert done.returncode == 2
+    [line] = done.stderr.decode("utf-8").splitlines()
+    assert line.startswith(f"aqparse: {said}")
+    assert done.stdout == b"" and os.listdir(tmp_path) == []

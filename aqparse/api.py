@@ -123,9 +123,10 @@ def json_lines_start(text: str, whole: bool = True) -> Optional[dict]:
     ``JSON_LINES_BROKEN`` of them. None when ``text`` is not JSON lines: one value across
     lines (pretty-printed: its lines are indented, or a line that opens a value another line
     closes), or a first line the text cuts (``whole=False``: the text is the head of a file).
-    Each line looked at costs a decode of that line (this runs on the head of every JSON
-    input that holds records' keys, and of every open-data JSON input)."""
-    start = 0
+    Each line looked at costs a decode of it and the line after it, never more (this runs on
+    the head of every JSON input that holds records' keys, and of every open-data JSON input);
+    a file of one line is left to the JSON reader (one value: no line is broken)."""
+    start, broken = 0, False
     for _ in range(JSON_LINES_BROKEN + 1):
         start = _BLANK_LINES.match(text, start).end()
         end = text.find("\n", start)
@@ -133,20 +134,25 @@ def json_lines_start(text: str, whole: bool = True) -> Optional[dict]:
             if not whole or start == len(text):
                 return None
             end = len(text)
-        if text[start] in " \t":              # an indented line: pretty-printed JSON
-            return None
+        after = _BLANK.match(text, end).end()     # where the next line's value starts
+        if after == len(text) and not broken:
+            return None                        # one line: one value (read as it always was)
+        # the line and the next one: a value across lines fails or ends past this line
+        stop_at = text.find("\n", after)
+        window = text[start:len(text) if stop_at < 0 else stop_at]
         try:
-            value, stop = _JSON.raw_decode(text, start)
+            value, stop = _JSON.raw_decode(window)
         except (ValueError, RecursionError) as error:
-            if getattr(error, "pos", len(text)) > _BLANK.match(text, end).end():
+            if getattr(error, "pos", len(window)) > after - start:
                 return None                    # fails further: a value across lines
-            start = end + 1                    # a broken line: the next one tells
+            start, broken = end + 1, True      # a broken line: the next one tells
             continue
-        if stop > end:
+        if stop > end - start:
             return None
-        if isinstance(value, dict) and value and not text[stop:end].strip():
+        if (isinstance(value, dict) and value and not window[stop:end - start].strip()
+                and text[start] not in " \t"):     # (an indented one is pretty-printed JSON's)
             return value
-        start = end + 1        # a line that is not one object: a value's tail, a note
+        start, broken = end + 1, True   # a line that is not one object: a value's tail, a note
     return None
 
 

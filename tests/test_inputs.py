@@ -257,6 +257,12 @@ def test_read_goes_on_past_a_bad_line_of_open_data_ndjson(tmp_path, copies):
     assert [(error.line, error.code) for _, error in errors] == [(2 + 3 * n, "bad-json")
                                                                  for n in range(copies)]
     assert {name for name, _ in errors} == {str(path)}
+    # the same questions one a line inside a wrapper (a dump written so) are one JSON value
+    # across lines, not JSON lines: read as a dump
+    wrapped = tmp_path / "dump.json"
+    wrapped.write_text('{"questions": {"question": [\n' + f"{good1},\n{good3}\n" + "]}}\n",
+                       encoding="utf-8")
+    assert [q.uid for q in aqparse.read(wrapped)] == ["QANR5L16QE4242", "QANR5L17QE9100"]
 
 
 @pytest.mark.parametrize("first", ["cut", "not JSON", "other JSON"])

@@ -7,12 +7,13 @@ records. Text is the core path: decode → tokenize → split into questions →
 
 import importlib
 import itertools
+import json
 import re
-from typing import (Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple,
-                    Union)
+from typing import (AnyStr, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Set,
+                    Tuple, Union)
 
 from .decode import decode, has_invisible, repair_mojibake, without_invisible, wrap_width
-from .errors import InternalError, ParseError, excerpt
+from .errors import InternalError, ParseError, excerpt, raising
 from .extract import PAGE_TOKENS, extract
 from .records import Question, Source
 from .decode import OTHER_BREAKS, for_matching
@@ -30,6 +31,9 @@ FORMAT_PARSERS = {
     "opendata-xml": "aqparse.opendata:parse_many_xml",
     "legacy-xml": "aqparse.opendata:parse_many_legacy_xml",
 }
+# the formats whose parser can go on past a bad part (a line of JSON lines): it gives that
+# part's ParseError among its records (``parse_items``)
+ITEM_PARSERS = {"opendata-json": "aqparse.opendata:json_items"}
 
 # a JSON list; not a text that starts with a link number ("[1]Accueil", lynx)
 _JSON_LIST = re.compile(r'\[\s*(?:[{\["\]]|-?\d+(?:\.\d+)?\s*(?:,|\]\s*(?:\Z|[,\]}]))'
@@ -63,18 +67,21 @@ def sniff(text: str) -> str:
     return "text"
 
 
-def _parser_for(fmt: str) -> Callable[..., Iterator[Question]]:
-    parser = _PARSERS.get(fmt)
+def _parser_for(fmt: str, items: bool = False) -> Callable[..., Iterator[Question]]:
+    key = (fmt, items and fmt in ITEM_PARSERS)
+    parser = _PARSERS.get(key)
     if parser is None:
-        parser = _PARSERS[fmt] = _import_parser(fmt)
+        parser = _PARSERS[key] = _import_parser((ITEM_PARSERS if key[1] else FORMAT_PARSERS)[fmt],
+                                                fmt)
     return parser
 
 
-_PARSERS: Dict[str, Callable[..., Iterator[Question]]] = {}   # (asked for every document)
+_PARSERS: Dict[Tuple[str, bool], Callable[..., Iterator[Question]]] = {}   # (asked for every
+                                                                            # document)
 
 
-def _import_parser(fmt: str) -> Callable[..., Iterator[Question]]:
-    module_name, function = FORMAT_PARSERS[fmt].split(":")
+def _import_parser(where: str, fmt: str) -> Callable[..., Iterator[Question]]:
+    module_name, function = where.split(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:  # a format whose parser is not installed in this build
@@ -90,14 +97,84 @@ def parse_many(data: Data, *, strict: bool = False, path: Optional[str] = None,
     Raises ``ParseError`` when the input holds no question at all, and under ``strict=True``
     for the first question with a defect.
     """
+    return raising(parse_items(data, strict=strict, path=path, format=format))
+
+
+def parse_items(data: Data, *, strict: bool = False, path: Optional[str] = None,
+                format: Optional[str] = None) -> Iterator[Union[Question, ParseError]]:
+    """``parse_many``'s questions, and, where the format has parts read on their own (the
+    lines of JSON lines), a bad part's ``ParseError`` in its place: the parts after it are
+    read (``read(on_error=…)`` and ``convert`` go on past it). Other errors are raised."""
     text = decode(data, path=path)
     if not text.strip():
         raise ParseError("empty input", code="empty", path=path, line=1)
     fmt = format or sniff(text)
     if fmt != "text":
-        yield from _parser_for(fmt)(text, path=path, strict=strict)
+        yield from _parser_for(fmt, items=True)(text, path=path, strict=strict)
         return
     yield from parse_text_many(text, path=path, strict=strict)
+
+
+def json_lines_start(text: str, whole: bool = True) -> Optional[dict]:
+    """The first value of JSON lines (one JSON value a line, as ``convert`` writes and the
+    AN's NDJSON): the first line of ``text`` that holds a whole JSON object on its own, from
+    its first column, past broken lines before it (a line that fails within itself or holds
+    something else: cut short at its end or its start, edited, a note), at most
+    ``JSON_LINES_BROKEN`` of them. None when ``text`` is not JSON lines: one value across
+    lines (pretty-printed: its lines are indented, or a line that opens a value another line
+    closes), or a first line the text cuts (``whole=False``: the text is the head of a file).
+    Each line looked at costs a decode of it and the line after it, never more (this runs on
+    the head of every JSON input that holds records' keys, and of every open-data JSON input);
+    a file of one line is left to the JSON reader (one value: no line is broken)."""
+    start, broken = 0, False
+    for _ in range(JSON_LINES_BROKEN + 1):
+        start = _BLANK_LINES.match(text, start).end()
+        end = text.find("\n", start)
+        if end < 0:
+            if not whole or start == len(text):
+                return None
+            end = len(text)
+        after = _BLANK.match(text, end).end()     # where the next line's value starts
+        if after == len(text) and not broken:
+            return None                        # one line: one value (read as it always was)
+        # the line and the next one: a value across lines fails or ends past this line
+        stop_at = text.find("\n", after)
+        window = text[start:len(text) if stop_at < 0 else stop_at]
+        try:
+            value, stop = _JSON.raw_decode(window)
+        except (ValueError, RecursionError) as error:
+            if getattr(error, "pos", len(window)) > after - start:
+                return None                    # fails further: a value across lines
+            start, broken = end + 1, True      # a broken line: the next one tells
+            continue
+        if stop > end - start:
+            return None
+        if (isinstance(value, dict) and value and not window[stop:end - start].strip()
+                and text[start] not in " \t"):     # (an indented one is pretty-printed JSON's)
+            return value
+        start, broken = end + 1, True   # a line that is not one object: a value's tail, a note
+    return None
+
+
+JSON_LINES_BROKEN = 8
+_JSON = json.JSONDecoder()
+_BLANK = re.compile(r"[ \t\r\n]*")
+_BLANK_LINES = re.compile(r"(?:[ \t\r]*\n)*")
+
+
+def chunk_lines(chunks: Iterable[AnyStr]) -> Iterator[AnyStr]:
+    """The lines of text or bytes read in chunks, without their "\n" (a line in memory at a
+    time; the last one, after the last "\n", may be empty)."""
+    pending: list = []
+    for chunk in chunks:
+        parts = chunk.split("\n" if isinstance(chunk, str) else b"\n")
+        if len(parts) > 1:
+            yield parts[0][:0].join(pending + parts[:1])
+            yield from parts[1:-1]
+            pending = []
+        pending.append(parts[-1])
+    if pending:
+        yield pending[0][:0].join(pending)
 
 
 def parse_text_many(text: str, *, path: Optional[str] = None, strict: bool = False,

@@ -7,7 +7,7 @@ then holds (for a defect) or what happens (for an error). The README shows this 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Optional, Union
 
 if TYPE_CHECKING:      # (records do not import this module, but decode does)
     from .records import Question
@@ -143,6 +143,16 @@ class UsageError(ValueError):
 
 def _rebuild(cls, message, code, path, line, excerpt):
     return cls(message, code=code, path=path, line=line, excerpt=excerpt)
+
+
+def raising(items: Iterable[Union[Question, ParseError]]) -> Iterator[Question]:
+    """The questions of ``items``, its first ``ParseError`` raised: a reader that goes on
+    past a bad part (a line of JSON lines) gives it among its records, and a caller without
+    ``on_error`` stops there as at any error."""
+    for item in items:
+        if isinstance(item, ParseError):
+            raise item
+        yield item
 
 
 # -- the strict policy: a record's first defect as the ParseError it is under strict=True -------

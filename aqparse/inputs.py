@@ -21,10 +21,10 @@ from typing import (BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional
 
 import attrs
 
-from .api import (DumpSigns, Unit, parse_many, question_groups, records_of, sniff,
-                  text_units)
+from .api import (DumpSigns, Unit, chunk_lines, json_lines_start, parse_items, question_groups,
+                  records_of, sniff, text_units)
 from .decode import decode, incremental_decoder, repair_mojibake
-from .errors import ParseError, UsageError
+from .errors import ParseError, UsageError, raising
 from .export import output_format
 from .records import RECORD_KEYS, Question, looks_like_record
 
@@ -238,20 +238,69 @@ def _not_a_question_file(name: str) -> Optional[str]:
 
 def holds_records(head: bytes) -> bool:
     """Whether the first bytes of a JSON input are a record in aqparse's JSON form (what
-    ``convert`` and ``aqparse parse`` write, the expected side of fixtures): a JSON line, or
-    the first item of a list."""
+    ``convert`` and ``aqparse parse`` write, the expected side of fixtures): a JSON line (the
+    first line that is one: a broken line before it is looked past), or the first item of a
+    list."""
+    return record_form(head) is not None
+
+
+def record_form(head: bytes) -> Optional[str]:
+    """How the first bytes of a JSON input hold aqparse's records: ``"lines"`` (JSON lines,
+    read line by line: ``record_lines``), ``"json"`` (a list, or one record across lines),
+    or None (no record: open data, anything else)."""
     if not all(mark in head for mark in _RECORD_MARKS):      # cheap: most files stop here
-        return False
+        return None
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if text[:1] == "[":
-        text = text[1:].lstrip(" \t\r\n")
+        return "json" if _starts_with_record(text[1:].lstrip(" \t\r\n")) else None
+    # (a head shorter than the most asked for is the whole file: its last line is whole)
+    first = json_lines_start(text, whole=len(head) < _HEAD)
+    if first is not None:
+        return "lines" if looks_like_record(first) else None
+    found = _starts_with_record(text)     # one record across lines, or a line the head cuts
+    return None if not found else "json" if found == "whole" else "lines"
+
+
+def _starts_with_record(text: str) -> Optional[str]:
+    """Whether ``text`` starts with a record: ``"whole"``, ``"cut"`` (cut short by the head:
+    its first keys tell), or None."""
     if text[:1] != "{":
-        return False
+        return None
     try:
         value, _ = json.JSONDecoder().raw_decode(text)
-    except ValueError:     # cut short by the head: its first keys tell
-        return text.startswith('{"uid"') and '"status"' in text and '"source"' in text
-    return looks_like_record(value)
+    except ValueError:
+        found = text.startswith('{"uid"') and '"status"' in text and '"source"' in text
+        return "cut" if found else None
+    return "whole" if looks_like_record(value) else None
+
+
+_HEAD = 65536      # the bytes of a file looked at first (``holds_records``, ``parse_document``)
+
+
+def record_lines(lines: Iterable[bytes], name: str, first: int = 1
+                 ) -> Iterator[Tuple[Union[Question, ParseError], int]]:
+    """The records of aqparse's JSON lines, each line on its own, with its line number: a line
+    that is no record is given as its ``ParseError`` and the lines after it are read (one bad
+    line cost all of them)."""
+    from .opendata import read_record   # the one reader of aqparse's own records
+
+    for number, line in enumerate(lines, first):
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except ValueError as error:
+                yield ParseError(f"not an aqparse record: {error}", code="bad-record",
+                                 path=name, line=number), number
+                continue
+            if not looks_like_record(obj):     # other JSON: said, not read as an empty record
+                yield ParseError("not an aqparse record: a JSON value without a record's uid, "
+                                 "status and source", code="bad-record", path=name,
+                                 line=number), number
+                continue
+            try:
+                yield read_record(obj, path=name, line=number), number
+            except ParseError as error:
+                yield error, number
 
 
 # what reading a file or an archive raises on a broken one: zipfile raises NotImplementedError
@@ -374,19 +423,34 @@ def parse_document(doc: Document, *, strict: bool = False, records: bool = True,
     SQLite, Parquet and CSV outputs are read back into the records they hold
     (``own_records``). ``records=False``: a .json / .jsonl file of aqparse's JSON records
     raises ``RecordsSkipped`` instead (a document of a folder or an archive). Documents larger
-    than ``stream_above`` bytes are streamed, a text dump in parts of about ``chunk``."""
+    than ``stream_above`` bytes are streamed, a text dump in parts of about ``chunk``. The
+    first error raises ``ParseError`` (``document_items`` goes on past a bad line)."""
+    return raising(document_items(doc, strict=strict, records=records,
+                                  stream_above=stream_above, chunk=chunk))
+
+
+def document_items(doc: Document, *, strict: bool = False, records: bool = True,
+                   stream_above: int = STREAM_THRESHOLD, chunk: int = CHUNK
+                   ) -> Iterator[Union[Question, ParseError]]:
+    """``parse_document``'s questions; JSON lines (aqparse's records, the AN's NDJSON) are
+    read line by line, a bad line given as its ``ParseError`` in its place and the lines after
+    it read. Other errors are raised."""
     json_file = not records and _suffix(doc.name) in (".json", ".jsonl")
     if doc.size is None or doc.size > stream_above:
         with doc.opener() as stream:
-            head = stream.read(65536)
-            if json_file and holds_records(head):
+            head = stream.read(_HEAD)
+            form = record_form(head)
+            if json_file and form:
                 raise RecordsSkipped(doc.name)
+            if form == "lines":
+                yield from _record_items(chunk_lines(_blocks(head, stream)), doc.name)
+                return
             own = output_format(head)
             if own is not None:
                 yield from own_records(doc.name, own, head, stream, strict=strict)
                 return
-            if len(head) < 65536:          # it was small after all (stdin)
-                yield from parse_many(head, path=doc.name, strict=strict)
+            if len(head) < _HEAD:          # it was small after all (stdin)
+                yield from parse_items(head, path=doc.name, strict=strict)
                 return
             fmt = sniff(decode(head[:4096] + b" ", path=doc.name))
             if fmt == "text":
@@ -400,13 +464,30 @@ def parse_document(doc: Document, *, strict: bool = False, records: bool = True,
             data = head + stream.read()
     else:
         data = doc.read()
-        if json_file and holds_records(data[:65536]):
+        form = record_form(data[:_HEAD])
+        if json_file and form:
             raise RecordsSkipped(doc.name)
+        if form == "lines":
+            yield from _record_items(data.split(b"\n"), doc.name)
+            return
         own = output_format(data[:4096])
         if own is not None:
             yield from own_records(doc.name, own, data, io.BytesIO(b""), strict=strict)
             return
-    yield from parse_many(data, path=doc.name, strict=strict)
+    yield from parse_items(data, path=doc.name, strict=strict)
+
+
+def _record_items(lines: Iterable[bytes], name: str) -> Iterator[Union[Question, ParseError]]:
+    """The records of aqparse's JSON lines (``record_lines``), its bad lines among them. (A
+    record's defects are its source's, not this file's: ``strict`` is not asked of them.)"""
+    return (item for item, _ in record_lines(lines, name))
+
+
+def _blocks(head: bytes, stream: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
+    block = head
+    while block:
+        yield block
+        block = stream.read(size)
 
 
 def own_records(name: str, fmt: str, head: bytes, rest: BinaryIO, *,
@@ -520,7 +601,10 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
 
     A document that cannot be parsed or read raises ``ParseError``, unless
     ``on_error(name, error)`` is given: then it is called and reading goes on with the next
-    document, so one bad file never stops the rest. The files of a folder (or members of an
+    document, so one bad file never stops the rest. In JSON lines (aqparse's records, the
+    AN's open data one question a line) a bad line is an error of its own, naming the file
+    and the line: raised where it stands, or, with ``on_error``, said and the lines after it
+    read. The files of a folder (or members of an
     archive) that hold no question — a README, an image, a FIFO — are skipped as ``convert``
     skips them, and ``on_skip(name, why)`` is called for each when given. ``acteurs``: the
     AN's open-data acteurs archive (zip or folder), which completes each record's author as
@@ -547,8 +631,14 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
         else:
             name = item.name
             try:
-                yield from parse_document(item, strict=strict, records=name in named,
-                                          stream_above=stream_above, chunk=chunk)
+                for q in document_items(item, strict=strict, records=name in named,
+                                        stream_above=stream_above, chunk=chunk):
+                    if not isinstance(q, ParseError):
+                        yield q
+                    elif on_error is None:     # (a bad line stops the reading, as any error)
+                        raise q
+                    else:                      # a bad line of JSON lines: the next are read
+                        on_error(name, q)
                 continue
             except RecordsSkipped:
                 if on_skip is not None:

@@ -23,13 +23,14 @@ Three stages, one per section below:
 
 import json
 import re
-from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple,
+                    Union)
 
 import attrs
 
 from .dates import parse_date, parse_page
 from .decode import clean_value, incremental_decoder
-from .errors import InternalError, ParseError, excerpt, raise_for
+from .errors import InternalError, ParseError, excerpt, raise_for, raising
 from .agree import sitting_question, title_and_analyses
 from .markup import fragment_text
 from .names import author_of, civility
@@ -365,6 +366,35 @@ def _json_questions(window: _JsonWindow, path: Optional[str]) -> Found:
                          line=error.line, excerpt=error.snippet) from None
     except RecursionError:   # the walk, and json's decoder, recurse a level a container
         raise too_deep("opendata-json", path, window.line_at(window.i)) from None
+
+
+def _line_questions(lines: Iterable[Tuple[int, str]], path: Optional[str]
+                    ) -> Iterator[Union[Tuple[dict, int, bool, bool], ParseError]]:
+    """Every question of JSON lines (``api.json_lines_start``), each line walked on its own:
+    a line that is not JSON, or holds no question, is given as its ``ParseError`` and the
+    lines after it are read (one bad line cost all of them)."""
+    for number, line in lines:
+        if not line.strip():
+            continue
+        window = _JsonWindow(line)
+        window.line = number
+        try:
+            left = yield from _json_walk(window)
+            if window.peek():
+                window.fail(_json_message("Extra data"))
+        except _JsonError as error:
+            yield ParseError(f"not valid JSON: {error.message}", code="bad-json", path=path,
+                             line=number, excerpt=error.snippet)
+            continue
+        except RecursionError:
+            yield too_deep("opendata-json", path, number)
+            continue
+        if left is not GIVEN:    # other JSON: said, not dropped
+            yield ParseError(f"no question in this line ({_NO_QUESTION})",
+                             code="not-a-question", path=path, line=number)
+
+
+_NO_QUESTION = "no object with a 'QANR…' uid, an 'identifiant' or the members of a question"
 
 
 def too_deep(fmt: str, path: Optional[str], line: Optional[int]) -> ParseError:
@@ -1227,32 +1257,50 @@ def _why(error: Exception) -> str:
 # 4. entry points (registered in ``api.FORMAT_PARSERS``)
 # =============================================================================================
 
-def _records(found: Found, fmt: str, path: Optional[str], strict: bool,
-             text: str = "") -> Iterator[Question]:
-    count = 0
-    for obj, line, surrogates, plain in found:
+def _records(found: Iterable, fmt: str, path: Optional[str], strict: bool,
+             text: str = "", lines: bool = False) -> Iterator[Union[Question, ParseError]]:
+    """The records of what was found. ``lines``: JSON lines, where a bad line (found as its
+    ``ParseError``, or whose question cannot be read) is given in its place and the lines
+    after it are read; otherwise the first error is raised."""
+    count = bad = 0
+    for item in found:
+        if isinstance(item, ParseError):
+            bad += 1
+            yield item
+            continue
+        obj, line, surrogates, plain = item
         count += 1
         is_record = looks_like_record(obj)  # a record written by ``aqparse parse``: read back as is
         try:
             record_ = _record(obj, is_record, fmt, path, line, surrogates, plain)
-        except ParseError:
-            raise
-        except RecursionError:       # a member nested deeper than the mapping's recursion
-            raise too_deep(fmt, path, line) from None
-        except Exception as error:   # a bug: said as a ParseError naming the input and place
-            raise InternalError(f"internal error: {type(error).__name__}: {error}",
-                                code="internal-error", path=path, line=line) from error
-        if is_record:                # its defects are the source's, not this file's
-            yield record_
+            # (a record's defects are the source's, not this file's)
+            if strict and not is_record and record_.defects:
+                raise_for(record_, text)
+        except ParseError as error:
+            if not lines:
+                raise
+            bad += 1
+            yield error
             continue
-        if strict and record_.defects:
-            raise_for(record_, text)
+        except RecursionError:       # a member nested deeper than the mapping's recursion
+            if not lines:
+                raise too_deep(fmt, path, line) from None
+            bad += 1
+            yield too_deep(fmt, path, line)
+            continue
+        except Exception as error:   # a bug: said as a ParseError naming the input and place
+            internal = InternalError(f"internal error: {type(error).__name__}: {error}",
+                                     code="internal-error", path=path, line=line)
+            if not lines:
+                raise internal from error
+            bad += 1
+            yield internal
+            continue
         yield record_
-    if not count:
+    if not count and not bad:
         what = {"opendata-json": "JSON", "opendata-xml": "XML", "legacy-xml": "XML"}[fmt]
-        raise ParseError(f"no question found in this {what} (no object with a 'QANR…' uid, an "
-                         "'identifiant' or the members of a question)", code="not-a-question",
-                         path=path, line=1)
+        raise ParseError(f"no question found in this {what} ({_NO_QUESTION})",
+                         code="not-a-question", path=path, line=1)
 
 
 def _record(obj: dict, is_record: bool, fmt: str, path: Optional[str], line: Optional[int],
@@ -1267,6 +1315,18 @@ def _record(obj: dict, is_record: bool, fmt: str, path: Optional[str], line: Opt
 def parse_many_json(text: str, *, path: Optional[str] = None,
                     strict: bool = False) -> Iterator[Question]:
     """Every question of an open-data JSON file: one question, a dump, a list, JSON lines."""
+    return raising(json_items(text, path=path, strict=strict))
+
+
+def json_items(text: str, *, path: Optional[str] = None,
+               strict: bool = False) -> Iterator[Union[Question, ParseError]]:
+    """``parse_many_json``'s questions; JSON lines are read line by line, a bad line given as
+    its ``ParseError`` in its place (``api.parse_items``)."""
+    from .api import json_lines_start
+
+    if json_lines_start(text) is not None:
+        return _records(_line_questions(enumerate(text.split("\n"), 1), path), "opendata-json",
+                        path, strict, lines=True)
     return _records(_json_questions(_JsonWindow(text), path), "opendata-json", path, strict,
                     text)
 
@@ -1286,9 +1346,12 @@ def parse_many_legacy_xml(text: str, *, path: Optional[str] = None,
 
 
 def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = None,
-                 strict: bool = False) -> Iterator[Question]:
+                 strict: bool = False) -> Iterator[Union[Question, ParseError]]:
     """A large file read from a binary stream in chunks (``inputs.parse_document`` uses it):
-    memory holds the question being read and a window of a few ``READ_CHUNK``."""
+    memory holds the question being read and a window of a few ``READ_CHUNK``. JSON lines
+    are read line by line, a bad line given as its ``ParseError`` (``json_items``)."""
+    from .api import chunk_lines, json_lines_start
+
     def raw_chunks():
         if head:
             yield head
@@ -1298,11 +1361,19 @@ def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = N
                 return
             yield block
 
+    if fmt == "opendata-json" and json_lines_start(_decoded_head(head), whole=False):
+        lines = enumerate(chunk_lines(_decoded(raw_chunks(), head)), 1)
+        return _records(_line_questions(lines, path), fmt, path, strict, lines=True)
     if fmt == "opendata-json":
         found = _json_questions(_JsonWindow("", _decoded(raw_chunks(), head)), path)
     else:               # lxml reads the bytes itself, with the encoding the file declares
         found = _xml_questions(raw_chunks(), fmt, path)
     return _records(found, fmt, path, strict)
+
+
+def _decoded_head(head: bytes) -> str:
+    """The text of a file's head, as ``_decoded`` reads it (its last character may be cut)."""
+    return incremental_decoder(head).decode(head)
 
 
 def _decoded(chunks: Iterator[bytes], head: bytes) -> Iterator[str]:

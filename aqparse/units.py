@@ -27,7 +27,7 @@ from .decode import decode
 from .errors import ParseError, UsageError
 from .export import output_format
 from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, Problem, Skipped,
-                     dump_units, holds_records, read_error, walk)
+                     dump_units, read_error, record_form, walk)
 from .rawtext import Tap
 
 def _size(least: int, most: int = 1 << 30):
@@ -146,11 +146,11 @@ def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[
         if output_format(head) is not None:    # aqparse's own SQLite / Parquet / CSV output
             yield Stream(doc.name, Tap(stream, head, sizes.raw_keep))
             return
-        start = head.lstrip()[:1]
-        if start in (b"{", b"[") and holds_records(head):
+        form = record_form(head)
+        if form is not None:
             if not explicit:
                 yield Skip(doc.name, RECORDS_SKIPPED)
-            elif start == b"{":
+            elif form == "lines":
                 yield from _record_lines(doc.name, stream, head, sizes)
             else:                       # a (large) JSON list of records: read back as a stream
                 yield Stream(doc.name, Tap(stream, head, sizes.raw_keep))

@@ -17,8 +17,8 @@ from .api import parse_text_many
 from .decode import repair_mojibake
 from .errors import InternalError, ParseError
 from .export import Unwritable, latest_date, state_key
-from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, holds_records, parse_document,
-                     read_error)
+from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, document_items, holds_records,
+                     read_error, record_lines)
 from .rawtext import NO_RAW, Raw, entry
 from .records import Question, looks_like_record
 from .units import (Failure, RecordLines, Skip, Stream, TextPart, Unit, Whole,
@@ -59,9 +59,10 @@ class Task:
 
 # -- parsing a unit --------------------------------------------------------------------------------
 
-def _records_of_whole(unit: Whole) -> Iterator[Tuple[Question, Optional[int]]]:
+def _records_of_whole(unit: Whole) -> Iterator[Tuple[object, Optional[int]]]:
     doc = Document(unit.name, lambda: io.BytesIO(unit.data), len(unit.data))
-    return ((q, _line_of(q, unit.name)) for q in parse_document(doc))
+    return ((q, q.line if isinstance(q, ParseError) else _line_of(q, unit.name))
+            for q in document_items(doc))
 
 
 def _records_of_text(unit: TextPart) -> Iterator[Tuple[Question, Optional[int]]]:
@@ -72,27 +73,9 @@ def _records_of_text(unit: TextPart) -> Iterator[Tuple[Question, Optional[int]]]
 
 
 def _records_of_lines(unit: RecordLines) -> Iterator[Tuple[object, Optional[int]]]:
-    """The records of JSON lines, each line on its own: a line that is no record is given
-    as its ``ParseError`` and the lines after it are read (one bad line cost all of them)."""
-    from .opendata import read_record   # the one reader of aqparse's own records
-
-    for number, line in enumerate(unit.data.splitlines(), unit.line):
-        if line.strip():
-            try:
-                obj = json.loads(line)
-            except ValueError as error:
-                yield ParseError(f"not an aqparse record: {error}", code="bad-record",
-                                 path=unit.name, line=number), number
-                continue
-            if not looks_like_record(obj):     # other JSON: said, not read as an empty record
-                yield ParseError("not an aqparse record: a JSON value without a record's uid, "
-                                 "status and source", code="bad-record", path=unit.name,
-                                 line=number), number
-                continue
-            try:
-                yield read_record(obj, path=unit.name, line=number), number
-            except ParseError as error:
-                yield error, number
+    """The records of JSON lines, each line on its own (``inputs.record_lines``): a bad line
+    is given as its ``ParseError`` and the lines after it are read."""
+    return record_lines(unit.data.splitlines(), unit.name, unit.line)
 
 
 def _records_of_failure(unit: Failure) -> Iterator[Tuple[Question, Optional[int]]]:
@@ -264,11 +247,12 @@ def work(unit: Unit, task: Task) -> Result:
 
 
 def streamed(unit: Stream, task: Task, batch: int = 500) -> Iterator[Result]:
-    """A large open-data or XML dump, parsed as a stream (``inputs.parse_document``: one
-    question in memory at a time), in the parent; its records are handed to the writer
-    ``batch`` at a time, so memory stays flat whatever the size of the dump."""
+    """A large open-data or XML dump, parsed as a stream (``inputs.document_items``: one
+    question in memory at a time; a bad line of JSON lines is its own errors entry), in the
+    parent; its records are handed to the writer ``batch`` at a time, so memory stays flat
+    whatever the size of the dump."""
     name, tap = unit.name, unit.tap
-    records = parse_document(Document(name, lambda: tap, None))
+    records = document_items(Document(name, lambda: tap, None))
     items: list = []
     problems: list = []
     waiting: list = []     # refused records whose raw text ends where the next one starts
@@ -287,16 +271,23 @@ def streamed(unit: Stream, task: Task, batch: int = 500) -> Iterator[Result]:
             error = InternalError(internal(exc), path=name)
         if error is not None:
             break
-        found = True
-        line = _line_of(q, name)
-        problems += [refused(name, *w, line if line is not None else w[-1]) for w in waiting]
-        waiting = []
-        tap.release(line)
-        item, why = outcome(q, task)
-        if why is None:
-            items.append(item)
+        if isinstance(q, ParseError):     # a bad line of JSON lines: the next are read
+            problems += [refused(name, *w, q.line) for w in waiting]
+            waiting = []
+            problems.append(entry(name, q.line, q.code, q.message, tap, q.line, q.line + 1))
+            tap.release(q.line + 1)
         else:
-            waiting.append((q, why, tap, line))
+            found = True
+            line = _line_of(q, name)
+            problems += [refused(name, *w, line if line is not None else w[-1])
+                         for w in waiting]
+            waiting = []
+            tap.release(line)
+            item, why = outcome(q, task)
+            if why is None:
+                items.append(item)
+            else:
+                waiting.append((q, why, tap, line))
         if len(items) + len(problems) >= batch:
             yield Result(name, items, problems, None, False, tap.take_read())
             items, problems = [], []

@@ -876,3 +876,57 @@ def test_output_dash_refuses_what_needs_a_file(tmp_path, options, said):
     [line] = done.stderr.decode("utf-8").splitlines()
     assert line.startswith(f"aqparse: {said}")
     assert done.stdout == b"" and os.listdir(tmp_path) == []
+
+
+def _json_line(path):
+    return json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
+
+
+OPENDATA = ROOT / "tests" / "data" / "opendata"
+
+
+@pytest.mark.parametrize("copies", [1, 30])       # a file read whole, and one streamed
+@pytest.mark.parametrize("bad", ["cut", "other JSON"])
+def test_a_bad_line_of_open_data_ndjson_costs_that_line_alone(tmp_path, copies, bad):
+    # the AN's open data, one question a line; line 2 cut short (a copy stopped midway), or a
+    # line of JSON that is no question: the lines after it were lost (or it was dropped
+    # without a word)
+    good1 = _json_line(OPENDATA / "QANR5L16QE4242.json")
+    line2 = {"cut": _json_line(OPENDATA / "QANR5L17QE9001.json")[:200],
+             "other JSON": '{"note": "export of 2024-03-01"}'}[bad]
+    good3 = _json_line(OPENDATA / "QANR5L17QE9100.json")
+    path = tmp_path / "questions.ndjson"
+    path.write_text(f"{good1}\n{line2}\n{good3}\n" * copies, encoding="utf-8")
+    sizes = Sizes(split_above=65536, stream_batch=7)    # (streamed above 64 KiB)
+    assert (copies > 1) == (path.stat().st_size > sizes.split_above)
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    summary = convert([str(path)], str(out), jobs=1, quiet=True, errors=str(errors),
+                      sizes=sizes)
+    written = [json.loads(x)["uid"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert written == ["QANR5L16QE4242", "QANR5L17QE9100"]     # (a uid met again: merged)
+    entries = [json.loads(e) for e in errors.read_text(encoding="utf-8").splitlines()]
+    code = {"cut": "bad-json", "other JSON": "not-a-question"}[bad]
+    assert [(e["position"], e["code"], e["raw"]) for e in entries] == [
+        (2 + 3 * n, code, line2 + "\n") for n in range(copies)]
+    assert summary.errors == copies and summary.failed == []
+
+
+@pytest.mark.parametrize("copies", [1, 40])       # a file read whole, and one read in parts
+@pytest.mark.parametrize("first", ["tail", "not JSON"])
+def test_aqparse_json_lines_with_a_bad_first_line_are_written(tmp_path, copies, first):
+    # recognised by its first line, such a file was lost whole as "not a question": its
+    # first line the end of a record (a copy made from the middle of a file: tail -c), or a
+    # note written above the records
+    good = tmp_path / "good.jsonl"
+    convert([str(ROOT / "fixtures")], str(good), jobs=1, quiet=True)
+    lines = good.read_text(encoding="utf-8").splitlines() * copies
+    bad = lines[0][-150:] if first == "tail" else "exported by hand, 2024-03-01"
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([bad] + lines[1:]) + "\n", encoding="utf-8")
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    summary = convert([str(broken)], str(out), jobs=1, quiet=True, errors=str(errors))
+    [entry] = [json.loads(e) for e in errors.read_text(encoding="utf-8").splitlines()]
+    assert (entry["position"], entry["code"], entry["raw"]) == (1, "bad-record", bad + "\n")
+    assert summary.errors == 1
+    written = {json.loads(x)["uid"] for x in out.read_text(encoding="utf-8").splitlines()}
+    assert written == {json.loads(x)["uid"] for x in lines[1:]}

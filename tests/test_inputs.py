@@ -199,3 +199,81 @@ def test_a_file_name_that_is_not_utf8_does_not_cost_its_questions(tmp_path):
         assert (summary.questions, summary.errors) == (2, 0)
         assert [q.source.path for q in aqparse.read(str(out))] == \
             [str(tmp_path / "caf\\xe9.txt")] * 2
+
+
+# -- JSON lines: one bad line never loses the lines after it ---------------------------------------
+
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
+OPENDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "opendata")
+
+
+def _json_line(folder, name):
+    with open(os.path.join(folder, name), encoding="utf-8") as f:
+        return json.dumps(json.load(f), ensure_ascii=False)
+
+
+def _read_with_errors(path, **options):
+    errors = []
+    records = list(aqparse.read(path, on_error=lambda name, error: errors.append((name, error)),
+                                **options))
+    return records, errors
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_read_goes_on_past_a_bad_line_of_aqparse_json_lines(tmp_path, stream_above):
+    # aqparse's records (the expected side of three fixtures), one a line, line 2 cut short:
+    # the record of line 3 was lost into the error's text
+    good1 = _json_line(FIXTURES, "qe-pending.json")          # QE 98712 of the 14th
+    cut = _json_line(FIXTURES, "qg-no-page.json")[:120]      # QG 512 of the 16th
+    good3 = _json_line(FIXTURES, "iso-dates.json")           # QE 2231 of the 15th
+    path = tmp_path / "records.jsonl"
+    path.write_text(f"{good1}\n{cut}\n{good3}\n", encoding="utf-8")
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    records, errors = _read_with_errors(path, **options)
+    assert [(q.kind, q.number, q.legislature) for q in records] == [("QE", 98712, 14),
+                                                                      ("QE", 2231, 15)]
+    [(name, error)] = errors
+    assert (name, error.path, error.line, error.code) == (str(path), str(path), 2, "bad-record")
+    # without on_error, the bad line is raised where it stands, as a document error is
+    found = aqparse.read(path, **options)
+    assert next(found).number == 98712
+    with pytest.raises(aqparse.ParseError) as raised:
+        next(found)
+    assert (raised.value.path, raised.value.line) == (str(path), 2)
+
+
+@pytest.mark.parametrize("copies", [1, 30])     # read whole, and streamed (above 64 KiB)
+def test_read_goes_on_past_a_bad_line_of_open_data_ndjson(tmp_path, copies):
+    # the AN's open data, one question a line: 4242 of the 16th, 9001 cut short, 9100 of the 17th
+    good1 = _json_line(OPENDATA, "QANR5L16QE4242.json")
+    cut = _json_line(OPENDATA, "QANR5L17QE9001.json")[:200]
+    good3 = _json_line(OPENDATA, "QANR5L17QE9100.json")
+    path = tmp_path / "questions.ndjson"
+    path.write_text(f"{good1}\n{cut}\n{good3}\n" * copies, encoding="utf-8")
+    assert (copies > 1) == (path.stat().st_size > 65536)
+    records, errors = _read_with_errors(path, stream_above=1000)
+    assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9100"] * copies
+    assert [q.source.line for q in records[:4]] == [1, 3, 4, 6][:2 * copies]
+    assert [(error.line, error.code) for _, error in errors] == [(2 + 3 * n, "bad-json")
+                                                                 for n in range(copies)]
+    assert {name for name, _ in errors} == {str(path)}
+    # the same questions one a line inside a wrapper (a dump written so) are one JSON value
+    # across lines, not JSON lines: read as a dump
+    wrapped = tmp_path / "dump.json"
+    wrapped.write_text('{"questions": {"question": [\n' + f"{good1},\n{good3}\n" + "]}}\n",
+                       encoding="utf-8")
+    assert [q.uid for q in aqparse.read(wrapped)] == ["QANR5L16QE4242", "QANR5L17QE9100"]
+
+
+@pytest.mark.parametrize("first", ["cut", "not JSON", "other JSON"])
+def test_aqparse_json_lines_whose_first_line_is_bad_are_still_read(tmp_path, first):
+    good2 = _json_line(FIXTURES, "qe-pending.json")          # QE 98712 of the 14th
+    good3 = _json_line(FIXTURES, "iso-dates.json")           # QE 2231 of the 15th
+    bad = {"cut": _json_line(FIXTURES, "qg-no-page.json")[:120],
+           "not JSON": "exported by hand, 2024-03-01",
+           "other JSON": '{"note": "exported by hand"}'}[first]
+    path = tmp_path / "records.jsonl"
+    path.write_text(f"{bad}\n{good2}\n{good3}\n", encoding="utf-8")
+    records, errors = _read_with_errors(path)
+    assert [q.number for q in records] == [98712, 2231]
+    assert [error.line for _, error in errors] == [1]

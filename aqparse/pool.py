@@ -9,7 +9,10 @@ no process behind.
 import contextlib
 import gc
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterator, List
@@ -159,3 +162,20 @@ def _worker_start() -> None:
     # a worker lives for the run: its collector is calmed once, for good (``calm_gc``)
     gc.freeze()
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
+    _end_with_the_run()
+
+
+def _end_with_the_run() -> None:
+    """The worker ends when the process of the run is gone without stopping it (SIGKILL, a
+    crash): its queue of work is then never closed (each worker holds both of its ends), and
+    it waited on it for ever, the fork server and the resource tracker with it."""
+    parent = multiprocessing.parent_process()
+    sentinel = getattr(parent, "sentinel", None)
+    if sentinel is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="aqparse-run-watch").start()

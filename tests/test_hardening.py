@@ -558,6 +558,49 @@ def test_sigterm_stops_a_parallel_run_and_leaves_no_process_behind(tmp_path):
     assert sqlite3.connect(db).execute("SELECT count(*) FROM questions").fetchone()[0] >= 1
 
 
+def _descendants(pid: int) -> list:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return found[1:]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="reads /proc")
+def test_a_parallel_run_killed_outright_leaves_no_process_behind(tmp_path):
+    # SIGKILL gives the run no chance to stop its workers: they waited for work for ever (each
+    # holds both ends of its queue), and kept the fork server and the resource tracker alive
+    import signal
+
+    dump = tmp_path / "dump.txt"
+    dump.write_text((FIXTURE + "\n") * 20_000, encoding="utf-8")     # about 24 MB
+    out = tmp_path / "q.jsonl"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o",
+                             str(out), "-j", "2", "-q"], env=env, start_new_session=True)
+    deadline = time.monotonic() + 120
+    helpers: list = []
+    while time.monotonic() < deadline and proc.poll() is None and len(helpers) < 4:
+        time.sleep(0.2)      # the resource tracker, the fork server and two workers
+        helpers = _descendants(proc.pid)
+    assert proc.poll() is None and len(helpers) >= 4, "the run ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in helpers):
+        time.sleep(0.2)
+    left = [p for p in helpers if os.path.exists(f"/proc/{p}")]
+    for p in left:           # (nothing of a failed test left running)
+        os.kill(p, signal.SIGKILL)
+    assert left == []
+
+
 # -- found by fuzzing (tests/fuzz.py) and by a review: each failed before ------------------------------
 
 def test_a_control_character_beside_a_hidden_element_of_a_page():

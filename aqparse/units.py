@@ -143,6 +143,9 @@ def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[
         return
     with doc.opener() as stream:
         head = stream.read(65536)
+        if len(head) < 65536 and not head.strip():    # empty stdin: "empty", as an empty file
+            yield Whole(doc.name, head, explicit)
+            return
         if output_format(head) is not None:    # aqparse's own SQLite / Parquet / CSV output
             yield Stream(doc.name, Tap(stream, head, sizes.raw_keep))
             return

@@ -199,6 +199,14 @@ def test_stdin(tmp_path):
     assert b"2 question(s) written" in done.stderr
 
 
+@pytest.mark.parametrize("given", [b"", b"\n \n"])
+def test_empty_stdin_is_said_empty_as_an_empty_file_is(tmp_path, given):
+    # it was said "not a parliamentary question … no question labels"
+    done = _run_cli("convert", "-", "-o", str(tmp_path / "q.jsonl"), "-j", "1", input=given)
+    assert done.returncode == 1
+    assert b"aqparse: <stdin>:1: empty input [empty]" in done.stderr.splitlines()
+
+
 def _count(path):
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.1)

@@ -224,6 +224,21 @@ def _script_hint() -> str:
             "script again), or pass jobs=1")
 
 
+def _warm_ups(paths: List[str], sizes: Sizes) -> int:
+    """The workers worth starting before the first unit: as many as the units of the large
+    files named (those the parent looks through before it cuts them); none for a run of small
+    files, folders or stdin (their workers start as their units come)."""
+    count = 0
+    for path in paths:
+        try:
+            size = os.path.getsize(path) if os.path.isfile(path) else 0
+        except OSError:
+            continue
+        if size > sizes.split_above:
+            count += size // sizes.chunk_chars + 1
+    return count
+
+
 def _as_list(paths: Paths) -> List[str]:
     if isinstance(paths, (str, os.PathLike)):
         return [os.fspath(paths)]
@@ -301,7 +316,8 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
             summary.skipped.append((doc.name, doc.why))
 
     task = Task(type(writer), strict, tables, acteurs)
-    worked = results(units(paths, sizes, seen), jobs, task, sizes.stream_batch)
+    worked = results(units(paths, sizes, seen), jobs, task, sizes.stream_batch,
+                     _warm_ups(paths, sizes) if jobs > 1 else 0)
     try:
         for result in worked:
             stop_point()

@@ -18,19 +18,21 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Iterator, List
 
 from .units import Stream, Unit
-from .work import Result, Task, streamed, warm, work
+from .work import Result, Task, streamed, work
+from .work import warm as warm_up
 
 
 def results(units: Iterator[Unit], jobs: int, task: Task,
-            stream_batch: int = 500) -> Iterator[Result]:
+            stream_batch: int = 500, warm: int = 0) -> Iterator[Result]:
     """The results of the units, in input order: a streamed dump is read in the parent (its
-    units before it are finished first), every other unit in a worker."""
+    units before it are finished first), every other unit in a worker. ``warm``: the workers
+    to start, and make ready for text, before the first unit (at most ``jobs``)."""
     with calm_gc():
-        yield from _results(units, jobs, task, stream_batch)
+        yield from _results(units, jobs, task, stream_batch, warm)
 
 
 def _results(units: Iterator[Unit], jobs: int, task: Task,
-             stream_batch: int) -> Iterator[Result]:
+             stream_batch: int, warm: int = 0) -> Iterator[Result]:
     if jobs == 1:
         for unit in units:
             stop_point()
@@ -43,11 +45,12 @@ def _results(units: Iterator[Unit], jobs: int, task: Task,
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start)
     try:
-        # the workers started and made ready for text now, not at their first unit: that
-        # overlaps the parent's first look through a dump (``inputs.read_ahead``), when they
-        # have nothing to do (a run of 150,000 questions: a third of a second sooner)
-        for _ in range(jobs):
-            pool.submit(warm)
+        # workers started and made ready for text now, not at their first unit: that overlaps
+        # the parent's first look through a large dump (``inputs.read_ahead``), when they have
+        # nothing to do (a run of 150,000 questions: a third of a second sooner). Only as many
+        # as the run has units for: a small run starts the workers it needs, when it needs them
+        for _ in range(min(warm, jobs)):
+            pool.submit(warm_up)
         in_flight: deque = deque()
         for unit in units:
             stop_point()

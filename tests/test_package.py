@@ -171,7 +171,8 @@ def test_import_and_open_data_compile_none_of_the_text_s_large_patterns():
     assert lines[2] == ["text", "QANR5L14QE98712", "98712", "True"]
 
 
-def test_a_worker_of_a_parallel_run_is_made_ready_for_text_before_its_first_unit(monkeypatch):
+def test_a_worker_of_a_parallel_run_is_made_ready_for_text_before_its_first_unit(monkeypatch,
+                                                                                  tmp_path):
     # a worker's first text compiles the tokenizer's patterns: the pool gives each worker a
     # warm-up task at its start, while the parent still looks through its first dump
     from aqparse import pool
@@ -189,8 +190,23 @@ def test_a_worker_of_a_parallel_run_is_made_ready_for_text_before_its_first_unit
             pass
 
     monkeypatch.setattr(pool, "ProcessPoolExecutor", Recording)
-    assert list(pool._results(iter(()), 3, None, 500)) == []
-    assert submitted == ["warm", "warm", "warm"]
+    # as many as asked, at most one a worker; none unless asked (a small run starts the
+    # workers it needs when it needs them: 16 workers started for one small file took 6 s)
+    for asked, warmed in ((5, 3), (1, 1), (0, 0)):
+        submitted.clear()
+        assert list(pool._results(iter(()), 3, None, 500, asked)) == []
+        assert submitted == ["warm"] * warmed
+    # asked for by convert for the large files named (the parent looks through them first),
+    # a unit's worth of them each; not for small files, folders or stdin
+    from aqparse.convert import _warm_ups
+    from aqparse.units import Sizes
+
+    sizes = Sizes(split_above=1000, chunk_chars=1000)
+    small, large = tmp_path / "small.txt", tmp_path / "large.txt"
+    small.write_bytes(b"x" * 1000)
+    large.write_bytes(b"x" * 2500)
+    assert _warm_ups([str(small), str(tmp_path), "-"], sizes) == 0
+    assert _warm_ups([str(large)], sizes) == 3 and _warm_ups([str(large)] * 2, sizes) == 6
     # the warm-up compiles what a plain question needs, not a page's scanners, and leaves no
     # trace: its record is read right (nothing else runs in that process)
     code = (

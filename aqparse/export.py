@@ -1171,13 +1171,18 @@ def _file_of_part(name: str) -> Optional[str]:
 
 def _file_of(path: Optional[str]) -> Optional[str]:
     """The file a record was read from, as one name whatever name it was read by (a member of
-    an archive: the archive's, then the member's); None for stdin and what names no file."""
+    an archive: the archive's, then the member's); None for stdin and what names no file.
+    A relative name with no file here (a record read back from an output, which keeps the
+    path its first run read it by: "q.txt" of A/ and "q.txt" of B/) names no known file:
+    its reads stay parts of their own, as stdin's, and are never taken for one another."""
     if not path or path in ("-", "<stdin>"):
         return None
     archive, bang, member = path.partition("!")
     if bang and os.path.isfile(archive):
         return os.path.realpath(archive) + "!" + member
-    return os.path.realpath(path) if os.path.exists(path) else path
+    if os.path.exists(path):
+        return os.path.realpath(path)
+    return path if os.path.isabs(path) else None
 
 
 def _digest(said: str) -> str:

@@ -1030,7 +1030,9 @@ class SqliteWriter(Writer):
             if replaced:
                 for name, (delete, insert) in self._child_sql.items():
                     db.executemany(delete, replaced)
-            db.executemany(self._insert, [p[2] + (file,) for p, file in final.values()])
+            # (no file known, or a merge: empty, told from the null of a row stored by an
+            # older aqparse, whose path ``_stored_file`` resolves)
+            db.executemany(self._insert, [p[2] + (file or "",) for p, file in final.values()])
             for name, (delete, insert) in self._child_sql.items():
                 db.executemany(insert, [row for p, _ in final.values() for row in p[3][name]])
             db.execute("COMMIT")
@@ -1117,8 +1119,8 @@ class SqliteWriter(Writer):
         found = self._db.execute("SELECT input_file FROM questions WHERE uid = ?",
                                  (key,)).fetchone()
         if found is not None and found[0] is not None:
-            return found[0]
-        # a record stored by an older aqparse (or read from stdin): its name resolved now
+            return found[0] or None     # (empty: no file known, as it was stored)
+        # a record stored by an older aqparse: its name resolved now
         return _file_of(self._stored(key).source.path)
 
     def _stored(self, key: str) -> Question:

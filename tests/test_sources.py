@@ -431,6 +431,15 @@ def test_sqlite_records_read_back_from_two_outputs_of_two_folders_are_two_parts(
     assert [d.code for d in q.defects] == ["source-conflict"]
     assert "'Desserte de la ligne Paris-Limoes'" in q.defects[0].message
     assert "'Desserte de la ligne Paris-Limoges'" in q.defects[0].message
+    # A's records into a new database, then B's q.txt itself from B: the stored record
+    # (no file known) was resolved again there, taken for B/q.txt, and replaced by it
+    subprocess.run([sys.executable, "-m", "aqparse", "convert", "-q", "A.jsonl", "-o", "n.sqlite"],
+                   cwd=tmp_path, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "aqparse", "convert", "-q", "q.txt", "-o",
+                    "../n.sqlite"], cwd=tmp_path / "B", env=env, check=True)
+    [q] = aqparse.export.read_sqlite(str(tmp_path / "n.sqlite"))
+    assert [d.code for d in q.defects] == ["source-conflict"]
+    assert "'Desserte de la ligne Paris-Limoges'" in q.defects[0].message
 
 
 def test_sqlite_a_file_edited_to_say_what_another_says_drops_its_earlier_read(tmp_path):

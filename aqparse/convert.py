@@ -402,6 +402,8 @@ def _stdout_usage(fmt: str, tables: bool) -> None:
     if tables:
         raise UsageError("--tables writes files beside the output: give a file (-o NAME.csv), "
                          "not - (stdout)")
+    if sys.stdout is None:       # (closed: `aqparse convert … -o - >&-`), said before any work
+        raise UsageError("-o -: there is no stdout to write to (it is closed)")
 
 
 def _to_stdout(inputs: Paths, fmt: str, options: dict) -> Summary:

@@ -895,6 +895,18 @@ def test_output_dash_refuses_what_needs_a_file(tmp_path, options, said):
     assert done.stdout == b"" and os.listdir(tmp_path) == []
 
 
+def test_output_dash_with_stdout_closed_is_refused_before_any_work(tmp_path, monkeypatch):
+    # `aqparse convert … -o - >&-`: Python's sys.stdout is None; the run read and converted
+    # everything, then died on it with a traceback (AttributeError)
+    monkeypatch.setattr(sys, "stdout", None)
+    with pytest.raises(UsageError, match="no stdout"):
+        convert([str(PENDING)], "-", jobs=1, quiet=True)
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    convert([str(PENDING)], "-", jobs=1, quiet=True)
+    assert [json.loads(x)["uid"] for x in out.getvalue().splitlines()] == ["QANR5L14QE98712"]
+
+
 def _json_line(path):
     return json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
 

@@ -755,6 +755,19 @@ _GIVES_ITS_VALUE["number"] = re.compile(
     r"(?![\w]))", re.IGNORECASE | re.MULTILINE)
 
 
+def _after_label_words(scan: str, m: "re.Match", search) -> Optional["re.Match"]:
+    """The next label after ``m``, label words taken for a value: the first after its line,
+    or one on its line written with its separator ("Titre > Tête d'analyse des crédits
+    Analyse > lignes": the title, then the analyses)."""
+    end = _line_end(scan, m.start(m.lastgroup))
+    found = search(scan, m.end())
+    while found is not None and found.start(found.lastgroup) < end:
+        if scan[found.start(found.lastgroup):found.end()].rstrip().endswith((">", ":")):
+            return found
+        found = search(scan, found.end())
+    return found
+
+
 def _line_end(scan: str, at: int) -> int:
     end = scan.find("\n", at)
     return len(scan) if end < 0 else end
@@ -868,7 +881,7 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
             while m is not None and open_name in _FREE_TEXT and follower is None \
                     and not scan[value_start:m.start(m.lastgroup)].strip() \
                     and _label_words_as_value(scan, open_start, value_start, m):
-                m = header_search(scan, _line_end(scan, m.start(m.lastgroup)))
+                m = _after_label_words(scan, m, header_search)
             if follower is not None:    # a rule looked for right after the previous token
                 window_end = m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW
                 first = follower.first(scan, resume, window_end)

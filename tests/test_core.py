@@ -513,3 +513,17 @@ def test_an_empty_title_ending_a_question_does_not_swallow_the_next_of_a_dump():
                                                         (None, 1235, None)]
     assert qs[1].author.name == "Jean Dupont"
     assert qs[1].question.date == D(2017, 10, 3)
+
+
+def test_a_title_of_label_words_stops_at_a_label_with_its_separator_on_its_line():
+    # "Titre > Tête d'analyse des crédits Analyse > lignes …" on one line: the title is the
+    # words up to "Analyse >", a label written with its separator; the whole line was the
+    # title, and the analyses were lost without a word
+    text = CANONICAL.replace("Tête d'analyse > SNCF", "Titre > Tête d'analyse des crédits "
+                             "Analyse > lignes secondaires. fermeture").replace(
+        "Analyse > lignes secondaires. fermeture; avenir.\n", "")
+    q = aqparse.parse(text)
+    assert q.uid == "QANR5L15QE1234"
+    assert q.title == "Tête d'analyse des crédits"
+    assert q.analyses == ("lignes secondaires", "fermeture")
+    assert q.question.date == D(2017, 10, 3) and q.defects == ()

@@ -280,8 +280,9 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         acteurs = os.path.abspath(os.fspath(acteurs))
     if errors is not None:
         errors = os.fspath(errors)
-        # (through links: a link to the output is the output)
-        if writer.path and os.path.realpath(errors) == os.path.realpath(writer.path):
+        # (through links: a link to the output is the output; --tables: its tables are too)
+        outputs = list(writer._paths().values()) if hasattr(writer, "_paths") else [writer.path]
+        if any(out and os.path.realpath(errors) == os.path.realpath(out) for out in outputs):
             raise UsageError(f"{errors}: the errors file cannot be the output")
         try:
             write_test(errors)      # (a device or a FIFO, refused as an output is)
@@ -417,6 +418,8 @@ def _stdout_usage(fmt: str, tables: bool) -> None:
     if tables:
         raise UsageError("--tables writes files beside the output: give a file (-o NAME.csv), "
                          "not - (stdout)")
+    if sys.stdout is None:       # (closed: `aqparse convert … -o - >&-`), said before any work
+        raise UsageError("-o -: there is no stdout to write to (it is closed)")
 
 
 def _to_stdout(inputs: Paths, fmt: str, options: dict) -> Summary:

@@ -1030,7 +1030,9 @@ class SqliteWriter(Writer):
             if replaced:
                 for name, (delete, insert) in self._child_sql.items():
                     db.executemany(delete, replaced)
-            db.executemany(self._insert, [p[2] + (file,) for p, file in final.values()])
+            # (no file known, or a merge: empty, told from the null of a row stored by an
+            # older aqparse, whose path ``_stored_file`` resolves)
+            db.executemany(self._insert, [p[2] + (file or "",) for p, file in final.values()])
             for name, (delete, insert) in self._child_sql.items():
                 db.executemany(insert, [row for p, _ in final.values() for row in p[3][name]])
             db.execute("COMMIT")
@@ -1117,8 +1119,8 @@ class SqliteWriter(Writer):
         found = self._db.execute("SELECT input_file FROM questions WHERE uid = ?",
                                  (key,)).fetchone()
         if found is not None and found[0] is not None:
-            return found[0]
-        # a record stored by an older aqparse (or read from stdin): its name resolved now
+            return found[0] or None     # (empty: no file known, as it was stored)
+        # a record stored by an older aqparse: its name resolved now
         return _file_of(self._stored(key).source.path)
 
     def _stored(self, key: str) -> Question:
@@ -1171,13 +1173,18 @@ def _file_of_part(name: str) -> Optional[str]:
 
 def _file_of(path: Optional[str]) -> Optional[str]:
     """The file a record was read from, as one name whatever name it was read by (a member of
-    an archive: the archive's, then the member's); None for stdin and what names no file."""
+    an archive: the archive's, then the member's); None for stdin and what names no file.
+    A relative name with no file here (a record read back from an output, which keeps the
+    path its first run read it by: "q.txt" of A/ and "q.txt" of B/) names no known file:
+    its reads stay parts of their own, as stdin's, and are never taken for one another."""
     if not path or path in ("-", "<stdin>"):
         return None
     archive, bang, member = path.partition("!")
     if bang and os.path.isfile(archive):
         return os.path.realpath(archive) + "!" + member
-    return os.path.realpath(path) if os.path.exists(path) else path
+    if os.path.exists(path):
+        return os.path.realpath(path)
+    return path if os.path.isabs(path) else None
 
 
 def _digest(said: str) -> str:

@@ -730,9 +730,42 @@ def _label_words_as_value(scan: str, open_start: int, value_start: int, m: "re.M
     label = scan[start:m.end()]
     if label.rstrip().endswith((">", ":")):
         return False
+    if _GIVES_ITS_VALUE.get(_GROUPS[m.lastgroup].name, _NEVER).match(
+            scan, m.end(), _line_end(scan, m.end())):
+        # the label's own value follows it ("Titre >" then "Question publiée au JO le
+        # 02/01/2024 page 40", "Question N° 14250 de Mme X (…)"): an empty title, then that
+        # label, as before; a title is not a date nor a question's number and author
+        return False
     breaks = scan.count("\n", value_start, start)
     return breaks == 0 or (breaks == 1 and "\n" not in label
                            and scan[m.end():_line_end(scan, m.end())].strip() != "")
+
+
+# what follows a label when it is that label's own value, not a title's words: a date for a
+# dated label (a withdrawal's may be missing: its reason in brackets), a number alone or
+# with its author for a question's number
+_NEVER = re.compile(r"(?!)")
+_DATE_VALUE = re.compile(r"[ ]{0,60}(?:" + _DATE + ")", re.IGNORECASE)
+_GIVES_ITS_VALUE = {name: _DATE_VALUE for name in (
+    "question_published", "answer_published", "attribution_change", "signalement", "renewal",
+    "erratum_question", "erratum_answer")}
+_GIVES_ITS_VALUE["withdrawal"] = re.compile(r"[ ]{0,60}(?:\(|" + _DATE + ")", re.IGNORECASE)
+_GIVES_ITS_VALUE["number"] = re.compile(
+    r"[ ]{0,3}\d{1,6}[ ]{0,60}(?:$|\n|de[ ]{1,10}(?:M\.?|MM\.|Mme\.?|Mlle\.?|Monsieur|Madame)"
+    r"(?![\w]))", re.IGNORECASE | re.MULTILINE)
+
+
+def _after_label_words(scan: str, m: "re.Match", search) -> Optional["re.Match"]:
+    """The next label after ``m``, label words taken for a value: the first after its line,
+    or one on its line written with its separator ("Titre > Tête d'analyse des crédits
+    Analyse > lignes": the title, then the analyses)."""
+    end = _line_end(scan, m.start(m.lastgroup))
+    found = search(scan, m.end())
+    while found is not None and found.start(found.lastgroup) < end:
+        if scan[found.start(found.lastgroup):found.end()].rstrip().endswith((">", ":")):
+            return found
+        found = search(scan, found.end())
+    return found
 
 
 def _line_end(scan: str, at: int) -> int:
@@ -848,7 +881,7 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
             while m is not None and open_name in _FREE_TEXT and follower is None \
                     and not scan[value_start:m.start(m.lastgroup)].strip() \
                     and _label_words_as_value(scan, open_start, value_start, m):
-                m = header_search(scan, _line_end(scan, m.start(m.lastgroup)))
+                m = _after_label_words(scan, m, header_search)
             if follower is not None:    # a rule looked for right after the previous token
                 window_end = m.start(m.lastgroup) if m else resume + _FOLLOW_WINDOW
                 first = follower.first(scan, resume, window_end)

@@ -855,6 +855,23 @@ def test_errors_file_through_a_link(tmp_path, capsys):
     assert line.startswith(f"aqparse: {lost}: no such directory") and "symbolic link" in line
 
 
+def test_errors_file_that_is_a_table_of_the_csv_output_is_refused(tmp_path, capsys):
+    # --tables writes out.attributions.csv beside out.csv: an errors file of that name was
+    # written, then replaced by the table (the errors of the run lost without a word)
+    out = tmp_path / "out.csv"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("garbage\n", encoding="utf-8")
+    errors = tmp_path / "out.attributions.csv"
+    assert cli.main(["convert", str(PENDING), str(bad), "-o", str(out), "--tables",
+                     "--errors", str(errors), "-j", "1", "-q"]) == 2
+    assert "the errors file cannot be the output" in capsys.readouterr().err
+    assert not out.exists() and not errors.exists()
+    # without --tables it is a file of its own: the errors go there
+    assert cli.main(["convert", str(PENDING), str(bad), "-o", str(out), "--errors",
+                     str(errors), "-j", "1", "-q"]) == 1
+    assert json.loads(errors.read_text(encoding="utf-8").splitlines()[0])["path"] == str(bad)
+
+
 @pytest.mark.parametrize("format, suffix", [(None, ".jsonl"), ("csv", ".csv")])
 def test_output_dash_is_stdout_the_same_bytes_as_a_file(tmp_path, format, suffix):
     # "-o -" wrote a file named "-"; it is stdout (JSONL when --format says nothing), and
@@ -884,6 +901,18 @@ def test_output_dash_refuses_what_needs_a_file(tmp_path, options, said):
     [line] = done.stderr.decode("utf-8").splitlines()
     assert line.startswith(f"aqparse: {said}")
     assert done.stdout == b"" and os.listdir(tmp_path) == []
+
+
+def test_output_dash_with_stdout_closed_is_refused_before_any_work(tmp_path, monkeypatch):
+    # `aqparse convert … -o - >&-`: Python's sys.stdout is None; the run read and converted
+    # everything, then died on it with a traceback (AttributeError)
+    monkeypatch.setattr(sys, "stdout", None)
+    with pytest.raises(UsageError, match="no stdout"):
+        convert([str(PENDING)], "-", jobs=1, quiet=True)
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    convert([str(PENDING)], "-", jobs=1, quiet=True)
+    assert [json.loads(x)["uid"] for x in out.getvalue().splitlines()] == ["QANR5L14QE98712"]
 
 
 def _json_line(path):

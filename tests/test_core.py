@@ -482,3 +482,48 @@ def test_an_empty_label_before_another_on_its_line_or_a_heading_are_still_labels
     assert q.title is None
     assert q.question.text == "M. Jean Dupont interroge Mme la ministre sur l'avenir des " \
                               "lignes secondaires."
+
+
+@pytest.mark.parametrize("layout", ["same line", "next line"])
+def test_an_empty_title_before_a_dated_label_written_without_its_colon_is_still_empty(layout):
+    # "Titre >" with no title, then "Question publiée au JO le 03/10/2017 page 4567" (a
+    # pasted text that lost its colons): that label and its date, not a title; the title
+    # rule took it, lost the question's date and page, and "Réponse publiée au JO le …"
+    # taken so made an answered question pending
+    separator = " " if layout == "same line" else "\n"
+    text = CANONICAL.replace("Tête d'analyse > SNCF", "Titre >" + separator
+                             + "Réponse publiée au JO le 16/01/2018 page 389").replace(
+        "Réponse publiée au JO le : 16/01/2018 page : 389\n", "").replace(
+        "Question publiée au JO le : 03/10/2017", "Titre >\nQuestion publiée au JO le 03/10/2017")
+    q = aqparse.parse(text)
+    assert q.uid == "QANR5L15QE1234"
+    assert q.title is None
+    assert (q.question.date, q.question.page) == (D(2017, 10, 3), 4567)
+    assert (q.answer.date, q.answer.page, q.status) == (D(2018, 1, 16), 389, "answered")
+    assert q.signalements[0].date == D(2017, 11, 20)
+
+
+def test_an_empty_title_ending_a_question_does_not_swallow_the_next_of_a_dump():
+    # a dump's question ends with an empty "Titre >"; the next begins at its "Question N°"
+    # line (no legislature line): two questions, not one whose title is the next's header
+    first = CANONICAL.split("Question publiée")[0] + "Titre >\n"
+    second = CANONICAL.split("\n", 2)[2].replace("Question N° 1234", "Question N° 1235")
+    qs = list(aqparse.parse_many(first + second))
+    assert [(q.uid, q.number, q.title) for q in qs] == [("QANR5L15QE1234", 1234, None),
+                                                        (None, 1235, None)]
+    assert qs[1].author.name == "Jean Dupont"
+    assert qs[1].question.date == D(2017, 10, 3)
+
+
+def test_a_title_of_label_words_stops_at_a_label_with_its_separator_on_its_line():
+    # "Titre > Tête d'analyse des crédits Analyse > lignes …" on one line: the title is the
+    # words up to "Analyse >", a label written with its separator; the whole line was the
+    # title, and the analyses were lost without a word
+    text = CANONICAL.replace("Tête d'analyse > SNCF", "Titre > Tête d'analyse des crédits "
+                             "Analyse > lignes secondaires. fermeture").replace(
+        "Analyse > lignes secondaires. fermeture; avenir.\n", "")
+    q = aqparse.parse(text)
+    assert q.uid == "QANR5L15QE1234"
+    assert q.title == "Tête d'analyse des crédits"
+    assert q.analyses == ("lignes secondaires", "fermeture")
+    assert q.question.date == D(2017, 10, 3) and q.defects == ()

@@ -410,6 +410,38 @@ def test_sqlite_two_files_of_one_relative_name_in_two_folders_are_two_parts(tmp_
     assert q.title == "Desserte de la ligne Paris-Limoes" and q.defects == ()
 
 
+def test_sqlite_records_read_back_from_two_outputs_of_two_folders_are_two_parts(tmp_path):
+    # "q.txt" of A converted from A to a.jsonl, another "q.txt" of B from B to b.jsonl: their
+    # records keep the path their run read them by ("q.txt"), which names no file where the
+    # outputs are then converted into one database. Left unresolved, the two "q.txt" were
+    # one file read again: b.jsonl's record replaced a.jsonl's without a word (its title lost)
+    text = (PAIRS / "16-4242QE.txt").read_text(encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    for folder, title in (("A", "Paris-Limoges"), ("B", "Paris-Limoes")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "q.txt").write_text(
+            text.replace("Paris-Limoges\n", title + "\n"), encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "aqparse", "convert", "-q", "q.txt", "-o",
+                        f"../{folder}.jsonl"], cwd=tmp_path / folder, env=env, check=True)
+    for name in ("A.jsonl", "B.jsonl"):
+        subprocess.run([sys.executable, "-m", "aqparse", "convert", "-q", name, "-o", "q.sqlite"],
+                       cwd=tmp_path, env=env, check=True)
+    [q] = aqparse.export.read_sqlite(str(tmp_path / "q.sqlite"))
+    assert q.uid == "QANR5L16QE4242"
+    assert [d.code for d in q.defects] == ["source-conflict"]
+    assert "'Desserte de la ligne Paris-Limoes'" in q.defects[0].message
+    assert "'Desserte de la ligne Paris-Limoges'" in q.defects[0].message
+    # A's records into a new database, then B's q.txt itself from B: the stored record
+    # (no file known) was resolved again there, taken for B/q.txt, and replaced by it
+    subprocess.run([sys.executable, "-m", "aqparse", "convert", "-q", "A.jsonl", "-o", "n.sqlite"],
+                   cwd=tmp_path, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "aqparse", "convert", "-q", "q.txt", "-o",
+                    "../n.sqlite"], cwd=tmp_path / "B", env=env, check=True)
+    [q] = aqparse.export.read_sqlite(str(tmp_path / "n.sqlite"))
+    assert [d.code for d in q.defects] == ["source-conflict"]
+    assert "'Desserte de la ligne Paris-Limoges'" in q.defects[0].message
+
+
 def test_sqlite_a_file_edited_to_say_what_another_says_drops_its_earlier_read(tmp_path):
     # a.txt and b.txt of the same question disagree on the title (two parts, a conflict);
     # a.txt is then made to say what b.txt says: its earlier read must go, and with it the

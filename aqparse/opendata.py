@@ -379,9 +379,13 @@ def _line_questions(lines: Iterable[Tuple[int, str]], path: Optional[str]
         window = _JsonWindow(line)
         window.line = number
         try:
-            left = yield from _json_walk(window)
-            if window.peek():
-                window.fail(_json_message("Extra data"))
+            # every value of the line: two glued on one line (files joined whose last line
+            # had no newline) are both read
+            left = GIVEN
+            while window.peek():
+                value = yield from _json_walk(window)
+                if value is not GIVEN:
+                    left = value
         except _JsonError as error:
             yield ParseError(f"not valid JSON: {error.message}", code="bad-json", path=path,
                              line=number, excerpt=error.snippet)

@@ -277,3 +277,61 @@ def test_aqparse_json_lines_whose_first_line_is_bad_are_still_read(tmp_path, fir
     records, errors = _read_with_errors(path)
     assert [q.number for q in records] == [98712, 2231]
     assert [error.line for _, error in errors] == [1]
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_aqparse_json_lines_saved_in_windows_1252_are_read(tmp_path, stream_above):
+    # aqparse's records saved again by an editor in windows-1252 ("é" one byte): each line
+    # failed as not UTF-8 ("not an aqparse record"), losing every record with an accent
+    good1 = _json_line(FIXTURES, "qe-pending.json")          # QE 98712 of the 14th
+    good2 = _json_line(FIXTURES, "iso-dates.json")           # QE 2231 of the 15th
+    assert not good1.isascii() and not good2.isascii()
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(f"{good1}\n{good2}\n".encode("cp1252"))
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    records, errors = _read_with_errors(path, **options)
+    assert errors == []
+    assert [(q.kind, q.number, q.legislature) for q in records] == [("QE", 98712, 14),
+                                                                      ("QE", 2231, 15)]
+    expected = json.loads(good1)
+    assert records[0].author.name == expected["author"]["name"]
+    assert records[0].question.text == expected["question"]["text"]
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_two_json_lines_glued_on_one_line_are_both_read(tmp_path, stream_above):
+    # files joined whose last line had no newline: the two values of the line were one
+    # error ("Extra data"), both questions lost
+    rec1 = _json_line(FIXTURES, "qe-pending.json")           # QE 98712 of the 14th
+    rec2 = _json_line(FIXTURES, "qg-no-page.json")           # QG 512 of the 16th
+    rec3 = _json_line(FIXTURES, "iso-dates.json")            # QE 2231 of the 15th
+    records_path = tmp_path / "records.jsonl"
+    records_path.write_text(f"{rec1}\n{rec2}{rec3}\n", encoding="utf-8")
+    od1 = _json_line(OPENDATA, "QANR5L16QE4242.json")
+    od2 = _json_line(OPENDATA, "QANR5L17QE9001.json")
+    od3 = _json_line(OPENDATA, "QANR5L17QE9100.json")
+    ndjson = tmp_path / "questions.ndjson"
+    ndjson.write_text(f"{od1}\n{od2}{od3}\n", encoding="utf-8")
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    records, errors = _read_with_errors(records_path, **options)
+    assert errors == []
+    assert [(q.kind, q.number, q.legislature) for q in records] == [
+        ("QE", 98712, 14), ("QG", 512, 16), ("QE", 2231, 15)]
+    records, errors = _read_with_errors(ndjson, **options)
+    assert errors == []
+    assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9001", "QANR5L17QE9100"]
+    assert [q.source.line for q in records] == [1, 2, 2]
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_a_json_line_nested_too_deeply_costs_that_line_alone(tmp_path, stream_above):
+    # a line of aqparse's records nested deeper than json decodes: RecursionError escaped
+    # (said as an io-error of the whole file, the lines after it lost)
+    rec1 = _json_line(FIXTURES, "qe-pending.json")           # QE 98712 of the 14th
+    rec3 = _json_line(FIXTURES, "iso-dates.json")            # QE 2231 of the 15th
+    path = tmp_path / "records.jsonl"
+    path.write_text(f"{rec1}\n{'[' * 100000}{']' * 100000}\n{rec3}\n", encoding="utf-8")
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    records, errors = _read_with_errors(path, **options)
+    assert [q.number for q in records] == [98712, 2231]
+    assert [(error.line, error.code) for _, error in errors] == [(2, "bad-record")]

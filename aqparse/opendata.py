@@ -1365,6 +1365,8 @@ def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = N
                 return
             yield block
 
+    if fmt == "opendata-json":      # (a first line longer than the head: read on to its end)
+        head = _lines_head(stream, head)
     if fmt == "opendata-json" and json_lines_start(_decoded_head(head), whole=False):
         lines = enumerate(chunk_lines(_decoded(raw_chunks(), head)), 1)
         return _records(_line_questions(lines, path), fmt, path, strict, lines=True)
@@ -1373,6 +1375,27 @@ def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = N
     else:               # lxml reads the bytes itself, with the encoding the file declares
         found = _xml_questions(raw_chunks(), fmt, path)
     return _records(found, fmt, path, strict)
+
+
+LINES_HEAD = 16 << 20     # the most of a JSON input read to tell whether it is JSON lines
+
+
+def _lines_head(stream, head: bytes, most: int = LINES_HEAD) -> bytes:
+    """``head`` read on (from ``stream``) until it holds the lines ``api.json_lines_start``
+    looks at, or ``most`` bytes: JSON lines whose first line (or a broken line and the one
+    after it) is longer than the head were read as one JSON text, a bad line losing every
+    line after it."""
+    from .api import JSON_LINES_BROKEN
+
+    parts, size, newlines = [head], len(head), head.count(b"\n")
+    while newlines < JSON_LINES_BROKEN + 2 and size < most:
+        block = stream.read(READ_CHUNK)
+        if not block:
+            break
+        parts.append(block)
+        size += len(block)
+        newlines += block.count(b"\n")
+    return b"".join(parts)
 
 
 def _decoded_head(head: bytes) -> str:

@@ -335,3 +335,30 @@ def test_a_json_line_nested_too_deeply_costs_that_line_alone(tmp_path, stream_ab
     records, errors = _read_with_errors(path, **options)
     assert [q.number for q in records] == [98712, 2231]
     assert [(error.line, error.code) for _, error in errors] == [(2, "bad-record")]
+
+
+@pytest.mark.parametrize("records", [False, True])    # the AN's NDJSON, aqparse's records
+def test_streamed_json_lines_whose_first_line_is_longer_than_the_head(tmp_path, records):
+    # JSON lines were told by the file's first 64 KiB: a first line longer than that (a long
+    # answer) made a streamed file one JSON text, and its bad line 3 lost every line after
+    # it (the file read whole was read line by line)
+    if records:
+        names, folder = ["qe-pending.json", "iso-dates.json", "qg-no-page.json"], FIXTURES
+    else:
+        names, folder = ["QANR5L16QE4242.json", "QANR5L17QE9001.json",
+                         "QANR5L17QE9100.json"], OPENDATA
+    long, good, cut = (json.loads(_json_line(folder, name)) for name in names)
+    long["extra" if records else "padding"] = {"note": "x" * 100000}
+    cut = json.dumps(cut, ensure_ascii=False)[:150]
+    path = tmp_path / "lines.jsonl"
+    path.write_text("\n".join([json.dumps(long, ensure_ascii=False), json.dumps(good), cut,
+                               json.dumps(good)]) + "\n", encoding="utf-8")
+    expected = [_uid(long), _uid(good), _uid(good)]
+    for options in ({}, {"stream_above": 1000}):
+        records_read, errors = _read_with_errors(path, **options)
+        assert [q.uid for q in records_read] == expected
+        assert [error.line for _, error in errors] == [3]
+
+
+def _uid(value):
+    return value["uid"] if "uid" in value else value["question"]["uid"]

@@ -650,6 +650,7 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
             name, error = item.name, read_error(item.name, item.error)
         else:
             name = item.name
+            in_on_error = False    # (what on_error raises is the caller's: not said again)
             try:
                 for q in document_items(item, strict=strict, records=name in named,
                                         stream_above=stream_above, chunk=chunk):
@@ -658,15 +659,21 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
                     elif on_error is None:     # (a bad line stops the reading, as any error)
                         raise q
                     else:                      # a bad line of JSON lines: the next are read
+                        in_on_error = True
                         on_error(name, q)
+                        in_on_error = False
                 continue
             except RecordsSkipped:
                 if on_skip is not None:
                     on_skip(name, RECORDS_SKIPPED)
                 continue
             except ParseError as parse_error:
+                if in_on_error:
+                    raise
                 error = parse_error
             except READ_ERRORS as io_error:   # a bad member of an archive, a vanished file
+                if in_on_error:
+                    raise
                 error = read_error(name, io_error)
         if on_error is None:
             raise error

@@ -362,3 +362,26 @@ def test_streamed_json_lines_whose_first_line_is_longer_than_the_head(tmp_path, 
 
 def _uid(value):
     return value["uid"] if "uid" in value else value["question"]["uid"]
+
+
+def test_an_error_raised_by_on_error_for_a_bad_line_is_not_said_again(tmp_path):
+    # on_error called for bad line 2 raised it (a caller that stops at some errors): it was
+    # caught as the document's error and on_error called a second time with the same line
+    good1 = _json_line(OPENDATA, "QANR5L16QE4242.json")
+    cut = _json_line(OPENDATA, "QANR5L17QE9001.json")[:200]
+    good3 = _json_line(OPENDATA, "QANR5L17QE9100.json")
+    path = tmp_path / "questions.ndjson"
+    path.write_text(f"{good1}\n{cut}\n{good3}\n", encoding="utf-8")
+    said = []
+
+    def on_error(name, error):
+        said.append((name, error.line))
+        raise error
+
+    found = []
+    with pytest.raises(aqparse.ParseError) as raised:
+        for q in aqparse.read(path, on_error=on_error):
+            found.append(q.uid)
+    assert found == ["QANR5L16QE4242"]
+    assert raised.value.line == 2
+    assert said == [(str(path), 2)]

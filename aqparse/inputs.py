@@ -293,7 +293,7 @@ def record_lines(lines: Iterable[bytes], name: str, first: int = 1
         try:
             text = line.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = line.decode("cp1252", "aqparse-latin1")
+            text = repair_mojibake(line.decode("cp1252", "aqparse-latin1"))
         at = _JSON_BLANK.match(text).end()
         while at < len(text):
             try:

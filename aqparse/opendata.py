@@ -29,7 +29,7 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, O
 import attrs
 
 from .dates import parse_date, parse_page
-from .decode import clean_value, incremental_decoder
+from .decode import clean_value, incremental_decoder, repair_mojibake
 from .errors import InternalError, ParseError, excerpt, raise_for, raising
 from .agree import sitting_question, title_and_analyses
 from .markup import fragment_text
@@ -1368,7 +1368,11 @@ def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = N
     if fmt == "opendata-json":      # (a first line longer than the head: read on to its end)
         head = _lines_head(stream, head)
     if fmt == "opendata-json" and json_lines_start(_decoded_head(head), whole=False):
-        lines = enumerate(chunk_lines(_decoded(raw_chunks(), head)), 1)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):     # UTF-16: decoded as a whole
+            texts = chunk_lines(_decoded(raw_chunks(), head))
+        else:                 # each line on its own, as ``decode`` reads the file read whole
+            texts = (_line_text(line) for line in chunk_lines(raw_chunks()))
+        lines = enumerate(texts, 1)
         return _records(_line_questions(lines, path), fmt, path, strict, lines=True)
     if fmt == "opendata-json":
         found = _json_questions(_JsonWindow("", _decoded(raw_chunks(), head)), path)
@@ -1396,6 +1400,17 @@ def _lines_head(stream, head: bytes, most: int = LINES_HEAD) -> bytes:
         size += len(block)
         newlines += block.count(b"\n")
     return b"".join(parts)
+
+
+def _line_text(line: bytes) -> str:
+    """A line of JSON lines: UTF-8, else windows-1252. (One line in windows-1252 in the head
+    of a UTF-8 file made the whole stream windows-1252: every other line's accents read as
+    mojibake, authors' names lost.)"""
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # (a UTF-8 line with one windows-1252 byte: its UTF-8 mended, as ``decode`` does)
+        return repair_mojibake(line.decode("cp1252", "aqparse-latin1"))
 
 
 def _decoded_head(head: bytes) -> str:

@@ -385,3 +385,28 @@ def test_an_error_raised_by_on_error_for_a_bad_line_is_not_said_again(tmp_path):
     assert found == ["QANR5L16QE4242"]
     assert raised.value.line == 2
     assert said == [(str(path), 2)]
+
+
+def test_streamed_ndjson_with_one_windows_1252_byte_in_its_head_reads_the_other_lines(tmp_path):
+    # a UTF-8 NDJSON file, one line edited in windows-1252 ("café" one byte) within the first
+    # 64 KiB: streamed, the whole file was decoded as windows-1252, every other line's
+    # accents mojibake ("RÃ©ponse") and its author's name lost; read whole it was right
+    lines = [_json_line(OPENDATA, name) for name in ("QANR5L16QE4242.json",
+                                                     "QANR5L17QE9001.json",
+                                                     "QANR5L17QE9100.json")] * 10
+    assert all(not line.isascii() for line in lines)
+    data = [line.encode("utf-8") for line in lines]
+    assert data[1].endswith(b"}}")      # (the note: a member of the question)
+    data[1] = data[1][:-2] + ', "note": "caf\xe9"}}'.encode("cp1252")
+    path = tmp_path / "questions.ndjson"
+    path.write_bytes(b"\n".join(data) + b"\n")
+    assert path.stat().st_size > 65536 and data[1].index(b"caf\xe9") < 65536
+    whole = list(aqparse.read(path))
+    streamed = list(aqparse.read(path, stream_above=1000))
+    assert [q.uid for q in streamed] == [q.uid for q in whole] == [
+        "QANR5L16QE4242", "QANR5L17QE9001", "QANR5L17QE9100"] * 10
+    assert streamed == whole
+    assert streamed[1].extra == {"note": "café"}
+    expected = json.loads(lines[0])
+    assert streamed[0].author.name and streamed[0].author.name == whole[0].author.name
+    assert streamed[0].rubrique == expected["question"]["indexationAN"]["rubrique"]

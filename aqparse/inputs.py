@@ -472,7 +472,7 @@ def document_items(doc: Document, *, strict: bool = False, records: bool = True,
             if len(head) < _HEAD:          # it was small after all (stdin)
                 yield from parse_items(head, path=doc.name, strict=strict)
                 return
-            fmt = sniff(decode(head[:4096] + b" ", path=doc.name))
+            fmt = sniff(decode(head + b" ", path=doc.name))
             if fmt == "text":
                 yield from _stream_text(head, stream, doc.name, strict, chunk)
                 return

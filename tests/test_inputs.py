@@ -410,3 +410,26 @@ def test_streamed_ndjson_with_one_windows_1252_byte_in_its_head_reads_the_other_
     expected = json.loads(lines[0])
     assert streamed[0].author.name and streamed[0].author.name == whole[0].author.name
     assert streamed[0].rubrique == expected["question"]["indexationAN"]["rubrique"]
+
+
+@pytest.mark.parametrize("copies", [1, 30])     # read whole, and streamed (above 64 KiB)
+@pytest.mark.parametrize("first", ["tail", "note"])
+def test_open_data_ndjson_whose_first_line_is_broken_is_still_json_lines(tmp_path, copies,
+                                                                          first):
+    # the AN's NDJSON whose first line is the end of a question (a copy cut from the middle of
+    # a file) or a note: it was read as text, "no question", and lost whole
+    lines = [_json_line(OPENDATA, name) for name in ("QANR5L16QE4242.json",
+                                                     "QANR5L17QE9100.json")] * copies
+    bad = (_json_line(OPENDATA, "QANR5L17QE9001.json")[-300:] if first == "tail"
+           else "exported from the AN's site, 2024-03-01")
+    path = tmp_path / "questions.ndjson"
+    path.write_text("\n".join([bad] + lines) + "\n", encoding="utf-8")
+    for options in ({}, {"stream_above": 1000}):
+        records, errors = _read_with_errors(path, **options)
+        assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9100"] * copies
+        assert [(error.line, error.code) for _, error in errors] == [(1, "bad-json")]
+    # a text dump is still text (its questions read as such)
+    text = tmp_path / "dump.txt"
+    with open(os.path.join(FIXTURES, "qe-pending.txt"), encoding="utf-8") as f:
+        text.write_text(f.read() + '\n{"note": 1}\n', encoding="utf-8")
+    assert [q.number for q in aqparse.read(text)] == [98712]

@@ -1356,18 +1356,23 @@ def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = N
     are read line by line, a bad line given as its ``ParseError`` (``json_items``)."""
     from .api import chunk_lines, json_lines_start
 
+    # the file's first blocks: the head, read on past it for JSON lines whose first line is
+    # longer (``_lines_head``); given to the readers one block at a time
+    parts = _lines_head(stream, head) if fmt == "opendata-json" else [head]
+
     def raw_chunks():
-        if head:
-            yield head
+        while parts:
+            block = parts.pop(0)
+            if block:
+                yield block
         while True:
             block = stream.read(READ_CHUNK)
             if not block:
                 return
             yield block
 
-    if fmt == "opendata-json":      # (a first line longer than the head: read on to its end)
-        head = _lines_head(stream, head)
-    if fmt == "opendata-json" and json_lines_start(_decoded_head(head), whole=False):
+    if fmt == "opendata-json" and json_lines_start(_decoded_head(b"".join(parts)),
+                                                   whole=False):
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):     # UTF-16: decoded as a whole
             texts = chunk_lines(_decoded(raw_chunks(), head))
         else:                 # each line on its own, as ``decode`` reads the file read whole
@@ -1381,16 +1386,20 @@ def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = N
     return _records(found, fmt, path, strict)
 
 
-LINES_HEAD = 16 << 20     # the most of a JSON input read to tell whether it is JSON lines
+LINES_HEAD = 4 << 20     # the most of a JSON input read to tell whether it is JSON lines
+# the start of a line that is one question (the AN's NDJSON, aqparse's records)
+_QUESTION_LINE = re.compile(rb'[ \t\r]*(?:\xef\xbb\xbf)?\{\s*"(?:question|uid|identifiant|@xmlns)"')
 
 
-def _lines_head(stream, head: bytes, most: int = LINES_HEAD) -> bytes:
-    """``head`` read on (from ``stream``) until it holds the lines ``api.json_lines_start``
-    looks at, or ``most`` bytes: JSON lines whose first line (or a broken line and the one
-    after it) is longer than the head were read as one JSON text, a bad line losing every
-    line after it."""
+def _lines_head(stream, head: bytes, most: int = LINES_HEAD) -> List[bytes]:
+    """The blocks of ``head`` read on (from ``stream``) until they hold the lines
+    ``api.json_lines_start`` looks at, or ``most`` bytes: JSON lines whose first line (or a
+    broken line and the one after it) is longer than the head were read as one JSON text, a
+    bad line losing every line after it."""
     from .api import JSON_LINES_BROKEN
 
+    if not _QUESTION_LINE.match(head, head.rfind(b"\n") + 1):
+        return [head]       # the line the head cuts is no question's: a dump on one line…
     parts, size, newlines = [head], len(head), head.count(b"\n")
     while newlines < JSON_LINES_BROKEN + 2 and size < most:
         block = stream.read(READ_CHUNK)
@@ -1399,7 +1408,7 @@ def _lines_head(stream, head: bytes, most: int = LINES_HEAD) -> bytes:
         parts.append(block)
         size += len(block)
         newlines += block.count(b"\n")
-    return b"".join(parts)
+    return parts
 
 
 def _line_text(line: bytes) -> str:

@@ -64,7 +64,29 @@ def sniff(text: str) -> str:
                        "questionsGouvernement", "questionsOralesSansDebat"):
                 return "opendata-xml"
         return "html"
+    if _json_lines_of_questions(text):
+        return "opendata-json"
     return "text"
+
+
+def _json_lines_of_questions(text: str) -> bool:
+    """Whether ``text`` is the AN's open data one question a line whose first line (or first
+    few) is broken: a copy cut from the middle of a file, a note written above the lines. It
+    was read as text, no question in it, and lost whole; it is JSON lines, each bad line its
+    own error (``json_lines_start``, which looks at the head's first lines only)."""
+    head = text[:_LINES_HEAD]
+    if "{" not in head:         # cheap: a text stops here
+        return False
+    first = json_lines_start(head, whole=len(text) <= _LINES_HEAD)
+    if first is None:
+        return False
+    from .opendata import _looks_like_question
+
+    question = first.get("question", first)
+    return isinstance(question, dict) and _looks_like_question(question)
+
+
+_LINES_HEAD = 65536     # the characters of a text looked at for JSON lines
 
 
 def _parser_for(fmt: str, items: bool = False) -> Callable[..., Iterator[Question]]:

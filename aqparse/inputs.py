@@ -9,6 +9,7 @@ import io
 import json
 import lzma
 import os
+import re
 import stat
 import shutil
 import sys
@@ -281,26 +282,45 @@ def record_lines(lines: Iterable[bytes], name: str, first: int = 1
                  ) -> Iterator[Tuple[Union[Question, ParseError], int]]:
     """The records of aqparse's JSON lines, each line on its own, with its line number: a line
     that is no record is given as its ``ParseError`` and the lines after it are read (one bad
-    line cost all of them)."""
+    line cost all of them). A line is UTF-8, else windows-1252 (a file saved again by an
+    editor, as ``decode`` reads any input); two records glued on one line (files joined whose
+    last line had no newline) are both read."""
     from .opendata import read_record   # the one reader of aqparse's own records
 
     for number, line in enumerate(lines, first):
-        if line.strip():
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = repair_mojibake(line.decode("cp1252", "aqparse-latin1"))
+        at = _JSON_BLANK.match(text).end()
+        while at < len(text):
             try:
-                obj = json.loads(line)
+                obj, at = _RECORD_DECODER.raw_decode(text, at)
             except ValueError as error:
                 yield ParseError(f"not an aqparse record: {error}", code="bad-record",
                                  path=name, line=number), number
-                continue
+                break
+            except RecursionError:
+                yield ParseError("not an aqparse record: nested too deeply", code="bad-record",
+                                 path=name, line=number), number
+                break
+            at = _JSON_BLANK.match(text, at).end()
             if not looks_like_record(obj):     # other JSON: said, not read as an empty record
                 yield ParseError("not an aqparse record: a JSON value without a record's uid, "
                                  "status and source", code="bad-record", path=name,
                                  line=number), number
-                continue
+                break                          # (the line's one error)
             try:
                 yield read_record(obj, path=name, line=number), number
             except ParseError as error:
                 yield error, number
+                break
+
+
+_RECORD_DECODER = json.JSONDecoder()
+_JSON_BLANK = re.compile(r"[ \t\r\n]*")
 
 
 # what reading a file or an archive raises on a broken one: zipfile raises NotImplementedError
@@ -452,7 +472,7 @@ def document_items(doc: Document, *, strict: bool = False, records: bool = True,
             if len(head) < _HEAD:          # it was small after all (stdin)
                 yield from parse_items(head, path=doc.name, strict=strict)
                 return
-            fmt = sniff(decode(head[:4096] + b" ", path=doc.name))
+            fmt = sniff(decode(head + b" ", path=doc.name))
             if fmt == "text":
                 yield from _stream_text(head, stream, doc.name, strict, chunk)
                 return
@@ -630,6 +650,7 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
             name, error = item.name, read_error(item.name, item.error)
         else:
             name = item.name
+            in_on_error = False    # (what on_error raises is the caller's: not said again)
             try:
                 for q in document_items(item, strict=strict, records=name in named,
                                         stream_above=stream_above, chunk=chunk):
@@ -638,15 +659,21 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
                     elif on_error is None:     # (a bad line stops the reading, as any error)
                         raise q
                     else:                      # a bad line of JSON lines: the next are read
+                        in_on_error = True
                         on_error(name, q)
+                        in_on_error = False
                 continue
             except RecordsSkipped:
                 if on_skip is not None:
                     on_skip(name, RECORDS_SKIPPED)
                 continue
             except ParseError as parse_error:
+                if in_on_error:
+                    raise
                 error = parse_error
             except READ_ERRORS as io_error:   # a bad member of an archive, a vanished file
+                if in_on_error:
+                    raise
                 error = read_error(name, io_error)
         if on_error is None:
             raise error

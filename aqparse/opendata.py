@@ -29,7 +29,7 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, O
 import attrs
 
 from .dates import parse_date, parse_page
-from .decode import clean_value, incremental_decoder
+from .decode import clean_value, incremental_decoder, repair_mojibake
 from .errors import InternalError, ParseError, excerpt, raise_for, raising
 from .agree import sitting_question, title_and_analyses
 from .markup import fragment_text
@@ -379,9 +379,13 @@ def _line_questions(lines: Iterable[Tuple[int, str]], path: Optional[str]
         window = _JsonWindow(line)
         window.line = number
         try:
-            left = yield from _json_walk(window)
-            if window.peek():
-                window.fail(_json_message("Extra data"))
+            # every value of the line: two glued on one line (files joined whose last line
+            # had no newline) are both read
+            left = GIVEN
+            while window.peek():
+                value = yield from _json_walk(window)
+                if value is not GIVEN:
+                    left = value
         except _JsonError as error:
             yield ParseError(f"not valid JSON: {error.message}", code="bad-json", path=path,
                              line=number, excerpt=error.snippet)
@@ -1352,23 +1356,70 @@ def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = N
     are read line by line, a bad line given as its ``ParseError`` (``json_items``)."""
     from .api import chunk_lines, json_lines_start
 
+    # the file's first blocks: the head, read on past it for JSON lines whose first line is
+    # longer (``_lines_head``); given to the readers one block at a time
+    parts = _lines_head(stream, head) if fmt == "opendata-json" else [head]
+
     def raw_chunks():
-        if head:
-            yield head
+        while parts:
+            block = parts.pop(0)
+            if block:
+                yield block
         while True:
             block = stream.read(READ_CHUNK)
             if not block:
                 return
             yield block
 
-    if fmt == "opendata-json" and json_lines_start(_decoded_head(head), whole=False):
-        lines = enumerate(chunk_lines(_decoded(raw_chunks(), head)), 1)
+    if fmt == "opendata-json" and json_lines_start(_decoded_head(b"".join(parts)),
+                                                   whole=False):
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):     # UTF-16: decoded as a whole
+            texts = chunk_lines(_decoded(raw_chunks(), head))
+        else:                 # each line on its own, as ``decode`` reads the file read whole
+            texts = (_line_text(line) for line in chunk_lines(raw_chunks()))
+        lines = enumerate(texts, 1)
         return _records(_line_questions(lines, path), fmt, path, strict, lines=True)
     if fmt == "opendata-json":
         found = _json_questions(_JsonWindow("", _decoded(raw_chunks(), head)), path)
     else:               # lxml reads the bytes itself, with the encoding the file declares
         found = _xml_questions(raw_chunks(), fmt, path)
     return _records(found, fmt, path, strict)
+
+
+LINES_HEAD = 4 << 20     # the most of a JSON input read to tell whether it is JSON lines
+# the start of a line that is one question (the AN's NDJSON, aqparse's records)
+_QUESTION_LINE = re.compile(rb'[ \t\r]*(?:\xef\xbb\xbf)?\{\s*"(?:question|uid|identifiant|@xmlns)"')
+
+
+def _lines_head(stream, head: bytes, most: int = LINES_HEAD) -> List[bytes]:
+    """The blocks of ``head`` read on (from ``stream``) until they hold the lines
+    ``api.json_lines_start`` looks at, or ``most`` bytes: JSON lines whose first line (or a
+    broken line and the one after it) is longer than the head were read as one JSON text, a
+    bad line losing every line after it."""
+    from .api import JSON_LINES_BROKEN
+
+    if not _QUESTION_LINE.match(head, head.rfind(b"\n") + 1):
+        return [head]       # the line the head cuts is no question's: a dump on one line…
+    parts, size, newlines = [head], len(head), head.count(b"\n")
+    while newlines < JSON_LINES_BROKEN + 2 and size < most:
+        block = stream.read(READ_CHUNK)
+        if not block:
+            break
+        parts.append(block)
+        size += len(block)
+        newlines += block.count(b"\n")
+    return parts
+
+
+def _line_text(line: bytes) -> str:
+    """A line of JSON lines: UTF-8, else windows-1252. (One line in windows-1252 in the head
+    of a UTF-8 file made the whole stream windows-1252: every other line's accents read as
+    mojibake, authors' names lost.)"""
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # (a UTF-8 line with one windows-1252 byte: its UTF-8 mended, as ``decode`` does)
+        return repair_mojibake(line.decode("cp1252", "aqparse-latin1"))
 
 
 def _decoded_head(head: bytes) -> str:

@@ -159,7 +159,7 @@ def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[
                 yield Stream(doc.name, Tap(stream, head, sizes.raw_keep))
             return
         try:
-            is_text = sniff(decode(head[:4096] + b" ", path=doc.name)) == "text"
+            is_text = sniff(decode(head + b" ", path=doc.name)) == "text"
         except ParseError:
             is_text = False
         if is_text:

@@ -132,11 +132,11 @@ def record_items(name: str, data: bytes) -> Optional[list]:
     lines = False
     try:
         value = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):    # (a value nested deeper than json can decode)
         lines = True
         try:
             value = [json.loads(line) for line in data.splitlines() if line.strip()]
-        except ValueError:
+        except (ValueError, RecursionError):
             # lines of records, one of which or more is not JSON (cut short, edited): read
             # line by line, each bad line said and the others kept
             return LINES if b"\n" in data.strip() else None

@@ -967,3 +967,27 @@ def test_aqparse_json_lines_with_a_bad_first_line_are_written(tmp_path, copies, 
     assert summary.errors == 1
     written = {json.loads(x)["uid"] for x in out.read_text(encoding="utf-8").splitlines()}
     assert written == {json.loads(x)["uid"] for x in lines[1:]}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+@pytest.mark.parametrize("split_above", [None, 0])    # a file read whole, and one in parts
+def test_json_records_nested_too_deeply_or_in_windows_1252_are_read(tmp_path, split_above,
+                                                                     encoding):
+    # aqparse's records saved in windows-1252 were each a bad-record error (not UTF-8); a line
+    # nested deeper than json decodes stopped the whole run with a RecursionError traceback
+    def line(name):
+        with open(ROOT / "fixtures" / name, encoding="utf-8") as f:
+            return json.dumps(json.load(f), ensure_ascii=False)
+
+    rec1, rec3 = line("qe-pending.json"), line("iso-dates.json")   # QE 98712 (14th), 2231 (15th)
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(f"{rec1}\n{'[' * 100000}{']' * 100000}\n{rec3}\n".encode(encoding))
+    sizes = Sizes() if split_above is None else Sizes(split_above=split_above)
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    summary = convert([str(path)], str(out), jobs=1, quiet=True, errors=str(errors), sizes=sizes)
+    written = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["uid"] for r in written] == [json.loads(rec1)["uid"], json.loads(rec3)["uid"]]
+    assert written[0]["author"] == json.loads(rec1)["author"]
+    [error] = [json.loads(e) for e in errors.read_text(encoding="utf-8").splitlines()]
+    assert (error["position"], error["code"]) == (2, "bad-record")
+    assert summary.errors == 1

@@ -277,3 +277,159 @@ def test_aqparse_json_lines_whose_first_line_is_bad_are_still_read(tmp_path, fir
     records, errors = _read_with_errors(path)
     assert [q.number for q in records] == [98712, 2231]
     assert [error.line for _, error in errors] == [1]
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_aqparse_json_lines_saved_in_windows_1252_are_read(tmp_path, stream_above):
+    # aqparse's records saved again by an editor in windows-1252 ("é" one byte): each line
+    # failed as not UTF-8 ("not an aqparse record"), losing every record with an accent
+    good1 = _json_line(FIXTURES, "qe-pending.json")          # QE 98712 of the 14th
+    good2 = _json_line(FIXTURES, "iso-dates.json")           # QE 2231 of the 15th
+    assert not good1.isascii() and not good2.isascii()
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(f"{good1}\n{good2}\n".encode("cp1252"))
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    records, errors = _read_with_errors(path, **options)
+    assert errors == []
+    assert [(q.kind, q.number, q.legislature) for q in records] == [("QE", 98712, 14),
+                                                                      ("QE", 2231, 15)]
+    expected = json.loads(good1)
+    assert records[0].author.name == expected["author"]["name"]
+    assert records[0].question.text == expected["question"]["text"]
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_two_json_lines_glued_on_one_line_are_both_read(tmp_path, stream_above):
+    # files joined whose last line had no newline: the two values of the line were one
+    # error ("Extra data"), both questions lost
+    rec1 = _json_line(FIXTURES, "qe-pending.json")           # QE 98712 of the 14th
+    rec2 = _json_line(FIXTURES, "qg-no-page.json")           # QG 512 of the 16th
+    rec3 = _json_line(FIXTURES, "iso-dates.json")            # QE 2231 of the 15th
+    records_path = tmp_path / "records.jsonl"
+    records_path.write_text(f"{rec1}\n{rec2}{rec3}\n", encoding="utf-8")
+    od1 = _json_line(OPENDATA, "QANR5L16QE4242.json")
+    od2 = _json_line(OPENDATA, "QANR5L17QE9001.json")
+    od3 = _json_line(OPENDATA, "QANR5L17QE9100.json")
+    ndjson = tmp_path / "questions.ndjson"
+    ndjson.write_text(f"{od1}\n{od2}{od3}\n", encoding="utf-8")
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    records, errors = _read_with_errors(records_path, **options)
+    assert errors == []
+    assert [(q.kind, q.number, q.legislature) for q in records] == [
+        ("QE", 98712, 14), ("QG", 512, 16), ("QE", 2231, 15)]
+    records, errors = _read_with_errors(ndjson, **options)
+    assert errors == []
+    assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9001", "QANR5L17QE9100"]
+    assert [q.source.line for q in records] == [1, 2, 2]
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_a_json_line_nested_too_deeply_costs_that_line_alone(tmp_path, stream_above):
+    # a line of aqparse's records nested deeper than json decodes: RecursionError escaped
+    # (said as an io-error of the whole file, the lines after it lost)
+    rec1 = _json_line(FIXTURES, "qe-pending.json")           # QE 98712 of the 14th
+    rec3 = _json_line(FIXTURES, "iso-dates.json")            # QE 2231 of the 15th
+    path = tmp_path / "records.jsonl"
+    path.write_text(f"{rec1}\n{'[' * 100000}{']' * 100000}\n{rec3}\n", encoding="utf-8")
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    records, errors = _read_with_errors(path, **options)
+    assert [q.number for q in records] == [98712, 2231]
+    assert [(error.line, error.code) for _, error in errors] == [(2, "bad-record")]
+
+
+@pytest.mark.parametrize("records", [False, True])    # the AN's NDJSON, aqparse's records
+def test_streamed_json_lines_whose_first_line_is_longer_than_the_head(tmp_path, records):
+    # JSON lines were told by the file's first 64 KiB: a first line longer than that (a long
+    # answer) made a streamed file one JSON text, and its bad line 3 lost every line after
+    # it (the file read whole was read line by line)
+    if records:
+        names, folder = ["qe-pending.json", "iso-dates.json", "qg-no-page.json"], FIXTURES
+    else:
+        names, folder = ["QANR5L16QE4242.json", "QANR5L17QE9001.json",
+                         "QANR5L17QE9100.json"], OPENDATA
+    long, good, cut = (json.loads(_json_line(folder, name)) for name in names)
+    long["extra" if records else "padding"] = {"note": "x" * 100000}
+    cut = json.dumps(cut, ensure_ascii=False)[:150]
+    path = tmp_path / "lines.jsonl"
+    path.write_text("\n".join([json.dumps(long, ensure_ascii=False), json.dumps(good), cut,
+                               json.dumps(good)]) + "\n", encoding="utf-8")
+    expected = [_uid(long), _uid(good), _uid(good)]
+    for options in ({}, {"stream_above": 1000}):
+        records_read, errors = _read_with_errors(path, **options)
+        assert [q.uid for q in records_read] == expected
+        assert [error.line for _, error in errors] == [3]
+
+
+def _uid(value):
+    return value["uid"] if "uid" in value else value["question"]["uid"]
+
+
+def test_an_error_raised_by_on_error_for_a_bad_line_is_not_said_again(tmp_path):
+    # on_error called for bad line 2 raised it (a caller that stops at some errors): it was
+    # caught as the document's error and on_error called a second time with the same line
+    good1 = _json_line(OPENDATA, "QANR5L16QE4242.json")
+    cut = _json_line(OPENDATA, "QANR5L17QE9001.json")[:200]
+    good3 = _json_line(OPENDATA, "QANR5L17QE9100.json")
+    path = tmp_path / "questions.ndjson"
+    path.write_text(f"{good1}\n{cut}\n{good3}\n", encoding="utf-8")
+    said = []
+
+    def on_error(name, error):
+        said.append((name, error.line))
+        raise error
+
+    found = []
+    with pytest.raises(aqparse.ParseError) as raised:
+        for q in aqparse.read(path, on_error=on_error):
+            found.append(q.uid)
+    assert found == ["QANR5L16QE4242"]
+    assert raised.value.line == 2
+    assert said == [(str(path), 2)]
+
+
+def test_streamed_ndjson_with_one_windows_1252_byte_in_its_head_reads_the_other_lines(tmp_path):
+    # a UTF-8 NDJSON file, one line edited in windows-1252 ("café" one byte) within the first
+    # 64 KiB: streamed, the whole file was decoded as windows-1252, every other line's
+    # accents mojibake ("RÃ©ponse") and its author's name lost; read whole it was right
+    lines = [_json_line(OPENDATA, name) for name in ("QANR5L16QE4242.json",
+                                                     "QANR5L17QE9001.json",
+                                                     "QANR5L17QE9100.json")] * 10
+    assert all(not line.isascii() for line in lines)
+    data = [line.encode("utf-8") for line in lines]
+    assert data[1].endswith(b"}}")      # (the note: a member of the question)
+    data[1] = data[1][:-2] + ', "note": "caf\xe9"}}'.encode("cp1252")
+    path = tmp_path / "questions.ndjson"
+    path.write_bytes(b"\n".join(data) + b"\n")
+    assert path.stat().st_size > 65536 and data[1].index(b"caf\xe9") < 65536
+    whole = list(aqparse.read(path))
+    streamed = list(aqparse.read(path, stream_above=1000))
+    assert [q.uid for q in streamed] == [q.uid for q in whole] == [
+        "QANR5L16QE4242", "QANR5L17QE9001", "QANR5L17QE9100"] * 10
+    assert streamed == whole
+    assert streamed[1].extra == {"note": "café"}
+    expected = json.loads(lines[0])
+    assert streamed[0].author.name and streamed[0].author.name == whole[0].author.name
+    assert streamed[0].rubrique == expected["question"]["indexationAN"]["rubrique"]
+
+
+@pytest.mark.parametrize("copies", [1, 30])     # read whole, and streamed (above 64 KiB)
+@pytest.mark.parametrize("first", ["tail", "note"])
+def test_open_data_ndjson_whose_first_line_is_broken_is_still_json_lines(tmp_path, copies,
+                                                                          first):
+    # the AN's NDJSON whose first line is the end of a question (a copy cut from the middle of
+    # a file) or a note: it was read as text, "no question", and lost whole
+    lines = [_json_line(OPENDATA, name) for name in ("QANR5L16QE4242.json",
+                                                     "QANR5L17QE9100.json")] * copies
+    bad = (_json_line(OPENDATA, "QANR5L17QE9001.json")[-300:] if first == "tail"
+           else "exported from the AN's site, 2024-03-01")
+    path = tmp_path / "questions.ndjson"
+    path.write_text("\n".join([bad] + lines) + "\n", encoding="utf-8")
+    for options in ({}, {"stream_above": 1000}):
+        records, errors = _read_with_errors(path, **options)
+        assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9100"] * copies
+        assert [(error.line, error.code) for _, error in errors] == [(1, "bad-json")]
+    # a text dump is still text (its questions read as such)
+    text = tmp_path / "dump.txt"
+    with open(os.path.join(FIXTURES, "qe-pending.txt"), encoding="utf-8") as f:
+        text.write_text(f.read() + '\n{"note": 1}\n', encoding="utf-8")
+    assert [q.number for q in aqparse.read(text)] == [98712]

@@ -224,6 +224,21 @@ def _script_hint() -> str:
             "script again), or pass jobs=1")
 
 
+# the writers whose output replaces the file named (SQLite adds to a database; stats counts)
+_REPLACED = ("jsonl", "csv", "csv-excel", "parquet")
+
+
+def _not_an_input(paths: List[str], writer: Writer, errors: Optional[str]) -> None:
+    """An output or errors file that is one of the files named as inputs (by its name, or
+    through a link) is refused: it would be replaced while it is read."""
+    named = {os.path.realpath(p) for p in paths if p != "-" and os.path.isfile(p)}
+    outputs = list(writer._paths().values()) if hasattr(writer, "_paths") else [writer.path]
+    for what, path in [("output", out) for out in outputs] + [("errors file", errors)]:
+        if path and os.path.realpath(path) in named:
+            raise UsageError(f"{path}: the {what} is one of the inputs (it would be replaced "
+                             "as it is read)")
+
+
 def _warm_ups(paths: List[str], sizes: Sizes) -> int:
     """The workers worth starting before the first unit: as many as the units of the large
     files named (those the parent looks through before it cuts them); none for a run of small
@@ -288,6 +303,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
             write_test(errors)      # (a device or a FIFO, refused as an output is)
         except OSError as error:
             raise UsageError(str(error)) from None
+    _not_an_input(paths, writer, errors)
     # in a parallel run the parent cuts the inputs and writes: a writer that can write from a
     # thread of its own (SQLite) does, so that the two overlap
     writer.background = jobs > 1
@@ -353,7 +369,12 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
             bar.advance(result.done, summary.questions, problems.count)
         if twice:
             _merge_twice(writer, twice, summary, drop)
-        writer.close(drop)
+        if not summary.questions and writer.name in _REPLACED:
+            # nothing to write: the output named is left as it was (an empty file replaced a
+            # dataset, when the summary said "nothing was written to" it)
+            writer.abort()
+        else:
+            writer.close(drop)
         # (SQLite, once all is written) the conflicts of a question merged with the one stored
         # before the run, read once in this run: those read more are ``_merge_twice``'s
         summary.output_conflicts = sum(n for uid, n in writer.output_conflicts.items()
@@ -432,7 +453,8 @@ def _to_stdout(inputs: Paths, fmt: str, options: dict) -> Summary:
         spool = os.path.join(folder, f"output.{fmt}")
         summary = run(inputs, WRITERS[fmt](spool), **options)
         summary.output = "<stdout>"
-        _copy_to_stdout(spool)
+        if os.path.exists(spool):        # (nothing is written of a run that found nothing)
+            _copy_to_stdout(spool)
     return summary
 
 

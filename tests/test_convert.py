@@ -991,3 +991,41 @@ def test_json_records_nested_too_deeply_or_in_windows_1252_are_read(tmp_path, sp
     [error] = [json.loads(e) for e in errors.read_text(encoding="utf-8").splitlines()]
     assert (error["position"], error["code"]) == (2, "bad-record")
     assert summary.errors == 1
+
+
+@pytest.mark.parametrize("how", ["a link to it", "its own name", "the errors file"])
+def test_an_input_named_as_the_output_is_refused_and_kept(tmp_path, how):
+    # `-o out.jsonl` a link to the input (written through since links are followed) replaced
+    # the question's text with its JSON; naming the input itself as -o or --errors did too
+    text = (ROOT / "fixtures" / "qe-pending.txt").read_bytes()
+    given = tmp_path / "d.txt"
+    given.write_bytes(text)
+    out = tmp_path / "out.jsonl"
+    if how == "a link to it":
+        out.symlink_to(given)
+    args = ["-o", str(given), "--format", "jsonl"] if how == "its own name" else ["-o", str(out)]
+    if how == "the errors file":
+        args += ["--errors", str(given)]
+    done = _run_cli("convert", str(given), *args, "-q")
+    assert done.returncode == 2
+    assert b"is one of the inputs" in done.stderr and len(done.stderr.splitlines()) == 1
+    assert given.read_bytes() == text and text.startswith("14ème législature".encode())
+
+
+@pytest.mark.parametrize("output", ["keep.jsonl", "keep.csv", "-"])
+def test_a_run_that_finds_nothing_leaves_the_output_as_it_was(tmp_path, output):
+    # it said "nothing was written to keep.jsonl", and had emptied it
+    (tmp_path / "empty").mkdir()
+    kept = tmp_path / output
+    if output != "-":
+        kept.write_text("the dataset of an earlier run\n", encoding="utf-8")
+    done = _run_cli("convert", str(tmp_path / "empty"), "-o",
+                    str(kept) if output != "-" else "-", "-q")
+    assert done.returncode == 1
+    assert done.stderr.strip().endswith(b"nothing was written to " + (
+        str(kept).encode() if output != "-" else b"<stdout>"))
+    if output == "-":
+        assert done.stdout == b""
+    else:
+        assert kept.read_text(encoding="utf-8") == "the dataset of an earlier run\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", output]

@@ -184,6 +184,42 @@ _BLANK = re.compile(r"[ \t\r\n]*")
 _BLANK_LINES = re.compile(r"(?:[ \t\r]*\n)*")
 
 
+def joined_values(lines: Iterable[Tuple[int, AnyStr]],
+                  most: int = 8 << 20) -> Iterator[Tuple[int, AnyStr]]:
+    """Numbered lines of JSON lines, a value printed with indents among them joined into one
+    line numbered as its first: from a line that is only "{" or "[" to the next that is only
+    "}" or "]" from its first column, every line between indented (files of one question a
+    line joined with a file printed with indents: each of its lines was an error, its
+    question lost). Lines that do not close so, within ``most`` characters, are given as
+    they came."""
+    held: list = []
+    size = 0
+    for number, line in lines:
+        if held:
+            if line[:1] in _CLOSING and line.rstrip() in _CLOSING:
+                held.append((number, line))
+                yield held[0][0], (b" " if isinstance(line, bytes) else " ").join(
+                    part for _, part in held)
+                held = []
+                continue
+            size += len(line)
+            if (line[:1] in _INDENT or not line.strip()) and size <= most:
+                held.append((number, line))
+                continue
+            yield from held          # not a value printed with indents: its lines as they are
+            held = []
+        if line[:1] in _OPENING and line.rstrip() in _OPENING:
+            held, size = [(number, line)], len(line)
+        else:
+            yield number, line
+    yield from held
+
+
+_OPENING = frozenset(("{", "[", b"{", b"["))
+_CLOSING = frozenset(("}", "]", b"}", b"]"))
+_INDENT = frozenset((" ", "\t", b" ", b"\t"))
+
+
 def chunk_lines(chunks: Iterable[AnyStr]) -> Iterator[AnyStr]:
     """The lines of text or bytes read in chunks, without their "\n" (a line in memory at a
     time; the last one, after the last "\n", may be empty)."""

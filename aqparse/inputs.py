@@ -22,8 +22,8 @@ from typing import (BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional
 
 import attrs
 
-from .api import (DumpSigns, Unit, chunk_lines, json_lines_start, parse_items, question_groups,
-                  records_of, sniff, text_units)
+from .api import (DumpSigns, Unit, chunk_lines, joined_values, json_lines_start, parse_items,
+                  question_groups, records_of, sniff, text_units)
 from .decode import decode, incremental_decoder, repair_mojibake
 from .errors import ParseError, UsageError, raising
 from .export import output_format
@@ -287,7 +287,7 @@ def record_lines(lines: Iterable[bytes], name: str, first: int = 1
     last line had no newline) are both read."""
     from .opendata import read_record   # the one reader of aqparse's own records
 
-    for number, line in enumerate(lines, first):
+    for number, line in joined_values(enumerate(lines, first)):
         if not line.strip():
             continue
         try:

@@ -372,8 +372,11 @@ def _line_questions(lines: Iterable[Tuple[int, str]], path: Optional[str]
                     ) -> Iterator[Union[Tuple[dict, int, bool, bool], ParseError]]:
     """Every question of JSON lines (``api.json_lines_start``), each line walked on its own:
     a line that is not JSON, or holds no question, is given as its ``ParseError`` and the
-    lines after it are read (one bad line cost all of them)."""
-    for number, line in lines:
+    lines after it are read (one bad line cost all of them). A question printed with indents
+    among them is read whole (``api.joined_values``)."""
+    from .api import joined_values
+
+    for number, line in joined_values(lines):
         if not line.strip():
             continue
         window = _JsonWindow(line)

@@ -433,3 +433,40 @@ def test_open_data_ndjson_whose_first_line_is_broken_is_still_json_lines(tmp_pat
     with open(os.path.join(FIXTURES, "qe-pending.txt"), encoding="utf-8") as f:
         text.write_text(f.read() + '\n{"note": 1}\n', encoding="utf-8")
     assert [q.number for q in aqparse.read(text)] == [98712]
+
+
+def _pretty(folder, name):
+    with open(os.path.join(folder, name), encoding="utf-8") as f:
+        return json.dumps(json.load(f), ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_a_value_printed_with_indents_among_json_lines_is_read_whole(tmp_path, stream_above):
+    # files of one question a line joined with one printed with indents (`cat`): each of its
+    # lines was an error of its own (63 for one question), its question lost
+    rec1 = _json_line(FIXTURES, "qe-pending.json")           # QE 98712 of the 14th
+    rec2 = _pretty(FIXTURES, "qg-no-page.json")              # QG 512 of the 16th
+    rec3 = _json_line(FIXTURES, "iso-dates.json")            # QE 2231 of the 15th
+    records_path = tmp_path / "records.jsonl"
+    records_path.write_text(f"{rec1}\n{rec2}\n{rec3}\n", encoding="utf-8")
+    od1 = _json_line(OPENDATA, "QANR5L16QE4242.json")
+    od2 = _pretty(OPENDATA, "QANR5L17QE9001.json")
+    od3 = _json_line(OPENDATA, "QANR5L17QE9100.json")
+    ndjson = tmp_path / "questions.ndjson"
+    ndjson.write_text(f"{od1}\n{od2}\n{od3}\n", encoding="utf-8")
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    records, errors = _read_with_errors(records_path, **options)
+    assert errors == []
+    assert [(q.kind, q.number, q.legislature) for q in records] == [
+        ("QE", 98712, 14), ("QG", 512, 16), ("QE", 2231, 15)]
+    records, errors = _read_with_errors(ndjson, **options)
+    assert errors == []
+    assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9001", "QANR5L17QE9100"]
+    # numbered by their first line: the indented question starts on line 2
+    assert [q.source.line for q in records][:2] == [1, 2]
+    # one that never closes (cut short) is still an error per line, the last line read
+    ndjson.write_text(f"{od1}\n" + "\n".join(od2.splitlines()[:5]) + f"\n{od3}\n",
+                      encoding="utf-8")
+    records, errors = _read_with_errors(ndjson, **options)
+    assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9100"]
+    assert [error.line for _, error in errors] == [2, 3, 4, 5, 6]

@@ -298,29 +298,34 @@ def test_aqparse_json_lines_saved_in_windows_1252_are_read(tmp_path, stream_abov
     assert records[0].question.text == expected["question"]["text"]
 
 
+def _three_a_file(tmp_path, line, second, stream_above):
+    """aqparse's records (QE 98712 of the 14th, QG 512 of the 16th, QE 2231 of the 15th) and
+    the AN's open data (QE 4242 of the 16th, 9001 and 9100 of the 17th), three a file, the
+    second written by ``second(folder, name)`` and joined to the third by ``line``: each
+    file read (whole, or streamed), its records and errors."""
+    records_path = tmp_path / "records.jsonl"
+    records_path.write_text(
+        f"{_json_line(FIXTURES, 'qe-pending.json')}\n{second(FIXTURES, 'qg-no-page.json')}"
+        f"{line}{_json_line(FIXTURES, 'iso-dates.json')}\n", encoding="utf-8")
+    ndjson = tmp_path / "questions.ndjson"
+    ndjson.write_text(
+        f"{_json_line(OPENDATA, 'QANR5L16QE4242.json')}\n"
+        f"{second(OPENDATA, 'QANR5L17QE9001.json')}{line}"
+        f"{_json_line(OPENDATA, 'QANR5L17QE9100.json')}\n", encoding="utf-8")
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    return _read_with_errors(records_path, **options), _read_with_errors(ndjson, **options)
+
+
 @pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
 def test_two_json_lines_glued_on_one_line_are_both_read(tmp_path, stream_above):
     # files joined whose last line had no newline: the two values of the line were one
     # error ("Extra data"), both questions lost
-    rec1 = _json_line(FIXTURES, "qe-pending.json")           # QE 98712 of the 14th
-    rec2 = _json_line(FIXTURES, "qg-no-page.json")           # QG 512 of the 16th
-    rec3 = _json_line(FIXTURES, "iso-dates.json")            # QE 2231 of the 15th
-    records_path = tmp_path / "records.jsonl"
-    records_path.write_text(f"{rec1}\n{rec2}{rec3}\n", encoding="utf-8")
-    od1 = _json_line(OPENDATA, "QANR5L16QE4242.json")
-    od2 = _json_line(OPENDATA, "QANR5L17QE9001.json")
-    od3 = _json_line(OPENDATA, "QANR5L17QE9100.json")
-    ndjson = tmp_path / "questions.ndjson"
-    ndjson.write_text(f"{od1}\n{od2}{od3}\n", encoding="utf-8")
-    options = {} if stream_above is None else {"stream_above": stream_above}
-    records, errors = _read_with_errors(records_path, **options)
-    assert errors == []
+    (records, errors), (questions, more) = _three_a_file(tmp_path, "", _json_line, stream_above)
+    assert errors == [] and more == []
     assert [(q.kind, q.number, q.legislature) for q in records] == [
         ("QE", 98712, 14), ("QG", 512, 16), ("QE", 2231, 15)]
-    records, errors = _read_with_errors(ndjson, **options)
-    assert errors == []
-    assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9001", "QANR5L17QE9100"]
-    assert [q.source.line for q in records] == [1, 2, 2]
+    assert [q.uid for q in questions] == ["QANR5L16QE4242", "QANR5L17QE9001", "QANR5L17QE9100"]
+    assert [q.source.line for q in questions] == [1, 2, 2]
 
 
 @pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
@@ -444,29 +449,19 @@ def _pretty(folder, name):
 def test_a_value_printed_with_indents_among_json_lines_is_read_whole(tmp_path, stream_above):
     # files of one question a line joined with one printed with indents (`cat`): each of its
     # lines was an error of its own (63 for one question), its question lost
-    rec1 = _json_line(FIXTURES, "qe-pending.json")           # QE 98712 of the 14th
-    rec2 = _pretty(FIXTURES, "qg-no-page.json")              # QG 512 of the 16th
-    rec3 = _json_line(FIXTURES, "iso-dates.json")            # QE 2231 of the 15th
-    records_path = tmp_path / "records.jsonl"
-    records_path.write_text(f"{rec1}\n{rec2}\n{rec3}\n", encoding="utf-8")
-    od1 = _json_line(OPENDATA, "QANR5L16QE4242.json")
-    od2 = _pretty(OPENDATA, "QANR5L17QE9001.json")
-    od3 = _json_line(OPENDATA, "QANR5L17QE9100.json")
-    ndjson = tmp_path / "questions.ndjson"
-    ndjson.write_text(f"{od1}\n{od2}\n{od3}\n", encoding="utf-8")
-    options = {} if stream_above is None else {"stream_above": stream_above}
-    records, errors = _read_with_errors(records_path, **options)
-    assert errors == []
+    (records, errors), (questions, more) = _three_a_file(tmp_path, "\n", _pretty, stream_above)
+    assert errors == [] and more == []
     assert [(q.kind, q.number, q.legislature) for q in records] == [
         ("QE", 98712, 14), ("QG", 512, 16), ("QE", 2231, 15)]
-    records, errors = _read_with_errors(ndjson, **options)
-    assert errors == []
-    assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9001", "QANR5L17QE9100"]
+    assert [q.uid for q in questions] == ["QANR5L16QE4242", "QANR5L17QE9001", "QANR5L17QE9100"]
     # numbered by their first line: the indented question starts on line 2
-    assert [q.source.line for q in records][:2] == [1, 2]
+    assert [q.source.line for q in questions][:2] == [1, 2]
     # one that never closes (cut short) is still an error per line, the last line read
-    ndjson.write_text(f"{od1}\n" + "\n".join(od2.splitlines()[:5]) + f"\n{od3}\n",
-                      encoding="utf-8")
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    ndjson = tmp_path / "questions.ndjson"
+    ndjson.write_text(_json_line(OPENDATA, "QANR5L16QE4242.json") + "\n" + "\n".join(
+        _pretty(OPENDATA, "QANR5L17QE9001.json").splitlines()[:5]) + "\n" + _json_line(
+        OPENDATA, "QANR5L17QE9100.json") + "\n", encoding="utf-8")
     records, errors = _read_with_errors(ndjson, **options)
     assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9100"]
     assert [error.line for _, error in errors] == [2, 3, 4, 5, 6]

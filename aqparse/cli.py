@@ -202,7 +202,8 @@ def _add_convert(p: argparse.ArgumentParser) -> None:
 # the options convert and stats share, in the words of each
 RUN_OPTION_HELP = {
     "convert": {
-        "errors": "write what could not be converted here (JSON lines with the raw text)",
+        "errors": "write what could not be converted here (JSON lines with the raw text; "
+                  "'-': stdout, unless the output is there)",
         "strict": "a question with defects goes to the errors, not to the output",
         "quiet": "no progress bar, no summary",
     },
@@ -283,6 +284,8 @@ def _add_stats(p: argparse.ArgumentParser) -> None:
 def _run_stats(args: argparse.Namespace) -> int:
     from . import stats
 
+    if args.errors == "-":
+        raise UsageError("--errors -: stdout holds the figures; give the errors a file")
     result = stats.stats(args.inputs, jobs=_jobs_arg(args.jobs), errors=args.errors,
                          strict=args.strict, quiet=args.quiet,
                          max_question=_max_question(args.max_question_chars),

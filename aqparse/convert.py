@@ -104,14 +104,15 @@ class Summary:
 
 
 class _Problems:
-    """The errors file (JSON lines), or stderr when there is none."""
+    """The errors file (JSON lines; ``-``: stdout), or stderr when there is none."""
 
     SHOWN = 20
 
     def __init__(self, path: Optional[str]):
         self.path = path
         self.count = 0
-        self._file = open(path, "w", encoding="utf-8") if path else None
+        self._file = sys.stdout if path == STDOUT else \
+            open(path, "w", encoding="utf-8") if path else None
 
     def add(self, entry: dict) -> None:
         self.count += 1
@@ -131,7 +132,9 @@ class _Problems:
             tqdm.write(f"aqparse: {where}: {entry['error']} [{entry['code']}]", file=sys.stderr)
 
     def close(self) -> None:
-        if self._file is not None:
+        if self._file is sys.stdout:
+            self._file.flush()
+        elif self._file is not None:
             self._file.close()
         elif self.count > self.SHOWN:
             print(f"aqparse: … and {self.count - self.SHOWN} more problems (use --errors FILE "
@@ -234,7 +237,7 @@ def _not_an_input(paths: List[str], writer: Writer, errors: Optional[str]) -> No
     named = {os.path.realpath(p) for p in paths if p != "-" and os.path.isfile(p)}
     outputs = list(writer._paths().values()) if hasattr(writer, "_paths") else [writer.path]
     for what, path in [("output", out) for out in outputs] + [("errors file", errors)]:
-        if path and os.path.realpath(path) in named:
+        if path and path != STDOUT and os.path.realpath(path) in named:
             raise UsageError(f"{path}: the {what} is one of the inputs (it would be replaced "
                              "as it is read)")
 
@@ -271,9 +274,11 @@ def _jobs(jobs: Optional[int]) -> int:
 def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Optional[str] = None,
         strict: bool = False, quiet: bool = False, tables: bool = False,
         label: str = "converting", max_question: Optional[int] = None,
-        acteurs: Optional[Union[str, os.PathLike]] = None, sizes: Sizes = Sizes()) -> Summary:
+        acteurs: Optional[Union[str, os.PathLike]] = None, sizes: Sizes = Sizes(),
+        stdout_taken: bool = False) -> Summary:
     """The pipeline, for any writer (``convert`` and ``stats`` use it). ``sizes``: how inputs
-    are cut (``units.Sizes``); ``max_question``, when given, overrides its ``max_question``."""
+    are cut (``units.Sizes``); ``max_question``, when given, overrides its ``max_question``.
+    ``errors``: a file, ``-`` for stdout (refused when ``stdout_taken``: the output is there)."""
     paths = _as_list(paths)
     check_inputs(paths)
     jobs = _jobs(jobs)
@@ -293,7 +298,11 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         if not len(archive):
             raise UsageError(f"{acteurs}: no acteur found in it (not the AN's acteurs archive)")
         acteurs = os.path.abspath(os.fspath(acteurs))
-    if errors is not None:
+    if errors is not None and os.fspath(errors) == STDOUT:
+        errors = STDOUT
+        if stdout_taken:
+            raise UsageError("--errors -: stdout holds the output (-o -); give the errors a file")
+    elif errors is not None:
         errors = os.fspath(errors)
         # (through links: a link to the output is the output; --tables: its tables are too)
         outputs = list(writer._paths().values()) if hasattr(writer, "_paths") else [writer.path]
@@ -451,7 +460,7 @@ def _to_stdout(inputs: Paths, fmt: str, options: dict) -> Summary:
 
     with tempfile.TemporaryDirectory(prefix="aqparse-stdout-") as folder:
         spool = os.path.join(folder, f"output.{fmt}")
-        summary = run(inputs, WRITERS[fmt](spool), **options)
+        summary = run(inputs, WRITERS[fmt](spool), stdout_taken=True, **options)
         summary.output = "<stdout>"
         if os.path.exists(spool):        # (nothing is written of a run that found nothing)
             _copy_to_stdout(spool)

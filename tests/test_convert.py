@@ -1029,3 +1029,25 @@ def test_a_run_that_finds_nothing_leaves_the_output_as_it_was(tmp_path, output):
     else:
         assert kept.read_text(encoding="utf-8") == "the dataset of an earlier run\n"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", output]
+
+
+def test_errors_dash_is_stdout_unless_the_output_or_the_figures_are_there(tmp_path):
+    # `--errors -` wrote a file named "-"; `-` is stdout, as for -o
+    bad = tmp_path / "bad.txt"
+    bad.write_text("hello, no question here\n", encoding="utf-8")
+    out = tmp_path / "q.jsonl"
+    done = _run_cli("convert", str(ROOT / "fixtures" / "qe-pending.txt"), str(bad), "-o",
+                    str(out), "--errors", "-", "-q", cwd=tmp_path)
+    assert done.returncode == 1
+    [entry] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert (entry["path"], entry["code"]) == (str(bad), "not-a-question")
+    assert entry["raw"].startswith("hello, no question here")
+    assert [json.loads(x)["uid"] for x in out.read_text(encoding="utf-8").splitlines()] == [
+        "QANR5L14QE98712"]
+    assert not (tmp_path / "-").exists()
+    # refused where stdout holds something else: the records (-o -), stats' figures
+    for command in (["convert", str(bad), "-o", "-"], ["stats", str(bad)]):
+        done = _run_cli(*command, "--errors", "-", "-q", cwd=tmp_path)
+        assert done.returncode == 2 and done.stdout == b""
+        assert done.stderr.startswith(b"aqparse: --errors -: stdout holds the")
+    assert not (tmp_path / "-").exists()

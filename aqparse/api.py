@@ -190,8 +190,8 @@ def joined_values(lines: Iterable[Tuple[int, AnyStr]],
     line numbered as its first: from a line that is only "{" or "[" to the next that is only
     "}" or "]" from its first column, every line between indented (files of one question a
     line joined with a file printed with indents: each of its lines was an error, its
-    question lost). Lines that do not close so, within ``most`` characters, are given as
-    they came."""
+    question lost). Lines that do not close so, within ``most`` (characters, and
+    ``_HELD_LINE`` more for each line held: blank lines too), are given as they came."""
     held: list = []
     size = 0
     for number, line in lines:
@@ -202,7 +202,7 @@ def joined_values(lines: Iterable[Tuple[int, AnyStr]],
                     part for _, part in held)
                 held = []
                 continue
-            size += len(line)
+            size += len(line) + _HELD_LINE
             if (line[:1] in _INDENT or not line.strip()) and size <= most:
                 held.append((number, line))
                 continue
@@ -215,6 +215,9 @@ def joined_values(lines: Iterable[Tuple[int, AnyStr]],
     yield from held
 
 
+# what a line held costs beyond its characters (a blank line is held too: ``most`` bounds the
+# memory held, not only the characters; "{" and ten million blank lines held 1 GB)
+_HELD_LINE = 64
 _OPENING = frozenset(("{", "[", b"{", b"["))
 _CLOSING = frozenset(("}", "]", b"}", b"]"))
 _INDENT = frozenset((" ", "\t", b" ", b"\t"))

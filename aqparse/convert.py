@@ -232,9 +232,13 @@ _REPLACED = ("jsonl", "csv", "csv-excel", "parquet")
 
 
 def _not_an_input(paths: List[str], writer: Writer, errors: Optional[str]) -> None:
-    """An output or errors file that is one of the files named as inputs (by its name, or
-    through a link) is refused: it would be replaced while it is read."""
-    named = {os.path.realpath(p) for p in paths if p != "-" and os.path.isfile(p)}
+    """An output or errors file that is one of the files named as inputs (by its name, by a
+    glob that matches it, or through a link) is refused: it would be replaced while it is
+    read."""
+    from .units import _expanded     # (a glob names the files it matches: they are read)
+
+    named = {os.path.realpath(p) for path in paths for p in _expanded(path)
+             if p != "-" and os.path.isfile(p)}
     outputs = list(writer._paths().values()) if hasattr(writer, "_paths") else [writer.path]
     for what, path in [("output", out) for out in outputs] + [("errors file", errors)]:
         if path and path != STDOUT and os.path.realpath(path) in named:

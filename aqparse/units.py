@@ -127,13 +127,32 @@ def _record_lines(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit
         buffer += block
         if block and len(buffer) < sizes.chunk_chars:
             continue
-        cut = len(buffer) if not block else buffer.rfind(b"\n") + 1
+        cut = len(buffer) if not block else _line_cut(buffer)
         if cut:
             yield RecordLines(name, buffer[:cut], line)
             line += buffer.count(b"\n", 0, cut)
             buffer = buffer[cut:]
         if not block:
             return
+
+
+def _line_cut(buffer: bytes) -> int:
+    """Where to cut JSON lines read so far: after the last newline that starts a line no value
+    printed with indents goes on with (``api.joined_values``: not indented, not blank, not its
+    closing "}" or "]"), so that such a value is read whole by one unit (cut in two, each of
+    its lines was an error and its question lost); after the last newline when there is none
+    (0: no newline yet)."""
+    end = len(buffer)
+    while True:
+        cut = buffer.rfind(b"\n", 0, end)
+        if cut < 0:
+            return buffer.rfind(b"\n") + 1
+        if buffer[cut + 1:cut + 2] not in _GOES_ON:
+            return cut + 1
+        end = cut
+
+
+_GOES_ON = frozenset((b"", b" ", b"\t", b"\r", b"\n", b"}", b"]"))
 
 
 def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[Unit]:

@@ -1012,6 +1012,20 @@ def test_an_input_named_as_the_output_is_refused_and_kept(tmp_path, how):
     assert given.read_bytes() == text and text.startswith("14ème législature".encode())
 
 
+def test_an_input_a_glob_matches_named_as_the_output_through_a_link_is_refused(tmp_path):
+    # the check looked at the arguments that name a file: a glob's matches were read and a
+    # link among them, named as -o, was written through over the input it points to
+    text = (ROOT / "fixtures" / "qe-pending.txt").read_bytes()
+    given = tmp_path / "d.txt"
+    given.write_bytes(text)
+    out = tmp_path / "out.jsonl"
+    out.symlink_to(given)
+    done = _run_cli("convert", str(tmp_path / "*.txt"), "-o", str(out), "-q")
+    assert done.returncode == 2
+    assert b"is one of the inputs" in done.stderr and len(done.stderr.splitlines()) == 1
+    assert given.read_bytes() == text and "Question N° 98712".encode() in text
+
+
 @pytest.mark.parametrize("output", ["keep.jsonl", "keep.csv", "-"])
 def test_a_run_that_finds_nothing_leaves_the_output_as_it_was(tmp_path, output):
     # it said "nothing was written to keep.jsonl", and had emptied it

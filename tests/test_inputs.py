@@ -465,3 +465,46 @@ def test_a_value_printed_with_indents_among_json_lines_is_read_whole(tmp_path, s
     records, errors = _read_with_errors(ndjson, **options)
     assert [q.uid for q in records] == ["QANR5L16QE4242", "QANR5L17QE9100"]
     assert [error.line for _, error in errors] == [2, 3, 4, 5, 6]
+
+
+def test_a_value_printed_with_indents_across_a_cut_of_large_json_lines_is_converted(tmp_path):
+    # convert cuts a large file of aqparse's JSON lines into units of about 1 MiB of whole
+    # lines: a record printed with indents across a cut was split between two units, each of
+    # its lines an error and its question lost (aqparse.read, which does not cut, read it)
+    from aqparse.convert import convert
+
+    line = _json_line(FIXTURES, "qe-pending.json")             # QE 98712 of the 14th
+    with open(os.path.join(FIXTURES, "qg-no-page.json"), encoding="utf-8") as f:
+        pretty = json.dumps(json.load(f), ensure_ascii=False, indent=12)   # QG 512 of the 16th
+    cut = (1 << 20) + 65536          # where the first unit is cut (read head + one block)
+    lines = [line] * ((cut - 1) // (len(line.encode()) + 1))
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(lines + [pretty] + [line] * 1600) + "\n", encoding="utf-8")
+    assert path.stat().st_size > (2 << 20)                     # cut, not read whole
+    start = len(("\n".join(lines) + "\n").encode())
+    assert start < cut < start + len(pretty.encode())          # the pretty record spans the cut
+    out = tmp_path / "out.jsonl"
+    convert([str(path)], str(out), jobs=1, quiet=True)
+    uids = {json.loads(row)["uid"] for row in out.read_text(encoding="utf-8").splitlines()}
+    assert uids == {"QANR5L14QE98712", "QANR5L16QG512"}
+
+
+def test_a_lone_brace_and_many_blank_lines_hold_bounded_memory(tmp_path):
+    # a "{" line followed by blank lines held them all, each a few dozen bytes counted as 0
+    # against the 8 MB bound: ten million blank lines (a 10 MB file) held 1 GB
+    import tracemalloc
+
+    rec = _json_line(FIXTURES, "qe-pending.json")              # QE 98712 of the 14th
+    path = tmp_path / "records.jsonl"
+    path.write_text(rec + "\n{\n" + "\n" * 600_000 + _json_line(FIXTURES, "iso-dates.json")
+                    + "\n", encoding="utf-8")
+    tracemalloc.start()
+    try:
+        records, errors = _read_with_errors(path, stream_above=100)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(q.kind, q.number, q.legislature) for q in records] == [("QE", 98712, 14),
+                                                                      ("QE", 2231, 15)]
+    assert [error.line for _, error in errors] == [2]
+    assert peak < 30 << 20, peak

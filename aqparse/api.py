@@ -208,11 +208,18 @@ def joined_values(lines: Iterable[Tuple[int, AnyStr]],
                 continue
             yield from held          # not a value printed with indents: its lines as they are
             held = []
-        if line[:1] in _OPENING and line.rstrip() in _OPENING:
+        if _opens(line):
             held, size = [(number, line)], len(line)
         else:
             yield number, line
     yield from held
+
+
+def _opens(line: AnyStr) -> bool:
+    """Whether ``line`` is only "{" or "[" (after a byte order mark: a file's first line)."""
+    if line[:3] == b"\xef\xbb\xbf" or line[:1] == "\ufeff":
+        line = line[3:] if isinstance(line, bytes) else line[1:]
+    return line[:1] in _OPENING and line.rstrip() in _OPENING
 
 
 # what a line held costs beyond its characters (a blank line is held too: ``most`` bounds the

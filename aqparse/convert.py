@@ -382,9 +382,10 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
             bar.advance(result.done, summary.questions, problems.count)
         if twice:
             _merge_twice(writer, twice, summary, drop)
-        if not summary.questions and writer.name in _REPLACED:
-            # nothing to write: the output named is left as it was (an empty file replaced a
-            # dataset, when the summary said "nothing was written to" it)
+        if not summary.questions and not summary.rejected and writer.name in _REPLACED:
+            # no question found: the output named is left as it was (an empty file replaced a
+            # dataset, when the summary said "nothing was written to" it); questions found and
+            # all refused (--strict) are this run's dataset, written empty
             writer.abort()
         else:
             writer.close(drop)

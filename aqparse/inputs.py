@@ -307,13 +307,16 @@ def record_lines(lines: Iterable[bytes], name: str, first: int = 1
                                  path=name, line=number), number
                 break
             at = _JSON_BLANK.match(text, at).end()
-            if not looks_like_record(obj):     # other JSON: said, not read as an empty record
+            # a list of records among the lines (a JSON output joined with JSONL ones): each
+            objs = obj if isinstance(obj, list) and obj else [obj]
+            if not all(map(looks_like_record, objs)):  # other JSON: said, not an empty record
                 yield ParseError("not an aqparse record: a JSON value without a record's uid, "
                                  "status and source", code="bad-record", path=name,
                                  line=number), number
                 break                          # (the line's one error)
             try:
-                yield read_record(obj, path=name, line=number), number
+                for obj in objs:
+                    yield read_record(obj, path=name, line=number), number
             except ParseError as error:
                 yield error, number
                 break

@@ -1065,3 +1065,16 @@ def test_errors_dash_is_stdout_unless_the_output_or_the_figures_are_there(tmp_pa
         assert done.returncode == 2 and done.stdout == b""
         assert done.stderr.startswith(b"aqparse: --errors -: stdout holds the")
     assert not (tmp_path / "-").exists()
+
+
+def test_questions_all_refused_under_strict_are_this_run_s_empty_dataset(tmp_path):
+    # found and refused (--strict): the output is this run's, empty; only a run that finds no
+    # question at all leaves the output as it was (it kept the earlier run's records, while
+    # the summary said "0 question(s) written to" it)
+    out = tmp_path / "q.jsonl"
+    out.write_text("the dataset of an earlier run\n", encoding="utf-8")
+    # bad-date-31-02.txt: "Question publiée au JO le : 31/02/2014", a date that does not exist
+    done = _run_cli("convert", str(ROOT / "fixtures" / "bad-date-31-02.txt"), "-o", str(out),
+                    "--strict", "-q")
+    assert done.returncode == 1
+    assert out.read_text(encoding="utf-8") == ""

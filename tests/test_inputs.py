@@ -508,3 +508,28 @@ def test_a_lone_brace_and_many_blank_lines_hold_bounded_memory(tmp_path):
                                                                       ("QE", 2231, 15)]
     assert [error.line for _, error in errors] == [2]
     assert peak < 30 << 20, peak
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_a_list_of_records_among_json_lines_and_a_pretty_first_record_after_a_bom(
+        tmp_path, stream_above):
+    # a JSON output (a list of records) joined with JSONL ones, on one line or printed with
+    # indents: "a JSON value without a record's uid" cost both records; a file that begins
+    # with a byte order mark and a record printed with indents: each of its lines an error
+    rec1 = _json_line(FIXTURES, "qe-pending.json")           # QE 98712 of the 14th
+    rec2 = _json_line(FIXTURES, "qg-no-page.json")           # QG 512 of the 16th
+    rec3 = _json_line(FIXTURES, "iso-dates.json")            # QE 2231 of the 15th
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    path = tmp_path / "records.jsonl"
+    pretty_list = json.dumps([json.loads(rec2), json.loads(rec3)], ensure_ascii=False, indent=2)
+    for middle in (f"[{rec2}, {rec3}]", pretty_list):
+        path.write_text(f"{rec1}\n{middle}\n{rec1}\n", encoding="utf-8")
+        records, errors = _read_with_errors(path, **options)
+        assert errors == []
+        assert [(q.kind, q.number, q.legislature) for q in records] == [
+            ("QE", 98712, 14), ("QG", 512, 16), ("QE", 2231, 15), ("QE", 98712, 14)]
+    path.write_text("\ufeff" + _pretty(FIXTURES, "qg-no-page.json") + f"\n{rec3}\n",
+                    encoding="utf-8")
+    records, errors = _read_with_errors(path, **options)
+    assert errors == []
+    assert [(q.kind, q.number) for q in records] == [("QG", 512), ("QE", 2231)]

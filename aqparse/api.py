@@ -179,19 +179,20 @@ def json_lines_start(text: str, whole: bool = True) -> Optional[dict]:
 
 
 JSON_LINES_BROKEN = 8
+JOINED_MOST = 8 << 20    # what joined_values holds of a value printed with indents, at most
 _JSON = json.JSONDecoder()
 _BLANK = re.compile(r"[ \t\r\n]*")
 _BLANK_LINES = re.compile(r"(?:[ \t\r]*\n)*")
 
 
 def joined_values(lines: Iterable[Tuple[int, AnyStr]],
-                  most: int = 8 << 20) -> Iterator[Tuple[int, AnyStr]]:
+                  most: int = JOINED_MOST) -> Iterator[Tuple[int, AnyStr]]:
     """Numbered lines of JSON lines, a value printed with indents among them joined into one
     line numbered as its first: from a line that is only "{" or "[" to the next that is only
     "}" or "]" from its first column, every line between indented (files of one question a
     line joined with a file printed with indents: each of its lines was an error, its
     question lost). Lines that do not close so, within ``most`` (characters, and
-    ``_HELD_LINE`` more for each line held: blank lines too), are given as they came."""
+    ``HELD_LINE`` more for each line held: blank lines too), are given as they came."""
     held: list = []
     size = 0
     for number, line in lines:
@@ -202,7 +203,7 @@ def joined_values(lines: Iterable[Tuple[int, AnyStr]],
                     part for _, part in held)
                 held = []
                 continue
-            size += len(line) + _HELD_LINE
+            size += len(line) + HELD_LINE
             if (line[:1] in _INDENT or not line.strip()) and size <= most:
                 held.append((number, line))
                 continue
@@ -224,7 +225,7 @@ def _opens(line: AnyStr) -> bool:
 
 # what a line held costs beyond its characters (a blank line is held too: ``most`` bounds the
 # memory held, not only the characters; "{" and ten million blank lines held 1 GB)
-_HELD_LINE = 64
+HELD_LINE = 64
 _OPENING = frozenset(("{", "[", b"{", b"["))
 _CLOSING = frozenset(("}", "]", b"}", b"]"))
 _INDENT = frozenset((" ", "\t", b" ", b"\t"))

@@ -314,11 +314,15 @@ def record_lines(lines: Iterable[bytes], name: str, first: int = 1
                                  "status and source", code="bad-record", path=name,
                                  line=number), number
                 break                          # (the line's one error)
-            try:
-                for obj in objs:
-                    yield read_record(obj, path=name, line=number), number
-            except ParseError as error:
-                yield error, number
+            bad = False
+            for obj in objs:        # (a bad record of a list: its error, and the next are read)
+                try:
+                    record: Union[Question, ParseError] = read_record(obj, path=name,
+                                                                      line=number)
+                except ParseError as error:
+                    record, bad = error, True
+                yield record, number
+            if bad:
                 break
 
 

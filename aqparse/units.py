@@ -22,7 +22,7 @@ from typing import Callable, Iterator, List, Optional, Tuple, Union
 
 import attrs
 
-from .api import UNIT_CHARS, sniff
+from .api import HELD_LINE, JOINED_MOST, UNIT_CHARS, sniff
 from .decode import decode
 from .errors import ParseError, UsageError
 from .export import output_format
@@ -121,14 +121,21 @@ def _text_parts(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit]:
 
 def _record_lines(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit]:
     """aqparse JSON lines in units of whole lines."""
-    buffer, line = head, 1
+    buffer, line, looked = head, 1, 0
     while True:
         block = stream.read(sizes.read_block)
         buffer += block
         if block and len(buffer) < sizes.chunk_chars:
             continue
-        cut = len(buffer) if not block else _line_cut(buffer)
+        # (a value printed with indents longer than a unit is held whole, as joined_values
+        # holds it: up to its bound, each line counted as it counts them, past which its
+        # lines are read as they came anyway)
+        held = len(buffer) + HELD_LINE * buffer.count(b"\n")
+        cut = len(buffer) if not block else \
+            _line_cut(buffer, whole=held > JOINED_MOST + sizes.chunk_chars, since=looked)
+        looked = max(len(buffer) - 1, 0)     # (no cut before it: not looked at again)
         if cut:
+            looked = 0
             yield RecordLines(name, buffer[:cut], line)
             line += buffer.count(b"\n", 0, cut)
             buffer = buffer[cut:]
@@ -136,17 +143,19 @@ def _record_lines(name: str, stream, head: bytes, sizes: Sizes) -> Iterator[Unit
             return
 
 
-def _line_cut(buffer: bytes) -> int:
+def _line_cut(buffer: bytes, whole: bool = True, since: int = 0) -> int:
     """Where to cut JSON lines read so far: after the last newline that starts a line no value
     printed with indents goes on with (``api.joined_values``: not indented, not blank, not its
     closing "}" or "]"), so that such a value is read whole by one unit (cut in two, each of
-    its lines was an error and its question lost); after the last newline when there is none
-    (0: no newline yet)."""
+    its lines was an error and its question lost); when there is none, after the last newline
+    if ``whole`` (0: no newline yet), else 0: read on (a value longer than a unit was cut and
+    lost while ``aqparse.read`` read it). ``since``: where the newlines looked at before end
+    (none of them was a cut)."""
     end = len(buffer)
     while True:
-        cut = buffer.rfind(b"\n", 0, end)
+        cut = buffer.rfind(b"\n", since, end)
         if cut < 0:
-            return buffer.rfind(b"\n") + 1
+            return buffer.rfind(b"\n") + 1 if whole else 0
         if buffer[cut + 1:cut + 2] not in _GOES_ON:
             return cut + 1
         end = cut

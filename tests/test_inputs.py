@@ -533,3 +533,48 @@ def test_a_list_of_records_among_json_lines_and_a_pretty_first_record_after_a_bo
     records, errors = _read_with_errors(path, **options)
     assert errors == []
     assert [(q.kind, q.number) for q in records] == [("QG", 512), ("QE", 2231)]
+
+
+def test_a_list_printed_with_indents_longer_than_a_unit_of_large_json_lines_is_converted(
+        tmp_path):
+    # a list of records printed with indents among large JSON lines, longer than one of
+    # convert's units (about 1 MiB): no line to cut before within it, it was cut at the last
+    # newline anyway, each of its lines an error and its records lost, while aqparse.read
+    # (which holds such a value up to 8 MB) read them all
+    from aqparse.convert import convert
+
+    line = _json_line(FIXTURES, "qe-pending.json")             # QE 98712 of the 14th
+    with open(os.path.join(FIXTURES, "qg-no-page.json"), encoding="utf-8") as f:
+        record = json.load(f)                                      # QG 512 of the 16th
+    listed = [dict(record, uid=f"QANR5L16QG{n}", number=n) for n in range(1000, 2500)]
+    pretty = "[\n" + ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in listed) + "\n]"
+    assert len(pretty.encode()) > (5 << 20) // 2               # longer than two units
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join([line] * 800 + [pretty] + [line] * 800) + "\n", encoding="utf-8")
+    assert path.stat().st_size > (2 << 20)                     # cut, not read whole
+    read = [q.uid for q in aqparse.read(str(path))]
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    convert([str(path)], str(out), jobs=1, quiet=True, errors=str(errors))
+    uids = {json.loads(row)["uid"] for row in out.read_text(encoding="utf-8").splitlines()}
+    assert uids == {"QANR5L14QE98712"} | {f"QANR5L16QG{n}" for n in range(1000, 2500)}
+    assert uids == set(read)
+    assert errors.read_text(encoding="utf-8") == ""
+
+
+@pytest.mark.parametrize("stream_above", [None, 100])    # read whole, and streamed
+def test_a_bad_record_of_a_list_among_json_lines_costs_only_itself(tmp_path, stream_above):
+    # a list of records among JSON lines whose second record is not valid: its error was
+    # said, and the records after it in the list were lost without a word
+    rec1 = _json_line(FIXTURES, "qe-pending.json")           # QE 98712 of the 14th
+    rec2 = _json_line(FIXTURES, "qg-no-page.json")           # QG 512 of the 16th
+    rec3 = _json_line(FIXTURES, "iso-dates.json")            # QE 2231 of the 15th
+    bad = dict(json.loads(rec2), status="lost")
+    options = {} if stream_above is None else {"stream_above": stream_above}
+    path = tmp_path / "records.jsonl"
+    listed = [json.loads(rec2), bad, json.loads(rec3)]
+    for middle in (json.dumps(listed), json.dumps(listed, indent=2)):
+        path.write_text(f"{rec1}\n{middle}\n{rec1}\n", encoding="utf-8")
+        records, errors = _read_with_errors(path, **options)
+        assert [(error.code, error.line) for _, error in errors] == [("bad-record", 2)]
+        assert [(q.kind, q.number, q.legislature) for q in records] == [
+            ("QE", 98712, 14), ("QG", 512, 16), ("QE", 2231, 15), ("QE", 98712, 14)]

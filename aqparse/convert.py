@@ -122,8 +122,15 @@ class _Problems:
                 line.encode("utf-8")
             except UnicodeEncodeError:      # a lone surrogate: JSON escapes it, as "\ud83d"
                 line = json.dumps(entry)
-            self._file.write(line + "\n")
-            self._file.flush()
+            if self._file is sys.stdout and hasattr(sys.stdout, "buffer"):
+                # UTF-8, as the errors file and -o - are: not the console's encoding (an
+                # accent on an ASCII or cp1252 stdout stopped the run with a traceback)
+                sys.stdout.flush()
+                sys.stdout.buffer.write((line + "\n").encode("utf-8"))
+                sys.stdout.buffer.flush()
+            else:
+                self._file.write(line + "\n")
+                self._file.flush()
         elif self.count <= self.SHOWN:
             from tqdm import tqdm
 

@@ -1067,6 +1067,22 @@ def test_errors_dash_is_stdout_unless_the_output_or_the_figures_are_there(tmp_pa
     assert not (tmp_path / "-").exists()
 
 
+def test_errors_dash_is_utf_8_whatever_stdout_s_encoding(tmp_path):
+    # `--errors -` wrote its entries through sys.stdout's encoding: on an ASCII (or cp1252)
+    # stdout an accent of a refused question's raw text stopped the run with a traceback
+    out = tmp_path / "q.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "aqparse.cli", "convert",
+         str(ROOT / "fixtures" / "attribution-change-bad-date.txt"), "-o", str(out), "--strict",
+         "--errors", "-", "-q"], cwd=tmp_path, capture_output=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="ascii"))
+    assert done.returncode == 1, done.stderr
+    [entry] = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert (entry["uid"], entry["code"]) == ("QANR5L14QE48210", "bad-date")
+    assert "é" in entry["raw"]
+    assert out.read_text(encoding="utf-8") == ""
+
+
 def test_questions_all_refused_under_strict_are_this_run_s_empty_dataset(tmp_path):
     # found and refused (--strict): the output is this run's, empty; only a run that finds no
     # question at all leaves the output as it was (it kept the earlier run's records, while

@@ -238,6 +238,11 @@ def _script_hint() -> str:
 _REPLACED = ("jsonl", "csv", "csv-excel", "parquet")
 
 
+def _outputs(writer: Writer) -> List[Optional[str]]:
+    """The files a writer writes: its output, and CSV's tables beside it (``--tables``)."""
+    return list(writer._paths().values()) if hasattr(writer, "_paths") else [writer.path]
+
+
 def _not_an_input(paths: List[str], writer: Writer, errors: Optional[str]) -> None:
     """An output or errors file that is one of the files named as inputs (by its name, by a
     glob that matches it, or through a link) is refused: it would be replaced while it is
@@ -246,8 +251,7 @@ def _not_an_input(paths: List[str], writer: Writer, errors: Optional[str]) -> No
 
     named = {os.path.realpath(p) for path in paths for p in _expanded(path)
              if p != "-" and os.path.isfile(p)}
-    outputs = list(writer._paths().values()) if hasattr(writer, "_paths") else [writer.path]
-    for what, path in [("output", out) for out in outputs] + [("errors file", errors)]:
+    for what, path in [("output", out) for out in _outputs(writer)] + [("errors file", errors)]:
         if path and path != STDOUT and os.path.realpath(path) in named:
             raise UsageError(f"{path}: the {what} is one of the inputs (it would be replaced "
                              "as it is read)")
@@ -316,8 +320,8 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
     elif errors is not None:
         errors = os.fspath(errors)
         # (through links: a link to the output is the output; --tables: its tables are too)
-        outputs = list(writer._paths().values()) if hasattr(writer, "_paths") else [writer.path]
-        if any(out and os.path.realpath(errors) == os.path.realpath(out) for out in outputs):
+        if any(out and os.path.realpath(errors) == os.path.realpath(out)
+               for out in _outputs(writer)):
             raise UsageError(f"{errors}: the errors file cannot be the output")
         try:
             write_test(errors)      # (a device or a FIFO, refused as an output is)

@@ -237,18 +237,12 @@ def _not_a_question_file(name: str) -> Optional[str]:
     return None if suffix in INPUT_SUFFIXES else f"not a question file type ({suffix})"
 
 
-def holds_records(head: bytes) -> bool:
-    """Whether the first bytes of a JSON input are a record in aqparse's JSON form (what
-    ``convert`` and ``aqparse parse`` write, the expected side of fixtures): a JSON line (the
-    first line that is one: a broken line before it is looked past), or the first item of a
-    list."""
-    return record_form(head) is not None
-
-
 def record_form(head: bytes) -> Optional[str]:
-    """How the first bytes of a JSON input hold aqparse's records: ``"lines"`` (JSON lines,
-    read line by line: ``record_lines``), ``"json"`` (a list, or one record across lines),
-    or None (no record: open data, anything else)."""
+    """How the first bytes of a JSON input hold aqparse's records (what ``convert`` and
+    ``aqparse parse`` write, the expected side of fixtures): ``"lines"`` (JSON lines, the first
+    line that is one telling: a broken line before it is looked past; read line by line:
+    ``record_lines``), ``"json"`` (a list, or one record across lines), or None (no record:
+    open data, anything else)."""
     if not all(mark in head for mark in _RECORD_MARKS):      # cheap: most files stop here
         return None
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
@@ -275,7 +269,7 @@ def _starts_with_record(text: str) -> Optional[str]:
     return "whole" if looks_like_record(value) else None
 
 
-_HEAD = 65536      # the bytes of a file looked at first (``holds_records``, ``parse_document``)
+_HEAD = 65536      # the bytes of a file looked at first (``record_form``, ``parse_document``)
 
 
 def record_lines(lines: Iterable[bytes], name: str, first: int = 1

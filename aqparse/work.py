@@ -17,8 +17,8 @@ from .api import parse_text_many
 from .decode import repair_mojibake
 from .errors import InternalError, ParseError
 from .export import Unwritable, latest_date, state_key
-from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, document_items, holds_records,
-                     read_error, record_lines)
+from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, document_items, read_error,
+                     record_form, record_lines)
 from .rawtext import NO_RAW, Raw, entry
 from .records import Question, looks_like_record
 from .units import (Failure, RecordLines, Skip, Stream, TextPart, Unit, Whole,
@@ -122,33 +122,15 @@ def parse_unit(unit: Unit) -> Tuple[List[Question], Optional[ParseError], List[O
     return records, None, lines, bad_lines
 
 
-def record_items(name: str, data: bytes) -> Optional[list]:
-    """The items of a .json / .jsonl file holding aqparse records (``looks_like_record``), else
-    None (open data and everything else)."""
-    if not name.lower().endswith((".json", ".jsonl")):
-        return None
-    if not holds_records(data[:65536]):     # cheap: most files stop at its first check
-        return None
-    lines = False
+def _record_list(data: bytes) -> Optional[list]:
+    """The records of a JSON file of aqparse's records written as one value (a list, or one
+    record printed with indents), else None (it is read as any JSON input is)."""
     try:
         value = json.loads(data)
     except (ValueError, RecursionError):    # (a value nested deeper than json can decode)
-        lines = True
-        try:
-            value = [json.loads(line) for line in data.splitlines() if line.strip()]
-        except (ValueError, RecursionError):
-            # lines of records, one of which or more is not JSON (cut short, edited): read
-            # line by line, each bad line said and the others kept
-            return LINES if b"\n" in data.strip() else None
+        return None
     items = value if isinstance(value, list) else [value]
-    if items and all(looks_like_record(i) for i in items):
-        return items
-    if lines and len(items) > 1 and looks_like_record(items[0]):
-        return LINES             # JSON lines of records, some lines other JSON: each said
-    return None
-
-
-LINES = ["lines"]     # what ``record_items`` gives for JSON lines to read line by line
+    return items if items and all(looks_like_record(i) for i in items) else None
 
 
 # -- encoding its records --------------------------------------------------------------------------
@@ -219,14 +201,17 @@ def work(unit: Unit, task: Task) -> Result:
     if isinstance(unit, Skip):
         return Result(unit.name, [], [], unit.why, False)
     done = WEIGHT[type(unit)](unit)
-    if isinstance(unit, Whole):
-        items = record_items(unit.name, unit.data)
-        if items is not None and not unit.explicit:
+    if isinstance(unit, Whole) and unit.name.lower().endswith((".json", ".jsonl")):
+        form = record_form(unit.data[:65536])     # (cheap: most files stop at its first check)
+        if form is not None and not unit.explicit:
             return Result(unit.name, [], [], RECORDS_SKIPPED, False, done)
-        if items is LINES:       # JSON lines of records, some of them not: read line by line
+        if form == "lines":       # read line by line: a bad line is its own error
             unit = RecordLines(unit.name, unit.data, 1)
-        elif items is not None:
-            unit = RecordLines(unit.name, b"\n".join(json.dumps(i).encode() for i in items), 1)
+        elif form == "json":
+            items = _record_list(unit.data)
+            if items is not None:
+                unit = RecordLines(unit.name, b"\n".join(json.dumps(i).encode() for i in items),
+                                   1)
     records, error, lines, bad_lines = parse_unit(unit)
     raw = RAW[type(unit)](unit)
     items, problems = [], []

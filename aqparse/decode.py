@@ -426,6 +426,16 @@ def _latin1_fallback(error: UnicodeDecodeError):
 codecs.register_error("aqparse-latin1", _latin1_fallback)
 
 
+def line_text(line: bytes) -> str:
+    """A line of JSON lines read on its own: UTF-8, else windows-1252, its UTF-8 mended (a
+    line saved again by an editor; one such line in a UTF-8 file made the whole file
+    windows-1252, every other line's accents mojibake)."""
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return repair_mojibake(line.decode("cp1252", "aqparse-latin1"))
+
+
 def incremental_decoder(head: bytes) -> "codecs.IncrementalDecoder":
     """A decoder for a stream that starts with ``head``: the encoding its byte order mark
     names (UTF-16 as ``decode`` reads it whole: a text PowerShell or Notepad saved), else

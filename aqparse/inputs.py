@@ -24,7 +24,7 @@ import attrs
 
 from .api import (DumpSigns, Unit, chunk_lines, joined_values, json_lines_start, parse_items,
                   question_groups, records_of, sniff, text_units)
-from .decode import decode, incremental_decoder, repair_mojibake
+from .decode import decode, incremental_decoder, line_text, repair_mojibake
 from .errors import ParseError, UsageError, raising
 from .export import output_format
 from .records import RECORD_KEYS, Question, looks_like_record
@@ -284,10 +284,7 @@ def record_lines(lines: Iterable[bytes], name: str, first: int = 1
     for number, line in joined_values(enumerate(lines, first)):
         if not line.strip():
             continue
-        try:
-            text = line.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = repair_mojibake(line.decode("cp1252", "aqparse-latin1"))
+        text = line_text(line)
         at = _JSON_BLANK.match(text).end()
         while at < len(text):
             try:

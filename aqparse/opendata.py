@@ -29,7 +29,7 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, O
 import attrs
 
 from .dates import parse_date, parse_page
-from .decode import clean_value, incremental_decoder, repair_mojibake
+from .decode import clean_value, incremental_decoder, line_text
 from .errors import InternalError, ParseError, excerpt, raise_for, raising
 from .agree import sitting_question, title_and_analyses
 from .markup import fragment_text
@@ -1283,27 +1283,21 @@ def _records(found: Iterable, fmt: str, path: Optional[str], strict: bool,
             # (a record's defects are the source's, not this file's)
             if strict and not is_record and record_.defects:
                 raise_for(record_, text)
-        except ParseError as error:
-            if not lines:
-                raise
-            bad += 1
-            yield error
-            continue
+        except ParseError as exc:
+            error = exc
         except RecursionError:       # a member nested deeper than the mapping's recursion
-            if not lines:
-                raise too_deep(fmt, path, line) from None
-            bad += 1
-            yield too_deep(fmt, path, line)
+            error = too_deep(fmt, path, line)
+        except Exception as exc:     # a bug: said as a ParseError naming the input and place
+            error = InternalError(f"internal error: {type(exc).__name__}: {exc}",
+                                  code="internal-error", path=path, line=line)
+            error.__cause__ = exc
+        else:
+            yield record_
             continue
-        except Exception as error:   # a bug: said as a ParseError naming the input and place
-            internal = InternalError(f"internal error: {type(error).__name__}: {error}",
-                                     code="internal-error", path=path, line=line)
-            if not lines:
-                raise internal from error
-            bad += 1
-            yield internal
-            continue
-        yield record_
+        if not lines:
+            raise error
+        bad += 1
+        yield error
     if not count and not bad:
         what = {"opendata-json": "JSON", "opendata-xml": "XML", "legacy-xml": "XML"}[fmt]
         raise ParseError(f"no question found in this {what} ({_NO_QUESTION})",
@@ -1379,7 +1373,7 @@ def parse_stream(stream, fmt: str, *, head: bytes = b"", path: Optional[str] = N
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):     # UTF-16: decoded as a whole
             texts = chunk_lines(_decoded(raw_chunks(), head))
         else:                 # each line on its own, as ``decode`` reads the file read whole
-            texts = (_line_text(line) for line in chunk_lines(raw_chunks()))
+            texts = map(line_text, chunk_lines(raw_chunks()))
         lines = enumerate(texts, 1)
         return _records(_line_questions(lines, path), fmt, path, strict, lines=True)
     if fmt == "opendata-json":
@@ -1412,17 +1406,6 @@ def _lines_head(stream, head: bytes, most: int = LINES_HEAD) -> List[bytes]:
         size += len(block)
         newlines += block.count(b"\n")
     return parts
-
-
-def _line_text(line: bytes) -> str:
-    """A line of JSON lines: UTF-8, else windows-1252. (One line in windows-1252 in the head
-    of a UTF-8 file made the whole stream windows-1252: every other line's accents read as
-    mojibake, authors' names lost.)"""
-    try:
-        return line.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # (a UTF-8 line with one windows-1252 byte: its UTF-8 mended, as ``decode`` does)
-        return repair_mojibake(line.decode("cp1252", "aqparse-latin1"))
 
 
 def _decoded_head(head: bytes) -> str:

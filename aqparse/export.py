@@ -1056,7 +1056,8 @@ class SqliteWriter(Writer):
             if pending is not None:
                 old, old_file = _record_of_payload(pending[0]), pending[1]
             else:
-                old, old_file = self._stored(key), self._stored_file(key)
+                old = self._stored(key)
+                old_file = self._stored_file(key, old)
             old_name = _input_key(old, file=old_file)
             parts[old_name] = old
             if pending is not None or key in self._written:      # (stored by this run)
@@ -1115,13 +1116,14 @@ class SqliteWriter(Writer):
             self._file_path, self._file_real = path, _file_of(path)
         return self._file_real
 
-    def _stored_file(self, key: str) -> Optional[str]:
+    def _stored_file(self, key: str, stored: Question) -> Optional[str]:
+        """The file of the record ``stored`` under ``key``, as its row gives it."""
         found = self._db.execute("SELECT input_file FROM questions WHERE uid = ?",
                                  (key,)).fetchone()
         if found is not None and found[0] is not None:
             return found[0] or None     # (empty: no file known, as it was stored)
         # a record stored by an older aqparse: its name resolved now
-        return _file_of(self._stored(key).source.path)
+        return _file_of(stored.source.path)
 
     def _stored(self, key: str) -> Question:
         return next(_read_rows(self._db, key))

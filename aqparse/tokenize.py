@@ -161,6 +161,10 @@ def _capitalised(words: str) -> str:
     return first + loose[len(first):]
 
 
+# the civilities that start an author's name after "de" (the author's rule, and a question's
+# number followed by its author)
+_AUTHOR_CIVILITY = r"M\.?|MM\.|Mme\.?|Mlle\.?|Monsieur|Madame|Mademoiselle"
+
 RULES: Tuple[Rule, ...] = (
     Rule("legislature", _LEG, in_body=True, body_pattern=_LEG_LINE, body_inline=(_LEG_INLINE,)),
     # "Question N°" is a label at a line start, or right after the legislature (the one-line
@@ -171,8 +175,7 @@ RULES: Tuple[Rule, ...] = (
     # kind, the number and the title (before the long kind, which it starts with)
     Rule("heading", _HEADING, in_body=True, body_pattern=_HEADING_LINE,
          body_inline=(_HEADING_INLINE,)),
-    Rule("author", NOT_IN_WORD + r"de(?=[ \n]{1,10}(?:M\.?|MM\.|Mme\.?|Mlle\.?|Monsieur|Madame"
-         r"|Mademoiselle)[ \n])",
+    Rule("author", NOT_IN_WORD + r"de(?=[ \n]{1,10}(?:" + _AUTHOR_CIVILITY + r")[ \n])",
          after=("number",)),
     # the long kind as a label is capitalised and not after a determiner
     Rule("kind", NOT_IN_WORD + r"(?=(?-i:(?=Q))" + label("Question") + BLANK + "[eéèêë?\ufffdoa])"
@@ -728,7 +731,7 @@ def _label_words_as_value(scan: str, open_start: int, value_start: int, m: "re.M
     if scan[line_start:open_start].strip():
         return False
     label = scan[start:m.end()]
-    if label.rstrip().endswith((">", ":")):
+    if _with_separator(scan, m):
         return False
     if _GIVES_ITS_VALUE.get(_GROUPS[m.lastgroup].name, _NEVER).match(
             scan, m.end(), _line_end(scan, m.end())):
@@ -751,8 +754,8 @@ _GIVES_ITS_VALUE = {name: _DATE_VALUE for name in (
     "erratum_question", "erratum_answer")}
 _GIVES_ITS_VALUE["withdrawal"] = re.compile(r"[ ]{0,60}(?:\(|" + _DATE + ")", re.IGNORECASE)
 _GIVES_ITS_VALUE["number"] = re.compile(
-    r"[ ]{0,3}\d{1,6}[ ]{0,60}(?:$|\n|de[ ]{1,10}(?:M\.?|MM\.|Mme\.?|Mlle\.?|Monsieur|Madame)"
-    r"(?![\w]))", re.IGNORECASE | re.MULTILINE)
+    r"[ ]{0,3}\d{1,6}[ ]{0,60}(?:$|\n|de[ ]{1,10}(?:" + _AUTHOR_CIVILITY + r")(?![\w]))",
+    re.IGNORECASE | re.MULTILINE)
 
 
 def _after_label_words(scan: str, m: "re.Match", search) -> Optional["re.Match"]:
@@ -762,10 +765,15 @@ def _after_label_words(scan: str, m: "re.Match", search) -> Optional["re.Match"]
     end = _line_end(scan, m.start(m.lastgroup))
     found = search(scan, m.end())
     while found is not None and found.start(found.lastgroup) < end:
-        if scan[found.start(found.lastgroup):found.end()].rstrip().endswith((">", ":")):
+        if _with_separator(scan, found):
             return found
         found = search(scan, found.end())
     return found
+
+
+def _with_separator(scan: str, m: "re.Match") -> bool:
+    """Whether the label ``m`` found is written with its separator ("Analyse >", "Titre :")."""
+    return scan[m.start(m.lastgroup):m.end()].rstrip().endswith((">", ":"))
 
 
 def _line_end(scan: str, at: int) -> int:

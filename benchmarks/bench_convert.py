@@ -32,19 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-
-def _tree(pid: int):
-    pids, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        pids.append(p)
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return pids
+from processes import process_tree  # noqa: E402  (tests/processes.py)
 
 
 def _rss(pid: int) -> int:
@@ -85,7 +73,7 @@ def run(argv):
         # the workers are children of the forkserver, not waited for by the command: their
         # CPU time is read from /proc too (what a process spends in its last 20 ms is missed)
         while not stop.is_set():
-            tree = _tree(proc.pid)
+            tree = process_tree(proc.pid)
             peak[0] = max(peak[0], sum(_rss(p) for p in tree))
             for p in tree:
                 cpu[p] = max(cpu.get(p, 0.0), _cpu(p))

@@ -13,6 +13,8 @@ import aqparse
 
 from pathlib import Path
 
+from processes import process_tree
+
 FIXTURE = (Path(__file__).resolve().parents[1] / "fixtures"
            / "qe-answered-attribution-change.txt").read_text(encoding="utf-8")
 
@@ -558,20 +560,6 @@ def test_sigterm_stops_a_parallel_run_and_leaves_no_process_behind(tmp_path):
     assert sqlite3.connect(db).execute("SELECT count(*) FROM questions").fetchone()[0] >= 1
 
 
-def _descendants(pid: int) -> list:
-    found, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        found.append(p)
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo += [int(c) for c in f.read().split()]
-        except OSError:
-            pass
-    return found[1:]
-
-
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="reads /proc")
 def test_a_parallel_run_killed_outright_leaves_no_process_behind(tmp_path):
     # SIGKILL gives the run no chance to stop its workers: they waited for work for ever (each
@@ -588,7 +576,7 @@ def test_a_parallel_run_killed_outright_leaves_no_process_behind(tmp_path):
     helpers: list = []
     while time.monotonic() < deadline and proc.poll() is None and len(helpers) < 4:
         time.sleep(0.2)      # the resource tracker, the fork server and two workers
-        helpers = _descendants(proc.pid)
+        helpers = process_tree(proc.pid)[1:]
     assert proc.poll() is None and len(helpers) >= 4, "the run ended before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()

@@ -524,17 +524,23 @@ def test_an_unwritable_output_is_said_before_any_work(tmp_path, capsys):
     assert status == 2 and len(err) == 1 and str(folder / "q.sqlite") in err[0]
 
 
+def _parallel_run(tmp_path, out, **popen):
+    """``convert --jobs 2`` of a dump of about 24 MB into ``out``, started in a session of its
+    own (so that what it leaves behind can be found and stopped)."""
+    dump = tmp_path / "dump.txt"
+    dump.write_text((FIXTURE + "\n") * 20_000, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o",
+                             str(out), "-j", "2", "-q"], env=env, start_new_session=True,
+                            **popen)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_sigterm_stops_a_parallel_run_and_leaves_no_process_behind(tmp_path):
     import signal
 
-    dump = tmp_path / "dump.txt"
-    dump.write_text((FIXTURE + "\n") * 20_000, encoding="utf-8")     # about 24 MB
     db = tmp_path / "q.sqlite"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o",
-                             str(db), "-j", "2", "-q"], env=env, start_new_session=True,
-                            stderr=subprocess.PIPE, text=True)
+    proc = _parallel_run(tmp_path, db, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.2)
@@ -566,12 +572,7 @@ def test_a_parallel_run_killed_outright_leaves_no_process_behind(tmp_path):
     # holds both ends of its queue), and kept the fork server and the resource tracker alive
     import signal
 
-    dump = tmp_path / "dump.txt"
-    dump.write_text((FIXTURE + "\n") * 20_000, encoding="utf-8")     # about 24 MB
-    out = tmp_path / "q.jsonl"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", str(dump), "-o",
-                             str(out), "-j", "2", "-q"], env=env, start_new_session=True)
+    proc = _parallel_run(tmp_path, tmp_path / "q.jsonl")
     deadline = time.monotonic() + 120
     helpers: list = []
     while time.monotonic() < deadline and proc.poll() is None and len(helpers) < 4:

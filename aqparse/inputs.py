@@ -49,6 +49,8 @@ def shown(name: str) -> str:
     except UnicodeEncodeError:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return name
+
+
 _STREAMED_FORMATS = ("opendata-json", "opendata-xml", "legacy-xml")
 _RECORD_MARKS = tuple(f'"{key}"'.encode() for key in RECORD_KEYS)
 
@@ -249,7 +251,7 @@ def record_form(head: bytes) -> Optional[str]:
     if text[:1] == "[":
         return "json" if _starts_with_record(text[1:].lstrip(" \t\r\n")) else None
     # (a head shorter than the most asked for is the whole file: its last line is whole)
-    first = json_lines_start(text, whole=len(head) < _HEAD)
+    first = json_lines_start(text, whole=len(head) < HEAD)
     if first is not None:
         return "lines" if looks_like_record(first) else None
     found = _starts_with_record(text)     # one record across lines, or a line the head cuts
@@ -269,7 +271,8 @@ def _starts_with_record(text: str) -> Optional[str]:
     return "whole" if looks_like_record(value) else None
 
 
-_HEAD = 65536      # the bytes of a file looked at first (``record_form``, ``parse_document``)
+HEAD = 65536      # the bytes of a file looked at first (``record_form``, ``parse_document``,
+                  # ``units.units_of``)
 
 
 def record_lines(lines: Iterable[bytes], name: str, first: int = 1
@@ -456,7 +459,7 @@ def document_items(doc: Document, *, strict: bool = False, records: bool = True,
     json_file = not records and _suffix(doc.name) in (".json", ".jsonl")
     if doc.size is None or doc.size > stream_above:
         with doc.opener() as stream:
-            head = stream.read(_HEAD)
+            head = stream.read(HEAD)
             form = record_form(head)
             if json_file and form:
                 raise RecordsSkipped(doc.name)
@@ -467,7 +470,7 @@ def document_items(doc: Document, *, strict: bool = False, records: bool = True,
             if own is not None:
                 yield from own_records(doc.name, own, head, stream, strict=strict)
                 return
-            if len(head) < _HEAD:          # it was small after all (stdin)
+            if len(head) < HEAD:          # it was small after all (stdin)
                 yield from parse_items(head, path=doc.name, strict=strict)
                 return
             fmt = sniff(decode(head + b" ", path=doc.name))
@@ -482,7 +485,7 @@ def document_items(doc: Document, *, strict: bool = False, records: bool = True,
             data = head + stream.read()
     else:
         data = doc.read()
-        form = record_form(data[:_HEAD])
+        form = record_form(data[:HEAD])
         if json_file and form:
             raise RecordsSkipped(doc.name)
         if form == "lines":

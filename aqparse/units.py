@@ -26,7 +26,7 @@ from .api import HELD_LINE, JOINED_MOST, UNIT_CHARS, sniff
 from .decode import decode
 from .errors import ParseError, UsageError
 from .export import output_format
-from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, Problem, Skipped,
+from .inputs import (HEAD, READ_ERRORS, RECORDS_SKIPPED, Document, Problem, Skipped,
                      dump_units, read_error, record_form, walk)
 from .rawtext import Tap
 
@@ -170,8 +170,8 @@ def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[
         yield Whole(doc.name, doc.read(), explicit)
         return
     with doc.opener() as stream:
-        head = stream.read(65536)
-        if len(head) < 65536 and not head.strip():    # empty stdin: "empty", as an empty file
+        head = stream.read(HEAD)
+        if len(head) < HEAD and not head.strip():    # empty stdin: "empty", as an empty file
             yield Whole(doc.name, head, explicit)
             return
         if output_format(head) is not None:    # aqparse's own SQLite / Parquet / CSV output
@@ -192,7 +192,7 @@ def units_of(doc: Document, explicit: bool, sizes: Sizes = Sizes()) -> Iterator[
             is_text = False
         if is_text:
             yield from _text_parts(doc.name, stream, head, sizes)
-        elif len(head) < 65536:         # small after all (stdin)
+        elif len(head) < HEAD:          # small after all (stdin)
             yield Whole(doc.name, head, explicit)
         else:                           # an open-data or XML dump: streamed, in the parent
             yield Stream(doc.name, Tap(stream, head, sizes.raw_keep))

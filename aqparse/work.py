@@ -17,8 +17,8 @@ from .api import parse_text_many
 from .decode import repair_mojibake
 from .errors import InternalError, ParseError
 from .export import Unwritable, latest_date, state_key
-from .inputs import (READ_ERRORS, RECORDS_SKIPPED, Document, document_items, read_error,
-                     record_form, record_lines)
+from .inputs import (HEAD, READ_ERRORS, RECORDS_SKIPPED, Document, document_items,
+                     read_error, record_form, record_lines)
 from .rawtext import NO_RAW, Raw, entry
 from .records import Question, looks_like_record
 from .units import (Failure, RecordLines, Skip, Stream, TextPart, Unit, Whole,
@@ -202,7 +202,7 @@ def work(unit: Unit, task: Task) -> Result:
         return Result(unit.name, [], [], unit.why, False)
     done = WEIGHT[type(unit)](unit)
     if isinstance(unit, Whole) and unit.name.lower().endswith((".json", ".jsonl")):
-        form = record_form(unit.data[:65536])     # (cheap: most files stop at its first check)
+        form = record_form(unit.data[:HEAD])     # (cheap: most files stop at its first check)
         if form is not None and not unit.explicit:
             return Result(unit.name, [], [], RECORDS_SKIPPED, False, done)
         if form == "lines":       # read line by line: a bad line is its own error

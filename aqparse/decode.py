@@ -290,8 +290,15 @@ _THIN = re.compile("[\u2000-\u200a\u205f]")
 
 
 def clean_value(value: str) -> str:
-    """A header value on one line: every run of whitespace becomes one space."""
+    """A header value on one line: every run of whitespace becomes one space; a line break
+    where a text browser broke a token at a slash ("22/" then "07/2008", "07/04" then
+    "/2015") is none (a header value is one line on the page: its breaks are wraps)."""
+    if "\n" in value and "/" in value:
+        value = _SLASH_WRAP.sub("", value)
     return " ".join(value.split())
+
+
+_SLASH_WRAP = re.compile(r"(?<=[^\s/]/)[ \t]*\n[ \t]*(?=[^\s/])|(?<=[^\W_])[ \t]*\n[ \t]*(?=/[^\W_])")
 
 
 def clean_body(text: Optional[str]) -> Optional[str]:
@@ -354,7 +361,7 @@ def wrap_width(text: str) -> Optional[int]:
     # (a word longer than the width, an address, overflows it: its line does not count)
     width = max((w for w, line in zip(widths, lines) if " " in line.strip()
                  and max(map(len, line.split())) <= 40), default=0)
-    if not 50 <= width <= 120:
+    if not 40 <= width <= 120:
         return None
     full = [i for i in range(len(lines) - 1)
             if width - 20 <= widths[i] <= width and lines[i + 1].strip()
@@ -371,9 +378,19 @@ def _first_word(line: str) -> str:
 
 
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
-# a token too long for the line broken after one of its slashes, as w3m breaks an address or
-# a date ("…/jorf/id/" then "JORFTEXT…", "17/04/" then "2019"): joined without a blank
 _SLASH_END = re.compile(r"[^\s/]/\Z")
+_SLASH_START = re.compile(r"/[^\W_]")
+
+
+def broken_at_slash(line: str, following: str) -> bool:
+    """Whether a wrapped ``line`` broke a token at one of its slashes, to be joined to the
+    ``following`` line without a blank: a token too long for the line is broken after a slash
+    ("…/jorf/" then "id/JORFTEXT…", "17/04/" then "2019"), or by w3m before one ("2017" then
+    "/1564")."""
+    if not following or following[0].isspace():
+        return False
+    return (_SLASH_END.search(line) is not None
+            or (_SLASH_START.match(following) is not None and line[-1:].isalnum()))
 
 
 def _unwrap(text: str, width: int) -> str:
@@ -394,7 +411,7 @@ def _unwrap(text: str, width: int) -> str:
             out.append("")
             lines[i + 1] = following.lstrip()
         elif len(shown) + 1 + len(_first_word(next_shown)) > width:    # wrapped there
-            if _SLASH_END.search(shown) and not next_shown[:1].isspace():
+            if broken_at_slash(shown, next_shown):
                 out[-1] = end
                 out.append("")
             else:

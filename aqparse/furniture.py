@@ -99,16 +99,24 @@ PHRASES: Tuple[str, ...] = (
     "FICHE QUESTION",
 )
 
-_KIND_WORDS_ANY = r"(?i:écrite|orale sans débat|orale|au gouvernement)"
+_KIND_WORDS = r"(?i:écrite|orale[ ]sans[ ]débat|orale|au[ ]gouvernement)"
+# a blank between two words, or the line break of a text browser that wrapped there
+_WRAP = r"(?:[ ]|[ ]?\n[ ]{0,40})"
 # items that vary from page to page, as patterns
 # the Assemblée's address, in the footers of every era
 ADDRESS = (r"Assemblée_nationale_-_126_[Rr]ue_de_l['’]Université,?_-?_?75355_Paris_07_SP"
            r"(?:_-_Standard_?:?_01_40_63_60_00)?".replace("_", r"[ \t\n]{0,200}"))
+# the footer's rights (a text browser may wrap it anywhere: "… Assemblée" then "nationale 2019")
+_RIGHTS = (r"©[ ]?Tous[ \n]{1,40}droits[ \n]{1,40}réservés(?:[ \n]{1,40}Assemblée[ \n]{1,40}nationale)?"
+           r"(?:[ \n]{1,40}\d{4})?")
+# right after a breadcrumb's ">", on its line or (wrapped) at the start of the next
+_AFTER_CHEVRON = "(?:" + "|".join([r"(?<=>[ ])"] + [rf"(?<=>\n[ ]{{{k}}})" for k in range(9)]) + ")"
 ITEM_PATTERNS: Tuple[str, ...] = (
     ADDRESS,
     # the end of a breadcrumb trail: "Accueil > Recherche > Question N°24518"
-    r"(?<=>[ ])Question[ ](?:" + _KIND_WORDS_ANY + r"[ ])?[Nn][°º][ ]?\d{1,7}",
-    r"©[ ]?Tous[ ]droits[ ]réservés(?:[ \n]{1,40}Assemblée[ ]nationale)?(?:[ \n]{1,40}\d{4})?",
+    _AFTER_CHEVRON + r"Question" + _WRAP + r"(?:" + _KIND_WORDS.replace("[ ]", _WRAP) + _WRAP
+    + r")?[Nn][°º][ ]?\d{1,7}",
+    _RIGHTS,
     r"(?:Recherche[ \n]{1,200}de[ \n]{1,200})?[Qq]uestions[ \n]{1,200}\d{1,2}[ \n^]{0,3}e[ \n]{1,200}législature",
 )
 
@@ -176,7 +184,6 @@ class Piece(NamedTuple):
 
 
 _N = r"[Nn][°º][ ]?\d{1,7}"
-_KIND_WORDS = r"(?i:écrite|orale sans débat|orale|au gouvernement)"
 _CIVILITY = r"(?:M\.|MM\.|Mme|Mlle)"
 
 _TITLE = (r"Question[ ](?:" + _KIND_WORDS + r"[ ])?" + _N
@@ -188,12 +195,16 @@ PIECES: Tuple[Piece, ...] = (
     Piece("title", _TITLE),
     # the breadcrumb of the 2010s-2020s pages: "Question écrite N°45373 de M. Gérard Leseul"
     # (the page's buttons or its legislature follow it: a citation of a question is not one)
-    Piece("breadcrumb", r"Question[ ]" + _KIND_WORDS + r"[ ][Nn][°º][ ]?\d{1,7}[ ]de[ ]"
-          + _CIVILITY + r"[ ][^\n()]{1,80}?(?=[ \t\n]{1,400}(?:Imprimer|\(BUTTON\)"
+    # (a narrow text browser wraps it: a blank between its words may be a line break)
+    Piece("breadcrumb", r"Question" + _WRAP + _KIND_WORDS.replace("[ ]", _WRAP) + _WRAP
+          + r"[Nn][°º][ ]?\d{1,7}" + _WRAP + "de" + _WRAP
+          + _CIVILITY + _WRAP + r"[^\n()]{1,80}?(?:\n[ ]{0,40}[^\n()]{1,80}?)?"
+          r"(?=[ \t\n]{1,400}(?:Imprimer|\(BUTTON\)"
           r"|printer-icon|pdf[ ]Format|\d{1,2}(?:e|ème)[ ][Ll]égislature))"),
     # the /dyn/ breadcrumb: "Question n°200" just before the title "Question écrite n°200 :"
+    # (a narrow text browser may wrap the title before its colon)
     Piece("breadcrumb", r"Question[ ]" + _N + r"(?=[ \n]{1,400}Question[ ]" + _KIND_WORDS
-          + r"[ ]" + _N + r"[ ]?:)"),
+          + r"[ ]" + _N + r"[ ]{0,3}(?:\n[ ]{0,40})?:)"),
     # lynx: the list of the links' addresses at the end of a page
     Piece("links", r"References(?=[ \n]{1,40}(?:Visible[ ]links|1\.[ ]))|Visible[ ]links:"
           r"|Hidden[ ]links:"),
@@ -253,7 +264,6 @@ _AN = r"A(?<!['’]A)ssemblée[ ]nationale"
 _SITE_MENU = _AN + r"(?=[ \t\n*•·+|]{1,200}Accueil\b)"
 _MENU_START = (r"Accueil(?=[ \t\n*•·+|>]{1,200}(?:Vos[ ]députés|Questions\b|Recherche\b"
                r"|Travaux[ ]parlementaires|Séance[ ]publique|Accueil\b))")
-_RIGHTS = r"©[ ]?Tous[ ]droits[ ]réservés(?:[ \n]{1,40}Assemblée[ ]nationale)?(?:[ \n]{1,40}\d{4})?"
 # the page's buttons, a line each or side by side: "Imprimer" with "Format PDF" (or another
 # piece of the page after it), "partager" with the sharing links or the footer after it
 _AFTER_BUTTONS = r"(?:\(BUTTON\)|pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoyer|©|Aller|Accueil|FICHE)"

@@ -15,6 +15,8 @@ import functools
 import re
 from typing import Callable, FrozenSet, List, Optional, Set
 
+from .decode import broken_at_slash
+
 # lynx numbers each link, glued to its text ("[9]M. Jean-Marc Fabre"); one "[1]" may be the
 # text's own, so only a text with several. A number before a blank or closing punctuation is
 # a note's ("selon l'INSEE[1], …"), not a link's
@@ -171,7 +173,8 @@ def _row(lines: List[str]) -> List[str]:
                 # line before, or after a compound's hyphen ("Meurthe-et-" then "Moselle");
                 # else the line break is the page's own
                 fits = before + 1 + len(piece.split(None, 1)[0]) <= width
-                out.append("" if _HYPHEN_END.search(out[-1]) else "\n" if fits else " ")
+                out.append("" if _HYPHEN_END.search(out[-1]) else "\n" if fits
+                           else "" if broken_at_slash(out[-1], piece) else " ")
             out.append(piece)
             before = len(piece)
         cells.append("".join(out).strip("\n"))

@@ -141,7 +141,7 @@ _LEG_INLINE = (r"(?P<v>[1-9][0-9]?)"
                r"(?=[ ]{1,3}Question[ ]{1,3}[Nn][°º][ ]{0,3}:?[ ]{0,3}\d)")
 _HEADING_KINDS = r"(?:[eéèêë?\ufffd]crite|orale[ ]sans[ ]d[ée]bat|orale|au[ ]gouvernement)"
 _HEADING = (NOT_IN_WORD + r"(?-i:Q)uestion[ ]{1,3}" + _HEADING_KINDS
-            + r"[ ]{1,3}n[°º][ ]{0,3}(?=\d{1,7}[ ]{0,3}:)")
+            + r"[ ]{1,3}n[°º][ ]{0,3}(?=\d{1,7}[ ]{0,3}(?:\n[ ]{0,40})?:)")
 _HEADING_LINE = (_HEADING + r"(?=\d{1,7}[ ]{0,3}:[^\n]{0,300}\n[ \n]{0,40}"
                  r"(?:\d{1,2}|[IVXL]{1,6})[ ]?(?:i?[eèé]me|è|e)[ ]{1,3}l)")
 _HEADING_INLINE = (r"Question[ ]" + _HEADING_KINDS + r"[ ]n[°º][ ]?(?=\d{1,7}[ ]?:[^\n]{1,300}?"
@@ -238,9 +238,11 @@ _KEY_DATE = r"[ \n]{1,400}(?:" + label("Question publiée le") + "|" + label("R�
 RULES += (
     Rule("question_published_jo", label("Publication de la question au Journal Officiel du")),
     Rule("answer_published_jo", label("Publication de la réponse au Journal Officiel du")),
-    # (its parenthesis wrapped to the next line by a text browser when the name is long)
+    # (a text browser may wrap its parenthesis to the next line when the name is long, or the
+    # name itself when the lines are narrow: then "(place - group)" follows it there)
     Rule("author_place_first", label("Question de") + r"[ ]{0,60}:[ ]{0,200}(?:\n[ ]{0,200}){0,6}"
-         r"(?P<v>[^\n(]{1,160}(?:\([^()]{0,200}\)|\n[ ]{0,200}\([^()]{0,200}[ \n][-–][ \n][^()]{0,200}\))?)",
+         r"(?P<v>[^\n(]{1,160}(?:\([^()]{0,200}\)|\n[ ]{0,200}(?:[^\n(]{1,160}(?:\n[ ]{0,200})?)?"
+         r"\([^()]{0,200}[ \n][-–][ \n][^()]{0,200}\))?)",
          opens="question"),
     Rule("author_place_first", label("Auteur") + r"[ ]{0,60}:", line_only=True),
     Rule("author_place_first", label("Auteur") + r"[ ]{0,60}:", after=("key_data",)),
@@ -771,6 +773,18 @@ def _after_label_words(scan: str, m: "re.Match", search) -> Optional["re.Match"]
     return found
 
 
+def _known_within(scan: str, m: "re.Match", search) -> "re.Match":
+    """An unknown label ``m`` whose last words are a known label with its separator, a value
+    wrapped before that label ("Tête d'analyse >" then "RER Analyse > ligne C", as a narrow
+    text browser wraps "Tête d'analyse > RER Analyse > ligne C"): the known label, as on one
+    line; else ``m``."""
+    inner = search(scan, m.start(m.lastgroup) + 1)
+    if (inner is not None and inner.start(inner.lastgroup) < m.end()
+            and not _GROUPS[inner.lastgroup].unknown and _with_separator(scan, inner)):
+        return inner
+    return m
+
+
 def _with_separator(scan: str, m: "re.Match") -> bool:
     """Whether the label ``m`` found is written with its separator ("Analyse >", "Titre :")."""
     return scan[m.start(m.lastgroup):m.end()].rstrip().endswith((">", ":"))
@@ -876,6 +890,8 @@ def tokenize(text: str, *, offset: int = 0, first_line: int = 1,
                 if piece is not None and (m is None or piece.start(piece.lastgroup)
                                           <= m.start(m.lastgroup)):
                     m = piece
+            if m is not None and groups[m.lastgroup].unknown:
+                m = _known_within(scan, m, header_search)
             # a known label with nothing after it yet takes the next line as its value, even
             # one that looks like a label (old pages: "Tête d'analyse :" then
             # "Entreprises: Meurthe-et-Moselle")

@@ -24,7 +24,7 @@ import re
 import shutil
 import subprocess
 import textwrap
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import lxml.html
 from bs4 import BeautifulSoup
@@ -227,6 +227,20 @@ if shutil.which("lynx"):
                                   "-display_charset=utf-8")
 if shutil.which("w3m"):
     RENDERINGS["w3m"] = _program("w3m", "-dump", "-T", "text/html", "-I", "utf-8", "-O", "utf-8")
+
+
+
+def at_width(tool: str, width: int) -> Optional[Callable[[str], str]]:
+    """lynx or w3m laying the page out ``width`` columns wide (a narrow terminal, a wide
+    one), or None when the program is not installed."""
+    if not shutil.which(tool):
+        return None
+    if tool == "lynx":
+        return _program("lynx", "-dump", "-stdin", "-assume_charset=utf-8",
+                        "-display_charset=utf-8", f"-width={width}")
+    return _program("w3m", "-dump", "-T", "text/html", "-I", "utf-8", "-O", "utf-8",
+                    "-cols", str(width))
+
 
 # the renderings that show the old pages' hidden block of codes
 SHOWS_HIDDEN = frozenset(("get_text", "get_text_lines", "get_text_spaced", "text_content",

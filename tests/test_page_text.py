@@ -739,3 +739,126 @@ def test_a_dyn_page_author_parenthesis_wrapped_around_its_dash(wrap):
     assert (q.author.name, q.author.region, q.author.group) == (
         "Olivier Perrin", "Auvergne-Rhône-Alpes", "Les Républicains")
     assert q.question.text.startswith("M. Olivier Perrin attire")
+
+
+# -- narrow (and wide) text browsers: each failed before ------------------------------------------
+
+# lynx at 40 columns breaks a word longer than its line anywhere ("Sarl" then "at"): the
+# corpus pages are read at the widths where only blanks and slashes are broken
+_NARROW_OURS = [("lynx", 40), ("lynx", 50), ("lynx", 60), ("w3m", 50), ("w3m", 66)]
+_NARROW_CORPUS = [("lynx", 50), ("w3m", 50), ("w3m", 66)]
+
+
+@pytest.mark.parametrize("name, tool, width",
+                         [(n, t, w) for n in OUR_PAGES for t, w in _NARROW_OURS
+                          if (n, t) not in LIMITS]
+                         + [(n, t, w) for n in CORPUS_PAGES for t, w in _NARROW_CORPUS])
+def test_a_page_dumped_by_a_text_browser_at_another_width_gives_its_one_record(name, tool, width):
+    # a narrow terminal wraps the breadcrumb ("Recherche >" then "Question N°24518"), the
+    # footer ("… Assemblée" then "nationale 2019"), the /dyn/ title before its colon, the
+    # author's name before its parenthesis, a header value before the next label ("Tête
+    # d'analyse >" then "RER Analyse > ligne C"), a date at a slash ("08/06/" then "1992",
+    # in a table's cell or not, "2017" then "/1564" in a body): each gave a wrong field, a
+    # lost date or title, text under no label, or a record of the breadcrumb
+    from renderings import at_width
+    render = at_width(tool, width)
+    if render is None:
+        pytest.skip(f"{tool} is not installed")
+    raw, html = _html(name)
+    records = list(aqparse.parse_many(render(html)))
+    assert len(records) == 1, [r.uid for r in records]
+    assert_same_record(records[0], aqparse.parse(raw), tool, f"{tool} -width {width}")
+    assert records[0].defects == ()
+
+
+def test_a_dyn_page_title_and_author_wrapped_by_a_narrow_text_browser():
+    html = (FIXTURE_PAGE_DIR / "dyn-16-qg-debate.html").read_text(encoding="utf-8")
+    text = browser(html)
+    for line, wrapped in (
+            ("Question au Gouvernement n°735 : FERMETURE DES URGENCES DE NUIT",
+             "Question au Gouvernement n°735\n: FERMETURE DES URGENCES DE\nNUIT"),
+            ("Question de : Mme Claire Dubois (Bretagne - Socialistes et apparentés)",
+             "Question de : Mme Claire\nDubois\n(Bretagne - Socialistes et\napparentés)")):
+        assert line in text
+        text = text.replace(line, wrapped)
+    q = aqparse.parse(text)
+    assert (q.kind, q.number, q.title) == ("QG", 735, "FERMETURE DES URGENCES DE NUIT")
+    assert (q.author.civility, q.author.name, q.author.region, q.author.group) == (
+        "Mme", "Claire Dubois", "Bretagne", "Socialistes et apparentés")
+    assert q.defects == ()
+
+
+def test_a_header_value_wrapped_before_the_next_label_or_at_a_date_s_slash():
+    text = ("13ème législature\n"
+            "Question N° : 30211 de M. Jean Lefort ( Gauche démocrate et républicaine - "
+            "Val-de-Marne ) QE\n"
+            "Ministère interrogé > Transports\n"
+            "Ministère attributaire > Écologie\n"
+            "Rubrique > transports ferroviaires Tête d'analyse >\n"
+            "RER Analyse > ligne C. fonctionnement\n"
+            "Question publiée au JO le : 05/\n"
+            "01/2010 page : 41\n"
+            "Date de changement d'attribution : 02/03\n"
+            "/2010\n"
+            "Texte de la question\n"
+            "M. Jean Lefort interroge M. le ministre sur la ligne C du RER.\n")
+    q = aqparse.parse(text)
+    assert (q.rubrique, q.tete_analyse, q.analyses) == (
+        "transports ferroviaires", "RER", ("ligne C", "fonctionnement"))
+    assert (str(q.question.date), q.question.page) == ("2010-01-05", 41)
+    assert [str(a.date) for a in q.attributions][-1] == "2010-03-02"
+    assert q.defects == ()
+
+
+def test_a_date_w3m_broke_at_its_slash_in_a_table_cell():
+    # fixtures/pages/fiche-09-qe-answered.html as w3m -cols 50 draws it: each date broken
+    # after its slash in its cell ("08/06/" over "1992")
+    text = """\
+                9ème législature
+┏━━━━━━━━━━━━┯━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┯━━┓
+┃Question N° │     de  M.   Verdier Paul (    │QE┃
+┃  : 71234   │     Socialiste - Hérault )     │  ┃
+┠────────────┼────────────────────────────────┴──┨
+┃Ministère   │équipement, logement et transports ┃
+┃interrogé : │                                   ┃
+┠────────────┼───────────────────────────────────┨
+┃            │Question publiée au JO le :  08/06/┃
+┃            │1992  page :  2501                 ┃
+┠────────────┼───────────────────────────────────┨
+┃            │Réponse publiée au JO le :  27/07/ ┃
+┃            │1992  page :  3402                 ┃
+┠────────────┼───────────────────────────────────┨
+┃            │M. Paul Verdier appelle l'attention┃
+┃Texte de la │de M. le ministre sur la ligne de  ┃
+┃ QUESTION : │Bédarieux à Lodève.                ┃
+┠────────────┼───────────────────────────────────┨
+┃Texte de la │Réponse. - La ligne ne reçoit plus ┃
+┃ REPONSE :  │que quelques voyageurs par jour.   ┃
+┗━━━━━━━━━━━━┷━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
+"""
+    q = aqparse.parse(text)
+    assert (q.uid, q.author.name) == ("QANR5L9QE71234", "Verdier Paul")
+    assert (str(q.question.date), q.question.page) == ("1992-06-08", 2501)
+    assert (str(q.answer.date), q.answer.page) == ("1992-07-27", 3402)
+    assert q.answer.text == "Réponse. - La ligne ne reçoit plus que quelques voyageurs par jour."
+    assert q.defects == ()
+
+
+def test_a_token_w3m_broke_before_its_slash_is_joined_whole():
+    # w3m also breaks a token before one of its slashes ("directive 2017" then "/1564")
+    from aqparse.decode import clean_text_body
+
+    body = ("Le traité a été inscrit dans le droit communautaire par la directive 2017\n"
+            "/1564 et du règlement 2017/1563 du 13 septembre 2017. En France, c'est la\n"
+            "loi du 5 septembre 2018 pour la liberté de choisir son avenir qui l'a fait\n"
+            "dans le code de la propriété intellectuelle, aux articles L. 122-5 et\n"
+            "suivants, pour les personnes empêchées de lire du fait d'un handicap, et\n"
+            "qui a transposé ces textes européens dans le droit français depuis lors,\n"
+            "sans attendre la fin des travaux de la Commission européenne sur ce sujet\n"
+            "qui se poursuivent, pour l'essentiel, dans le cadre du marché unique.\n"
+            "Court\n"
+            "/fin.")
+    assert clean_text_body(body, wrapped_at=75).startswith(
+        "Le traité a été inscrit dans le droit communautaire par la directive 2017/1564 et "
+        "du règlement 2017/1563 du 13 septembre 2017. En France, c'est la loi du")
+    assert clean_text_body(body, wrapped_at=75).endswith("marché unique.\nCourt\n/fin.")

@@ -33,8 +33,9 @@ OLD_PAGE_SIGNS = ("Texte de la QUESTION", "Texte de la REPONSE", "DEBAT")
 PAGE_SIGNS = ("Assemblée nationale", "Format PDF") + OLD_PAGE_SIGNS
 
 
-# (a table a text browser drew with borders is a page's: its words may be cut by them)
-_ALL_SIGNS = PAGE_SIGNS + ("│", "┃")
+# (a table a text browser drew with borders is a page's: its words may be cut by them; in
+# ASCII, "+-----+" and "|-----+-----|")
+_ALL_SIGNS = PAGE_SIGNS + ("│", "┃", "---+")
 SIGN_CHARS = max(map(len, _ALL_SIGNS))
 
 
@@ -133,7 +134,8 @@ def phrase(text: str) -> str:
     apostrophes and ellipses as any tool writes them."""
     out = []
     for word in text.split(" "):
-        piece = re.escape(word).replace("'", "['’ʼ]").replace(r"\.\.\.", r"(?:\.\.\.|…)")
+        # (a text browser writing Latin-1 or ASCII puts "?" for a curly apostrophe)
+        piece = re.escape(word).replace("'", "['’ʼ?]").replace(r"\.\.\.", r"(?:\.\.\.|…)")
         out.append(piece)
     return _WORD_BLANK.join(out)
 

@@ -13,7 +13,7 @@ still point into the input.
 
 import functools
 import re
-from typing import Callable, FrozenSet, List, Optional, Set
+from typing import Callable, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 from .decode import broken_at_slash
 
@@ -23,9 +23,6 @@ from .decode import broken_at_slash
 _FOLLOWER = r"(?=[^\s,.;:!?)\]}»…])"
 _LINK_MARK = re.compile(r"\[\d{1,4}\]" + _FOLLOWER)
 _BOX = re.compile("[\u2500-\u257f]+")
-_VERTICALS = frozenset("│┃║┆┇┊┋╎╏")
-_HORIZONTAL = frozenset("─━═┄┅┈┉╌╍")
-_BORDERED_LINE = re.compile(r"[ \t]*[\u2500-\u257f]")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
 
 
@@ -101,8 +98,9 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text
-    if ("│" in text or "┃" in text or "║" in text) and _BOX.search(text) is not None:
-        text = _bordered_tables(text)
+    for grid in _GRIDS:
+        if any(sign in text for sign in grid.signs) and grid.rule.search(text) is not None:
+            text = _bordered_tables(text, grid)
     if "  " in text:
         if body_label is not None and _CELL_BESIDE.search(text) is not None:
             text = _centred_labels(text, body_label, is_label or (lambda line: False))
@@ -115,7 +113,50 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
 
 # -- tables drawn with borders (w3m) ----------------------------------------------------------------
 
-def _bordered_tables(text: str) -> str:
+class _Grid(NamedTuple):
+    """How a text browser draws a table's borders.
+
+    signs      strings one of which a text holding such a table holds (a quick look first)
+    rule       a search for a line of the grid between two rows
+    line       a line of the table: a row or a rule
+    verticals  the characters of a border between two cells
+    is_rule    whether a line of the table is a rule
+    blank      the border characters to blank in a row once its cells are read, if any
+    """
+
+    signs: Tuple[str, ...]
+    rule: "re.Pattern[str]"
+    line: "re.Pattern[str]"
+    verticals: FrozenSet[str]
+    is_rule: Callable[[str], bool]
+    blank: Optional["re.Pattern[str]"]
+
+
+_HORIZONTAL = frozenset("─━═┄┅┈┉╌╍")
+
+
+def _is_box_rule(line: str) -> bool:
+    """A line of box characters only, a horizontal line among them (a line of vertical bars
+    and blanks is a blank line inside a row: a paragraph break in a cell)."""
+    return (not any(c not in " \t" and not "\u2500" <= c <= "\u257f" for c in line)
+            and any(c in _HORIZONTAL for c in line))
+
+
+# (a rule of ASCII characters: "+-----+", "|-----+-----|", "+=====+")
+_ASCII_RULE = re.compile(r"^[ \t]*[+|][-=]{3,}(?:\+[-=]{3,}){0,40}[+|][ \t]*\r?$", re.M)
+
+_GRIDS: Tuple[_Grid, ...] = (
+    # box-drawing characters (w3m, elinks, in a UTF-8 terminal)
+    _Grid(("│", "┃", "║"), _BOX, re.compile(r"[ \t]*[\u2500-\u257f]"),
+          frozenset("│┃║┆┇┊┋╎╏"), _is_box_rule, _BOX),
+    # ASCII (w3m in a Latin-1 or ASCII terminal, links): "+---+" above and below, "|" between
+    # cells; a "-" or "|" in a cell's text is the text's own, never blanked
+    _Grid(("---+",), _ASCII_RULE, re.compile(r"[ \t]*(?:\|.*\||\+[-=]{3,}.*\+)[ \t]*\Z"),
+          frozenset("|"), lambda line: _ASCII_RULE.match(line) is not None, None),
+)
+
+
+def _bordered_tables(text: str, grid: _Grid) -> str:
     # (a CR before a line's end is kept where it stands, out of the rows' cells)
     lines = text.split("\n")
     ends = ["\r" if line.endswith("\r") else "" for line in lines]
@@ -123,37 +164,30 @@ def _bordered_tables(text: str) -> str:
     out: List[str] = []
     i = 0
     while i < len(lines):
-        if not _BORDERED_LINE.match(lines[i]):
+        if not grid.line.match(lines[i]):
             out.append(lines[i])
             i += 1
             continue
         row: List[str] = []
-        while i < len(lines) and _BORDERED_LINE.match(lines[i]):
-            if _is_rule(lines[i]):
-                out.extend(_row(row))
+        while i < len(lines) and grid.line.match(lines[i]):
+            if grid.is_rule(lines[i]):
+                out.extend(_row(row, grid))
                 out.append(" " * len(lines[i]))
                 row = []
             else:
                 row.append(lines[i])
             i += 1
-        out.extend(_row(row))
+        out.extend(_row(row, grid))
     return "\n".join(line + end for line, end in zip(out, ends))
 
 
-def _is_rule(line: str) -> bool:
-    """A line of the table's grid: box characters only, a horizontal line among them (a line
-    of vertical bars and blanks is a blank line inside a row: a paragraph break in a cell)."""
-    return (not any(c not in " \t" and not "\u2500" <= c <= "\u257f" for c in line)
-            and any(c in _HORIZONTAL for c in line))
-
-
-def _row(lines: List[str]) -> List[str]:
+def _row(lines: List[str], grid: _Grid) -> List[str]:
     """The lines of one row of a bordered table, rewritten: its cells one after another
     (tab-separated, a cell's lines joined, a blank line in a cell kept as a paragraph break),
     in the same number of lines and characters."""
     if not lines:
         return []
-    bars = [i for i, c in enumerate(lines[0]) if c in _VERTICALS]
+    bars = [i for i, c in enumerate(lines[0]) if c in grid.verticals]
     if len(bars) < 2:
         return lines
     cells = []
@@ -187,7 +221,9 @@ def _row(lines: List[str]) -> List[str]:
     if room < 0:          # cannot happen (the borders alone leave room): leave the row
         return lines
     rewritten = content + " " * room + "\n" * (len(lines) - 1 - breaks)
-    return [_BOX.sub(lambda m: " " * len(m.group(0)), line) for line in rewritten.split("\n")]
+    if grid.blank is None:
+        return rewritten.split("\n")
+    return [grid.blank.sub(lambda m: " " * len(m.group(0)), line) for line in rewritten.split("\n")]
 
 
 # -- a label beside its cell, centred in it (inscriptis and other borderless layouts) ----------

@@ -33,7 +33,8 @@ import attrs
 from .errors import UsageError
 from .export import STATUS_RANK, WRITERS, Writer, format_for, write_test
 from .inputs import Skipped, check_inputs
-from .pool import Stopped, clear_stop, request_stop, results, stop_point
+from .pool import results
+from .stopping import Stopped, clear_stop, request_stop, stop_point
 from .units import Sizes, input_bytes, units
 from .work import Task
 

@@ -28,6 +28,7 @@ from .decode import decode, incremental_decoder, line_text, repair_mojibake
 from .errors import ParseError, UsageError, raising
 from .export import output_format
 from .records import RECORD_KEYS, Question, looks_like_record
+from .stopping import waiting_on_input
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
 CHUNK = 4 << 20
@@ -143,10 +144,10 @@ def _file_documents(path: str) -> Iterator[Document]:
     """The documents of one file: itself, or the members of a zip or tar archive; ``-`` is
     stdin. Errors of reading are raised."""
     if path == "-":   # read as a stream, once: a dump piped in is not held in memory
-        yield Document("<stdin>", lambda: _Unclosed(sys.stdin.buffer), None)
+        yield Document("<stdin>", lambda: _Waited(sys.stdin.buffer, owned=False), None)
     elif not stat.S_ISREG(os.stat(path).st_mode):
         # named explicitly (a FIFO, "<(zcat dump.gz)"): read once as a stream, never probed
-        yield Document(shown(path), lambda: open(path, "rb"), None)
+        yield Document(shown(path), lambda: _opened_waiting(path), None)
     elif path.lower().endswith(".zip") and zipfile.is_zipfile(path):   # (the cheap test first)
         yield from _zip_documents(path)
     elif _is_archive(path) and tarfile.is_tarfile(path):
@@ -171,15 +172,18 @@ def documents(path: Union[str, os.PathLike]) -> Iterator[Document]:
             yield item
 
 
-class _Unclosed(io.BufferedIOBase):
-    """stdin for a ``with`` block that must not close it. Redirected from a file (``< dump``),
+class _Waited(io.BufferedIOBase):
+    """An input that may keep a run waiting (stdin, a FIFO, "<(zcat dump.gz)"): each read is
+    a wait on it (``stopping.waiting_on_input``: SIGTERM or Ctrl-C ends it at once). stdin is
+    not ``owned``: a ``with`` block does not close it. Redirected from a file (``< dump``),
     it can be read twice, and is looked through first as a file named is (``read_ahead``)."""
 
-    def __init__(self, stream):
-        self._stream = stream
+    def __init__(self, stream, owned: bool = True):
+        self._stream, self._owned = stream, owned
 
     def read(self, size=-1):
-        return self._stream.read(size)
+        with waiting_on_input():
+            return self._stream.read(size)
 
     def readable(self):
         return True
@@ -195,6 +199,17 @@ class _Unclosed(io.BufferedIOBase):
 
     def tell(self):
         return self._stream.tell()
+
+    def close(self):
+        if self._owned and not self.closed:
+            self._stream.close()
+        super().close()
+
+
+def _opened_waiting(path: str) -> _Waited:
+    """A FIFO or a device named as an input: opening it waits for a writer."""
+    with waiting_on_input():
+        return _Waited(open(path, "rb"))
 
 
 class Problem(NamedTuple):

@@ -15,8 +15,10 @@ import signal
 import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from typing import Iterator, List
+from typing import Iterator
 
+
+from .stopping import stop_point
 from .units import Stream, Unit
 from .work import Result, Task, streamed, work
 from .work import warm as warm_up
@@ -87,37 +89,6 @@ def _results(units: Iterator[Unit], jobs: int, task: Task,
         _stop_helpers()
         raise
     pool.shutdown(wait=True)
-
-
-class Stopped(KeyboardInterrupt):
-    """A run asked to stop (SIGTERM, Ctrl-C): raised at a safe point of the run, between two
-    units, never inside a lock of the worker pool (which an exception raised by a signal
-    handler at any point could leave held, and the run hung)."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
-_STOP: List[int] = []       # the signals received, for ``stop_point``
-
-
-def request_stop(signum: int, frame=None) -> None:
-    """A signal handler: the run stops at its next safe point; a second signal stops it at
-    once (Ctrl-C twice)."""
-    if _STOP:
-        raise Stopped(signum)
-    _STOP.append(signum)
-
-
-def stop_point() -> None:
-    if _STOP:
-        raise Stopped(_STOP[0])
-
-
-def clear_stop() -> None:
-    """A new run: the signals of an earlier one are forgotten."""
-    _STOP.clear()
 
 
 def _stop_helpers() -> None:

@@ -1256,3 +1256,61 @@ def test_link_numbers_are_blanked_in_bodies_whether_or_not_the_text_holds_an_inv
     assert sum("voir Mme X, M. Y" in b for b in bodies) == 1
     assert not any("[1]" in b or "[2]" in b for b in bodies)
     _assert_read_in_parts_as_whole(path, tmp_path, [q.to_dict() for q in records])
+
+
+# -- a wait on an input that never comes ends with the run's signal ---------------------------------
+
+def _waiting_run(args, tmp_path, **popen):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", *args, "-o",
+                             str(tmp_path / "out.jsonl")], env=env, start_new_session=True,
+                            stderr=subprocess.PIPE, text=True, **popen)
+
+
+def _stopped(proc, signum):
+    """``proc`` sent ``signum`` once it waits: its exit status and its last line."""
+    import signal
+
+    time.sleep(2)      # (started, and blocked on its input)
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    proc.send_signal(signum)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:     # deaf: nothing of it left behind, then the failure
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return proc.returncode, err.strip().splitlines()[-1]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("signame, status, said", [("SIGTERM", 143, "terminated"),
+                                                   ("SIGINT", 130, "interrupted")])
+def test_a_run_waiting_for_a_fifo_no_one_writes_to_is_stopped_by_a_signal(tmp_path, signame,
+                                                                          status, said):
+    # opening a FIFO waits for a writer; Python retries the open after each signal, and the
+    # run's handler only asked for a stop at the next unit: SIGTERM and Ctrl-C went unheard
+    import signal
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    proc = _waiting_run([str(fifo)], tmp_path)
+    assert _stopped(proc, getattr(signal, signame)) == (
+        status, f"aqparse: {said}; no partial output is left")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_run_reading_a_stalled_pipe_is_stopped_by_sigterm(tmp_path):
+    # stdin is a pipe whose writer has sent one question, then nothing, and does not close it
+    # (a guard: this one was stopped before too, where the FIFO's open was not)
+    import signal
+
+    proc = _waiting_run(["-"], tmp_path, stdin=subprocess.PIPE)
+    proc.stdin.write(FIXTURE)
+    proc.stdin.flush()
+    try:
+        assert _stopped(proc, signal.SIGTERM) == (
+            143, "aqparse: terminated; no partial output is left")
+    finally:
+        proc.stdin.close()

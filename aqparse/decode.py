@@ -292,13 +292,15 @@ _THIN = re.compile("[\u2000-\u200a\u205f]")
 def clean_value(value: str) -> str:
     """A header value on one line: every run of whitespace becomes one space; a line break
     where a text browser broke a token at a slash ("22/" then "07/2008", "07/04" then
-    "/2015") is none (a header value is one line on the page: its breaks are wraps)."""
-    if "\n" in value and "/" in value:
-        value = _SLASH_WRAP.sub("", value)
+    "/2015") or after a compound's hyphen ("Oloron-" then "Sainte-Marie") is none (a header
+    value is one line on the page: its breaks are wraps)."""
+    if "\n" in value and ("/" in value or "-" in value):
+        value = _TOKEN_WRAP.sub("", value)
     return " ".join(value.split())
 
 
-_SLASH_WRAP = re.compile(r"(?<=[^\s/]/)[ \t]*\n[ \t]*(?=[^\s/])|(?<=[^\W_])[ \t]*\n[ \t]*(?=/[^\W_])")
+_TOKEN_WRAP = re.compile(r"(?<=[^\s/]/)[ \t]*\n[ \t]*(?=[^\s/])|(?<=[^\W_])[ \t]*\n[ \t]*(?=/[^\W_])"
+                         r"|(?<=[^\W\d_]-)[ \t]*\n[ \t]*(?=[^\W\d_])")
 
 
 def clean_body(text: Optional[str]) -> Optional[str]:
@@ -358,8 +360,10 @@ def wrap_width(text: str) -> Optional[int]:
     # (an invisible character takes no column: a line holding one is as wide without it)
     lines = without_invisible(text[:1 << 18]).split("\n")
     widths = [len(line.rstrip()) for line in lines]
-    # (a word longer than the width, an address, overflows it: its line does not count)
+    # (a word longer than the width, an address, overflows it: its line does not count; nor
+    # does a table's row, its cells a tab or a "|" apart, which is not wrapped)
     width = max((w for w, line in zip(widths, lines) if " " in line.strip()
+                 and "\t" not in line and " | " not in line
                  and max(map(len, line.split())) <= 40), default=0)
     if not 40 <= width <= 120:
         return None

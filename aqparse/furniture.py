@@ -107,8 +107,9 @@ _WRAP = r"(?:[ ]|[ ]?\n[ ]{0,40})"
 # the Assemblée's address, in the footers of every era
 ADDRESS = (r"Assemblée_nationale_-_126_[Rr]ue_de_l['’]Université,?_-?_?75355_Paris_07_SP"
            r"(?:_-_Standard_?:?_01_40_63_60_00)?".replace("_", r"[ \t\n]{0,200}"))
-# the footer's rights (a text browser may wrap it anywhere: "… Assemblée" then "nationale 2019")
-_RIGHTS = (r"©[ ]?Tous[ \n]{1,40}droits[ \n]{1,40}réservés(?:[ \n]{1,40}Assemblée[ \n]{1,40}nationale)?"
+# the footer's rights (a text browser may wrap it anywhere: "… Assemblée" then "nationale 2019";
+# html2text writes "(C)" for "©")
+_RIGHTS = (r"(?:©|\(C\))[ ]?Tous[ \n]{1,40}droits[ \n]{1,40}réservés(?:[ \n]{1,40}Assemblée[ \n]{1,40}nationale)?"
            r"(?:[ \n]{1,40}\d{4})?")
 # right after a breadcrumb's ">", on its line or (wrapped) at the start of the next
 _AFTER_CHEVRON = "(?:" + "|".join([r"(?<=>[ ])"] + [rf"(?<=>\n[ ]{{{k}}})" for k in range(9)]) + ")"
@@ -272,7 +273,8 @@ _AFTER_BUTTONS = r"(?:\(BUTTON\)|pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoye
 _PRINT = (r"(?:\(BUTTON\)[ ]{0,3})?(?:printer-icon[ ]{0,3})?Imprimer(?=[ \t]*\n[ \t\n*•·]{0,200}"
           + _AFTER_BUTTONS + r"|[ \t]*\Z)")
 _PDF = r"(?:pdf[ ]{1,3})?Format[ ]PDF" + _LINE_END
-_SHARE = r"partager(?=[ \t]*\n[ \t\n*•·]{0,200}(?:LCP|Logo|Facebook|Twitter|\[|©)|[ \t]*\Z)"
+# (a page as Markdown: the sharing links, images without text, are blank items)
+_SHARE = r"partager(?=[ \t]*\n[ \t\n*•·]{0,2000}(?:LCP|Logo|Facebook|Twitter|\[|©)|[ \t]*\Z)"
 
 ENDS: Tuple[End, ...] = (
     End("buttons", _PRINT + "|" + _PDF,

@@ -98,6 +98,8 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text
+    if shows_markdown(text):
+        text = markdown_undone(text)
     for grid in _GRIDS:
         if any(sign in text for sign in grid.signs) and grid.rule.search(text) is not None:
             text = _bordered_tables(text, grid)
@@ -109,6 +111,93 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
             if signs:
                 text = _side_by_side(text, is_label, signs)
     return text
+
+
+# -- Markdown (html2text, markdownify: a scraper's page as Markdown) ------------------------------
+
+# a link or an image, "[text](address "title")": its address (which may hold parentheses,
+# "…/liste/(type)/ta") and title may be wrapped over lines (html2text wraps at 78 columns),
+# never over a blank line
+_NO_BLANK_LINE = r"(?:[^\S\n]|\n(?![ \t]*\n))"
+_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\n(?![ \t]*\n))*?)\]\((?:[^()\s]|\([^()\s]{0,200}\)"
+                      r"|\n(?![ \t]*\n))*?"
+                      r'(?:' + _NO_BLANK_LINE + r'+"(?:[^"\n]|\n(?![ \t]*\n))*")?\)')
+# what is dropped: emphasis ("**", "__", "_" around words, or alone on a line where html2text
+# wrapped it), escapes ("\\-"), a heading's "#"s
+_MD_MARKS = re.compile(r"\*\*|__|(?<![\w])_(?=[^\s_])|(?<=[^\s_])_(?![\w])|\\(?=[\\`*_{}\[\]()#+\-.!>|])"
+                       r"|^[ ]{0,3}#{1,6}[ ]|^[ ]*(?:_|\*)[ ]*$", re.M)
+_MD_BOLD = re.compile(r"\*\*[^\s*][^*\n]{0,200}\*\*")
+# "* * *" (an <hr>: blanks, too short for a rule's six characters); a table's rule under its
+# first row ("---|---|---")
+_MD_RULE = re.compile(r"^[ ]{0,3}\*[ ]\*[ ]\*[ ]*$", re.M)
+_MD_TABLE_RULE = re.compile(r"^[ ]*\|?[ ]*:?-{3,}:?[ ]*(?:\|[ ]*:?-{3,}:?[ ]*)+\|?[ ]*$", re.M)
+_MD_ONE_RULE = re.compile(r"[ ]*-{3,}[ ]*\Z")
+_DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
+
+
+def shows_markdown(text: str) -> bool:
+    """Whether a page's text is Markdown: a link, a bold run, or a table's rule."""
+    return (("](" in text and _MD_LINK.search(text) is not None)
+            or ("**" in text and _MD_BOLD.search(text) is not None)
+            or ("-|-" in text and _MD_TABLE_RULE.search(text) is not None)
+            or ("\n---" in text and re.search(r"^[ ]*-{3,}[ ]*\n[^\n]* \| ", text, re.M) is not None))
+
+
+def markdown_undone(text: str) -> str:
+    """A page as Markdown (html2text, markdownify) as its text reads: links and images as
+    their text, emphasis, escapes and headings' "#"s dropped, "* * *" blanks, a table's cells
+    a tab apart (as a browser copies them). Same length, same number of lines: what is
+    dropped is made blanks at the end of its line, and the line breaks inside a link's
+    wrapped address follow the line the link ends on."""
+    if _DROPPED in text or _MOVED in text:
+        return text
+    text = _MD_LINK.sub(_link_text, text)
+    text = _MD_MARKS.sub(lambda m: _DROPPED * len(m.group(0)), text)
+    text = _MD_RULE.sub(lambda m: " " * len(m.group(0)), text)
+    if "|" in text and "---" in text:
+        text = _md_tables(text)
+    lines = []
+    for line in text.split("\n"):
+        dropped, moved = line.count(_DROPPED), line.count(_MOVED)
+        if dropped or moved:
+            line = (line.replace(_DROPPED, "").replace(_MOVED, "") + " " * dropped
+                    + "\n" * moved)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _link_text(m: "re.Match[str]") -> str:
+    """A link as its text (an image as its alt text), the rest of it dropped; the line
+    breaks of its address and title moved after it."""
+    inner = m.group(2)
+    whole = m.group(0)
+    rest = len(whole) - len(inner)
+    breaks = whole.count("\n") - inner.count("\n")
+    return inner + _DROPPED * (rest - breaks) + _MOVED * breaks
+
+
+def _md_tables(text: str) -> str:
+    """Each Markdown table's rows, its first above its rule, with their cells a tab apart."""
+    lines = text.split("\n")
+    in_table = [False] * len(lines)
+    for i, line in enumerate(lines):
+        # (a table of one column has a rule of one: "---", a row of cells after it)
+        if _MD_TABLE_RULE.match(line) or (_MD_ONE_RULE.match(line) and i + 1 < len(lines)
+                                          and " | " in lines[i + 1]):
+            in_table[i] = True
+            if i > 0:
+                in_table[i - 1] = True
+            k = i + 1
+            while k < len(lines) and lines[k].strip():   # (a row without a cell too)
+                in_table[k] = True
+                k += 1
+    for i, line in enumerate(lines):
+        if in_table[i]:
+            if _MD_TABLE_RULE.match(line) or _MD_ONE_RULE.match(line):
+                lines[i] = " " * len(line)
+            else:
+                lines[i] = line.replace(" | ", " \t ").replace("| ", "\t ").replace(" |", " \t")
+    return "\n".join(lines)
 
 
 # -- tables drawn with borders (w3m) ----------------------------------------------------------------

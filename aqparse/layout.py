@@ -19,8 +19,9 @@ from .decode import broken_at_slash
 
 # lynx numbers each link, glued to its text ("[9]M. Jean-Marc Fabre"); one "[1]" may be the
 # text's own, so only a text with several. A number before a blank or closing punctuation is
-# a note's ("selon l'INSEE[1], …"), not a link's
-_FOLLOWER = r"(?=[^\s,.;:!?)\]}»…])"
+# a note's ("selon l'INSEE[1], …"), not a link's; nor one before "(": a Markdown link
+# ("[312](/static/…pdf)", a page number linked)
+_FOLLOWER = r"(?=[^\s,.;:!?)\]}»…(])"
 _LINK_MARK = re.compile(r"\[\d{1,4}\]" + _FOLLOWER)
 _BOX = re.compile("[\u2500-\u257f]+")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
@@ -115,16 +116,18 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
 
 # -- Markdown (html2text, markdownify: a scraper's page as Markdown) ------------------------------
 
-# a link or an image, "[text](address "title")": its address (which may hold parentheses,
-# "…/liste/(type)/ta") and title may be wrapped over lines (html2text wraps at 78 columns),
-# never over a blank line
+# a link or an image, "[text](address "title")": its text (which markdownify may end with
+# blank lines), its address (which may hold parentheses, "…/liste/(type)/ta") and title may
+# be wrapped over lines (html2text wraps at 78 columns), the address and title never over a
+# blank line
 _NO_BLANK_LINE = r"(?:[^\S\n]|\n(?![ \t]*\n))"
-_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\n(?![ \t]*\n))*?)\]\((?:[^()\s]|\([^()\s]{0,200}\)"
+_MD_LINK = re.compile(r"(!?)\[([^\[\]]{0,500}?)\]\((?:[^()\s]|\([^()\s]{0,200}\)"
                       r"|\n(?![ \t]*\n))*?"
                       r'(?:' + _NO_BLANK_LINE + r'+"(?:[^"\n]|\n(?![ \t]*\n))*")?\)')
-# what is dropped: emphasis ("**", "__", "_" around words, or alone on a line where html2text
+# what is dropped: emphasis ("**", "__", "_" or "*" around words, or alone on a line where html2text
 # wrapped it), escapes ("\\-"), a heading's "#"s
-_MD_MARKS = re.compile(r"\*\*|__|(?<![\w])_(?=[^\s_])|(?<=[^\s_])_(?![\w])|\\(?=[\\`*_{}\[\]()#+\-.!>|])"
+_MD_MARKS = re.compile(r"(?<!\*)\*\*\*(?!\*)|(?<!_)___(?!_)|\*\*|__|(?<![\w])_(?=[^\s_])|(?<=[^\s_])_(?![\w])"
+                       r"|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])|\\(?=[\\`*_{}\[\]()#+\-.!>|])"
                        r"|^[ ]{0,3}#{1,6}[ ]|^[ ]*(?:_|\*)[ ]*$", re.M)
 _MD_BOLD = re.compile(r"\*\*[^\s*][^*\n]{0,200}\*\*")
 # "* * *" (an <hr>: blanks, too short for a rule's six characters); a table's rule under its
@@ -132,14 +135,19 @@ _MD_BOLD = re.compile(r"\*\*[^\s*][^*\n]{0,200}\*\*")
 _MD_RULE = re.compile(r"^[ ]{0,3}\*[ ]\*[ ]\*[ ]*$", re.M)
 _MD_TABLE_RULE = re.compile(r"^[ ]*\|?[ ]*:?-{3,}:?[ ]*(?:\|[ ]*:?-{3,}:?[ ]*)+\|?[ ]*$", re.M)
 _MD_ONE_RULE = re.compile(r"[ ]*-{3,}[ ]*\Z")
+_MD_PIPED_ROW = re.compile(r"[ ]*\|.*\|[ ]*\Z")
+# a thematic break or a heading's underline ("---", "***", "===")
+_MD_BREAK = re.compile(r"^[ ]{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})[ ]*$", re.M)
 _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 
 
 def shows_markdown(text: str) -> bool:
-    """Whether a page's text is Markdown: a link, a bold run, or a table's rule."""
+    """Whether a page's text is Markdown: a link, a bold run, a table's rule, or html2text's
+    "* * *"."""
     return (("](" in text and _MD_LINK.search(text) is not None)
             or ("**" in text and _MD_BOLD.search(text) is not None)
             or ("-|-" in text and _MD_TABLE_RULE.search(text) is not None)
+            or ("* * *" in text and _MD_RULE.search(text) is not None)
             or ("\n---" in text and re.search(r"^[ ]*-{3,}[ ]*\n[^\n]* \| ", text, re.M) is not None))
 
 
@@ -147,22 +155,35 @@ def markdown_undone(text: str) -> str:
     """A page as Markdown (html2text, markdownify) as its text reads: links and images as
     their text, emphasis, escapes and headings' "#"s dropped, "* * *" blanks, a table's cells
     a tab apart (as a browser copies them). Same length, same number of lines: what is
-    dropped is made blanks at the end of its line, and the line breaks inside a link's
-    wrapped address follow the line the link ends on."""
+    dropped is made blanks at the end of its paragraph, and the line breaks inside a link's
+    wrapped address follow that paragraph (its lines after the link are read a line or two
+    higher than they stand)."""
     if _DROPPED in text or _MOVED in text:
         return text
-    text = _MD_LINK.sub(_link_text, text)
+    for _ in range(3):      # (an image inside a link, "[![alt](image)](address)", first)
+        text, found = _MD_LINK.subn(_link_text, text)
+        if not found:
+            break
     text = _MD_MARKS.sub(lambda m: _DROPPED * len(m.group(0)), text)
     text = _MD_RULE.sub(lambda m: " " * len(m.group(0)), text)
     if "|" in text and "---" in text:
         text = _md_tables(text)
-    lines = []
-    for line in text.split("\n"):
+    text = _MD_BREAK.sub(lambda m: " " * len(m.group(0)), text)
+    # what was dropped is owed to the paragraph's end: blanks after its last line, and the
+    # line breaks a link's address held after them (inside a paragraph, a run of blanks
+    # would stand between two words of a phrase, a break would make two paragraphs of one)
+    lines = text.split("\n")
+    owed_blanks = owed_breaks = 0
+    for i, line in enumerate(lines):
         dropped, moved = line.count(_DROPPED), line.count(_MOVED)
         if dropped or moved:
-            line = (line.replace(_DROPPED, "").replace(_MOVED, "") + " " * dropped
-                    + "\n" * moved)
-        lines.append(line)
+            line = line.replace(_DROPPED, "").replace(_MOVED, "")
+            owed_blanks, owed_breaks = owed_blanks + dropped, owed_breaks + moved
+        if owed_blanks or owed_breaks:
+            if i + 1 == len(lines) or not lines[i + 1].strip(" \t" + _DROPPED + _MOVED):
+                line += " " * owed_blanks + "\n" * owed_breaks
+                owed_blanks = owed_breaks = 0
+        lines[i] = line
     return "\n".join(lines)
 
 
@@ -177,9 +198,10 @@ def _link_text(m: "re.Match[str]") -> str:
 
 
 def _md_tables(text: str) -> str:
-    """Each Markdown table's rows, its first above its rule, with their cells a tab apart."""
+    """Each Markdown table's rows (its first above its rule, and any line between "|"s), with
+    their cells a tab apart; its rule blanks."""
     lines = text.split("\n")
-    in_table = [False] * len(lines)
+    in_table = [bool(_MD_PIPED_ROW.match(line)) for line in lines]
     for i, line in enumerate(lines):
         # (a table of one column has a rule of one: "---", a row of cells after it)
         if _MD_TABLE_RULE.match(line) or (_MD_ONE_RULE.match(line) and i + 1 < len(lines)
@@ -196,8 +218,23 @@ def _md_tables(text: str) -> str:
             if _MD_TABLE_RULE.match(line) or _MD_ONE_RULE.match(line):
                 lines[i] = " " * len(line)
             else:
-                lines[i] = line.replace(" | ", " \t ").replace("| ", "\t ").replace(" |", " \t")
+                lines[i] = _md_row(line)
     return "\n".join(lines)
+
+
+def _md_row(line: str) -> str:
+    """A table's row: its cells a tab apart, the "|"s at its ends blanks (a label then starts
+    its line, as in a browser's copy)."""
+    body = line.rstrip()
+    tail = line[len(body):]
+    lead = len(body) - len(body.lstrip())
+    body = body[lead:]
+    if body.startswith("|"):
+        body = " " + body[1:]
+    if body.endswith("|") and len(body) > 1:
+        body = body[:-1] + " "
+    body = body.replace(" | ", " \t ").replace("| ", "\t ").replace(" |", " \t")
+    return line[:lead] + body + tail
 
 
 # -- tables drawn with borders (w3m) ----------------------------------------------------------------

@@ -957,50 +957,56 @@ SOC 9 REP_PUB Languedoc-Roussillon O
     assert q.defects == ()
 
 
-# -- a page as Markdown (html2text): each failed before ----------------------------------------------
+# -- a page as Markdown (html2text, markdownify): each failed before ----------------------------------
 
-# what html2text loses of a page, by default: "œ" written "oe", an entity ("&eacute;") written
-# without its accent, a blank after a bold run dropped ("Darmanin,**_ministre")
-_HTML2TEXT_LOSSES = (("œ", "oe"), ("Œ", "OE"))
+def _markdown(tool):
+    if tool == "html2text":
+        return pytest.importorskip("html2text").html2text
+    return pytest.importorskip("markdownify").markdownify
 
 
-# ... and what is not read from its text, page by page:
-_HTML2TEXT_LIMITS = {
+# what the tools lose of a page, by default: "œ" written "oe" (html2text); a blank after a
+# bold or italic run ("Darmanin,**_ministre")
+_MARKDOWN_LOSSES = (("œ", "oe"), ("Œ", "OE"))
+# ... and what is not read from their text, page by page:
+_MARKDOWN_LIMITS = {
     # written with entities ("&eacute;"): html2text drops their accents
-    "table_qe_answered.html": ("question", "answer"),
+    ("html2text", "table_qe_answered.html"): ("question", "answer"),
     # the hidden codes' region wrapped at its hyphen ("Ile-de-" then "France O") are not
     # read as the codes: they stay in the answer
-    "assemblee_leg_10-qosd.html": ("answer",),
+    ("html2text", "assemblee_leg_10-qosd.html"): ("answer",),
+    # markdownify writes a table inside a table's cell on one line ("| Année | … | | --- |")
+    ("markdownify", "table_qe_answered.html"): ("answer",),
 }
 
 
-def _words_as_html2text_keeps_them(text):
-    for char, written in _HTML2TEXT_LOSSES:
+def _words_as_markdown_keeps_them(text):
+    for char, written in _MARKDOWN_LOSSES:
         text = (text or "").replace(char, written)
     return re.sub(r"\s+", "", text)
 
 
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
 @pytest.mark.parametrize("name", [n for n in OUR_PAGES + CORPUS_PAGES
                                   # (no sign of a page: see LIMITS)
                                   if n != "table_qe_withdrawn.html"])
-def test_a_page_as_markdown_gives_its_one_record(name):
-    # html2text's Markdown: links "[M. X](/dyn/deputes/PA1 "title")" with their address
-    # wrapped over lines, "**bold**", "_italics_", "\\-", "### headings", "* * *", tables of
-    # "|" cells under a "---|---" rule: no number, fields under unknown labels, the site's
-    # menus as text under no label, links and "|" in the values
-    html2text = pytest.importorskip("html2text")
+def test_a_page_as_markdown_gives_its_one_record(name, tool):
+    # links "[M. X](/dyn/deputes/PA1 "title")" with their address wrapped over lines,
+    # "[![alt](image)](address)", "**bold**", "_italics_", "*italics*", "\\-", "### headings",
+    # "* * *" and "---", tables of "|" cells under a "---|---" rule: no number, fields under
+    # unknown labels, the site's menus as text under no label, "|" in the values
     raw, html = _html(name)
-    records = list(aqparse.parse_many(html2text.html2text(html)))
+    records = list(aqparse.parse_many(_markdown(tool)(html)))
     assert len(records) == 1, [r.uid for r in records]
-    text, expected = (comparable(r.to_dict(), "html2text", aqparse.parse(raw).to_dict())
+    text, expected = (comparable(r.to_dict(), tool, aqparse.parse(raw).to_dict())
                       for r in (records[0], aqparse.parse(raw)))
-    # header fields exactly; the bodies' words as html2text keeps them (see above)
+    # header fields exactly; the bodies' words as the tool keeps them (see above)
     for record in (text, expected):
         for key in ("question", "answer"):
             if record.get(key):
                 record[key] = dict(record[key],
-                                   text=_words_as_html2text_keeps_them(record[key]["text"]))
-    for key in _HTML2TEXT_LIMITS.get(name, ()):
+                                   text=_words_as_markdown_keeps_them(record[key]["text"]))
+    for key in _MARKDOWN_LIMITS.get((tool, name), ()):
         text[key] = expected[key] = None
     for path in HIDDEN_BLOCK:
         if _dotted(text, path) is None:
@@ -1009,17 +1015,31 @@ def test_a_page_as_markdown_gives_its_one_record(name):
     assert records[0].defects == ()
 
 
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_a_dump_of_pages_as_markdown_splits_into_its_questions(tool):
+    # (a page number linked, "[312](/static/…pdf)", three or more: taken for lynx's numbers)
+    names = OUR_PAGES + CORPUS_PAGES
+    dump = "\n".join(_markdown(tool)(_html(name)[1]) for name in names)
+    records = list(aqparse.parse_many(dump))
+    assert [r.uid for r in records] == [aqparse.parse(_html(name)[0]).uid for name in names]
+    assert [r.uid for r in records if r.defects] == []
+
+
 def test_markdown_is_undone_in_the_same_length_and_lines():
     from aqparse.layout import markdown_undone
 
     page = ("Question de : [M. Olivier Perrin (Auvergne-Rhône-Alpes - Les\n"
             "Républicains)](https://www.assemblee-nationale.fr/dyn/deputes/PA795444 \"Fiche\n"
             "de M. Olivier Perrin\") suite\n"
+            "fin du paragraphe\n"
+            "\n"
             "**_Texte de la QUESTION :_** | M. X demande \\- enfin.\n"
             "### Texte de la réponse\n")
     undone = markdown_undone(page)
     assert len(undone) == len(page) and undone.count("\n") == page.count("\n")
+    # the link's text where it stood, the rest of its line after it; the line break of its
+    # title, and blanks for what was dropped, after its paragraph
     assert [line.rstrip() for line in undone.split("\n")] == [
         "Question de : M. Olivier Perrin (Auvergne-Rhône-Alpes - Les",
-        "Républicains) suite", "", "Texte de la QUESTION : | M. X demande - enfin.",
-        "Texte de la réponse", ""]
+        "Républicains) suite", "fin du paragraphe", "", "",
+        "Texte de la QUESTION : | M. X demande - enfin.", "Texte de la réponse", ""]

@@ -1043,3 +1043,22 @@ def test_markdown_is_undone_in_the_same_length_and_lines():
         "Question de : M. Olivier Perrin (Auvergne-Rhône-Alpes - Les",
         "Républicains) suite", "fin du paragraphe", "", "",
         "Texte de la QUESTION : | M. X demande - enfin.", "Texte de la réponse", ""]
+
+
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_convert_cuts_a_dump_of_pages_as_markdown_where_the_whole_is_cut(tool, tmp_path):
+    # convert cuts a large dump in parts of about 30 KB here: their records are the whole's
+    names = CORPUS_PAGES + OUR_PAGES
+    dump = "\n".join(_markdown(tool)(_html(name)[1]) for name in names) + "\n"
+    path = tmp_path / "pages.md"
+    path.write_text(dump * 3, encoding="utf-8")
+    merged = {q.uid: q.to_dict()
+              for q in aqparse.merge(aqparse.parse_many(dump * 3, path=str(path)))}
+    assert len(merged) == len(names)
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}.jsonl"
+        summary = aqparse.convert([str(path)], out, jobs=jobs, quiet=True,
+                                  sizes=Sizes(split_above=20_000, chunk_chars=30_000))
+        assert (summary.errors, summary.questions) == (0, len(names))
+        written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert {q["uid"]: q for q in written} == merged

@@ -294,8 +294,10 @@ def clean_value(value: str) -> str:
     where a text browser broke a token at a slash ("22/" then "07/2008", "07/04" then
     "/2015") or after a compound's hyphen ("Oloron-" then "Sainte-Marie") is none (a header
     value is one line on the page: its breaks are wraps)."""
-    if "\n" in value and ("/" in value or "-" in value):
-        value = _TOKEN_WRAP.sub("", value)
+    if "\n" in value:         # (most values end with their line's break: none inside)
+        inner = value.strip()
+        if "\n" in inner and ("/" in inner or "-" in inner):
+            value = _TOKEN_WRAP.sub("", inner)
     return " ".join(value.split())
 
 

@@ -105,6 +105,29 @@ def _stop_helpers() -> None:
             pass
 
 
+def _forget_forkserver() -> None:
+    """In a process forked (``os.fork``) from one that ran a parallel run: the fork server is
+    the parent's, which this process cannot wait for, and its next parallel run failed ("No
+    child processes", said as the output's fault); it starts a fork server of its own. (A
+    private hook of the standard library, used when present.)"""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    if server is None or getattr(server, "_forkserver_pid", None) is None:
+        return
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+    if alive is not None:
+        try:                       # (this process's copy: the parent keeps its server alive)
+            os.close(alive)
+        except OSError:
+            pass
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_forkserver)
+
+
 # A run allocates millions of short-lived containers (tokens, records, the rows of results);
 # Python's default collector looks at them every 700 allocations and, ever more often as a
 # run's lasting objects grow, at the whole heap. What exists when a run starts (modules,

@@ -1314,3 +1314,41 @@ def test_a_run_reading_a_stalled_pipe_is_stopped_by_sigterm(tmp_path):
             143, "aqparse: terminated; no partial output is left")
     finally:
         proc.stdin.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork")
+def test_a_parallel_run_in_a_process_forked_after_one(tmp_path):
+    # a process forked (a pre-forking server, a task queue's worker) from one that had run
+    # convert(jobs=2) held its parent's fork server, which it cannot wait for: its own run
+    # failed with "out.jsonl: cannot write: No child processes"
+    script = tmp_path / "forked.py"
+    script.write_text(f"""
+import os, sys
+import aqparse
+
+def run(name):
+    summary = aqparse.convert([{str(ROOT / "fixtures")!r}], {str(tmp_path)!r} + "/" + name,
+                              jobs=2, quiet=True)
+    return summary.questions
+
+if __name__ == "__main__":
+    first = run("parent.jsonl")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            print("child", run("child.jsonl"), flush=True)
+        except Exception as error:
+            print("child failed:", error, flush=True)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    print("parent", first, flush=True)
+""", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                          text=True, timeout=300)
+    lines = done.stdout.split("\n")
+    questions = len((tmp_path / "parent.jsonl").read_text(encoding="utf-8").splitlines())
+    assert questions > 0
+    assert lines[:2] == [f"child {questions}", f"parent {questions}"], done.stdout + done.stderr
+    assert (tmp_path / "child.jsonl").read_text(encoding="utf-8") == \
+        (tmp_path / "parent.jsonl").read_text(encoding="utf-8")

@@ -1211,7 +1211,7 @@ def _not_read_back(obj: dict, record: Question, path: Optional[str],
     back = dict(_leftovers(data, ""))
     unknown: Dict[str, str] = {}
     for where, value in _leftovers(obj, ""):
-        if where in back and (back[where] == value or str(back[where]) == str(value).strip()):
+        if where in back and _same(back[where], value):
             continue
         ancestor, above = where, []
         while _PARENT.search(ancestor):
@@ -1225,6 +1225,16 @@ def _not_read_back(obj: dict, record: Question, path: Optional[str],
                              f"{seen!r}", code="bad-record", path=path, line=line)
         unknown[where] = value if isinstance(value, str) else json.dumps(value)
     return unknown
+
+
+def _same(read: Any, given: Any) -> bool:
+    """Whether a record read ``given`` as ``read`` without losing it: a number written as a
+    string ("12") is the number; but a number is no string (``"uid": 5`` read as "5", which
+    names no question). (A boolean given for a number, equal to it for Python, is not told
+    apart.)"""
+    if isinstance(read, str) and not isinstance(given, str):
+        return False
+    return read == given or str(read) == str(given).strip()
 
 
 def _mended(value: Any, where: str, broken: List[str]) -> Any:

@@ -1352,3 +1352,18 @@ if __name__ == "__main__":
     assert lines[:2] == [f"child {questions}", f"parent {questions}"], done.stdout + done.stderr
     assert (tmp_path / "child.jsonl").read_text(encoding="utf-8") == \
         (tmp_path / "parent.jsonl").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("key, value", [("uid", 5), ("rubrique", 3), ("title", 12.5)])
+def test_a_record_read_back_with_a_number_for_a_string_is_refused(key, value):
+    # "uid": 5 was read as the uid "5" (a key merges questions by): a number is no string
+    q = aqparse.parse(FIXTURE)
+    data = dict(q.to_dict(), **{key: value})
+    with pytest.raises(aqparse.ParseError) as error:
+        list(aqparse.parse_many((json.dumps(data) + "\n").encode()))
+    assert error.value.code == "bad-record"
+    assert f"{key}: {value!r} would be read as {str(value)!r}" in str(error.value)
+    # a number written as a string is still the number
+    [back] = aqparse.parse_many((json.dumps(dict(q.to_dict(), number=str(q.number))) + "\n")
+                                .encode())
+    assert back.number == q.number

@@ -4,7 +4,9 @@ A ``Document`` is opened only when it is read, so a folder or an archive of any 
 with flat memory; a large text dump is read in chunks and cut between questions.
 """
 
+import bz2
 import glob
+import gzip
 import io
 import json
 import lzma
@@ -17,7 +19,7 @@ import tarfile
 import tempfile
 import zipfile
 import zlib
-from typing import (BinaryIO, Callable, Iterable, Iterator, NamedTuple, Optional, Tuple,
+from typing import (BinaryIO, Callable, Dict, Iterable, Iterator, NamedTuple, Optional, Tuple,
                     Union)
 
 import attrs
@@ -74,6 +76,90 @@ def _is_archive(path: str) -> bool:
     return lower.endswith((".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"))
 
 
+# a file compressed on its own ("dump.txt.gz", "QE17.json.xz"), by the last suffix of its
+# name: read through its decompressor, as a stream (its size unknown until it is read)
+_COMPRESSIONS: Dict[str, Callable[[str, str], BinaryIO]] = {
+    ".gz": gzip.GzipFile, ".bz2": bz2.BZ2File, ".xz": lzma.LZMAFile}
+
+
+def _compression(path: str) -> Optional[Callable[[str, str], BinaryIO]]:
+    if _is_archive(path):
+        return None
+    return _COMPRESSIONS.get(os.path.splitext(path)[1].lower())
+
+
+def _compressed_document(path: str, decompressor: Callable[[str, str], BinaryIO]) -> Document:
+    return Document(shown(path), lambda: decompressor(path, "rb"), None)
+
+
+# what the first bytes of stdin say it is compressed with, when it is ("zcat"-able input)
+_MAGIC = ((b"\x1f\x8b", ".gz"), (b"BZh", ".bz2"), (b"\xfd7zXZ\x00", ".xz"))
+_STREAM_DECOMPRESSORS: Dict[str, Callable[[BinaryIO], BinaryIO]] = {
+    ".gz": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), ".bz2": bz2.BZ2File,
+    ".xz": lzma.LZMAFile}
+
+
+class _Decompressing(io.BufferedIOBase):
+    """A compressed member of an archive read through its decompressor; closed with it."""
+
+    def __init__(self, inner: BinaryIO, suffix: str):
+        self._inner = inner
+        self._outer = _STREAM_DECOMPRESSORS[suffix](inner)
+
+    def read(self, size=-1):
+        return self._outer.read(size)
+
+    def readable(self):
+        return True
+
+    def close(self):
+        if not self.closed:
+            self._outer.close()
+            self._inner.close()
+        super().close()
+
+
+def _member(name: str, opener: Callable[[], BinaryIO], size: Optional[int]) -> Document:
+    """A member of an archive; one compressed on its own ("QE17/1.json.gz") read through its
+    decompressor, as a stream."""
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in _COMPRESSIONS and not _is_archive(name):
+        return Document(shown(name), lambda: _Decompressing(opener(), suffix), None)
+    return Document(shown(name), opener, size)
+
+
+def _stdin_documents() -> Iterator[Document]:
+    """stdin: text, JSON, XML or a page, or one of them compressed (gzip, bzip2, xz: read
+    through its decompressor), or a zip archive (copied to a temporary file: a zip is read
+    from its end). Never closed by a ``with`` block."""
+    stdin = _Waited(sys.stdin.buffer, owned=False)
+    peek = getattr(sys.stdin.buffer, "peek", None)
+    try:
+        with waiting_on_input():
+            head = peek(6)[:6] if peek is not None else b""
+    except (OSError, ValueError):
+        head = b""
+    compressed = next((suffix for magic, suffix in _MAGIC if head.startswith(magic)), None)
+    if compressed is not None:
+        yield Document(f"<stdin>{compressed}", lambda: _STREAM_DECOMPRESSORS[compressed](stdin),
+                       None)
+    elif head.startswith(b"PK\x03\x04"):
+        copy = tempfile.TemporaryFile()
+        shutil.copyfileobj(stdin, copy)
+        copy.seek(0)
+        # (left open for the documents, opened when they are read: the temporary file is
+        # removed when the process ends)
+        archive = zipfile.ZipFile(copy)
+        for info in archive.infolist():
+            if (not info.filename or info.is_dir() or _skip(info.filename)
+                    or "__MACOSX/" in info.filename):
+                continue
+            yield _member(f"<stdin>!{info.filename}", lambda info=info: archive.open(info),
+                          info.file_size)
+    else:
+        yield Document("<stdin>", lambda: stdin, None)
+
+
 def _skip(name: str) -> bool:
     base = os.path.basename(name.rstrip("/"))
     return not base or base.startswith(".") or base in _SKIP_NAMES or base.startswith("__MACOSX")
@@ -89,9 +175,9 @@ def _zip_documents(path: str) -> Iterator[Document]:
             if (not info.filename or info.is_dir() or _skip(info.filename)
                     or "__MACOSX/" in info.filename):
                 continue
-            yield Document(shown(f"{path}!{info.filename}"),
-                           lambda info=info: (archive.open(info) if archive.fp is not None
-                                              else _ZipMember(path, info)), info.file_size)
+            yield _member(f"{path}!{info.filename}",
+                          lambda info=info: (archive.open(info) if archive.fp is not None
+                                             else _ZipMember(path, info)), info.file_size)
 
 
 class _ZipMember(io.BufferedIOBase):
@@ -131,8 +217,8 @@ def _tar_documents(path: str) -> Iterator[Document]:
                 continue
             copy = tempfile.SpooledTemporaryFile(max_size=STREAM_THRESHOLD)
             shutil.copyfileobj(archive.extractfile(member), copy)
-            yield Document(shown(f"{path}!{member.name}"), lambda copy=copy: _rewound(copy),
-                           member.size)
+            yield _member(f"{path}!{member.name}", lambda copy=copy: _rewound(copy),
+                          member.size)
 
 
 def _rewound(spooled) -> BinaryIO:
@@ -144,7 +230,7 @@ def _file_documents(path: str) -> Iterator[Document]:
     """The documents of one file: itself, or the members of a zip or tar archive; ``-`` is
     stdin. Errors of reading are raised."""
     if path == "-":   # read as a stream, once: a dump piped in is not held in memory
-        yield Document("<stdin>", lambda: _Waited(sys.stdin.buffer, owned=False), None)
+        yield from _stdin_documents()
     elif not stat.S_ISREG(os.stat(path).st_mode):
         # named explicitly (a FIFO, "<(zcat dump.gz)"): read once as a stream, never probed
         yield Document(shown(path), lambda: _opened_waiting(path), None)
@@ -152,6 +238,8 @@ def _file_documents(path: str) -> Iterator[Document]:
         yield from _zip_documents(path)
     elif _is_archive(path) and tarfile.is_tarfile(path):
         yield from _tar_documents(path)
+    elif _compression(path) is not None:
+        yield _compressed_document(path, _compression(path))
     else:
         yield _plain_document(path, os.path.getsize(path))
 
@@ -228,7 +316,11 @@ class Skipped(NamedTuple):
 
 
 def _suffix(name: str) -> str:
-    return os.path.splitext(name.rsplit("!", 1)[-1])[1].lower()
+    """A file's type by its name: "dump.json.gz" is a ".json" (compressed)."""
+    stem, suffix = os.path.splitext(name.rsplit("!", 1)[-1])
+    if suffix.lower() in _COMPRESSIONS:
+        suffix = os.path.splitext(stem)[1]
+    return suffix.lower()
 
 
 # notes that sit beside data and have no suffix
@@ -386,9 +478,14 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
                     yield from _guarded(full, members_only=False)
                 else:
                     why = _not_a_question_file(full)
-                    # (a plain file: its document made from the one stat, not two more)
-                    yield Skipped(shown(full), why) if why else _plain_document(full,
-                                                                                status.st_size)
+                    compressed = _compression(full)
+                    if why:
+                        yield Skipped(shown(full), why)
+                    elif compressed is not None:
+                        yield _compressed_document(full, compressed)
+                    else:
+                        # (a plain file: its document made from the one stat, not two more)
+                        yield _plain_document(full, status.st_size)
     elif path != "-" and not os.path.exists(path) and glob.has_magic(path):
         matches = sorted(glob.glob(path, recursive=True))
         if not matches:

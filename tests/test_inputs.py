@@ -578,3 +578,83 @@ def test_a_bad_record_of_a_list_among_json_lines_costs_only_itself(tmp_path, str
         assert [(error.code, error.line) for _, error in errors] == [("bad-record", 2)]
         assert [(q.kind, q.number, q.legislature) for q in records] == [
             ("QE", 98712, 14), ("QG", 512, 16), ("QE", 2231, 15), ("QE", 98712, 14)]
+
+
+# -- files compressed on their own: gzip, bzip2, xz (each was "binary data" or skipped) -----------
+
+import bz2
+import gzip
+import lzma
+import subprocess
+from pathlib import Path
+
+_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# (read by a person in the fixture: its legislature line, "Question N° 23817", "Question écrite")
+_ANSWERED = (_FIXTURES / "qe-answered-attribution-change.txt").read_bytes()
+_UID = "QANR5L15QE23817"
+_COMPRESS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
+
+
+@pytest.mark.parametrize("suffix", sorted(_COMPRESS))
+def test_a_compressed_file_is_read_through_its_decompressor(tmp_path, suffix):
+    path = tmp_path / f"q.txt{suffix}"
+    path.write_bytes(_COMPRESS[suffix](_ANSWERED))
+    [q] = aqparse.read(path)
+    assert (q.uid, q.source.format, q.source.path) == (_UID, "text", str(path))
+    assert q.question.text.startswith("M. Julien Carrel")
+
+
+def test_a_folder_of_compressed_files_and_a_corrupt_one(tmp_path):
+    # every compressed file of a folder is read; a corrupt one is said and costs itself;
+    # aqparse's own compressed output is a dataset, skipped in a folder
+    (tmp_path / "a.txt.gz").write_bytes(gzip.compress(_ANSWERED))
+    (tmp_path / "b.txt.xz").write_bytes(lzma.compress(
+        _ANSWERED.replace(b"Question N\xc2\xb0 23817", b"Question N\xc2\xb0 1")))
+    (tmp_path / "c.txt.gz").write_bytes(b"not gzip at all")
+    (tmp_path / "out.jsonl.gz").write_bytes(gzip.compress(b"{}\n"))
+    failed = []
+    found = list(aqparse.read(tmp_path, on_error=lambda name, error: failed.append(
+        (os.path.basename(name), error.code))))
+    assert [q.uid for q in found] == [_UID, "QANR5L15QE1"]
+    assert failed == [("c.txt.gz", "io-error")]
+    skipped = [s for s in aqparse.inputs.walk(str(tmp_path))
+               if isinstance(s, aqparse.inputs.Skipped)]
+    assert [(os.path.basename(s.name), s.why) for s in skipped] == [
+        ("out.jsonl.gz", "datasets, read only when named on their own (.jsonl)")]
+
+
+@pytest.mark.parametrize("archive", ["zip", "tar"])
+def test_a_compressed_member_of_an_archive_is_read(tmp_path, archive):
+    path = tmp_path / f"qs.{archive}"
+    data = bz2.compress(_ANSWERED)
+    if archive == "zip":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("inbox/q.txt.bz2", data)
+    else:
+        with tarfile.open(path, "w:gz") as t:
+            info = tarfile.TarInfo("inbox/q.txt.bz2")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    [q] = aqparse.read(path)
+    assert (q.uid, q.source.path) == (_UID, f"{path}!inbox/q.txt.bz2")
+
+
+@pytest.mark.parametrize("what", ["gzip", "zip"])
+def test_stdin_compressed_or_a_zip_archive(tmp_path, what):
+    # "curl …/dump.txt.gz | aqparse convert -": stdin was "binary data, not text"
+    if what == "gzip":
+        data = gzip.compress(_ANSWERED)
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            z.writestr("a/q.txt", _ANSWERED)
+            z.writestr("a/README", b"notes")
+        data = buffer.getvalue()
+    out = tmp_path / "out.jsonl"
+    env = dict(os.environ, PYTHONPATH=str(_FIXTURES.parent))
+    done = subprocess.run([sys.executable, "-m", "aqparse.cli", "convert", "-", "-o", str(out)],
+                          input=data, capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert (record["uid"], record["source"]["path"]) == (
+        _UID, "<stdin>.gz" if what == "gzip" else "<stdin>!a/q.txt")

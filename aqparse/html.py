@@ -948,7 +948,19 @@ def _what_page(root) -> Tuple[str, str]:
     return "an HTML page with no question on it", title or heading
 
 
+# an XML document's first element (after its declaration, comments and doctype)
+_XML_ROOT = re.compile(r"\A\ufeff?\s*<\?xml[^>]*>(?:\s*<!--.*?-->|\s*<![^>]*>|\s*<\?.*?\?>)*\s*"
+                       r"<([^\s/>!?]+)", re.S)
+
+
 def not_a_question(root, text: str, path: Optional[str], why: str = "") -> ParseError:
+    xml = _XML_ROOT.match(text[:4096])
+    if xml is not None and xml.group(1).lower() != "html":
+        # (an XML document of another kind read as a page: it is not "an HTML page")
+        return ParseError(f"not a parliamentary question: an XML document of another kind "
+                          f"(its root <{xml.group(1)}>, neither the AN's open data nor its old "
+                          f"per-question XML){why}", code="not-a-question", path=path, line=1,
+                          excerpt=excerpt(text.lstrip()))
     what, title = _what_page(root)
     title = title if len(title) <= 80 else title[:79] + "…"   # an unclosed <title>: the page
     named = f" (title: {title!r})" if title else ""

@@ -1367,3 +1367,17 @@ def test_a_record_read_back_with_a_number_for_a_string_is_refused(key, value):
     [back] = aqparse.parse_many((json.dumps(dict(q.to_dict(), number=str(q.number))) + "\n")
                                 .encode())
     assert back.number == q.number
+
+
+def test_an_xml_document_of_another_kind_is_said_so():
+    # it was "this page looks like an HTML page with no question on it"
+    xml = b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- export -->\n<catalogue><livre/></catalogue>'
+    with pytest.raises(aqparse.ParseError) as error:
+        aqparse.parse(xml)
+    assert error.value.code == "not-a-question"
+    assert "an XML document of another kind (its root <catalogue>" in str(error.value)
+    # an XHTML page keeps its page's message
+    page = b'<?xml version="1.0"?>\n<html><head><title>Erreur 404</title></head><body/></html>'
+    with pytest.raises(aqparse.ParseError) as error:
+        aqparse.parse(page)
+    assert "this page looks like" in str(error.value)

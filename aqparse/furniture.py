@@ -122,8 +122,9 @@ ITEM_PATTERNS: Tuple[str, ...] = (
     r"(?:Recherche[ \n]{1,200}de[ \n]{1,200})?[Qq]uestions[ \n]{1,200}\d{1,2}[ \n^]{0,3}e[ \n]{1,200}législature",
 )
 
-# what the text tools add around the items: separators, bullets, list numbers, buttons
-_MARK = r"(?:[|*•·+>»]|\d{1,3}\.(?=[ \t])|\(BUTTON\)|\[(?:IMG|INLINE|LINK|BUTTON)\])"
+# what the text tools add around the items: separators, bullets, list numbers, buttons, the
+# brackets of an image's text ("[Logo LCP Assemblée nationale]", inscriptis, lynx)
+_MARK = r"(?:[|*•·+>»\[\]]|\d{1,3}\.(?=[ \t])|\(BUTTON\)|\[(?:IMG|INLINE|LINK|BUTTON)\])"
 _BETWEEN = rf"(?:[ \t\n]|{_MARK})"
 # before a piece of furniture: a bullet or a list number ("5. Question écrite N°…")
 LEAD = rf"(?:{_MARK}[ \t]{{0,6}}){{0,5}}"
@@ -168,9 +169,10 @@ def _alternation(phrases, patterns) -> str:
 
 
 _ITEM = _alternation(PHRASES, ITEM_PATTERNS)
-# a run of items, ending where a word ends (an item is never the start of a longer word)
+# a run of items, ending where a word ends (an item is never the start of a longer word, nor
+# of a file's name: "[LCP.png]", an image's text)
 RUN = (f"{LEAD}{_ITEM}(?:{_BETWEEN}{{0,60}}{_ITEM}){{0,400}}"
-       f"(?:[ \t]{{0,3}}{_MARK}){{0,5}}(?![^\\W_])")
+       f"(?:[ \t]{{0,3}}{_MARK}){{0,5}}(?![^\\W_]|\\.[^\\W_])")
 
 
 class Piece(NamedTuple):
@@ -203,7 +205,7 @@ PIECES: Tuple[Piece, ...] = (
           + r"[Nn][°º][ ]?\d{1,7}" + _WRAP + "de" + _WRAP
           + _CIVILITY + _WRAP + r"[^\n()]{1,80}?(?:\n[ ]{0,40}[^\n()]{1,80}?)?"
           r"(?=[ \t\n]{1,400}(?:Imprimer|\(BUTTON\)"
-          r"|printer-icon|pdf[ ]Format|\d{1,2}(?:e|ème)[ ][Ll]égislature))"),
+          r"|\[?printer-icon|\[?pdf\]?[ ]Format|\d{1,2}(?:e|ème)[ ][Ll]égislature))"),
     # the /dyn/ breadcrumb: "Question n°200" just before the title "Question écrite n°200 :"
     # (a narrow text browser may wrap the title before its colon)
     Piece("breadcrumb", r"Question[ ]" + _N + r"(?=[ \n]{1,400}Question[ ]" + _KIND_WORDS
@@ -269,18 +271,20 @@ _MENU_START = (r"Accueil(?=[ \t\n*•·+|>]{1,200}(?:Vos[ ]députés|Questions\b
                r"|Travaux[ ]parlementaires|Séance[ ]publique|Accueil\b))")
 # the page's buttons, a line each or side by side: "Imprimer" with "Format PDF" (or another
 # piece of the page after it), "partager" with the sharing links or the footer after it
-_AFTER_BUTTONS = r"(?:\(BUTTON\)|pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoyer|©|Aller|Accueil|FICHE)"
-_PRINT = (r"(?:\(BUTTON\)[ ]{0,3})?(?:printer-icon[ ]{0,3})?Imprimer(?=[ \t]*\n[ \t\n*•·]{0,200}"
+_AFTER_BUTTONS = r"(?:\(BUTTON\)|\[?pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoyer|©|Aller|Accueil|FICHE)"
+# (a button's image, its lynx link number blanked before it: "(BUTTON) [65]printer-icon")
+_PRINT = (r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?printer-icon\]?[ ]{0,3})?Imprimer(?=[ \t]*\n[ \t\n*•·]{0,200}"
           + _AFTER_BUTTONS + r"|[ \t]*\Z)")
-_PDF = r"(?:pdf[ ]{1,3})?Format[ ]PDF" + _LINE_END
+_PDF = r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?pdf\]?[ ]{1,3})?Format[ ]PDF" + _LINE_END
 # (a page as Markdown: the sharing links, images without text, are blank items)
 _SHARE = r"partager(?=[ \t]*\n[ \t\n*•·]{0,2000}(?:LCP|Logo|Facebook|Twitter|\[|©)|[ \t]*\Z)"
 
 ENDS: Tuple[End, ...] = (
     End("buttons", _PRINT + "|" + _PDF,
-        (r"Imprimer[ ]{1,10}(?:\(BUTTON\)[ ]{1,3})?(?:pdf[ ]{1,3})?Format[ ]PDF",
+        (r"Imprimer[ ]{1,10}(?:\(BUTTON\)[ ]{1,3})?(?:\[?pdf\]?[ ]{1,3})?Format[ ]PDF",
          r"Imprimer(?=[ ]{1,10}" + _AFTER_BUTTONS + r"|[ ]{1,10}" + _AN + ")",
-         r"printer-icon[ ]{1,3}Imprimer", r"[(]BUTTON[)][ ]{1,3}printer-icon[ ]{1,3}Imprimer")),
+         r"printer-icon[ ]{1,3}Imprimer", r"[(]BUTTON[)][ ]{1,3}printer-icon[ ]{1,3}Imprimer",
+         r"[\[]printer-icon\][ ]{1,3}Imprimer")),
     End("buttons", _SHARE,
         (r"partager(?=[ *•·]{1,40}(?:LCP|Logo|Facebook|Twitter|\[))",)),
     End("footer", r"(?:Logo[ ]LCP[ ]Assemblée[ ]nationale[ \n]{1,40})?LCP[ \n]{0,40}"

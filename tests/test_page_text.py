@@ -1062,3 +1062,32 @@ def test_convert_cuts_a_dump_of_pages_as_markdown_where_the_whole_is_cut(tool, t
         assert (summary.errors, summary.questions) == (0, len(names))
         written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         assert {q["uid"]: q for q in written} == merged
+
+
+# -- images shown as their text in brackets: each failed before ---------------------------------
+
+def _with_images(tool):
+    if tool == "inscriptis":
+        inscriptis = pytest.importorskip("inscriptis")
+        from inscriptis.model.config import ParserConfig
+        return lambda html: inscriptis.get_text(html, ParserConfig(display_images=True))
+    if "lynx" not in RENDERINGS:
+        pytest.skip("lynx is not installed")
+    from renderings import _program
+    return _program("lynx", "-dump", "-stdin", "-image_links", "-assume_charset=utf-8",
+                    "-display_charset=utf-8")
+
+
+@pytest.mark.parametrize("tool", ["inscriptis", "lynx"])
+@pytest.mark.parametrize("name", OUR_PAGES + CORPUS_PAGES)
+def test_a_page_rendered_with_its_images_gives_its_one_record(name, tool):
+    # inscriptis' display_images and lynx's -image_links show an image as its text in
+    # brackets ("[printer-icon] Imprimer", "(BUTTON) [65]printer-icon Imprimer",
+    # "[LCP.png]"): the print buttons ended no answer, and "[pdf]", "(BUTTON)" or ".png]" were
+    # text under no label
+    raw, html = _html(name)
+    records = list(aqparse.parse_many(_with_images(tool)(html)))
+    assert len(records) == 1, [r.uid for r in records]
+    assert_same_record(records[0], aqparse.parse(raw), "inscriptis" if tool == "inscriptis"
+                       else "lynx")
+    assert records[0].defects == ()

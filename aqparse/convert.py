@@ -69,6 +69,7 @@ class Summary:
     merged_with_output: int = 0                       # SQLite: merged with a stored question
     output_conflicts: int = 0                         # ... their source-conflict defects
     seconds: float = 0.0
+    stdout_closed: bool = False                       # -o -: its reader closed it before the end
 
     @property
     def exit_status(self) -> int:
@@ -101,6 +102,8 @@ class Summary:
                      + (f"\n    … and {len(self.failed) - 20} more" if len(self.failed) > 20 else ""))
         if self.errors:
             lines.append(f"  problems sent to the errors: {self.errors}")
+        if self.stdout_closed:
+            lines.append("  stdout was closed by its reader before the end of the output")
         return "\n".join(lines)
 
 
@@ -480,7 +483,14 @@ def _to_stdout(inputs: Paths, fmt: str, options: dict) -> Summary:
         summary = run(inputs, WRITERS[fmt](spool), stdout_taken=True, **options)
         summary.output = "<stdout>"
         if os.path.exists(spool):        # (nothing is written of a run that found nothing)
-            _copy_to_stdout(spool)
+            try:
+                _copy_to_stdout(spool)
+            except BrokenPipeError:
+                # ("-o - | head"): the reader has what it wanted; the run is done and is
+                # reported as any run, its exit status its own. stdout goes to /dev/null, so
+                # that the exit's flush stays quiet
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                summary.stdout_closed = True
     return summary
 
 

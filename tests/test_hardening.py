@@ -1381,3 +1381,23 @@ def test_an_xml_document_of_another_kind_is_said_so():
     with pytest.raises(aqparse.ParseError) as error:
         aqparse.parse(page)
     assert "this page looks like" in str(error.value)
+
+
+def test_stdout_closed_by_its_reader_still_reports_the_run(tmp_path):
+    # "convert … -o - | head -1": the run exited 0 without a word, a failed input unsaid.
+    # (The reader closes stdout before the run writes it: a write into a pipe whose reader
+    # has gone fails for sure only then, the pipe's buffer taking what fits.)
+    dump = tmp_path / "dump.txt"
+    dump.write_text("\n".join(FIXTURE.replace("Question N° 23817", f"Question N° {n}")
+                              for n in range(1, 301)), encoding="utf-8")
+    (tmp_path / "bad.txt.gz").write_bytes(b"not gzip")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", "convert", str(dump),
+                             str(tmp_path / "bad.txt.gz"), "-o", "-", "-j", "1"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1, err
+    assert "300 question(s) written to <stdout>" in err
+    assert "bad.txt.gz" in err
+    assert err.rstrip().endswith("stdout was closed by its reader before the end of the output")

@@ -36,6 +36,7 @@ PAGE_SIGNS = ("Assemblée nationale", "Format PDF") + OLD_PAGE_SIGNS
 # (a table a text browser drew with borders is a page's: its words may be cut by them; in
 # ASCII, "+-----+" and "|-----+-----|")
 _ALL_SIGNS = PAGE_SIGNS + ("│", "┃", "---+")
+_NO_BREAK_SIGNS = tuple(sign.replace(" ", "\xa0") for sign in _ALL_SIGNS if " " in sign)
 SIGN_CHARS = max(map(len, _ALL_SIGNS))
 
 
@@ -44,7 +45,9 @@ def shows_page(text: str) -> bool:
     invisible character inside it is none (looking for them without those would cost every
     text beyond Latin-1 a scan more); a text holding invisible characters keeps this answer
     when the tokenizer reads it without them, so its parts answer as the whole does."""
-    return any(sign in text for sign in _ALL_SIGNS)
+    return any(sign in text for sign in _ALL_SIGNS) or (
+        # (a page copied with no-break spaces for its blanks, as some browsers copy it)
+        "\xa0" in text and any(sign in text for sign in _NO_BREAK_SIGNS))
 
 
 # -- the site's menus and footer, item by item (2019-2024 layout) ----------------------------------

@@ -1091,3 +1091,16 @@ def test_a_page_rendered_with_its_images_gives_its_one_record(name, tool):
     assert_same_record(records[0], aqparse.parse(raw), "inscriptis" if tool == "inscriptis"
                        else "lynx")
     assert records[0].defects == ()
+
+
+@pytest.mark.parametrize("rendering", ["browser", "get_text_lines"])
+@pytest.mark.parametrize("name", OUR_PAGES + CORPUS_PAGES)
+def test_a_page_copied_with_no_break_spaces_for_its_blanks(name, rendering):
+    # some browsers copy a page's blanks as no-break spaces: its signs ("Assemblée nationale")
+    # were not found, and its menus, breadcrumb and buttons became text under no label
+    raw, html = _html(name)
+    text = RENDERINGS[rendering](html).replace(" ", "\xa0")
+    records = list(aqparse.parse_many(text))
+    assert len(records) == 1, [r.uid for r in records]
+    assert_same_record(records[0], aqparse.parse(raw), rendering)
+    assert records[0].defects == ()

@@ -19,9 +19,11 @@ from .decode import broken_at_slash
 
 # lynx numbers each link, glued to its text ("[9]M. Jean-Marc Fabre"); one "[1]" may be the
 # text's own, so only a text with several. A number before a blank or closing punctuation is
-# a note's ("selon l'INSEE[1], …"), not a link's; nor one before "(": a Markdown link
-# ("[312](/static/…pdf)", a page number linked)
-_FOLLOWER = r"(?=[^\s,.;:!?)\]}»…(])"
+# a note's ("selon l'INSEE[1], …"), not a link's; nor one before "(" and an address: a
+# Markdown link ("[312](/static/…pdf)", a page number linked). A link whose text starts with
+# "(" is lynx's: "[57](BnF)", "[9](Les Républicains - Ain)"
+_FOLLOWER = (r"(?=[^\s,.;:!?)\]}»…])"
+             r"(?!\((?:[A-Za-z][\w+.-]{0,30}:|[/#.?]|[^\s()]{0,300}/))")
 _LINK_MARK = re.compile(r"\[\d{1,4}\]" + _FOLLOWER)
 _BOX = re.compile("[\u2500-\u257f]+")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")

@@ -1062,3 +1062,24 @@ def test_convert_cuts_a_dump_of_pages_as_markdown_where_the_whole_is_cut(tool, t
         assert (summary.errors, summary.questions) == (0, len(names))
         written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         assert {q["uid"]: q for q in written} == merged
+
+
+def test_a_text_browser_s_link_whose_text_starts_with_a_parenthesis_is_no_markdown_link():
+    # lynx numbers a link glued to its text: "[57](BnF) a reçu" is a link mark then "(BnF)",
+    # no Markdown link (whose address is an address: "[312](/static/…pdf)"); it was kept,
+    # and read as a Markdown link whose text is "57": "(BnF)" was lost, silently
+    raw, html = _html("assemblee_leg_15-qe-ar.html")
+    from_html = aqparse.parse(raw)
+    html = html.replace("(BnF)", '<a href="/bnf">(BnF)</a>', 1)
+    text = text_browser(html)
+    assert re.search(r"\[\d+\]\(BnF\)", text)
+    [q] = aqparse.parse_many(text)
+    assert words(q.answer.text) == words(from_html.answer.text)
+    assert q.defects == ()
+
+
+def test_a_markdown_link_to_an_address_is_no_text_browser_s_link_mark():
+    from aqparse.layout import shows_links
+
+    assert not shows_links("[1](/a) [2](https://b.fr/c) [3](#top) [4](./d.pdf) [5](e/f.pdf)")
+    assert shows_links("[1](BnF) [2](Les Républicains - Ain) [3](1)")

@@ -1083,3 +1083,38 @@ def test_a_markdown_link_to_an_address_is_no_text_browser_s_link_mark():
 
     assert not shows_links("[1](/a) [2](https://b.fr/c) [3](#top) [4](./d.pdf) [5](e/f.pdf)")
     assert shows_links("[1](BnF) [2](Les Républicains - Ain) [3](1)")
+
+
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_a_page_as_markdown_with_crlf_line_ends_reads_as_with_lf(tool):
+    # a page saved as Markdown on Windows: its table rows ("| Question de : | … |\r") and rules
+    # ("---|---\r") were not seen for the "\r", their "|"s were read into the values
+    raw, html = _html("aclain_11_qe.html")
+    text = _markdown(tool)(html)
+    with_lf, with_crlf = (aqparse.parse(t) for t in (text, text.replace("\n", "\r\n")))
+    assert with_crlf.defects == with_lf.defects == ()
+    lf, crlf = (comparable(q.to_dict(), tool, {}) for q in (with_lf, with_crlf))
+    for record in (lf, crlf):
+        for key in ("question", "answer"):
+            if record.get(key):
+                record[key] = dict(record[key], text=words(record[key]["text"]))
+    assert crlf == lf
+
+
+def test_markdown_with_crlf_line_ends_is_undone_in_the_same_length_and_lines():
+    from aqparse.layout import markdown_undone, shows_markdown
+
+    page = ("| Question de : | [M. X](/dyn/x \"Fiche\nde M. X\") (A - B) |\n|---|---|\n"
+            "| Rubrique : | **logement** |\n\n* * *\n\nfin\n")
+    crlf = page.replace("\n", "\r\n")
+    assert shows_markdown(crlf)
+    undone = markdown_undone(crlf)
+    assert len(undone) == len(crlf) and undone.count("\n") == crlf.count("\n")
+    assert undone.replace("\r\n", "\n") == markdown_undone(page)
+
+
+def test_a_header_value_wrapped_at_a_hyphen_or_slash_with_crlf_line_ends_is_joined():
+    from aqparse.decode import clean_value
+
+    for lf in ("l'hôpital d'Oloron-\n   Sainte-Marie", "07/04\n/2015", "22/\n07/2008"):
+        assert clean_value(lf.replace("\n", "\r\n")) == clean_value(lf)

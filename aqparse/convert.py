@@ -424,6 +424,9 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         problems.close()
         if not done:
             writer.abort()
+        # (the run's signals end with it: a later read of a FIFO or stdin, which looks for a
+        # stop as it starts to wait, is not stopped by them)
+        clear_stop()
     summary.errors = problems.count
     summary.merged_with_output = writer.merged_with_output
     summary.by_kind = dict(summary.by_kind)

@@ -301,8 +301,9 @@ def clean_value(value: str) -> str:
     return " ".join(value.split())
 
 
-_TOKEN_WRAP = re.compile(r"(?<=[^\s/]/)[ \t]*\n[ \t]*(?=[^\s/])|(?<=[^\W_])[ \t]*\n[ \t]*(?=/[^\W_])"
-                         r"|(?<=[^\W\d_]-)[ \t]*\n[ \t]*(?=[^\W\d_])")
+# (a CRLF's CR is a blank before its line's end)
+_TOKEN_WRAP = re.compile(r"(?<=[^\s/]/)[ \t\r]*\n[ \t]*(?=[^\s/])|(?<=[^\W_])[ \t\r]*\n[ \t]*(?=/[^\W_])"
+                         r"|(?<=[^\W\d_]-)[ \t\r]*\n[ \t]*(?=[^\W\d_])")
 
 
 def clean_body(text: Optional[str]) -> Optional[str]:

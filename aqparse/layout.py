@@ -19,9 +19,11 @@ from .decode import broken_at_slash
 
 # lynx numbers each link, glued to its text ("[9]M. Jean-Marc Fabre"); one "[1]" may be the
 # text's own, so only a text with several. A number before a blank or closing punctuation is
-# a note's ("selon l'INSEE[1], …"), not a link's; nor one before "(": a Markdown link
-# ("[312](/static/…pdf)", a page number linked)
-_FOLLOWER = r"(?=[^\s,.;:!?)\]}»…(])"
+# a note's ("selon l'INSEE[1], …"), not a link's; nor one before "(" and an address: a
+# Markdown link ("[312](/static/…pdf)", a page number linked). A link whose text starts with
+# "(" is lynx's: "[57](BnF)", "[9](Les Républicains - Ain)"
+_FOLLOWER = (r"(?=[^\s,.;:!?)\]}»…])"
+             r"(?!\((?:[A-Za-z][\w+.-]{0,30}:|[/#.?]|[^\s()]{0,300}/))")
 _LINK_MARK = re.compile(r"\[\d{1,4}\]" + _FOLLOWER)
 _BOX = re.compile("[\u2500-\u257f]+")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
@@ -144,6 +146,8 @@ _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 def shows_markdown(text: str) -> bool:
     """Whether a page's text is Markdown: a link, a bold run, a table's rule, or html2text's
     "* * *"."""
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
     return (("](" in text and _MD_LINK.search(text) is not None)
             or ("**" in text and _MD_BOLD.search(text) is not None)
             or ("-|-" in text and _MD_TABLE_RULE.search(text) is not None)
@@ -160,6 +164,13 @@ def markdown_undone(text: str) -> str:
     higher than they stand)."""
     if _DROPPED in text or _MOVED in text:
         return text
+    if "\r" in text:      # (a CR before a line's end is kept there, out of the Markdown read)
+        lines = text.split("\n")
+        ends = ["\r" if line.endswith("\r") else "" for line in lines]
+        if any(ends):
+            undone = markdown_undone("\n".join(line[:len(line) - len(end)]
+                                               for line, end in zip(lines, ends)))
+            return "\n".join(line + end for line, end in zip(undone.split("\n"), ends))
     for _ in range(3):      # (an image inside a link, "[![alt](image)](address)", first)
         text, found = _MD_LINK.subn(_link_text, text)
         if not found:

@@ -179,7 +179,8 @@ def test_a_fifo_in_a_folder_is_skipped_by_convert_stats_and_read(tmp_path):
 def test_a_fifo_named_explicitly_is_read_as_a_stream(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    writer = threading.Thread(target=lambda: fifo.write_text(FIXTURE, encoding="utf-8"))
+    writer = threading.Thread(target=lambda: fifo.write_text(FIXTURE, encoding="utf-8"),
+                              daemon=True)
     writer.start()
     try:
         [q] = aqparse.read(fifo)
@@ -1401,3 +1402,29 @@ def test_stdout_closed_by_its_reader_still_reports_the_run(tmp_path):
     assert "300 question(s) written to <stdout>" in err
     assert "bad.txt.gz" in err
     assert err.rstrip().endswith("stdout was closed by its reader before the end of the output")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "win32", reason="POSIX FIFOs")
+def test_a_run_stopped_in_process_leaves_no_stop_behind_for_a_later_read(tmp_path):
+    # ``aqparse.cli.main`` stopped by SIGTERM while it waited on a FIFO; the program goes on
+    # and reads a FIFO that is written to: the earlier run's signal stopped that read at once
+    import signal
+    import threading
+
+    from aqparse import cli
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    timer = threading.Timer(1, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        assert cli.main(["convert", str(fifo), "-o", str(tmp_path / "out.jsonl"), "-q"]) == 143
+    finally:
+        timer.join()
+    writer = threading.Thread(target=lambda: fifo.write_text(FIXTURE, encoding="utf-8"),
+                              daemon=True)
+    writer.start()
+    try:
+        assert len(list(aqparse.read(str(fifo)))) == 1
+    finally:
+        writer.join(5)

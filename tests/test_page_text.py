@@ -712,7 +712,6 @@ def test_a_dyn_page_question_beginning_with_a_parenthesis_keeps_it():
     assert q.question.text.startswith("(Question reprise du 12 mars) M. Olivier Perrin attire")
 
 
-
 @pytest.mark.parametrize("region", ["Provence-Alpes-Côte d'Azur", "Pays de la Loire", "DOM-TOM",
                                     "Polynésie française", "Français de l'étranger"])
 def test_hidden_codes_at_a_line_end_with_a_region_of_several_words(region):
@@ -1104,3 +1103,59 @@ def test_a_page_copied_with_no_break_spaces_for_its_blanks(name, rendering):
     assert len(records) == 1, [r.uid for r in records]
     assert_same_record(records[0], aqparse.parse(raw), rendering)
     assert records[0].defects == ()
+
+
+def test_a_text_browser_s_link_whose_text_starts_with_a_parenthesis_is_no_markdown_link():
+    # lynx numbers a link glued to its text: "[57](BnF) a reçu" is a link mark then "(BnF)",
+    # no Markdown link (whose address is an address: "[312](/static/…pdf)"); it was kept,
+    # and read as a Markdown link whose text is "57": "(BnF)" was lost, silently
+    raw, html = _html("assemblee_leg_15-qe-ar.html")
+    from_html = aqparse.parse(raw)
+    html = html.replace("(BnF)", '<a href="/bnf">(BnF)</a>', 1)
+    text = text_browser(html)
+    assert re.search(r"\[\d+\]\(BnF\)", text)
+    [q] = aqparse.parse_many(text)
+    assert words(q.answer.text) == words(from_html.answer.text)
+    assert q.defects == ()
+
+
+def test_a_markdown_link_to_an_address_is_no_text_browser_s_link_mark():
+    from aqparse.layout import shows_links
+
+    assert not shows_links("[1](/a) [2](https://b.fr/c) [3](#top) [4](./d.pdf) [5](e/f.pdf)")
+    assert shows_links("[1](BnF) [2](Les Républicains - Ain) [3](1)")
+
+
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_a_page_as_markdown_with_crlf_line_ends_reads_as_with_lf(tool):
+    # a page saved as Markdown on Windows: its table rows ("| Question de : | … |\r") and rules
+    # ("---|---\r") were not seen for the "\r", their "|"s were read into the values
+    raw, html = _html("aclain_11_qe.html")
+    text = _markdown(tool)(html)
+    with_lf, with_crlf = (aqparse.parse(t) for t in (text, text.replace("\n", "\r\n")))
+    assert with_crlf.defects == with_lf.defects == ()
+    lf, crlf = (comparable(q.to_dict(), tool, {}) for q in (with_lf, with_crlf))
+    for record in (lf, crlf):
+        for key in ("question", "answer"):
+            if record.get(key):
+                record[key] = dict(record[key], text=words(record[key]["text"]))
+    assert crlf == lf
+
+
+def test_markdown_with_crlf_line_ends_is_undone_in_the_same_length_and_lines():
+    from aqparse.layout import markdown_undone, shows_markdown
+
+    page = ("| Question de : | [M. X](/dyn/x \"Fiche\nde M. X\") (A - B) |\n|---|---|\n"
+            "| Rubrique : | **logement** |\n\n* * *\n\nfin\n")
+    crlf = page.replace("\n", "\r\n")
+    assert shows_markdown(crlf)
+    undone = markdown_undone(crlf)
+    assert len(undone) == len(crlf) and undone.count("\n") == crlf.count("\n")
+    assert undone.replace("\r\n", "\n") == markdown_undone(page)
+
+
+def test_a_header_value_wrapped_at_a_hyphen_or_slash_with_crlf_line_ends_is_joined():
+    from aqparse.decode import clean_value
+
+    for lf in ("l'hôpital d'Oloron-\n   Sainte-Marie", "07/04\n/2015", "22/\n07/2008"):
+        assert clean_value(lf.replace("\n", "\r\n")) == clean_value(lf)

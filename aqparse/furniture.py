@@ -307,6 +307,8 @@ ENDS: Tuple[End, ...] = (
 # A line that is only a rule (an <hr>, an input field, as text browsers draw them) ends a
 # header value ("Question écrite n°200 : Agriculture biologique" then a rule); inside a body
 # it may be the text's own, and is left to it.
-VALUE_ENDS: Tuple[str, ...] = (r"[_\u2500-\u257f—=-]{6,400}" + _LINE_END,)
+VALUE_ENDS: Tuple[str, ...] = (r"[_\u2500-\u257f—=-]{6,400}" + _LINE_END,
+                               # (html2text's <hr>, in a page read as no Markdown)
+                               r"\*[ ]\*[ ]\*" + _LINE_END)
 # ... and a long one in the middle of a line (one-line text)
 VALUE_ENDS_INLINE: Tuple[str, ...] = (r"[_\u2500-\u257f]{10,400}",)

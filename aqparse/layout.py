@@ -126,12 +126,31 @@ _NO_BLANK_LINE = r"(?:[^\S\n]|\n(?![ \t]*\n))"
 _MD_LINK = re.compile(r"(!?)\[([^\[\]]{0,500}?)\]\((?:[^()\s]|\([^()\s]{0,200}\)"
                       r"|\n(?![ \t]*\n))*?"
                       r'(?:' + _NO_BLANK_LINE + r'+"(?:[^"\n]|\n(?![ \t]*\n))*")?\)')
-# what is dropped: emphasis ("**", "__", "_" or "*" around words, or alone on a line where html2text
-# wrapped it), escapes ("\\-"), a heading's "#"s
-_MD_MARKS = re.compile(r"(?<!\*)\*\*\*(?!\*)|(?<!_)___(?!_)|\*\*|__|(?<![\w])_(?=[^\s_])|(?<=[^\s_])_(?![\w])"
-                       r"|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])|\\(?=[\\`*_{}\[\]()#+\-.!>|])"
-                       r"|^[ ]{0,3}#{1,6}[ ]|^[ ]*(?:_|\*)[ ]*$", re.M)
-_MD_BOLD = re.compile(r"\*\*[^\s*][^*\n]{0,200}\*\*")
+# what is dropped: emphasis ("_italics_", "*x*" in pairs inside a paragraph: a lone "*" is the
+# text's own, "(*)" a note's mark; "_" only around words, never inside one; html2text may
+# wrap a closing mark onto a line of its own, after a hard break), escapes ("\\-"), a
+# heading's "#"s
+_IN_PARAGRAPH = r"(?:[^\n]|\n(?![ \t]*\n))"
+
+
+def _pair(mark: str, around: str) -> "re.Pattern[str]":
+    m = re.escape(mark)
+    return re.compile(rf"(?<!{around}){m}(?=[^\s{re.escape(mark[0])}])"
+                      rf"{_IN_PARAGRAPH}{{1,2000}}?(?:(?<=[^\s{re.escape(mark[0])}])|(?<=[ ]{{2}}\n)){m}"
+                      rf"(?!{around})")
+
+
+_MD_PAIRS = tuple((mark, _pair(mark, around)) for mark, around in (
+    ("*", r"[^\W_]|\*"), ("_", r"\w")))
+# (doubled marks are Markdown's own wherever they stand: html2text writes "** 9ème
+# législature **" and "__" for an empty icon, which no pairing reads)
+# (a run of three is a single's and a double's: the double is taken at its end, "*)***P" is
+# "*)" closing and "**P" opening)
+_MD_MARKS = re.compile(r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[\\`*_{}\[\]()#+\-.!>|])|^[ ]{0,3}#{1,6}[ ]",
+                       re.M)
+# a line of a lone mark, once the pairs are read: an empty list item, or a closing mark of
+# no pair
+_MD_LONE = re.compile(r"^[ ]*(?:_|\*)[ ]*$", re.M)
 # "* * *" (an <hr>: blanks, too short for a rule's six characters); a table's rule under its
 # first row ("---|---|---")
 _MD_RULE = re.compile(r"^[ ]{0,3}\*[ ]\*[ ]\*[ ]*$", re.M)
@@ -143,16 +162,24 @@ _MD_BREAK = re.compile(r"^[ ]{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})[ ]*$", re.M)
 _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 
 
+# what shows a page's text is Markdown: a link to an address, a heading, one of the site's
+# labels or a line's first words in bold, a table's rule ("* * *", "(*)", a "**x**" inside a
+# line or "[x](y)" may be a text's own)
+_MD_SIGNS = (
+    ("](", re.compile(r"\]\((?:[a-z][a-z0-9+.-]{0,20}:|/|#|\.{1,2}/)", re.I)),
+    ("#", re.compile(r"^#{1,6}[ ]+\S", re.M)),
+    ("**", re.compile(r"\*\*_?(?:Texte de la|Question|\d{1,2}(?:e|ème) [Ll]égislature)"
+                      r"|^\*\*[^\s*][^*\n]{0,200}\*\*", re.M)),
+    ("-|-", _MD_TABLE_RULE),
+    ("\n---", re.compile(r"^[ ]*-{3,}[ ]*\n[^\n]* \| ", re.M)),
+)
+
+
 def shows_markdown(text: str) -> bool:
-    """Whether a page's text is Markdown: a link, a bold run, a table's rule, or html2text's
-    "* * *"."""
+    """Whether a page's text is Markdown (``_MD_SIGNS``)."""
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
-    return (("](" in text and _MD_LINK.search(text) is not None)
-            or ("**" in text and _MD_BOLD.search(text) is not None)
-            or ("-|-" in text and _MD_TABLE_RULE.search(text) is not None)
-            or ("* * *" in text and _MD_RULE.search(text) is not None)
-            or ("\n---" in text and re.search(r"^[ ]*-{3,}[ ]*\n[^\n]* \| ", text, re.M) is not None))
+    return any(sign in text and rx.search(text) is not None for sign, rx in _MD_SIGNS)
 
 
 def markdown_undone(text: str) -> str:
@@ -176,6 +203,12 @@ def markdown_undone(text: str) -> str:
         if not found:
             break
     text = _MD_MARKS.sub(lambda m: _DROPPED * len(m.group(0)), text)
+    for mark, pair in _MD_PAIRS:
+        if mark in text:
+            text = pair.sub(lambda m, n=len(mark): _DROPPED * n + m.group(0)[n:-n] + _DROPPED * n,
+                            text)
+    text = _MD_LONE.sub(lambda m: _DROPPED * len(m.group(0)), text)
+
     text = _MD_RULE.sub(lambda m: " " * len(m.group(0)), text)
     if "|" in text and "---" in text:
         text = _md_tables(text)

@@ -1159,3 +1159,20 @@ def test_a_header_value_wrapped_at_a_hyphen_or_slash_with_crlf_line_ends_is_join
 
     for lf in ("l'hôpital d'Oloron-\n   Sainte-Marie", "07/04\n/2015", "22/\n07/2008"):
         assert clean_value(lf.replace("\n", "\r\n")) == clean_value(lf)
+
+
+@pytest.mark.parametrize("rendering", ["browser", "get_text_lines", "text_browser", "lynx", "w3m"])
+def test_a_page_s_own_stars_and_underscores_are_no_markdown(rendering):
+    # found by a review: one "* * *" paragraph or "**5**" in a page's text made it Markdown,
+    # and "(*)" lost its star, "montant_hors_taxe_" its last underscore, without a word
+    if rendering not in RENDERINGS:
+        pytest.skip(f"{rendering} is not installed")
+    html = (FIXTURE_PAGE_DIR / "dyn-16-qe-answered.html").read_text(encoding="utf-8")
+    extra = ("</p><p class=\"_pa-small\">* * *</p><p class=\"_pa-small\">(*) le montant_hors_taxe_ "
+             "de la dotation, **5** millions *bis*, [voir](annexe).")
+    html = html.replace("zones de montagne.</p>", "zones de montagne. (*)" + extra + "</p>", 1)
+    q = aqparse.parse(RENDERINGS[rendering](html))
+    assert words(q.answer.text).endswith(
+        "zones de montagne. (*) * * * (*) le montant_hors_taxe_ de la dotation, **5** millions "
+        "*bis*, [voir](annexe).")
+    assert q.defects == ()

@@ -128,9 +128,11 @@ ITEM_PATTERNS: Tuple[str, ...] = (
 # what the text tools add around the items: separators, bullets, list numbers, buttons, the
 # brackets of an image's text ("[Logo LCP Assemblée nationale]", inscriptis, lynx)
 _MARK = r"(?:[|*•·+>»\[\]]|\d{1,3}\.(?=[ \t])|\(BUTTON\)|\[(?:IMG|INLINE|LINK|BUTTON)\])"
-_BETWEEN = rf"(?:[ \t\n]|{_MARK})"
+# (a "-" alone between blanks: a list's bullet, a separator)
+_BETWEEN = rf"(?:[ \t\n]|{_MARK}|(?<![^ \t\n])-(?=[ \t]))"
 # before a piece of furniture: a bullet or a list number ("5. Question écrite N°…")
-LEAD = rf"(?:{_MARK}[ \t]{{0,6}}){{0,5}}"
+# (or a "-" bullet: markdownify's, a hand-made list's)
+LEAD = rf"(?:(?:{_MARK}|-(?=[ ]))[ \t]{{0,6}}){{0,5}}"
 _WORD_BLANK = r"[ \t\n]{0,200}"   # between the words of an item: any blanks, or none (glued)
 
 

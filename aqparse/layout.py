@@ -150,7 +150,12 @@ _MD_MARKS = re.compile(r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[\\`*_{}\[\]()#+\-.!>
                        re.M)
 # a line of a lone mark, once the pairs are read: an empty list item, or a closing mark of
 # no pair
-_MD_LONE = re.compile(r"^[ ]*(?:_|\*)[ ]*$", re.M)
+_MD_LONE = re.compile(r"^[ ]*(?:_|\*|-|\+)(?=[ \x00\x01]*$)", re.M)
+# a link or an image by reference ("[text][12]", html2text's inline_links=False; its text
+# may be wrapped) and its definition ("   [12]: https://… (title)", wrapped over lines)
+_MD_REF_LINK = re.compile(r"!?\[([^\[\]]{0,500})\]\[\d{1,4}\]")
+_MD_REF_DEFINITION = re.compile(r"^[ ]{0,3}\[\d{1,4}\]:(?:[ ]+|[ ]*\n[ ]*)\S[^\n]*"
+                                r"(?:\n(?![ \t]*\n|[ ]{0,3}\[\d)[^\n]*){0,20}$", re.M)
 # "* * *" (an <hr>: blanks, too short for a rule's six characters); a table's rule under its
 # first row ("---|---|---")
 _MD_RULE = re.compile(r"^[ ]{0,3}\*[ ]\*[ ]\*[ ]*$", re.M)
@@ -167,6 +172,7 @@ _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 # line or "[x](y)" may be a text's own)
 _MD_SIGNS = (
     ("](", re.compile(r"\]\((?:[a-z][a-z0-9+.-]{0,20}:|/|#|\.{1,2}/)", re.I)),
+    ("]:", _MD_REF_DEFINITION),
     ("#", re.compile(r"^#{1,6}[ ]+\S", re.M)),
     ("**", re.compile(r"\*\*_?(?:Texte de la|Question|\d{1,2}(?:e|ème) [Ll]égislature)"
                       r"|^\*\*[^\s*][^*\n]{0,200}\*\*", re.M)),
@@ -198,6 +204,13 @@ def markdown_undone(text: str) -> str:
             undone = markdown_undone("\n".join(line[:len(line) - len(end)]
                                                for line, end in zip(lines, ends)))
             return "\n".join(line + end for line, end in zip(undone.split("\n"), ends))
+    if "][" in text:
+        text = _MD_REF_LINK.sub(lambda m: (_DROPPED if m.group(0)[0] == "!" else "") + _DROPPED
+                                + m.group(1) + _DROPPED * (len(m.group(0)) - len(m.group(1))
+                                                           - 1 - (m.group(0)[0] == "!")), text)
+    if "]:" in text:
+        text = _MD_REF_DEFINITION.sub(lambda m: "".join(_MOVED if c == "\n" else _DROPPED
+                                                        for c in m.group(0)), text)
     for _ in range(3):      # (an image inside a link, "[![alt](image)](address)", first)
         text, found = _MD_LINK.subn(_link_text, text)
         if not found:
@@ -207,7 +220,7 @@ def markdown_undone(text: str) -> str:
         if mark in text:
             text = pair.sub(lambda m, n=len(mark): _DROPPED * n + m.group(0)[n:-n] + _DROPPED * n,
                             text)
-    text = _MD_LONE.sub(lambda m: _DROPPED * len(m.group(0)), text)
+    text = _MD_LONE.sub(lambda m: m.group(0)[:-1] + _DROPPED, text)
 
     text = _MD_RULE.sub(lambda m: " " * len(m.group(0)), text)
     if "|" in text and "---" in text:

@@ -959,9 +959,28 @@ SOC 9 REP_PUB Languedoc-Roussillon O
 # -- a page as Markdown (html2text, markdownify): each failed before ----------------------------------
 
 def _markdown(tool):
-    if tool == "html2text":
-        return pytest.importorskip("html2text").html2text
-    return pytest.importorskip("markdownify").markdownify
+    """A Markdown rendering: the tool, then its options ("html2text-nolinks")."""
+    base, _, options = tool.partition("-")
+    if base == "html2text":
+        html2text = pytest.importorskip("html2text")
+        settings = {"": {}, "nolinks": {"ignore_links": True}, "unwrapped": {"body_width": 0},
+                    "references": {"inline_links": False}, "crlf": {}}[options]
+
+        def render(html):
+            h = html2text.HTML2Text()
+            for key, value in settings.items():
+                setattr(h, key, value)
+            text = h.handle(html)
+            return text.replace("\n", "\r\n") if options == "crlf" else text
+        return render
+    markdownify = pytest.importorskip("markdownify").markdownify
+    kwargs = {"": {}, "bullets": {"bullets": "-+*"}, "atx": {"heading_style": "ATX"}}[options]
+    return lambda html: markdownify(html, **kwargs)
+
+
+_MARKDOWN_TOOLS = ["html2text", "html2text-nolinks", "html2text-unwrapped",
+                   "html2text-references", "html2text-crlf", "markdownify",
+                   "markdownify-bullets", "markdownify-atx"]
 
 
 # what the tools lose of a page, by default: "œ" written "oe" (html2text); a blank after a
@@ -985,15 +1004,16 @@ def _words_as_markdown_keeps_them(text):
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+@pytest.mark.parametrize("tool", _MARKDOWN_TOOLS)
 @pytest.mark.parametrize("name", [n for n in OUR_PAGES + CORPUS_PAGES
                                   # (no sign of a page: see LIMITS)
                                   if n != "table_qe_withdrawn.html"])
 def test_a_page_as_markdown_gives_its_one_record(name, tool):
     # links "[M. X](/dyn/deputes/PA1 "title")" with their address wrapped over lines,
     # "[![alt](image)](address)", "**bold**", "_italics_", "*italics*", "\\-", "### headings",
-    # "* * *" and "---", tables of "|" cells under a "---|---" rule: no number, fields under
-    # unknown labels, the site's menus as text under no label, "|" in the values
+    # "* * *" and "---", tables of "|" cells under a "---|---" rule, links by reference
+    # ("[text][12]" and "   [12]: address"), "-" bullets, CRLF line ends: no number, fields
+    # under unknown labels, the site's menus as text under no label, "|" in the values
     raw, html = _html(name)
     records = list(aqparse.parse_many(_markdown(tool)(html)))
     assert len(records) == 1, [r.uid for r in records]
@@ -1005,7 +1025,7 @@ def test_a_page_as_markdown_gives_its_one_record(name, tool):
             if record.get(key):
                 record[key] = dict(record[key],
                                    text=_words_as_markdown_keeps_them(record[key]["text"]))
-    for key in _MARKDOWN_LIMITS.get((tool, name), ()):
+    for key in _MARKDOWN_LIMITS.get((tool.partition("-")[0], name), ()):
         text[key] = expected[key] = None
     for path in HIDDEN_BLOCK:
         if _dotted(text, path) is None:

@@ -82,6 +82,9 @@ _COMPRESSIONS: Dict[str, Callable[[str, str], BinaryIO]] = {
     ".gz": gzip.GzipFile, ".bz2": bz2.BZ2File, ".xz": lzma.LZMAFile}
 
 
+_COMPRESSED_ENDINGS = tuple(_COMPRESSIONS)
+
+
 def _compression(path: str) -> Optional[Callable[[str, str], BinaryIO]]:
     if _is_archive(path):
         return None
@@ -318,9 +321,10 @@ class Skipped(NamedTuple):
 def _suffix(name: str) -> str:
     """A file's type by its name: "dump.json.gz" is a ".json" (compressed)."""
     stem, suffix = os.path.splitext(name.rsplit("!", 1)[-1])
-    if suffix.lower() in _COMPRESSIONS:
-        suffix = os.path.splitext(stem)[1]
-    return suffix.lower()
+    suffix = suffix.lower()
+    if suffix in _COMPRESSIONS:
+        suffix = os.path.splitext(stem)[1].lower()
+    return suffix
 
 
 # notes that sit beside data and have no suffix
@@ -478,7 +482,9 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
                     yield from _guarded(full, members_only=False)
                 else:
                     why = _not_a_question_file(full)
-                    compressed = _compression(full)
+                    # (the cheap test first: a folder of open data holds thousands of files)
+                    compressed = (_compression(full) if full[-4:].lower().endswith(
+                        _COMPRESSED_ENDINGS) else None)
                     if why:
                         yield Skipped(shown(full), why)
                     elif compressed is not None:

@@ -525,6 +525,21 @@ def test_an_unwritable_output_is_said_before_any_work(tmp_path, capsys):
     assert status == 2 and len(err) == 1 and str(folder / "q.sqlite") in err[0]
 
 
+def _signalled(proc, signum, timeout):
+    """``proc`` (started in a session of its own) sent ``signum``: its exit status and its
+    stderr; one that does not end is killed with what it started, then the failure."""
+    import signal
+
+    proc.send_signal(signum)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return proc.returncode, err
+
+
 def _parallel_run(tmp_path, out, **popen):
     """``convert --jobs 2`` of a dump of about 24 MB into ``out``, started in a session of its
     own (so that what it leaves behind can be found and stopped)."""
@@ -551,14 +566,8 @@ def test_sigterm_stops_a_parallel_run_and_leaves_no_process_behind(tmp_path):
         except sqlite3.Error:
             pass
     assert proc.poll() is None, "the run ended before it could be stopped"
-    proc.send_signal(signal.SIGTERM)
-    try:
-        _, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:     # hung: nothing of it left behind, then the failure
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    assert proc.returncode == 143
+    status, err = _signalled(proc, signal.SIGTERM, 60)
+    assert status == 143
     assert err.strip().splitlines()[-1] == f"aqparse: terminated; {db}: what was committed is kept"
     # the workers, the fork server and the resource tracker are gone with it
     time.sleep(1)
@@ -1270,18 +1279,10 @@ def _waiting_run(args, tmp_path, **popen):
 
 def _stopped(proc, signum):
     """``proc`` sent ``signum`` once it waits: its exit status and its last line."""
-    import signal
-
     time.sleep(2)      # (started, and blocked on its input)
     assert proc.poll() is None, "the run ended before it could be stopped"
-    proc.send_signal(signum)
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:     # deaf: nothing of it left behind, then the failure
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    return proc.returncode, err.strip().splitlines()[-1]
+    status, err = _signalled(proc, signum, 30)
+    return status, err.strip().splitlines()[-1]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")

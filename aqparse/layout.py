@@ -134,9 +134,13 @@ _IN_PARAGRAPH = r"(?:[^\n]|\n(?![ \t]*\n))"
 
 
 def _pair(mark: str, around: str) -> "re.Pattern[str]":
-    m = re.escape(mark)
-    return re.compile(rf"(?<!{around}){m}(?=[^\s{re.escape(mark[0])}])"
-                      rf"{_IN_PARAGRAPH}{{1,2000}}?(?:(?<=[^\s{re.escape(mark[0])}])|(?<=[ ]{{2}}\n)){m}"
+    m, c = re.escape(mark), re.escape(mark[0])
+    # (inside a pair, the mark only where it can neither open nor close one, between two
+    # letters or two blanks: a mark that opens no pair is passed at the next one, not looked
+    # past for 2000 characters, which made "*a *a *a …" quadratic)
+    inner = rf"(?:[^\n{c}]|\n(?![ \t]*\n)|(?<=[^\W_]){c}(?=[^\W_])|(?<=\s){c}(?=\s))"
+    return re.compile(rf"(?<!{around}){m}(?=[^\s{c}])"
+                      rf"{inner}{{1,2000}}?(?:(?<=[^\s{c}])|(?<=[ ]{{2}}\n)){m}"
                       rf"(?!{around})")
 
 

@@ -152,7 +152,12 @@ def _stdin_documents() -> Iterator[Document]:
         copy.seek(0)
         # (left open for the documents, opened when they are read: the temporary file is
         # removed when the process ends)
-        archive = zipfile.ZipFile(copy)
+        try:
+            archive = zipfile.ZipFile(copy)
+        except zipfile.BadZipFile:      # (not a zip after all: read as any input, and said so)
+            copy.seek(0)
+            yield Document("<stdin>", lambda: copy, None)
+            return
         for info in archive.infolist():
             if (not info.filename or info.is_dir() or _skip(info.filename)
                     or "__MACOSX/" in info.filename):

@@ -12,6 +12,7 @@ still point into the input.
 """
 
 import functools
+import itertools
 import re
 from typing import Callable, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
@@ -172,24 +173,32 @@ _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 
 
 # what shows a page's text is Markdown: a link to an address, a heading, one of the site's
-# labels or a line's first words in bold, a table's rule ("* * *", "(*)", a "**x**" inside a
-# line or "[x](y)" may be a text's own)
+# labels or a line's first words in bold, a table's rule, a link's definition by reference.
+# Two kinds of them, or three of one: a page's own text may hold one of each ("# 1. Les
+# mesures", "**Note** :", "[le site](https://…)"), and loses nothing for it
 _MD_SIGNS = (
     ("](", re.compile(r"\]\((?:[a-z][a-z0-9+.-]{0,20}:|/|#|\.{1,2}/)", re.I)),
     ("]:", _MD_REF_DEFINITION),
     ("#", re.compile(r"^#{1,6}[ ]+\S", re.M)),
     ("**", re.compile(r"\*\*_?(?:Texte de la|Question|\d{1,2}(?:e|ème) [Ll]égislature)"
                       r"|^\*\*[^\s*][^*\n]{0,200}\*\*", re.M)),
-    ("-|-", _MD_TABLE_RULE),
+    ("---", _MD_TABLE_RULE),
     ("\n---", re.compile(r"^[ ]*-{3,}[ ]*\n[^\n]* \| ", re.M)),
 )
 
 
 def shows_markdown(text: str) -> bool:
-    """Whether a page's text is Markdown (``_MD_SIGNS``)."""
+    """Whether a page's text is Markdown (``_MD_SIGNS``: two kinds, or three of one)."""
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
-    return any(sign in text and rx.search(text) is not None for sign, rx in _MD_SIGNS)
+    kinds = 0
+    for sign, rx in _MD_SIGNS:
+        if sign in text:
+            found = sum(1 for _ in itertools.islice(rx.finditer(text), 3))
+            kinds += found > 0
+            if found >= 3 or kinds >= 2:
+                return True
+    return False
 
 
 def markdown_undone(text: str) -> str:

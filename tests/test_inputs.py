@@ -658,3 +658,13 @@ def test_stdin_compressed_or_a_zip_archive(tmp_path, what):
     [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert (record["uid"], record["source"]["path"]) == (
         _UID, "<stdin>.gz" if what == "gzip" else "<stdin>!a/q.txt")
+
+
+def test_stdin_that_starts_like_a_zip_and_is_none_is_said_as_stdin(tmp_path):
+    # (found by a review: the error was named "-", "File is not a zip file")
+    env = dict(os.environ, PYTHONPATH=str(_FIXTURES.parent))
+    done = subprocess.run([sys.executable, "-m", "aqparse.cli", "convert", "-", "-o",
+                           str(tmp_path / "out.jsonl")], input=b"PK\x03\x04 not a zip",
+                          capture_output=True, env=env, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.decode().startswith("aqparse: <stdin>:1: ")

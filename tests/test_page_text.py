@@ -1196,3 +1196,21 @@ def test_a_page_s_own_stars_and_underscores_are_no_markdown(rendering):
         "zones de montagne. (*) * * * (*) le montant_hors_taxe_ de la dotation, **5** millions "
         "*bis*, [voir](annexe).")
     assert q.defects == ()
+
+
+@pytest.mark.parametrize("own, kept", [
+    ("</p><p class=\"_pa-small\"># 1. Les mesures", "# 1. Les mesures"),
+    ("</p><p class=\"_pa-small\">**Note** : voir l'annexe", "**Note** : voir l'annexe"),
+    (" (voir [le site](https://www.legifrance.gouv.fr/x))",
+     "(voir [le site](https://www.legifrance.gouv.fr/x))"),
+])
+@pytest.mark.parametrize("rendering", ["browser", "get_text_lines", "inscriptis"])
+def test_one_markdown_like_line_of_a_page_s_own_text_is_kept(rendering, own, kept):
+    # found by a review: a page's body with one heading-like line, one line beginning in
+    # bold or one Markdown-like link made the page Markdown, and lost "# ", "**" or the
+    # address without a word (two kinds of signs, or three of one, are needed now)
+    html = (FIXTURE_PAGE_DIR / "dyn-16-qe-answered.html").read_text(encoding="utf-8")
+    html = html.replace("zones de montagne.</p>", "zones de montagne." + own + "</p>", 1)
+    q = aqparse.parse(RENDERINGS[rendering](html))
+    assert words(q.answer.text).endswith(kept)
+    assert q.defects == ()

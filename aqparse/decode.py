@@ -302,7 +302,8 @@ def clean_value(value: str) -> str:
 
 
 # (a CRLF's CR is a blank before its line's end)
-_TOKEN_WRAP = re.compile(r"(?<=[^\s/]/)[ \t\r]*\n[ \t]*(?=[^\s/])|(?<=[^\W_])[ \t\r]*\n[ \t]*(?=/[^\W_])"
+_TOKEN_WRAP = re.compile(r"(?<=[^\s/]/)[ \t\r]*\n[ \t]*(?=[^\s/])"
+                         r"|(?<=[^\W_])[ \t\r]*\n[ \t]*(?=/[^\W_])"
                          r"|(?<=[^\W\d_]-)[ \t\r]*\n[ \t]*(?=[^\W\d_])")
 
 

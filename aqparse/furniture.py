@@ -125,7 +125,8 @@ ADDRESS = (r"Assemblée_nationale_-_126_[Rr]ue_de_l['’]Université,?_-?_?75355
            r"(?:_-_Standard_?:?_01_40_63_60_00)?".replace("_", r"[ \t\n]{0,200}"))
 # the footer's rights (a text browser may wrap it anywhere: "… Assemblée" then "nationale 2019";
 # html2text writes "(C)" for "©")
-_RIGHTS = (r"(?:©|\(C\))[ ]?Tous[ \n]{1,40}droits[ \n]{1,40}réservés(?:[ \n]{1,40}Assemblée[ \n]{1,40}nationale)?"
+_RIGHTS = (r"(?:©|\(C\))[ ]?Tous[ \n]{1,40}droits[ \n]{1,40}réservés"
+           r"(?:[ \n]{1,40}Assemblée[ \n]{1,40}nationale)?"
            r"(?:[ \n]{1,40}\d{4})?")
 # right after a breadcrumb's ">", on its line or (wrapped) at the start of the next
 _AFTER_CHEVRON = "(?:" + "|".join([r"(?<=>[ ])"] + [rf"(?<=>\n[ ]{{{k}}})" for k in range(9)]) + ")"

@@ -151,8 +151,8 @@ _MD_PAIRS = tuple((mark, _pair(mark, around)) for mark, around in (
 # législature **" and "__" for an empty icon, which no pairing reads)
 # (a run of three is a single's and a double's: the double is taken at its end, "*)***P" is
 # "*)" closing and "**P" opening)
-_MD_MARKS = re.compile(r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[\\`*_{}\[\]()#+\-.!>|])|^[ ]{0,3}#{1,6}[ ]",
-                       re.M)
+_MD_MARKS = re.compile(r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[\\`*_{}\[\]()#+\-.!>|])"
+                       r"|^[ ]{0,3}#{1,6}[ ]", re.M)
 # a line of a lone mark, once the pairs are read: an empty list item, or a closing mark of
 # no pair
 _MD_LONE = re.compile(r"^[ ]*(?:_|\*|-|\+)(?=[ \x00\x01]*$)", re.M)
@@ -234,7 +234,6 @@ def markdown_undone(text: str) -> str:
             text = pair.sub(lambda m, n=len(mark): _DROPPED * n + m.group(0)[n:-n] + _DROPPED * n,
                             text)
     text = _MD_LONE.sub(lambda m: m.group(0)[:-1] + _DROPPED, text)
-
     text = _MD_RULE.sub(lambda m: " " * len(m.group(0)), text)
     if "|" in text and "---" in text:
         text = _md_tables(text)

@@ -77,37 +77,29 @@ def _is_archive(path: str) -> bool:
 
 
 # a file compressed on its own ("dump.txt.gz", "QE17.json.xz"), by the last suffix of its
-# name: read through its decompressor, as a stream (its size unknown until it is read)
-_COMPRESSIONS: Dict[str, Callable[[str, str], BinaryIO]] = {
-    ".gz": gzip.GzipFile, ".bz2": bz2.BZ2File, ".xz": lzma.LZMAFile}
-
-
-_COMPRESSED_ENDINGS = tuple(_COMPRESSIONS)
-
-
-def _compression(path: str) -> Optional[Callable[[str, str], BinaryIO]]:
-    if _is_archive(path):
-        return None
-    return _COMPRESSIONS.get(os.path.splitext(path)[1].lower())
-
-
-def _compressed_document(path: str, decompressor: Callable[[str, str], BinaryIO]) -> Document:
-    return Document(shown(path), lambda: decompressor(path, "rb"), None)
-
-
-# what the first bytes of stdin say it is compressed with, when it is ("zcat"-able input)
-_MAGIC = ((b"\x1f\x8b", ".gz"), (b"BZh", ".bz2"), (b"\xfd7zXZ\x00", ".xz"))
-_STREAM_DECOMPRESSORS: Dict[str, Callable[[BinaryIO], BinaryIO]] = {
+# name, or stdin by its first bytes: read through its decompressor, as a stream (its size
+# unknown until it is read)
+_DECOMPRESSORS: Dict[str, Callable[[BinaryIO], BinaryIO]] = {
     ".gz": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), ".bz2": bz2.BZ2File,
     ".xz": lzma.LZMAFile}
+_COMPRESSED_ENDINGS = tuple(_DECOMPRESSORS)
+_MAGIC = ((b"\x1f\x8b", ".gz"), (b"BZh", ".bz2"), (b"\xfd7zXZ\x00", ".xz"))
+
+
+def _compression(name: str) -> Optional[str]:
+    """The suffix of a file compressed on its own, or None (a ".tar.gz" is an archive)."""
+    # (the cheap test first: a folder of open data holds thousands of files)
+    if not name[-4:].lower().endswith(_COMPRESSED_ENDINGS) or _is_archive(name):
+        return None
+    return os.path.splitext(name)[1].lower()
 
 
 class _Decompressing(io.BufferedIOBase):
-    """A compressed member of an archive read through its decompressor; closed with it."""
+    """A compressed file or member read through its decompressor; closed with it."""
 
     def __init__(self, inner: BinaryIO, suffix: str):
         self._inner = inner
-        self._outer = _STREAM_DECOMPRESSORS[suffix](inner)
+        self._outer = _DECOMPRESSORS[suffix](inner)
 
     def read(self, size=-1):
         return self._outer.read(size)
@@ -122,13 +114,22 @@ class _Decompressing(io.BufferedIOBase):
         super().close()
 
 
-def _member(name: str, opener: Callable[[], BinaryIO], size: Optional[int]) -> Document:
-    """A member of an archive; one compressed on its own ("QE17/1.json.gz") read through its
-    decompressor, as a stream."""
-    suffix = os.path.splitext(name)[1].lower()
-    if suffix in _COMPRESSIONS and not _is_archive(name):
-        return Document(shown(name), lambda: _Decompressing(opener(), suffix), None)
+def _document(name: str, opener: Callable[[], BinaryIO], size: Optional[int]) -> Document:
+    """A file or a member of an archive; one compressed on its own ("QE17/1.json.gz") read
+    through its decompressor, as a stream."""
+    compressed = _compression(name)
+    if compressed is not None:
+        return Document(shown(name), lambda: _Decompressing(opener(), compressed), None)
     return Document(shown(name), opener, size)
+
+
+def _zip_members(archive: zipfile.ZipFile) -> Iterator[zipfile.ZipInfo]:
+    """The members of a zip that are files to read: not folders, notes nor macOS's copies.
+    (A member without a name, from a broken archive, is no file: found by fuzzing.)"""
+    for info in archive.infolist():
+        if (info.filename and not info.is_dir() and not _skip(info.filename)
+                and "__MACOSX/" not in info.filename):
+            yield info
 
 
 def _stdin_documents() -> Iterator[Document]:
@@ -144,8 +145,7 @@ def _stdin_documents() -> Iterator[Document]:
         head = b""
     compressed = next((suffix for magic, suffix in _MAGIC if head.startswith(magic)), None)
     if compressed is not None:
-        yield Document(f"<stdin>{compressed}", lambda: _STREAM_DECOMPRESSORS[compressed](stdin),
-                       None)
+        yield Document(f"<stdin>{compressed}", lambda: _DECOMPRESSORS[compressed](stdin), None)
     elif head.startswith(b"PK\x03\x04"):
         copy = tempfile.TemporaryFile()
         shutil.copyfileobj(stdin, copy)
@@ -158,12 +158,9 @@ def _stdin_documents() -> Iterator[Document]:
             copy.seek(0)
             yield Document("<stdin>", lambda: copy, None)
             return
-        for info in archive.infolist():
-            if (not info.filename or info.is_dir() or _skip(info.filename)
-                    or "__MACOSX/" in info.filename):
-                continue
-            yield _member(f"<stdin>!{info.filename}", lambda info=info: archive.open(info),
-                          info.file_size)
+        for info in _zip_members(archive):
+            yield _document(f"<stdin>!{info.filename}", lambda info=info: archive.open(info),
+                            info.file_size)
     else:
         yield Document("<stdin>", lambda: stdin, None)
 
@@ -178,14 +175,10 @@ def _zip_documents(path: str) -> Iterator[Document]:
     # central directory every time, which is quadratic on an archive of many files. A document
     # opened once the walk is over opens the archive again for itself.
     with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            # (a member without a name, from a broken archive, is no file: found by fuzzing)
-            if (not info.filename or info.is_dir() or _skip(info.filename)
-                    or "__MACOSX/" in info.filename):
-                continue
-            yield _member(f"{path}!{info.filename}",
-                          lambda info=info: (archive.open(info) if archive.fp is not None
-                                             else _ZipMember(path, info)), info.file_size)
+        for info in _zip_members(archive):
+            yield _document(f"{path}!{info.filename}",
+                            lambda info=info: (archive.open(info) if archive.fp is not None
+                                               else _ZipMember(path, info)), info.file_size)
 
 
 class _ZipMember(io.BufferedIOBase):
@@ -225,8 +218,8 @@ def _tar_documents(path: str) -> Iterator[Document]:
                 continue
             copy = tempfile.SpooledTemporaryFile(max_size=STREAM_THRESHOLD)
             shutil.copyfileobj(archive.extractfile(member), copy)
-            yield _member(f"{path}!{member.name}", lambda copy=copy: _rewound(copy),
-                          member.size)
+            yield _document(f"{path}!{member.name}", lambda copy=copy: _rewound(copy),
+                            member.size)
 
 
 def _rewound(spooled) -> BinaryIO:
@@ -246,15 +239,13 @@ def _file_documents(path: str) -> Iterator[Document]:
         yield from _zip_documents(path)
     elif _is_archive(path) and tarfile.is_tarfile(path):
         yield from _tar_documents(path)
-    elif _compression(path) is not None:
-        yield _compressed_document(path, _compression(path))
     else:
         yield _plain_document(path, os.path.getsize(path))
 
 
 def _plain_document(path: str, size: int) -> Document:
-    """A file read whole (not a stream, not an archive), of ``size`` bytes."""
-    return Document(shown(path), lambda: open(path, "rb"), size)
+    """A file (not an archive) of ``size`` bytes; compressed, a stream of unknown size."""
+    return _document(path, lambda: open(path, "rb"), size)
 
 
 def documents(path: Union[str, os.PathLike]) -> Iterator[Document]:
@@ -327,7 +318,7 @@ def _suffix(name: str) -> str:
     """A file's type by its name: "dump.json.gz" is a ".json" (compressed)."""
     stem, suffix = os.path.splitext(name.rsplit("!", 1)[-1])
     suffix = suffix.lower()
-    if suffix in _COMPRESSIONS:
+    if suffix in _DECOMPRESSORS:
         suffix = os.path.splitext(stem)[1].lower()
     return suffix
 
@@ -487,16 +478,9 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
                     yield from _guarded(full, members_only=False)
                 else:
                     why = _not_a_question_file(full)
-                    # (the cheap test first: a folder of open data holds thousands of files)
-                    compressed = (_compression(full) if full[-4:].lower().endswith(
-                        _COMPRESSED_ENDINGS) else None)
-                    if why:
-                        yield Skipped(shown(full), why)
-                    elif compressed is not None:
-                        yield _compressed_document(full, compressed)
-                    else:
-                        # (a plain file: its document made from the one stat, not two more)
-                        yield _plain_document(full, status.st_size)
+                    # (a plain file: its document made from the one stat, not two more)
+                    yield Skipped(shown(full), why) if why else _plain_document(full,
+                                                                                status.st_size)
     elif path != "-" and not os.path.exists(path) and glob.has_magic(path):
         matches = sorted(glob.glob(path, recursive=True))
         if not matches:

@@ -416,10 +416,9 @@ def _main(args: argparse.Namespace) -> int:
         _err(str(error))
         return USAGE
     except BrokenPipeError:     # `aqparse parse … | head`: the reader has seen enough
-        import os
+        from .convert import stdout_closed
 
-        # stdout is gone: point it at /dev/null so the exit-time flush stays quiet
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        stdout_closed()
         return OK
     except OSError as error:
         _err(str(error))

@@ -490,11 +490,16 @@ def _to_stdout(inputs: Paths, fmt: str, options: dict) -> Summary:
                 _copy_to_stdout(spool)
             except BrokenPipeError:
                 # ("-o - | head"): the reader has what it wanted; the run is done and is
-                # reported as any run, its exit status its own. stdout goes to /dev/null, so
-                # that the exit's flush stays quiet
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                # reported as any run, its exit status its own
+                stdout_closed()
                 summary.stdout_closed = True
     return summary
+
+
+def stdout_closed() -> None:
+    """stdout closed by its reader ("| head"): pointed at /dev/null, so that the exit's
+    flush stays quiet."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _copy_to_stdout(path: str) -> None:

@@ -26,11 +26,12 @@ from typing import NamedTuple, Tuple
 
 # What shows that a text holds a whole page (its furniture is looked for only then: a dump of
 # questions copied alone never pays for it): the site's name, in every page's title, menus or
-# footer, the print buttons; on the old "FICHE QUESTION" pages, which show none of that, their
-# headings in capitals, which the text layout does not write. Plain strings: ``str.find``
-# looks for them far faster than a regex would.
+# footer, the print buttons, the current pages' box of key data (pandoc 3 keeps none of the
+# rest of them); on the old "FICHE QUESTION" pages, which show none of that, their headings
+# in capitals, which the text layout does not write. Plain strings: ``str.find`` looks for
+# them far faster than a regex would.
 OLD_PAGE_SIGNS = ("Texte de la QUESTION", "Texte de la REPONSE", "DEBAT")
-PAGE_SIGNS = ("Assemblée nationale", "Format PDF") + OLD_PAGE_SIGNS
+PAGE_SIGNS = ("Assemblée nationale", "Format PDF", "Données clés") + OLD_PAGE_SIGNS
 
 
 # (a table a text browser drew with borders is a page's: its words may be cut by them)
@@ -114,6 +115,15 @@ PHRASES: Tuple[str, ...] = (
     "Assemblée nationale - 126 Rue de l'Université, 75355 Paris 07 SP - Standard 01 40 63 60 00",
     # the old pages' title
     "FICHE QUESTION",
+    # what the markup gives as a title or an image's text, which some text browsers show (an
+    # empty link's title in links, a field's placeholder)
+    "Malentendants ? Sourds ? Contactez-nous avec ACCEO",
+    "Accéder à la page Twitter de l'Assemblée nationale",
+    "Accéder à la page Facebook de l'Assemblée nationale",
+    "Accéder à la page Instagram de l'Assemblée nationale",
+    "Accéder à la page LinkedIn de l'Assemblée nationale",
+    "Site web LCP Assemblée nationale", "Site web de l'open data", "Recherche général",
+    "Recherche avancée des questions", "Adresse e-mail",
 )
 
 _KIND_WORDS = r"(?i:écrite|orale[ ]sans[ ]débat|orale|au[ ]gouvernement)"
@@ -136,12 +146,17 @@ ITEM_PATTERNS: Tuple[str, ...] = (
     _AFTER_CHEVRON + r"Question" + _WRAP + r"(?:" + _KIND_WORDS.replace("[ ]", _WRAP) + _WRAP
     + r")?[Nn][°º][ ]?\d{1,7}",
     _RIGHTS,
-    r"(?:Recherche[ \n]{1,200}de[ \n]{1,200})?[Qq]uestions[ \n]{1,200}\d{1,2}[ \n^]{0,3}e[ \n]{1,200}législature",
+    # (a superscript "e": "16^e", "16^(e)" as pandoc writes it)
+    r"(?:Recherche[ \n]{1,200}de[ \n]{1,200})?[Qq]uestions[ \n]{1,200}\d{1,2}[ \n^]{0,3}(?:e|\(e\))"
+    r"[ \n]{1,200}législature",
 )
 
 # what the text tools add around the items: separators, bullets, list numbers, buttons, the
-# brackets of an image's text ("[Logo LCP Assemblée nationale]", inscriptis, lynx)
-_MARK = r"(?:[|*•·+>»\[\]]|\d{1,3}\.(?=[ \t])|\(BUTTON\)|\[(?:IMG|INLINE|LINK|BUTTON)\])"
+# brackets of an image's text ("[Logo LCP Assemblée nationale]", inscriptis, lynx), a link's
+# number that lynx's reading leaves (elinks numbers a link before its text's first blank:
+# "printer-icon[60] Imprimer")
+_MARK = (r"(?:\[\d{1,4}\]|[|*•·+>»\[\]]|\d{1,3}\.(?=[ \t])|\(BUTTON\)"
+         r"|\[(?:IMG|INLINE|LINK|BUTTON)\])")
 # (a "-" alone between blanks: a list's bullet, a separator)
 _BETWEEN = rf"(?:[ \t\n]|{_MARK}|(?<![^ \t\n])-(?=[ \t]))"
 # before a piece of furniture: a bullet or a list number ("5. Question écrite N°…")
@@ -174,11 +189,16 @@ def _trie(phrases) -> str:
 
     def branch(node) -> str:
         words = sorted((w for w in node if w), key=lambda w: (-len(w), w))
-        alternatives = [phrase(w) + (_WORD_BLANK + branch(node[w]) if any(node[w]) else "")
-                        if set(node[w]) != {""} else phrase(w) for w in words]
-        if "" in node:                             # ... or stop here
-            return "(?:" + "|".join(alternatives) + ")?" if alternatives else ""
-        return "(?:" + "|".join(alternatives) + ")"
+        return "(?:" + "|".join(phrase(w) + following(node[w]) for w in words) + ")"
+
+    def following(node) -> str:
+        # the words after a word, the blanks before them with them: a phrase that stops here
+        # ("Questions", before "Questions écrites et orales") ends on its last word, not on
+        # the blanks after it (a piece of a line's start after them was lost)
+        if not any(node):
+            return ""
+        after = "(?:" + _WORD_BLANK + branch(node) + ")"
+        return after + "?" if "" in node else after      # ... or stop here
     return branch(tree)
 
 
@@ -208,6 +228,9 @@ class Piece(NamedTuple):
 
 
 _N = r"[Nn][°º][ ]?\d{1,7}"
+# a rule drawn in characters (an <hr>, an input field; a table's edge, its columns' rules a
+# blank apart as pandoc draws them: "-------- --------")
+RULE_LINE = r"[_\u2500-\u257f—=-]{6,400}(?:[ ]{1,3}[_\u2500-\u257f—=-]{3,400}){0,30}"
 _CIVILITY = r"(?:M\.|MM\.|Mme|Mlle)"
 
 _TITLE = (r"Question[ ](?:" + _KIND_WORDS + r"[ ])?" + _N
@@ -224,23 +247,29 @@ PIECES: Tuple[Piece, ...] = (
           + r"[Nn][°º][ ]?\d{1,7}" + _WRAP + "de" + _WRAP
           + _CIVILITY + _WRAP + r"[^\n()]{1,80}?(?:\n[ ]{0,40}[^\n()]{1,80}?)?"
           r"(?=[ \t\n]{1,400}(?:Imprimer|\(BUTTON\)"
-          r"|\[?printer-icon|\[?pdf\]?[ ]Format|\d{1,2}(?:e|ème)[ ][Ll]égislature))"),
+          r"|\[?printer-icon|\[?pdf\]?[ ]{1,8}Format|\d{1,2}(?:e|ème)[ ][Ll]égislature))"),
     # the /dyn/ breadcrumb: "Question n°200" just before the title "Question écrite n°200 :"
     # (a narrow text browser may wrap the title before its colon)
-    Piece("breadcrumb", r"Question[ ]" + _N + r"(?=[ \n]{1,400}Question[ ]" + _KIND_WORDS
+    # (pandoc's Markdown puts a page's blocks between them, blanked)
+    Piece("breadcrumb", r"Question" + _WRAP + _N + r"(?=[ \n]{1,2000}Question[ ]" + _KIND_WORDS
           + r"[ ]" + _N + r"[ ]{0,3}(?:\n[ ]{0,40})?:)"),
     # lynx: the list of the links' addresses at the end of a page
-    Piece("links", r"References(?=[ \n]{1,40}(?:Visible[ ]links|1\.[ ]))|Visible[ ]links:"
-          r"|Hidden[ ]links:"),
-    Piece("links", r"\d{1,4}\.[ ](?:https?|file|ftp|mailto|javascript):[^\s]{1,2000}"),
+    # (elinks: "Visible links" with no colon, and a link's title before its address, which
+    # stands on the next line after a tab: a blank, as the tokenizer reads it)
+    Piece("links", r"References(?=[ \n]{1,40}(?:Visible[ ]links|1\.[ ]))|Visible[ ]links:?"
+          r"|Hidden[ ]links:?"),
+    Piece("links", r"\d{1,4}\.[ ](?:[^\n]{1,300}\n[ ]{1,8})?(?:https?|file|ftp|mailto|javascript):"
+          r"[^\s]{1,2000}"),
     # what text browsers draw for images, form fields and buttons ("[icon_deput]", "[ ]",
     # "[OK]"), for list items with no text ("1.", "*"), for separators
     Piece("marks", r"\[[\w .-]{0,40}\](?:[ ]{1,3}\[[\w .-]{0,40}\]){0,20}(?=[ \t]*(?:\n|\Z))",
           line=True),
     Piece("marks", r"(?:\d{1,3}\.|[*•·+o#@|-])(?:[ \t]{1,10}(?:\d{1,3}\.|[*•·+o#@|-])){0,100}"
           r"(?=[ \t]*(?:\n|\Z))", line=True),
+    # a page's video as elinks shows it (its <source>, a link)
+    Piece("video", r"Source(?=[ \t]*(?:\n|\Z))", line=True),
     # rules: an <hr> or an input field as text browsers draw them
-    Piece("rule", r"[_\u2500-\u257f—=-]{6,400}(?=[ \t]*(?:\n|\Z))", line=True),
+    Piece("rule", RULE_LINE + r"(?=[ \t]*(?:\n|\Z))", line=True),
     Piece("rule", r"_{6,400}"),
     # the lines of the pages' scripts, which ``text_content()`` keeps
     Piece("script", r"(?:var[ ]|function[ (]|\(function|\}\)\(|\$\.|\$\(|jQuery|window\.|"
@@ -286,24 +315,33 @@ _LINE_END = r"(?=[ \t]*(?:\n|\Z))"
 # its first letter, so that each form still starts with a literal)
 _AN = r"A(?<!['’]A)ssemblée[ ]nationale"
 _SITE_MENU = _AN + r"(?=[ \t\n*•·+|]{1,200}Accueil\b)"
-_MENU_START = (r"Accueil(?=[ \t\n*•·+|>]{1,200}(?:Vos[ ]députés|Questions\b|Recherche\b"
+_MENU_START = (r"Accueil(?=[ \t\n*•·+|>-]{1,200}(?:Vos[ ]députés|Questions\b|Recherche\b"
                r"|Travaux[ ]parlementaires|Séance[ ]publique|Accueil\b))")
 # the page's buttons, a line each or side by side: "Imprimer" with "Format PDF" (or another
 # piece of the page after it), "partager" with the sharing links or the footer after it
 _AFTER_BUTTONS = r"(?:\(BUTTON\)|\[?pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoyer|©|Aller|Accueil|FICHE)"
-# (a button's image, its lynx link number blanked before it: "(BUTTON) [65]printer-icon")
-_PRINT = (r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?printer-icon\]?[ ]{0,3})?Imprimer(?=[ \t]*\n[ \t\n*•·]{0,200}"
+# (a button's image, its lynx link number blanked before it: "(BUTTON) [65]printer-icon";
+# elinks numbers the link after the image's text, before a blank: "printer-icon[60] Imprimer",
+# a number lynx's reading leaves as it is; pandoc's Markdown puts the image on a line of its
+# own)
+_MARK_AFTER = r"(?:\[\d{1,4}\])?"
+_PRINT = (r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?printer-icon\]?" + _MARK_AFTER
+          + r"(?:[ ]{0,8}|[ ]{0,200}\n[ ]{0,40}))?Imprimer(?=[ \t]*\n[ \t\n*•·]{0,200}"
           + _AFTER_BUTTONS + r"|[ \t]*\Z)")
-_PDF = r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?pdf\]?[ ]{1,3})?Format[ ]PDF" + _LINE_END
+_PDF = r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?pdf\]?" + _MARK_AFTER + r"[ ]{1,8})?Format[ ]PDF" + _LINE_END
 # (a page as Markdown: the sharing links, images without text, are blank items)
-_SHARE = r"partager(?=[ \t]*\n[ \t\n*•·]{0,2000}(?:LCP|Logo|Facebook|Twitter|\[|©)|[ \t]*\Z)"
+# (pandoc writes them as "-" items, before the end of the page)
+_SHARE = (r"partager(?=[ \t]*\n[ \t\n*•·-]{0,2000}(?:LCP|Logo|Facebook|Twitter|\[|©)"
+          r"|[ \t]*(?:\n[ \t\n*•·-]{0,2000})?" + NEXT_PAGE + ")")
 
 ENDS: Tuple[End, ...] = (
     End("buttons", _PRINT + "|" + _PDF,
-        (r"Imprimer[ ]{1,10}(?:\(BUTTON\)[ ]{1,3})?(?:\[?pdf\]?[ ]{1,3})?Format[ ]PDF",
+        (r"Imprimer[ ]{1,10}(?:\(BUTTON\)[ ]{1,3})?(?:\[?pdf\]?" + _MARK_AFTER
+         + r"[ ]{1,8})?Format[ ]PDF",
          r"Imprimer(?=[ ]{1,10}" + _AFTER_BUTTONS + r"|[ ]{1,10}" + _AN + ")",
-         r"printer-icon[ ]{1,3}Imprimer", r"[(]BUTTON[)][ ]{1,3}printer-icon[ ]{1,3}Imprimer",
-         r"[\[]printer-icon\][ ]{1,3}Imprimer")),
+         r"printer-icon" + _MARK_AFTER + r"[ ]{1,8}Imprimer",
+         r"[(]BUTTON[)][ ]{1,3}printer-icon[ ]{1,8}Imprimer",
+         r"[\[]printer-icon\][ ]{1,8}Imprimer")),
     End("buttons", _SHARE,
         (r"partager(?=[ *•·]{1,40}(?:LCP|Logo|Facebook|Twitter|\[))",)),
     End("footer", r"(?:Logo[ ]LCP[ ]Assemblée[ ]nationale[ \n]{1,40})?LCP[ \n]{0,40}"
@@ -323,7 +361,7 @@ ENDS: Tuple[End, ...] = (
 # A line that is only a rule (an <hr>, an input field, as text browsers draw them) ends a
 # header value ("Question écrite n°200 : Agriculture biologique" then a rule); inside a body
 # it may be the text's own, and is left to it.
-VALUE_ENDS: Tuple[str, ...] = (r"[_\u2500-\u257f—=-]{6,400}" + _LINE_END,
+VALUE_ENDS: Tuple[str, ...] = (RULE_LINE + _LINE_END,
                                # (html2text's <hr>, in a page read as no Markdown)
                                r"\*[ ]\*[ ]\*" + _LINE_END)
 # ... and a long one in the middle of a line (one-line text)

@@ -21,10 +21,11 @@ from .decode import broken_at_slash
 # lynx numbers each link, glued to its text ("[9]M. Jean-Marc Fabre"); one "[1]" may be the
 # text's own, so only a text with several. A number before a blank or closing punctuation is
 # a note's ("selon l'INSEE[1], …"), not a link's; nor one before "(" and an address: a
-# Markdown link ("[312](/static/…pdf)", a page number linked). A link whose text starts with
-# "(" is lynx's: "[57](BnF)", "[9](Les Républicains - Ain)"
+# Markdown link ("[312](/static/…pdf)", a page number linked), nor one before pandoc's
+# attributes ("[4774]{.question_big_content}"). A link whose text starts with "(" is lynx's:
+# "[57](BnF)", "[9](Les Républicains - Ain)"
 _FOLLOWER = (r"(?=[^\s,.;:!?)\]}»…])"
-             r"(?!\((?:[A-Za-z][\w+.-]{0,30}:|[/#.?]|[^\s()]{0,300}/))")
+             r"(?!\((?:[A-Za-z][\w+.-]{0,30}:|[/#.?]|[^\s()]{0,300}/)|\{[.#])")
 _LINK_MARK = re.compile(r"\[\d{1,4}\]" + _FOLLOWER)
 _BOX = re.compile("[\u2500-\u257f]+")
 _HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
@@ -117,16 +118,45 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     return text
 
 
-# -- Markdown (html2text, markdownify: a scraper's page as Markdown) ------------------------------
+# -- Markdown (html2text, markdownify, pandoc: a scraper's page as Markdown) ----------------------
 
 # a link or an image, "[text](address "title")": its text (which markdownify may end with
 # blank lines), its address (which may hold parentheses, "…/liste/(type)/ta") and title may
 # be wrapped over lines (html2text wraps at 78 columns), the address and title never over a
-# blank line
+# blank line; pandoc's attributes after it ("{.inner target="_blank"}", wrapped too)
 _NO_BLANK_LINE = r"(?:[^\S\n]|\n(?![ \t]*\n))"
+_MD_ATTRIBUTES = (r"\{(?=[ ]?[.#\w-])(?:[^{}\n]|\{[^{}\n]{0,200}\}|\n(?![ \t]*\n)){0,1000}\}")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]]{0,500}?)\]\((?:[^()\s]|\([^()\s]{0,200}\)"
                       r"|\n(?![ \t]*\n))*?"
-                      r'(?:' + _NO_BLANK_LINE + r'+"(?:[^"\n]|\n(?![ \t]*\n))*")?\)')
+                      r'(?:' + _NO_BLANK_LINE + r'+"(?:[^"\n]|\n(?![ \t]*\n))*")?\)'
+                      r"(?:" + _MD_ATTRIBUTES + ")?")
+_DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
+# pandoc: a span, "[text]{.class}", as its text, a superscript "16^e^" as "16e"; a fenced div's
+# line ("::: {.section}", ":::"), a raw block's fence ("```{=html}") and a line of raw HTML
+# ("<div>"), blanks
+_MD_SPAN = re.compile(r"(\[)([^\[\]]{0,500}?)\]" + _MD_ATTRIBUTES)
+_MD_SUPERSCRIPT = re.compile(r"(?<=\w)(\^)([^\s^]{1,10})\^")
+# ... and its "smart" punctuation, written back: "--", "---", "..." for the dashes and the
+# ellipsis, a plain quote for a curly one (the text's own plain quotes are escaped, "\\'")
+_PANDOC = re.compile(r"^:::[ ]?(?:\{[.#}]|[\w-]+[ ]*$)|\]\{[.#]", re.M)
+_SMART = re.compile(r"(?<![\\-])(?:---|--)(?!-)|(?<![\\.])\.\.\.(?!\.)|(?<!\\)['\"]")
+_SMART_MARKS = {"---": "—" + _DROPPED * 2, "--": "–" + _DROPPED, "...": "…" + _DROPPED * 2}
+
+
+def _smart(m: "re.Match[str]") -> str:
+    found = m.group(0)
+    if found in _SMART_MARKS:
+        return _SMART_MARKS[found]
+    # (opening after a blank or a bracket, before a word; else closing, or an apostrophe)
+    after = m.string[m.end():m.end() + 1]
+    opens = (m.start() == 0 or m.string[m.start() - 1] in " \t\n([«" + _DROPPED) \
+        and after.strip() != ""
+    if found == "'":
+        return "‘" if opens else "’"
+    return "“" if opens else "”"
+_MD_DIV = re.compile(r"^[ ]{0,3}(?::{3,}(?:[ ]*(?:" + _MD_ATTRIBUTES + r"|\{\}|[^\s{}]+))?"
+                     r"|```(?:\{=\w{1,20}\})?|<!--[^\n]{0,300}?-->"
+                     r"|</?[A-Za-z][A-Za-z0-9]{0,20}(?:[ ][^<>\n]{0,300})?/?>)[ ]*$", re.M)
 # what is dropped: emphasis ("_italics_", "*x*" in pairs inside a paragraph: a lone "*" is the
 # text's own, "(*)" a note's mark; "_" only around words, never inside one; html2text may
 # wrap a closing mark onto a line of its own, after a hard break), escapes ("\\-"), a
@@ -136,12 +166,14 @@ _IN_PARAGRAPH = r"(?:[^\n]|\n(?![ \t]*\n))"
 
 def _pair(mark: str, around: str) -> "re.Pattern[str]":
     m, c = re.escape(mark), re.escape(mark[0])
+    # (a closing mark may start a line after a hard break: two blanks, or a backslash
+    # dropped, "\\" as pandoc writes it)
     # (inside a pair, the mark only where it can neither open nor close one, between two
     # letters or two blanks: a mark that opens no pair is passed at the next one, not looked
     # past for 2000 characters, which made "*a *a *a …" quadratic)
     inner = rf"(?:[^\n{c}]|\n(?![ \t]*\n)|(?<=[^\W_]){c}(?=[^\W_])|(?<=\s){c}(?=\s))"
     return re.compile(rf"(?<!{around}){m}(?=[^\s{c}])"
-                      rf"{inner}{{1,2000}}?(?:(?<=[^\s{c}])|(?<=[ ]{{2}}\n)){m}"
+                      rf"{inner}{{1,2000}}?(?:(?<=[^\s{c}])|(?<=[ ]{{2}}\n)|(?<=\x00\n)){m}"
                       rf"(?!{around})")
 
 
@@ -151,7 +183,9 @@ _MD_PAIRS = tuple((mark, _pair(mark, around)) for mark, around in (
 # législature **" and "__" for an empty icon, which no pairing reads)
 # (a run of three is a single's and a double's: the double is taken at its end, "*)***P" is
 # "*)" closing and "**P" opening)
-_MD_MARKS = re.compile(r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[\\`*_{}\[\]()#+\-.!>|])"
+# (any punctuation may be escaped: pandoc writes "l\\'Assemblée", "\\>", "\\..."; a backslash at
+# a line's end is a line break)
+_MD_MARKS = re.compile(r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[!-/:-@\[-`{-~]|\n)"
                        r"|^[ ]{0,3}#{1,6}[ ]", re.M)
 # a line of a lone mark, once the pairs are read: an empty list item, or a closing mark of
 # no pair
@@ -169,7 +203,6 @@ _MD_ONE_RULE = re.compile(r"[ ]*-{3,}[ ]*\Z")
 _MD_PIPED_ROW = re.compile(r"[ ]*\|.*\|[ ]*\Z")
 # a thematic break or a heading's underline ("---", "***", "===")
 _MD_BREAK = re.compile(r"^[ ]{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})[ ]*$", re.M)
-_DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 
 
 # what shows a page's text is Markdown: a link to an address, a heading, one of the site's
@@ -184,6 +217,9 @@ _MD_SIGNS = (
                       r"|^\*\*[^\s*][^*\n]{0,200}\*\*", re.M)),
     ("---", _MD_TABLE_RULE),
     ("\n---", re.compile(r"^[ ]*-{3,}[ ]*\n[^\n]* \| ", re.M)),
+    # pandoc's fenced divs and spans
+    (":::", re.compile(r"^:::[ ]?(?:\{[.#}]|[\w-]+[ ]*$)", re.M)),
+    ("]{", re.compile(r"\]\{[.#]")),
 )
 
 
@@ -224,10 +260,21 @@ def markdown_undone(text: str) -> str:
     if "]:" in text:
         text = _MD_REF_DEFINITION.sub(lambda m: "".join(_MOVED if c == "\n" else _DROPPED
                                                         for c in m.group(0)), text)
-    for _ in range(3):      # (an image inside a link, "[![alt](image)](address)", first)
-        text, found = _MD_LINK.subn(_link_text, text)
+    spans = "]{" in text
+    pandoc = _PANDOC.search(text) is not None      # (read before its signs are undone)
+    for _ in range(4):      # (the inner first: an image inside a link, "[![alt](image)](…)",
+        text, found = _MD_LINK.subn(_link_text, text)      # a span inside a link, a link in
+        if spans:                                           # a span, a span in a span)
+            text, more = _MD_SPAN.subn(_link_text, text)
+            found += more
         if not found:
             break
+    if "^" in text:
+        text = _MD_SUPERSCRIPT.sub(_link_text, text)
+    if ":::" in text or "<" in text or "```" in text:
+        text = _MD_DIV.sub(lambda m: re.sub("[^\n]", " ", m.group(0)), text)
+    if pandoc:
+        text = _SMART.sub(_smart, text)
     text = _MD_MARKS.sub(lambda m: _DROPPED * len(m.group(0)), text)
     for mark, pair in _MD_PAIRS:
         if mark in text:
@@ -411,11 +458,19 @@ def _row(lines: List[str], grid: _Grid) -> List[str]:
     size = sum(len(line) for line in lines) + len(lines) - 1
     breaks = content.count("\n")
     if breaks > len(lines) - 1:
-        content, breaks = content.replace("\n\n", " "), 0
+        # more breaks than the row has lines (its cells' breaks add up): each paragraph a
+        # line, and if that is still too many, none; more lines than the row's shifted the
+        # text below it, and its last lines were lost
+        content = content.replace("\n\n", "\n")
+        breaks = content.count("\n")
+        if breaks > len(lines) - 1:
+            content, breaks = content.replace("\n", " "), 0
     room = size - len(content) - (len(lines) - 1 - breaks)
     if room < 0:          # cannot happen (the borders alone leave room): leave the row
         return lines
     rewritten = content + " " * room + "\n" * (len(lines) - 1 - breaks)
+    if rewritten.count("\n") != len(lines) - 1:    # (never: the row is then left as it is)
+        return lines
     if grid.blank is None:
         return rewritten.split("\n")
     return [grid.blank.sub(lambda m: " " * len(m.group(0)), line) for line in rewritten.split("\n")]
@@ -554,15 +609,17 @@ def _centred_beside(lines: List[str], n: int, k: int, is_label: Callable[[str], 
     begun above it, at line ``n`` or below: its label stands where the row's lines above are
     blank, no lower than the row's middle, and the block with it, and the lines that go on
     below it, reads as a row."""
-    line, above = lines[k], lines[n:k]
-    left = min((_indent(upper) for upper in above if upper.startswith(" ")), default=0)
-    if not (left >= 2 and line[left - 1:left] == " " and line[:left].strip()
-            and line[left:].strip()):
-        return False
+    line = lines[k]
     block = lines[n:_block_end(lines, k, is_label, n) + 1]
     row = block[_lines_above(block, is_label):]
     at = len(row) - (len(block) - (k - n))        # line k in the row
-    return (0 < at <= len(row) - 1 - at and not any(upper[:left].strip() for upper in row[:at])
+    if not 0 < at <= len(row) - 1 - at:
+        return False
+    # (the row's lines above line k only: a line of its own above the row, "13ème
+    # législature" with no blank line under it (links), is not the left column's)
+    left = min((_indent(upper) for upper in row[:at] if upper.startswith(" ")), default=0)
+    return (left >= 2 and line[left - 1:left] == " " and bool(line[:left].strip())
+            and bool(line[left:].strip()) and not any(upper[:left].strip() for upper in row[:at])
             and bool(_columns(row, is_label)))
 
 

@@ -15,14 +15,20 @@ parser is checked against renderings it did not make:
 - ``inscriptis``: the inscriptis package (a test extra), which lays tables out in columns
   and centres a cell vertically, as text browsers do;
 - ``one_line``: a spreadsheet cell, the browser copy flattened to one line;
-- ``lynx``, ``w3m``: the real programs, when they are installed.
+- ``lynx``, ``w3m``, ``elinks``, ``links`` (links2): the real text browsers, when they are
+  installed (elinks numbers the links and lists them at the end, as lynx does; links shows
+  an empty link's title and lays a table's cells side by side with no border);
+- ``pandoc``, ``pandoc_markdown``: pandoc's plain text and Markdown (its program from the
+  pypandoc_binary test extra, else the system's).
 
 ``RENDERINGS`` names them all; ``SHOWS_HIDDEN`` those that show the old pages' hidden block.
 """
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 import textwrap
 from typing import Callable, Dict, List, Optional
 
@@ -230,6 +236,43 @@ if shutil.which("w3m"):
 
 
 
+if shutil.which("elinks"):
+    RENDERINGS["elinks"] = _program("elinks", "-dump", "-force-html", "-dump-charset", "utf-8",
+                                    "-eval", "set document.codepage.assume = 'utf-8'",
+                                    "-eval", "set document.codepage.force_assumed = 1")
+
+
+def _links(html: str) -> str:
+    # (links reads a file: from its standard input it reads only part of a large page)
+    with tempfile.NamedTemporaryFile("wb", suffix=".html", delete=False) as page:
+        page.write(_CHARSET.sub("", html).encode("utf-8"))
+    try:
+        out = subprocess.run(["links2", "-dump", "-codepage", "utf-8", "-html-assume-codepage",
+                              "utf-8", "-html-hard-assume", "1", page.name],
+                             capture_output=True, check=True)
+    finally:
+        os.remove(page.name)
+    return out.stdout.decode("utf-8", errors="replace")
+
+
+if shutil.which("links2"):
+    RENDERINGS["links"] = _links
+
+
+def pandoc_program() -> Optional[str]:
+    """pandoc: the program the pypandoc_binary wheel carries, else the system's, or None."""
+    try:
+        import pypandoc
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError):
+        return shutil.which("pandoc")
+
+
+if pandoc_program():
+    RENDERINGS["pandoc"] = _program(pandoc_program(), "-f", "html", "-t", "plain")
+    RENDERINGS["pandoc_markdown"] = _program(pandoc_program(), "-f", "html", "-t", "markdown")
+
+
 def at_width(tool: str, width: int) -> Optional[Callable[[str], str]]:
     """lynx or w3m laying the page out ``width`` columns wide (a narrow terminal, a wide
     one), or None when the program is not installed."""
@@ -244,4 +287,5 @@ def at_width(tool: str, width: int) -> Optional[Callable[[str], str]]:
 
 # the renderings that show the old pages' hidden block of codes
 SHOWS_HIDDEN = frozenset(("get_text", "get_text_lines", "get_text_spaced", "text_content",
-                          "text_browser", "lynx", "w3m", "inscriptis"))
+                          "text_browser", "lynx", "w3m", "inscriptis", "elinks", "links",
+                          "pandoc", "pandoc_markdown"))

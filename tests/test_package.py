@@ -111,6 +111,7 @@ def test_the_sdist_holds_what_its_tests_need(tmp_path):
         names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
     for needed in ("tests/conftest.py", "tests/dumps.py", "tests/renderings.py",
                    "tests/html_visible.py", "tests/data/opendata/QANR5L17QE9001.json",
+                   "tests/data/renderings/table_page_qe_renewed.links.txt",
                    "tests/fixtures/html/table_qe_answered.html", "fixtures/qe-pending.txt",
                    "fixtures/qe-pending.json", "fixtures/README.md", "docs/convert.md",
                    "LICENSE", "CHANGELOG.md", "README.md", "aqparse/py.typed"):

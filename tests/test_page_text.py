@@ -50,6 +50,16 @@ LIMITS = {
     # text shows no page, and a page's layout (its rows in columns) is undone only in a page's
     # text; in a dump with other pages it is (see test_a_w3m_dump_of_table_pages_...)
     ("table_qe_withdrawn.html", "w3m"): "no page sign",
+    # ... nor do elinks and links (whose rows of cells side by side are not undone either)
+    ("table_qe_withdrawn.html", "elinks"): "no page sign",
+    ("table_qe_withdrawn.html", "links"): "no page sign",
+    # pandoc draws the answer's own table, inside the layout's table, with a rule under its
+    # first row that its narrow cell breaks ("--" then "----- ---------------"): it stays in
+    # the answer
+    ("table_qe_answered.html", "pandoc"): "a table's rule in a table's cell",
+    # pandoc's Markdown writes the table layout as grid tables ("+----+", "| … |"), which the
+    # reading of Markdown leaves as they are
+    **{(name, "pandoc_markdown"): "grid tables" for name in TABLE_PAGES},
 }
 
 
@@ -135,9 +145,12 @@ def _dump(rendering, names, joint):
     return joint.join(texts), list(expected)
 
 
-# renderings whose text a dump holds whole; a text browser's columns do not survive being
-# flattened to one line, so those are dumped line by line only
-LINE_RENDERINGS = [r for r in RENDERINGS if r not in ("inscriptis", "w3m", "text_browser")]
+# renderings whose text a dump holds whole; a text browser's columns (pandoc's plain text
+# draws tables in columns too) do not survive being flattened to one line, so those are
+# dumped line by line only; nor is Markdown ever flattened
+LINE_RENDERINGS = [r for r in RENDERINGS if r not in ("inscriptis", "w3m", "text_browser",
+                                                      "elinks", "links", "pandoc",
+                                                      "pandoc_markdown")]
 
 
 @pytest.mark.parametrize("rendering", list(RENDERINGS))
@@ -1214,3 +1227,144 @@ def test_one_markdown_like_line_of_a_page_s_own_text_is_kept(rendering, own, kep
     q = aqparse.parse(RENDERINGS[rendering](html))
     assert words(q.answer.text).endswith(kept)
     assert q.defects == ()
+
+
+# -- more tools: elinks, links, pandoc (their texts of the project's own pages, saved in
+# tests/data/renderings, read whether the tools are installed or not) -----------------------
+
+RENDERED = HERE / "data" / "renderings"
+
+
+def _rendered_text(name):
+    return (RENDERED / name).read_text(encoding="utf-8")
+
+
+def test_a_page_as_elinks_dumps_it_gives_its_one_record():
+    # elinks numbers a link after an image's text, before a blank ("printer-icon[10] Imprimer",
+    # a number lynx's reading leaves), lists the links as "Visible links" with no colon, a
+    # link's title before its address on a line of its own after a tab, and shows a page's
+    # video as "Source": before, "[10]" and "[16]" were text under no label, the print
+    # buttons were read as an empty answer, and the list as text under no label
+    text = _rendered_text("question-col-15-qe-withdrawn.elinks.txt")
+    assert "[9]printer-icon[10] Imprimer" in text and "   Visible links\n" in text
+    assert "  8. Recherche\n\thttps://questions.assemblee-nationale.fr/recherche/simple" in text
+    [q] = aqparse.parse_many(text)
+    assert (q.uid, q.title, q.status) == (
+        "QANR5L15QE45870", "Qualité de l'eau des captages du littoral", "withdrawn")
+    assert (str(q.withdrawal.date), q.withdrawal.reason) == ("2022-06-21", "fin de mandat")
+    assert (str(q.question.date), q.question.page) == ("2022-01-18", 312)
+    assert words(q.question.text) == (
+        "Mme Sophie Garnier interroge Mme la ministre de la transition écologique sur la "
+        "qualité de l'eau des captages du littoral. Elle lui demande quelles mesures sont "
+        "prévues contre les nitrates.")
+    assert q.answer is None
+    assert q.defects == () and q.extra == {}
+
+
+def test_a_table_page_as_links_dumps_it_gives_its_one_record():
+    # links centres the row's shorter cells beside the author's, under the legislature's line
+    # with no blank line between them: the row was not read, and the author was lost
+    text = _rendered_text("table_page_qe_renewed.links.txt")
+    assert ("   13ème législature        \n"
+            "                            de M. Hugues Vernier (") in text
+    [q] = aqparse.parse_many(text)
+    assert (q.uid, q.kind, q.author.civility, q.author.name) == (
+        "QANR5L13QE41287", "QE", "M.", "Hugues Vernier")
+    assert (q.author.group, q.author.constituency) == ("Nouveau Centre", "Haute-Savoie")
+    assert (q.rubrique, q.tete_analyse, q.analyses) == (
+        "transports ferroviaires", "lignes", ("desserte", "vallée de l'Arve"))
+    assert [str(r.date) for r in q.renewals] == ["2009-05-19"]
+    assert q.ministry_assigned.name == "Transports"
+    assert q.defects == () and q.extra == {}
+
+
+def test_a_table_row_whose_cells_break_more_often_than_it_has_lines_loses_no_text():
+    # pandoc draws a table page's rows in "+---+" and "|" (its plain text); a row's cells
+    # broken where their own lines end (the author's, the answer's paragraphs) added up more
+    # breaks than the row had lines: the text under the table moved down and its last line
+    # was lost ("Standard : 01 40 63 60 00"), and " -" was text under no label
+    from aqparse.layout import untangle
+
+    text = _rendered_text("table_page_qosd_latin1.pandoc.txt")
+    assert text.endswith("75355 Paris 07 SP -\nStandard : 01 40 63 60 00\n")
+    untangled = untangle(text)
+    assert len(untangled) == len(text) and untangled.count("\n") == text.count("\n")
+    assert untangled.endswith("75355 Paris 07 SP -\nStandard : 01 40 63 60 00\n")
+    [q] = aqparse.parse_many(text)
+    assert (q.uid, q.author.name, q.author.group) == (
+        "QANR5L13QOSD812", "Odile Marchetti", "Socialiste, radical, citoyen et divers gauche")
+    assert words(q.answer.text).endswith(
+        "Madame la députée, la maternité restera ouverte. (Applaudissements sur les bancs du "
+        "groupe UMP.)")
+    assert q.defects == () and q.extra == {}
+
+
+def test_a_dyn_page_as_pandoc_3_writes_it_shows_a_page():
+    # pandoc 3 leaves out a current page's menus and footer: no "Assemblée nationale" tells
+    # it is a page; its box of key data does. Read as no page, the rule under the title was
+    # the title's, and "partager" with its "-" items text under no label
+    text = _rendered_text("dyn-16-qe-answered.pandoc.txt")
+    assert "Assemblée nationale" not in text and "\nDonnées clés\n" in text
+    [q] = aqparse.parse_many(text)
+    assert (q.uid, q.title, q.rubrique) == (
+        "QANR5L16QE3095", "Transport scolaire en zone rurale", "transports routiers")
+    assert words(q.answer.text) == (
+        "Le transport scolaire relève des régions. L'État leur verse chaque année une dotation "
+        "qui tient compte des zones de montagne.")
+    assert q.defects == () and q.extra == {}
+
+
+def test_a_menu_item_that_begins_a_longer_one_ends_on_its_last_word():
+    # "Questions" (the item) begins "Questions écrites et orales" (another): the run of
+    # menu items took the blanks after it, and the line after them was no longer read from
+    # its start (pandoc's rule of a table, "----- -----", was text under no label)
+    import re
+    from aqparse.furniture import RUN
+
+    assert re.match(RUN, "- Accueil\n- Questions\n\n  ------ ------\n").group(0) == (
+        "- Accueil\n- Questions")
+    assert re.match(RUN, "Questions écrites et orales\n\nx").group(0) == (
+        "Questions écrites et orales")
+
+
+def test_pandoc_markdown_is_undone_in_the_same_length_and_lines():
+    from aqparse.layout import markdown_undone
+
+    page = ("::: {.section .question_header}\n"
+            "::: {}\n"
+            "de [[M. Gérard\n"
+            "Leseul](https://www2.assemblee-nationale.fr/deputes/fiche/OMC_PA774958 \"Lien\")"
+            "{target=\"_blank\"}]{.question_big_content}\n"
+            "(Socialistes et apparentés - Seine-Maritime )\n"
+            ":::\n"
+            "<div>\n"
+            "\n"
+            "Question publiée au JO le : [26/04/2022]{.question_big_content} page :\n"
+            "[[2623](/static/15/questions/jo/jo_anq_202217.pdf)]{.question_big_content}\n"
+            "\n"
+            "</div>\n"
+            "```{=html}\n"
+            "<!-- -->\n"
+            "```\n"
+            "[Questions 16^e^ législature](/dyn/16/questions){target=\"_self\"}\n"
+            "d\\'un système plus juste ? *(Applaudissements sur les\n"
+            "bancs du groupe SRC.)\\\n"
+            "***Plusieurs députés du groupe UMP.** Allô !\n"
+            "nos atouts -- la qualité -- et la \"dotation\" d'État...\n")
+    undone = markdown_undone(page)
+    assert len(undone) == len(page) and undone.count("\n") == page.count("\n")
+    assert [line.rstrip() for line in undone.split("\n")] == [
+        "", "", "de M. Gérard", "Leseul", "(Socialistes et apparentés - Seine-Maritime )", "",
+        "", "", "Question publiée au JO le : 26/04/2022 page :", "2623", "", "", "", "", "",
+        "Questions 16e législature", "d'un système plus juste ? (Applaudissements sur les",
+        "bancs du groupe SRC.)", "Plusieurs députés du groupe UMP. Allô !",
+        "nos atouts – la qualité – et la “dotation” d’État…", ""]
+
+
+def test_a_page_number_in_a_pandoc_span_is_no_link_mark():
+    # "[4774]{.question_big_content}" three times in a dump of pages as pandoc's Markdown:
+    # taken for lynx's link numbers, blanked, and the page numbers lost
+    from aqparse.layout import shows_links
+
+    assert not shows_links("page : [4774]{.question_big_content} [1324]{.x} [2623]{#y}")
+    assert shows_links("[4774]Accueil [1324]Questions [2623]Recherche")

@@ -137,7 +137,8 @@ _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 _MD_SPAN = re.compile(r"(\[)([^\[\]]{0,500}?)\]" + _MD_ATTRIBUTES)
 _MD_SUPERSCRIPT = re.compile(r"(?<=\w)(\^)([^\s^]{1,10})\^")
 # ... and its "smart" punctuation, written back: "--", "---", "..." for the dashes and the
-# ellipsis, a plain quote for a curly one (the text's own plain quotes are escaped, "\\'")
+# ellipsis, a plain quote for a curly one (the text's own plain quotes are escaped, "\\'":
+# without them, as with "-t markdown-smart", pandoc wrote the characters as they are)
 _PANDOC = re.compile(r"^:::[ ]?(?:\{[.#}]|[\w-]+[ ]*$)|\]\{[.#]", re.M)
 _SMART = re.compile(r"(?<![\\-])(?:---|--)(?!-)|(?<![\\.])\.\.\.(?!\.)|(?<!\\)['\"]")
 _SMART_MARKS = {"---": "—" + _DROPPED * 2, "--": "–" + _DROPPED, "...": "…" + _DROPPED * 2}
@@ -273,7 +274,9 @@ def markdown_undone(text: str) -> str:
         text = _MD_SUPERSCRIPT.sub(_link_text, text)
     if ":::" in text or "<" in text or "```" in text:
         text = _MD_DIV.sub(lambda m: re.sub("[^\n]", " ", m.group(0)), text)
-    if pandoc:
+    # (a quote escaped in the text itself, links, spans and divs undone: an attribute's
+    # value holds escaped quotes with or without "smart")
+    if pandoc and ("\\'" in text or '\\"' in text):
         text = _SMART.sub(_smart, text)
     text = _MD_MARKS.sub(lambda m: _DROPPED * len(m.group(0)), text)
     for mark, pair in _MD_PAIRS:

@@ -1368,3 +1368,27 @@ def test_a_page_number_in_a_pandoc_span_is_no_link_mark():
 
     assert not shows_links("page : [4774]{.question_big_content} [1324]{.x} [2623]{#y}")
     assert shows_links("[4774]Accueil [1324]Questions [2623]Recherche")
+
+
+def test_pandoc_markdown_without_smart_keeps_its_quotes_and_dashes():
+    # "-t markdown-smart": pandoc writes "’" and "–" as they are, and a plain quote or "--"
+    # of the text unescaped: they are the text's own (they were made curly quotes and dashes)
+    from aqparse.layout import markdown_undone
+
+    page = ("::: {.an-bloc actions=\"{\\\"blank\\\":\\\"\\\"}\"}\n"
+            "[Titre \\> ]{.question_big_content}l'attention -- de l’État...\n")
+    undone = markdown_undone(page)
+    assert undone.split("\n")[1].rstrip() == "Titre > l'attention -- de l’État..."
+
+
+@pytest.mark.parametrize("name", [n for n in OUR_PAGES + CORPUS_PAGES if n not in TABLE_PAGES])
+def test_a_page_as_pandoc_markdown_without_smart_gives_its_one_record(name):
+    from renderings import _program, pandoc_program
+
+    if pandoc_program() is None:
+        pytest.skip("pandoc is not installed")
+    raw, html = _html(name)
+    render = _program(pandoc_program(), "-f", "html", "-t", "markdown-smart")
+    [q] = aqparse.parse_many(render(html))
+    assert_same_record(q, aqparse.parse(raw), "pandoc_markdown")
+    assert q.defects == ()

@@ -109,13 +109,32 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
         if any(sign in text for sign in grid.signs) and grid.rule.search(text) is not None:
             text = _bordered_tables(text, grid)
     if "  " in text:
-        if body_label is not None and _CELL_BESIDE.search(text) is not None:
-            text = _centred_labels(text, body_label, is_label or (lambda line: False))
-        if is_label is not None:
-            signs = sorted(m.end() - 1 for rx in _ROW_SIGNS for m in rx.finditer(text))
-            if signs:
-                text = _side_by_side(text, is_label, signs)
+        text = _line_ends_kept(_columns_read, text, body_label, is_label)
     return text
+
+
+def _columns_read(text: str, body_label: Optional["re.Pattern[str]"],
+                  is_label: Optional[Callable[[str], bool]]) -> str:
+    """The cells a text browser laid side by side, read (``_centred_labels``, ``_side_by_side``)."""
+    if body_label is not None and _CELL_BESIDE.search(text) is not None:
+        text = _centred_labels(text, body_label, is_label or (lambda line: False))
+    if is_label is not None:
+        signs = sorted(m.end() - 1 for rx in _ROW_SIGNS for m in rx.finditer(text))
+        if signs:
+            text = _side_by_side(text, is_label, signs)
+    return text
+
+
+def _line_ends_kept(read: Callable[..., str], text: str, *args) -> str:
+    """``read(text, *args)`` on the text without the CR of its CRLF line ends, which are put
+    back at the end of the same lines: a CR at a line's end is no text of a column (it made
+    every line end in a column of its own, and a row's cells were not read)."""
+    if "\r\n" not in text:
+        return read(text, *args)
+    lines = text.split("\n")
+    ends = ["\r" if line.endswith("\r") else "" for line in lines]
+    bare = "\n".join(line[:len(line) - len(end)] for line, end in zip(lines, ends))
+    return "\n".join(line + end for line, end in zip(read(bare, *args).split("\n"), ends))
 
 
 # -- Markdown (html2text, markdownify, pandoc: a scraper's page as Markdown) ----------------------

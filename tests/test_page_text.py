@@ -166,6 +166,19 @@ def test_a_dump_of_many_pages_splits_into_its_questions(rendering, joint):
         assert record.defects == ()
 
 
+@pytest.mark.parametrize("rendering", list(RENDERINGS))
+def test_a_dump_of_many_pages_with_crlf_line_ends_splits_into_its_questions(rendering):
+    # a CR at the end of each line of a text browser's columns (w3m, links) was text of a
+    # column of its own: the header rows of the table pages were not read (no number)
+    names = [n for n in CORPUS_PAGES + OUR_PAGES if (n, rendering) not in LIMITS]
+    dump, expected = _dump(rendering, names, "\n")
+    records = list(aqparse.parse_many(dump.replace("\r\n", "\n").replace("\n", "\r\n")))
+    assert [r.uid for r in records] == [q.uid for q in expected]
+    for record, html_record in zip(records, expected):
+        assert_same_record(record, html_record, rendering, html_record.uid)
+        assert record.defects == ()
+
+
 @pytest.mark.parametrize("rendering", LINE_RENDERINGS)
 def test_a_whole_dump_on_one_line_splits_into_its_questions(rendering):
     names = [n for n in CORPUS_PAGES + OUR_PAGES if (n, rendering) not in LIMITS]

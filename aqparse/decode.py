@@ -385,7 +385,9 @@ def _first_word(line: str) -> str:
     return line.lstrip(" \t").split(" ", 1)[0]
 
 
-_HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
+# a line that ends after a compound's hyphen ("Meurthe-et-"), where a wrap is joined without
+# a blank (``_unwrap``, and the cells of a table, ``layout``)
+HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
 _SLASH_END = re.compile(r"[^\s/]/\Z")
 _SLASH_START = re.compile(r"/[^\W_]")
 
@@ -414,7 +416,7 @@ def _unwrap(text: str, width: int) -> str:
         end, shown, next_shown = line.rstrip(), seen(line).rstrip(), seen(following)
         if not (shown.strip() and next_shown.strip() and "\t" not in line):
             out.append("\n")
-        elif _HYPHEN_END.search(shown):
+        elif HYPHEN_END.search(shown):
             out[-1] = end
             out.append("")
             lines[i + 1] = following.lstrip()

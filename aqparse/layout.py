@@ -16,7 +16,7 @@ import itertools
 import re
 from typing import Callable, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
-from .decode import broken_at_slash
+from .decode import HYPHEN_END, broken_at_slash
 
 # lynx numbers each link, glued to its text ("[9]M. Jean-Marc Fabre"); one "[1]" may be the
 # text's own, so only a text with several. A number before a blank or closing punctuation is
@@ -28,7 +28,6 @@ _FOLLOWER = (r"(?=[^\s,.;:!?)\]}»…])"
              r"(?!\((?:[A-Za-z][\w+.-]{0,30}:|[/#.?]|[^\s()]{0,300}/)|\{[.#])")
 _LINK_MARK = re.compile(r"\[\d{1,4}\]" + _FOLLOWER)
 _BOX = re.compile("[\u2500-\u257f]+")
-_HYPHEN_END = re.compile(r"[^\W\d_]-\Z")
 
 
 def shows_links(text: str, marks: Optional[Set[str]] = None, end: Optional[int] = None) -> bool:
@@ -471,7 +470,7 @@ def _row(lines: List[str], grid: _Grid) -> List[str]:
                 # line before, or after a compound's hyphen ("Meurthe-et-" then "Moselle");
                 # else the line break is the page's own
                 fits = before + 1 + len(piece.split(None, 1)[0]) <= width
-                out.append("" if _HYPHEN_END.search(out[-1]) else "\n" if fits
+                out.append("" if HYPHEN_END.search(out[-1]) else "\n" if fits
                            else "" if broken_at_slash(out[-1], piece) else " ")
             out.append(piece)
             before = len(piece)
@@ -740,12 +739,13 @@ def _cells(block: List[str], starts: List[int]) -> List[str]:
 
 def _joined(block: List[str], a: int, b: int) -> str:
     """The pieces of the block's lines between columns ``a`` and ``b``, joined (a word cut
-    after its hyphen glued)."""
+    after its hyphen, a token broken at a slash, glued: as a bordered cell's, ``_row``)."""
     out = ""
     for line in block:
         piece = line[a:b].strip()
         if piece:
-            out += ("" if not out or _HYPHEN_END.search(out) else " ") + piece
+            glued = not out or HYPHEN_END.search(out) or broken_at_slash(out, piece)
+            out += ("" if glued else " ") + piece
     return out
 
 

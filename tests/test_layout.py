@@ -97,3 +97,11 @@ def test_markdown_marks_opening_no_pair_are_read_in_linear_time():
         assert time.perf_counter() - started < 3
         assert len(undone) == len(text) and undone.count("\n") == text.count("\n")
     assert markdown_undone("_a_b_ x *y* (*) *a * b*") == "a_b x y (*) a * b      "
+
+
+def test_a_token_broken_at_a_slash_in_a_cell_of_a_borderless_row_is_joined_whole():
+    # as a bordered table's cell is read: "17/04/" then "2019" is "17/04/2019", not a
+    # date with a blank in it (a narrow text browser breaks a token after its slash)
+    assert _first_line(["Couleur > rouge    Taille > 17/04/",
+                        "et bleu            2019"]) == (
+        "Couleur > rouge et bleu\tTaille > 17/04/2019")

@@ -383,9 +383,12 @@ def test_a_w3m_dump_of_the_table_pages_at_other_widths(cols, author):
 
 # -- the one cutter: a large dump of page texts read in parts gives the records of the whole ------
 
-@pytest.mark.parametrize("rendering", ["get_text", "browser", "text_browser", "one_line"])
+@pytest.mark.parametrize("rendering", ["get_text", "browser", "text_browser", "one_line",
+                                       "elinks", "links", "pandoc", "pandoc_markdown"])
 def test_convert_cuts_a_dump_of_page_texts_where_the_whole_is_cut(rendering, tmp_path):
     import json
+    if rendering not in RENDERINGS:
+        pytest.skip(f"{rendering} is not installed")
     names = CORPUS_PAGES + OUR_PAGES
     dump, expected = _dump(rendering, [n for n in names if (n, rendering) not in LIMITS], "\n")
     if rendering == "one_line":

@@ -102,11 +102,14 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text
-    if shows_markdown(text):
-        text = markdown_undone(text)
+    # (a table drawn in ASCII is read before the Markdown: pandoc's grid tables hold Markdown
+    # in their cells, whose undoing would move what it drops out of the cells' columns)
+    markdown = shows_markdown(text)
     for grid in _GRIDS:
         if any(sign in text for sign in grid.signs) and grid.rule.search(text) is not None:
             text = _bordered_tables(text, grid)
+    if markdown:
+        text = markdown_undone(text)
     if "  " in text:
         text = _line_ends_kept(_columns_read, text, body_label, is_label)
     return text

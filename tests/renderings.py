@@ -268,6 +268,16 @@ def pandoc_program() -> Optional[str]:
         return shutil.which("pandoc")
 
 
+def pandoc_version() -> tuple:
+    """pandoc's version, (3, 9) say; () without pandoc."""
+    program = pandoc_program()
+    if program is None:
+        return ()
+    first = subprocess.run([program, "--version"], capture_output=True,
+                           text=True).stdout.split("\n")[0]
+    return tuple(int(part) for part in re.findall(r"\d+", first)[:2])
+
+
 if pandoc_program():
     RENDERINGS["pandoc"] = _program(pandoc_program(), "-f", "html", "-t", "plain")
     RENDERINGS["pandoc_markdown"] = _program(pandoc_program(), "-f", "html", "-t", "markdown")

@@ -1371,6 +1371,18 @@ def test_a_record_read_back_with_a_number_for_a_string_is_refused(key, value):
     assert back.number == q.number
 
 
+@pytest.mark.parametrize("key", ["number", "legislature"])
+def test_a_record_read_back_with_a_boolean_for_a_number_is_refused(key):
+    # "number": true was read as the number 1 (True equals 1 for Python): a question's
+    # number that its uid does not give, without a word
+    q = aqparse.parse(FIXTURE)
+    data = dict(q.to_dict(), **{key: True})
+    with pytest.raises(aqparse.ParseError) as error:
+        list(aqparse.parse_many((json.dumps(data) + "\n").encode()))
+    assert error.value.code == "bad-record"
+    assert f"{key}: True would be read as 1" in str(error.value)
+
+
 def test_an_xml_document_of_another_kind_is_said_so():
     # it was "this page looks like an HTML page with no question on it"
     xml = b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- export -->\n<catalogue><livre/></catalogue>'

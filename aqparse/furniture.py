@@ -255,11 +255,18 @@ PIECES: Tuple[Piece, ...] = (
           + r"[ ]" + _N + r"[ ]{0,3}(?:\n[ ]{0,40})?:)"),
     # lynx: the list of the links' addresses at the end of a page
     # (elinks: "Visible links" with no colon, and a link's title before its address, which
-    # stands on the next line after a tab: a blank, as the tokenizer reads it)
+    # stands on the next line after a tab: a blank, as the tokenizer reads it; w3m numbering
+    # its links: "References:" then "[1] https://…"; links numbering them: "Links:" then
+    # "1. https://…", an image's "7. Image: file:///…")
     Piece("links", r"References(?=[ \n]{1,40}(?:Visible[ ]links|1\.[ ]))|Visible[ ]links:?"
-          r"|Hidden[ ]links:?"),
-    Piece("links", r"\d{1,4}\.[ ](?:[^\n]{1,300}\n[ ]{1,8})?(?:https?|file|ftp|mailto|javascript):"
+          r"|Hidden[ ]links:?|References:(?=[ \n]{1,40}\[1\][ ])|Links:(?=[ \n]{1,40}1\.[ ])"),
+    Piece("links", r"(?:\d{1,4}\.|\[\d{1,4}\])[ ](?:[^\n]{1,300}\n[ ]{1,8})?"
+          r"(?:(?:Image|Post[ ]form|Get[ ]form):[ ])?(?:https?|file|ftp|mailto|javascript):"
           r"[^\s]{1,2000}"),
+    # ... and links's form fields there ("33. Text field", "64. Button")
+    Piece("links", r"\d{1,4}\.[ ](?:Text[ ]field|Password[ ]field|Text[ ]area|Button"
+          r"|Submit[ ]button|Reset[ ]button|Checkbox|Radio[ ]button|Select[ ]field"
+          r"|File[ ]upload)(?=[ \t]*(?:\n|\Z))", line=True),
     # what text browsers draw for images, form fields and buttons ("[icon_deput]", "[ ]",
     # "[OK]"), for list items with no text ("1.", "*"), for separators
     Piece("marks", r"\[[\w .-]{0,40}\](?:[ ]{1,3}\[[\w .-]{0,40}\]){0,20}(?=[ \t]*(?:\n|\Z))",

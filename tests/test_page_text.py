@@ -1433,3 +1433,27 @@ def test_a_table_page_as_pandoc_3_markdown_is_read_cell_by_cell():
                                       "ministre de la santé et des sports sur l'avenir de la "
                                       "maternité de Saint-Girons.")
     assert q.defects == () and q.extra == {}
+
+
+@pytest.mark.parametrize("rendering, listed", [
+    # links -html-numbered-links 1: "Links:", then its images, buttons and forms too
+    ("links-numbered", ("Links:\n1. https://www.assemblee-nationale.fr/\n",
+                        "10. Button\n", "12. Post form: https://questions.assemblee-nationale.fr",
+                        "9. Image: file:///extension/an/design/an/images/printer-icon.gif")),
+    # w3m -o display_link_number=1: "References:", then "[1] https://…"
+    ("w3m-numbered", ("References:\n\n[1] https://www.assemblee-nationale.fr/\n",
+                      "[21] file:///dyn/contact\n")),
+])
+def test_a_page_whose_links_a_text_browser_listed_at_its_end(rendering, listed):
+    # the lists were text under no label, "Links:" an unknown label
+    text = _rendered_text(f"question-col-14-qe-attribution-change.{rendering}.txt")
+    assert all(item in text for item in listed)
+    [q] = aqparse.parse_many(text)
+    assert (q.uid, q.author.name, q.rubrique, q.tete_analyse) == (
+        "QANR5L14QE51234", "Jean-Marc Fabre", "agriculture", "zones rurales")
+    assert [str(a.date) for a in q.attributions] == ["2015-03-10", "2015-04-07"]
+    assert words(q.answer.text) == (
+        "Le plan « France très haut débit » prévoit la couverture de toutes les communes "
+        "d'ici 2022. Les exploitations isolées recevront d'ici là une aide à l'équipement "
+        "satellitaire.")
+    assert q.defects == () and q.extra == {}

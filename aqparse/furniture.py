@@ -261,8 +261,8 @@ PIECES: Tuple[Piece, ...] = (
     Piece("links", r"References(?=[ \n]{1,40}(?:Visible[ ]links|1\.[ ]))|Visible[ ]links:?"
           r"|Hidden[ ]links:?|References:(?=[ \n]{1,40}\[1\][ ])|Links:(?=[ \n]{1,40}1\.[ ])"),
     Piece("links", r"(?:\d{1,4}\.|\[\d{1,4}\])[ ](?:[^\n]{1,300}\n[ ]{1,8})?"
-          r"(?:(?:Image|Post[ ]form|Get[ ]form):[ ])?(?:https?|file|ftp|mailto|javascript):"
-          r"[^\s]{1,2000}"),
+          r"(?:(?:Image|Post[ ]form|Get[ ]form):[ ])?(?:(?:https?|file|ftp|mailto|javascript):"
+          r"|-#)[^\s]{1,2000}"),      # ("-#main": w3m's link to a part of a page read on stdin)
     # ... and links's form fields there ("33. Text field", "64. Button")
     Piece("links", r"\d{1,4}\.[ ](?:Text[ ]field|Password[ ]field|Text[ ]area|Button"
           r"|Submit[ ]button|Reset[ ]button|Checkbox|Radio[ ]button|Select[ ]field"

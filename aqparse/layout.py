@@ -87,6 +87,22 @@ def blank_links(text: str) -> str:
     return text.replace("\ue000", " ")
 
 
+# a link's number at a line's start before a blank (w3m numbering a link whose text begins
+# with one: "[67] Publication de la question au Journal Officiel du …")
+_LINE_MARK = re.compile(r"^[ ]*\[\d{1,4}\](?=[ ])", re.M)
+
+
+def _marks_before_labels_blanked(text: str, is_label: Callable[[str], bool]) -> str:
+    """``text`` with each link's number that stands at a line's start before a blank and a
+    known label blanked, its length kept (elsewhere such a number may be a note's, "[1] "
+    at the start of a note, and is left)."""
+    def blanked(m: "re.Match[str]") -> str:
+        end = text.find("\n", m.end())
+        return " " * len(m.group(0)) if is_label(text[m.end():end if end >= 0 else len(text)]) \
+            else m.group(0)
+    return _LINE_MARK.sub(blanked, text)
+
+
 def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
              is_label: Optional[Callable[[str], bool]] = None, page: bool = True,
              links: Optional[bool] = None) -> str:
@@ -99,6 +115,8 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
         links = shows_links(text)
     if links and "[" in text:
         text = blank_links(text)
+        if is_label is not None and "] " in text:
+            text = _marks_before_labels_blanked(text, is_label)
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text

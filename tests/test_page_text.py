@@ -1457,3 +1457,31 @@ def test_a_page_whose_links_a_text_browser_listed_at_its_end(rendering, listed):
         "d'ici 2022. Les exploitations isolées recevront d'ici là une aide à l'équipement "
         "satellitaire.")
     assert q.defects == () and q.extra == {}
+
+
+def test_a_link_s_number_before_a_blank_and_a_label_is_blanked():
+    # w3m numbering its links writes "[8] Publication de la question au Journal Officiel
+    # du …" (a link whose text begins with a blank): the label was not at its line's start,
+    # and the question's date and page were lost
+    text = _rendered_text("dyn-16-qe-answered.w3m-numbered.txt")
+    assert ("\n[8] Publication de la question au Journal Officiel du 8 novembre 2022, page\n"
+            "5230\n") in text
+    [q] = aqparse.parse_many(text)
+    assert (str(q.question.date), q.question.page) == ("2022-11-08", 5230)
+    assert (str(q.answer.date), q.answer.page) == ("2023-02-14", 1498)
+    assert q.defects == () and q.extra == {}
+
+
+def test_a_note_s_number_at_a_line_start_in_a_page_with_link_numbers_is_kept():
+    # elsewhere a number before a blank may be a note's: it stays in the body
+    from aqparse.layout import untangle
+
+    def is_label(line):
+        return line.lstrip().startswith("Publication de la question")
+    text = ("[1]Accueil [2]Questions [3]Recherche\n"
+            "[4] Publication de la question au JO du 1er mars 2022\n"
+            "[1] Voir le rapport de la Cour des comptes.\n")
+    assert untangle(text, is_label=is_label) == (
+        "   Accueil    Questions    Recherche\n"
+        "    Publication de la question au JO du 1er mars 2022\n"
+        "[1] Voir le rapport de la Cour des comptes.\n")

@@ -369,7 +369,8 @@ ENDS: Tuple[End, ...] = (
 # header value ("Question écrite n°200 : Agriculture biologique" then a rule); inside a body
 # it may be the text's own, and is left to it.
 VALUE_ENDS: Tuple[str, ...] = (RULE_LINE + _LINE_END,
-                               # (html2text's <hr>, in a page read as no Markdown)
-                               r"\*[ ]\*[ ]\*" + _LINE_END)
+                               # (html2text's and markdownify's <hr>, in a page read as
+                               # no Markdown)
+                               r"\*[ ]\*[ ]\*" + _LINE_END, r"-{3,5}" + _LINE_END)
 # ... and a long one in the middle of a line (one-line text)
 VALUE_ENDS_INLINE: Tuple[str, ...] = (r"[_\u2500-\u257f]{10,400}",)

@@ -174,6 +174,8 @@ _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 # line ("::: {.section}", ":::"), a raw block's fence ("```{=html}") and a line of raw HTML
 # ("<div>"), blanks
 _MD_SPAN = re.compile(r"(\[)([^\[\]]{0,500}?)\]" + _MD_ATTRIBUTES)
+# an image left as HTML (html2text's images_as_html), as its text
+_MD_IMG = re.compile(r"(<img\b[^<>]{0,500}?\balt=['\"])([^'\"<>]{0,200})['\"][^<>]{0,500}?/?>", re.I)
 _MD_SUPERSCRIPT = re.compile(r"(?<=\w)(\^)([^\s^]{1,10})\^")
 # ... and its "smart" punctuation, written back: "--", "---", "..." for the dashes and the
 # ellipsis, a plain quote for a curly one (the text's own plain quotes are escaped, "\\'":
@@ -250,11 +252,15 @@ _MD_BREAK = re.compile(r"^[ ]{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})[ ]*$", re.M)
 # Two kinds of them, or three of one: a page's own text may hold one of each ("# 1. Les
 # mesures", "**Note** :", "[le site](https://…)"), and loses nothing for it
 _MD_SIGNS = (
-    ("](", re.compile(r"\]\((?:[a-z][a-z0-9+.-]{0,20}:|/|#|\.{1,2}/)", re.I)),
+    # (an address in angle brackets: html2text's protect_links)
+    ("](", re.compile(r"\]\(<?(?:[a-z][a-z0-9+.-]{0,20}:|/|#|\.{1,2}/)", re.I)),
     ("]:", _MD_REF_DEFINITION),
     ("#", re.compile(r"^#{1,6}[ ]+\S", re.M)),
     ("**", re.compile(r"\*\*_?(?:Texte de la|Question|\d{1,2}(?:e|ème) [Ll]égislature)"
                       r"|^\*\*[^\s*][^*\n]{0,200}\*\*", re.M)),
+    # (markdownify's strong_em_symbol="_")
+    ("__", re.compile(r"__(?:Texte de la|Question|\d{1,2}(?:e|ème) [Ll]égislature)"
+                      r"|^__[^\s_][^_\n]{0,200}__", re.M)),
     ("---", _MD_TABLE_RULE),
     ("\n---", re.compile(r"^[ ]*-{3,}[ ]*\n[^\n]* \| ", re.M)),
     # pandoc's fenced divs and spans
@@ -309,6 +315,8 @@ def markdown_undone(text: str) -> str:
             found += more
         if not found:
             break
+    if "<img" in text or "<IMG" in text:
+        text = _MD_IMG.sub(_link_text, text)
     if "^" in text:
         text = _MD_SUPERSCRIPT.sub(_link_text, text)
     if ":::" in text or "<" in text or "```" in text:

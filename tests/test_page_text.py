@@ -998,7 +998,9 @@ def _markdown(tool):
     if base == "html2text":
         html2text = pytest.importorskip("html2text")
         settings = {"": {}, "nolinks": {"ignore_links": True}, "unwrapped": {"body_width": 0},
-                    "references": {"inline_links": False}, "crlf": {}}[options]
+                    "references": {"inline_links": False}, "crlf": {},
+                    "protect": {"protect_links": True},
+                    "imageshtml": {"images_as_html": True}}[options]
 
         def render(html):
             h = html2text.HTML2Text()
@@ -1008,13 +1010,17 @@ def _markdown(tool):
             return text.replace("\n", "\r\n") if options == "crlf" else text
         return render
     markdownify = pytest.importorskip("markdownify").markdownify
-    kwargs = {"": {}, "bullets": {"bullets": "-+*"}, "atx": {"heading_style": "ATX"}}[options]
+    kwargs = {"": {}, "bullets": {"bullets": "-+*"}, "atx": {"heading_style": "ATX"},
+              "underscore": {"strong_em_symbol": "_"}, "nolinks": {"strip": ["a"]}}[options]
     return lambda html: markdownify(html, **kwargs)
 
 
+# (html2text-protect: addresses in angle brackets; -imageshtml: images left as <img>;
+# markdownify-underscore: "__bold__" and "_italics_"; -nolinks: links dropped, their text kept)
 _MARKDOWN_TOOLS = ["html2text", "html2text-nolinks", "html2text-unwrapped",
-                   "html2text-references", "html2text-crlf", "markdownify",
-                   "markdownify-bullets", "markdownify-atx"]
+                   "html2text-references", "html2text-crlf", "html2text-protect",
+                   "html2text-imageshtml", "markdownify", "markdownify-bullets",
+                   "markdownify-atx", "markdownify-underscore", "markdownify-nolinks"]
 
 
 # what the tools lose of a page, by default: "œ" written "oe" (html2text); a blank after a

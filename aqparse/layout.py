@@ -139,6 +139,13 @@ _MD_SUPERSCRIPT = re.compile(r"(?<=\w)(\^)([^\s^]{1,10})\^")
 # ... and its "smart" punctuation, written back: "--", "---", "..." for the dashes and the
 # ellipsis, a plain quote for a curly one (the text's own plain quotes are escaped, "\\'")
 _PANDOC = re.compile(r"^:::[ ]?(?:\{[.#}]|[\w-]+[ ]*$)|\]\{[.#]", re.M)
+# (only where pandoc wrote it so: its "smart" writing escapes the text's own plain
+# apostrophes, ellipses and double hyphens, "l\\'objet", "\\...", "\\--", and never leaves a
+# curly quote, a dash or an ellipsis as it is; "-t markdown-smart" leaves them all as they
+# are, and the text's own "'", "..." and "--" unescaped: a page with none of the first kind,
+# or any of the second (a dump of pages of both), is read as written)
+_SMART_WRITTEN = re.compile(r"\\(?:'|\.\.\.|--)")
+_SMART_LITERAL = re.compile("[\u2018\u2019\u201c\u201d\u2013\u2014\u2026]")
 _SMART = re.compile(r"(?<![\\-])(?:---|--)(?!-)|(?<![\\.])\.\.\.(?!\.)|(?<!\\)['\"]")
 _SMART_MARKS = {"---": "—" + _DROPPED * 2, "--": "–" + _DROPPED, "...": "…" + _DROPPED * 2}
 
@@ -261,7 +268,9 @@ def markdown_undone(text: str) -> str:
         text = _MD_REF_DEFINITION.sub(lambda m: "".join(_MOVED if c == "\n" else _DROPPED
                                                         for c in m.group(0)), text)
     spans = "]{" in text
-    pandoc = _PANDOC.search(text) is not None      # (read before its signs are undone)
+    # (read before its signs are undone)
+    smart = (_PANDOC.search(text) is not None and _SMART_WRITTEN.search(text) is not None
+             and _SMART_LITERAL.search(text) is None)
     for _ in range(4):      # (the inner first: an image inside a link, "[![alt](image)](…)",
         text, found = _MD_LINK.subn(_link_text, text)      # a span inside a link, a link in
         if spans:                                           # a span, a span in a span)
@@ -273,7 +282,7 @@ def markdown_undone(text: str) -> str:
         text = _MD_SUPERSCRIPT.sub(_link_text, text)
     if ":::" in text or "<" in text or "```" in text:
         text = _MD_DIV.sub(lambda m: re.sub("[^\n]", " ", m.group(0)), text)
-    if pandoc:
+    if smart:
         text = _SMART.sub(_smart, text)
     text = _MD_MARKS.sub(lambda m: _DROPPED * len(m.group(0)), text)
     for mark, pair in _MD_PAIRS:

@@ -1368,3 +1368,37 @@ def test_a_page_number_in_a_pandoc_span_is_no_link_mark():
 
     assert not shows_links("page : [4774]{.question_big_content} [1324]{.x} [2623]{#y}")
     assert shows_links("[4774]Accueil [1324]Questions [2623]Recherche")
+
+
+# -- review: pandoc's Markdown written without its "smart" punctuation -----------------------
+
+_NOT_SMART = ("::: {.section}\n"
+              "Question publiée au JO le : [26/04/2022]{.question_big_content}\n"
+              ":::\n"
+              "l'objet d'un « plan » -- dit \"l'État\" -- au 1er mai... l’État – “oui” …\n")
+
+
+def test_pandoc_markdown_without_smart_punctuation_keeps_the_text_s_own_quotes_and_dashes():
+    # pandoc -t markdown-smart writes a text's curly quotes, dashes and ellipses as they are,
+    # and its plain ones plain, unescaped: they were all taken for "smart" punctuation written
+    # back as plain ("l'objet" read "l’objet", "..." "…", "--" "–")
+    from aqparse.layout import markdown_undone
+
+    undone = markdown_undone(_NOT_SMART)
+    assert len(undone) == len(_NOT_SMART) and undone.count("\n") == _NOT_SMART.count("\n")
+    assert undone.split("\n")[3].rstrip() == (
+        "l'objet d'un « plan » -- dit \"l'État\" -- au 1er mai... l’État – “oui” …")
+
+
+@pytest.mark.parametrize("name", ["dyn-16-qe-answered.html", "fiche-09-qe-answered.html",
+                                  "question-col-14-qe-attribution-change.html"])
+def test_a_page_as_pandoc_markdown_without_smart_punctuation_gives_its_record(name):
+    from renderings import _program, pandoc_program
+
+    if not pandoc_program():
+        pytest.skip("no pandoc")
+    raw, html = _html(name)
+    text = _program(pandoc_program(), "-f", "html", "-t", "markdown-smart")(html)
+    [q] = aqparse.parse_many(text)
+    assert_same_record(q, aqparse.parse(raw), "pandoc_markdown")
+    assert q.defects == ()

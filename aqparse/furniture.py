@@ -315,8 +315,14 @@ _LINE_END = r"(?=[ \t]*(?:\n|\Z))"
 # its first letter, so that each form still starts with a literal)
 _AN = r"A(?<!['’]A)ssemblée[ ]nationale"
 _SITE_MENU = _AN + r"(?=[ \t\n*•·+|]{1,200}Accueil\b)"
-_MENU_START = (r"Accueil(?=[ \t\n*•·+|>-]{1,200}(?:Vos[ ]députés|Questions\b|Recherche\b"
+_MENU_START = (r"Accueil(?=[ \t\n*•·+|>]{1,200}(?:Vos[ ]députés|Questions\b|Recherche\b"
                r"|Travaux[ ]parlementaires|Séance[ ]publique|Accueil\b))")
+# ... as pandoc writes it, "-" items; a body's own list may start so ("- Accueil" then
+# "- Recherche d'un emploi"), so only items that are the menu's whole lines
+_MENU_ITEM = (r"(?:Vos[ ]députés|Questions(?:[ ]écrites[ ]et[ ]orales)?|Recherche"
+              r"|Travaux[ ]parlementaires|Séance[ ]publique|Accueil)")
+_DASH_MENU = (r"-[ ]{1,6}Accueil(?=[ \t]*\n(?:[ \t]*\n)?[ \t]{0,40}-[ ]{1,6}" + _MENU_ITEM
+              + _LINE_END + r")")
 # the page's buttons, a line each or side by side: "Imprimer" with "Format PDF" (or another
 # piece of the page after it), "partager" with the sharing links or the footer after it
 _AFTER_BUTTONS = r"(?:\(BUTTON\)|\[?pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoyer|©|Aller|Accueil|FICHE)"
@@ -353,6 +359,7 @@ ENDS: Tuple[End, ...] = (
     # the next page's menu: the site's name, then its first item; or its first two items
     End("page", _SITE_MENU, (_SITE_MENU,)),
     End("page", _MENU_START, (_MENU_START, r"[*•·+][ ]{1,6}" + _MENU_START)),
+    End("page", _DASH_MENU),
     # the site's name alone on the last line of a page (a footer of a line)
     End("footer", _AN + _LINE_END + NEXT_PAGE, (r"A(?<=[.!?»)] A)ssemblée[ ]nationale" + NEXT_PAGE,)),
     End("page", r"FICHE[ ]QUESTION" + _LINE_END, (r"FICHE[ ]QUESTION",)),

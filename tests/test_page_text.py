@@ -1402,3 +1402,30 @@ def test_a_page_as_pandoc_markdown_without_smart_punctuation_gives_its_record(na
     [q] = aqparse.parse_many(text)
     assert_same_record(q, aqparse.parse(raw), "pandoc_markdown")
     assert q.defects == ()
+
+
+_A_FICHE = (ROOT / "fixtures" / "copied-fiche-11-qe.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("own", [
+    "Le dispositif comporte :\n- Accueil\n- Recherche d'un emploi\n- Formation.",
+    "Ses axes :\n- Accueil ;\n- Questions sociales.",
+    "Cf.\n- Aller au contenu",
+    "Les boutons :\n- Imprimer\n- Format PDF",
+    "Mots :\n- partager\n- Twitter",
+])
+def test_a_body_s_own_dash_list_does_not_end_it(own):
+    # a "-" before what ends a page (pandoc's menu, "- Accueil" then "- Questions") was taken
+    # before every end: a body's own list ("- Accueil" then "- Recherche d'un emploi") ended
+    # the answer, and its lines after it were text under no label
+    text = _A_FICHE.replace("de s'y maintenir.", "de s'y maintenir.\n" + own + "\nFin du texte.")
+    [q] = aqparse.parse_many(text)
+    assert q.answer.text.rstrip().endswith(own + "\nFin du texte.")
+    assert q.defects == ()
+
+
+def test_pandoc_s_menu_of_dash_items_still_ends_a_page_without_a_footer():
+    page = _A_FICHE.replace("de s'y maintenir.", "de s'y maintenir.\n\n- Accueil\n- Questions\n")
+    [q] = aqparse.parse_many(page)
+    assert q.answer.text.rstrip().endswith("de s'y maintenir.")
+    assert q.defects == ()

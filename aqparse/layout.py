@@ -146,7 +146,11 @@ _PANDOC = re.compile(r"^:::[ ]?(?:\{[.#}]|[\w-]+[ ]*$)|\]\{[.#]", re.M)
 # or any of the second (a dump of pages of both), is read as written)
 _SMART_WRITTEN = re.compile(r"\\(?:'|\.\.\.|--)")
 _SMART_LITERAL = re.compile("[\u2018\u2019\u201c\u201d\u2013\u2014\u2026]")
-_SMART = re.compile(r"(?<![\\-])(?:---|--)(?!-)|(?<![\\.])\.\.\.(?!\.)|(?<!\\)['\"]")
+# (a table's borders and rules are no dashes: "+---+", "|--|", ":--")
+_SMART = re.compile(r"(?<![\\+|:-])(?:---|--)(?![+|:-])|(?<![\\.])\.\.\.(?!\.)|(?<!\\)['\"]")
+# pandoc's simple table: the rule under its header, or above and below it, runs of dashes a
+# blank apart, a column's each ("  --- -------"); blanks, as a Markdown table's rule
+_MD_SIMPLE_RULE = re.compile(r"^[ ]{0,3}-{3,}(?:[ ]{1,3}-{3,}){1,50}[ ]*$", re.M)
 _SMART_MARKS = {"---": "—" + _DROPPED * 2, "--": "–" + _DROPPED, "...": "…" + _DROPPED * 2}
 
 
@@ -282,6 +286,8 @@ def markdown_undone(text: str) -> str:
         text = _MD_SUPERSCRIPT.sub(_link_text, text)
     if ":::" in text or "<" in text or "```" in text:
         text = _MD_DIV.sub(lambda m: re.sub("[^\n]", " ", m.group(0)), text)
+    if "---" in text:
+        text = _MD_SIMPLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
     if smart:
         text = _SMART.sub(_smart, text)
     text = _MD_MARKS.sub(lambda m: _DROPPED * len(m.group(0)), text)

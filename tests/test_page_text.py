@@ -1429,3 +1429,47 @@ def test_pandoc_s_menu_of_dash_items_still_ends_a_page_without_a_footer():
     [q] = aqparse.parse_many(page)
     assert q.answer.text.rstrip().endswith("de s'y maintenir.")
     assert q.defects == ()
+
+
+_SIMPLE_TABLE = ("::: {.a}\n"
+                 "l\\'objet\n"
+                 "\n"
+                 "  N   A   Année\n"
+                 "  --- --- -------\n"
+                 "  1   x   2008\n"
+                 "\n"
+                 "+-----+---+\n"
+                 "| a   | b |\n"
+                 "+=====+===+\n"
+                 ":::\n")
+
+
+def test_a_simple_table_s_rule_in_pandoc_markdown_is_no_text():
+    # pandoc writes a table of one-line cells as a "simple table", its rule runs of dashes a
+    # blank apart; a one-character column's is "---", which the smart punctuation written back
+    # read as an em dash ("— — -------" in the answer), and any rule stayed in the body
+    from aqparse.layout import markdown_undone
+
+    undone = markdown_undone(_SIMPLE_TABLE)
+    assert len(undone) == len(_SIMPLE_TABLE) and undone.count("\n") == _SIMPLE_TABLE.count("\n")
+    lines = undone.split("\n")
+    assert lines[1].rstrip() == "l'objet"
+    assert lines[4].strip() == ""
+    # (a grid table is left as it is: its borders are not dashes of the text)
+    assert lines[7] == "+-----+---+" and lines[9] == "+=====+===+"
+
+
+@pytest.mark.parametrize("header", ["<th>N</th><th>A</th>", "<th>N°</th><th>Ax</th>"])
+def test_a_table_in_an_answer_as_pandoc_markdown_reads_as_its_cells(header):
+    from renderings import _program, pandoc_program
+
+    if not pandoc_program():
+        pytest.skip("no pandoc")
+    raw, html = _html("dyn-16-qe-answered.html")
+    table = (f"<table><tr>{header}<th>Année</th></tr>"
+             "<tr><td>1</td><td>x</td><td>2008</td></tr></table>")
+    html = html.replace("Le transport scolaire relève", table + "<p>Le transport scolaire relève", 1)
+    text = _program(pandoc_program(), "-f", "html", "-t", "markdown")(html)
+    [q] = aqparse.parse_many(text)
+    assert_same_record(q, aqparse.parse(html), "pandoc_markdown")
+    assert q.defects == ()

@@ -194,10 +194,12 @@ _MD_PAIRS = tuple((mark, _pair(mark, around)) for mark, around in (
 # législature **" and "__" for an empty icon, which no pairing reads)
 # (a run of three is a single's and a double's: the double is taken at its end, "*)***P" is
 # "*)" closing and "**P" opening)
-# (any punctuation may be escaped: pandoc writes "l\\'Assemblée", "\\>", "\\..."; a backslash at
-# a line's end is a line break)
-_MD_MARKS = re.compile(r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[!-/:-@\[-`{-~]|\n)"
-                       r"|^[ ]{0,3}#{1,6}[ ]", re.M)
+# (what the tools escape: html2text the Markdown's own marks, markdownify those and "&<~=";
+# pandoc any punctuation, "l\\'Assemblée", "\\>", "\\...": elsewhere a backslash before
+# another is the text's own, "C:\\'x"; a backslash at a line's end is a line break)
+_MD_MARKS_OF = r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[{}]|\n)|^[ ]{{0,3}}#{{1,6}}[ ]"
+_MD_MARKS = re.compile(_MD_MARKS_OF.format(r"\\`*_{}\[\]()#+\-.!>|&<~="), re.M)
+_PANDOC_MARKS = re.compile(_MD_MARKS_OF.format(r"!-/:-@\[-`{-~"), re.M)
 # a line of a lone mark, once the pairs are read: an empty list item, or a closing mark of
 # no pair
 _MD_LONE = re.compile(r"^[ ]*(?:_|\*|-|\+)(?=[ \x00\x01]*$)", re.M)
@@ -273,7 +275,8 @@ def markdown_undone(text: str) -> str:
                                                         for c in m.group(0)), text)
     spans = "]{" in text
     # (read before its signs are undone)
-    smart = (_PANDOC.search(text) is not None and _SMART_WRITTEN.search(text) is not None
+    pandoc = _PANDOC.search(text) is not None
+    smart = (pandoc and _SMART_WRITTEN.search(text) is not None
              and _SMART_LITERAL.search(text) is None)
     for _ in range(4):      # (the inner first: an image inside a link, "[![alt](image)](…)",
         text, found = _MD_LINK.subn(_link_text, text)      # a span inside a link, a link in
@@ -290,7 +293,7 @@ def markdown_undone(text: str) -> str:
         text = _MD_SIMPLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
     if smart:
         text = _SMART.sub(_smart, text)
-    text = _MD_MARKS.sub(lambda m: _DROPPED * len(m.group(0)), text)
+    text = (_PANDOC_MARKS if pandoc else _MD_MARKS).sub(lambda m: _DROPPED * len(m.group(0)), text)
     for mark, pair in _MD_PAIRS:
         if mark in text:
             text = pair.sub(lambda m, n=len(mark): _DROPPED * n + m.group(0)[n:-n] + _DROPPED * n,

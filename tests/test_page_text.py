@@ -1473,3 +1473,17 @@ def test_a_table_in_an_answer_as_pandoc_markdown_reads_as_its_cells(header):
     [q] = aqparse.parse_many(text)
     assert_same_record(q, aqparse.parse(html), "pandoc_markdown")
     assert q.defects == ()
+
+
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_a_backslash_of_the_text_s_own_in_a_page_as_markdown_is_kept(tool):
+    # pandoc escapes any punctuation ("l\\'Assemblée"); html2text and markdownify only the
+    # Markdown's marks: a backslash of the text's own before a quote, a colon or a slash was
+    # dropped from their pages too
+    raw, html = _html("dyn-16-qe-answered.html")
+    own = "Le fichier C:\\'dossier\\:x et a\\/b. "
+    html = html.replace("Le transport scolaire relève", own + "Le transport scolaire relève", 1)
+    [q] = aqparse.parse_many(_markdown(tool)(html))
+    assert words(q.answer.text).startswith(own.strip())
+    assert words(q.answer.text) == words(aqparse.parse(html).answer.text)
+    assert q.defects == ()

@@ -287,7 +287,9 @@ def markdown_undone(text: str) -> str:
             break
     if "^" in text:
         text = _MD_SUPERSCRIPT.sub(_link_text, text)
-    if ":::" in text or "<" in text or "```" in text:
+    # (pandoc's only: in html2text's or markdownify's Markdown a line "<Texte non
+    # communiqué>" is the text's own, which pandoc would have escaped, "\\<Texte")
+    if pandoc and (":::" in text or "<" in text or "```" in text):
         text = _MD_DIV.sub(lambda m: re.sub("[^\n]", " ", m.group(0)), text)
     if "---" in text:
         text = _MD_SIMPLE_RULE.sub(lambda m: " " * len(m.group(0)), text)

@@ -1487,3 +1487,15 @@ def test_a_backslash_of_the_text_s_own_in_a_page_as_markdown_is_kept(tool):
     assert words(q.answer.text).startswith(own.strip())
     assert words(q.answer.text) == words(aqparse.parse(html).answer.text)
     assert q.defects == ()
+
+
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_a_paragraph_in_angle_brackets_in_a_page_as_markdown_is_kept(tool):
+    # pandoc's raw HTML lines ("<div>") are blanked; html2text and markdownify write the
+    # text's own "&lt;…&gt;" as it reads: a paragraph "<Texte non communiqué>" was lost
+    raw, html = _html("dyn-16-qe-answered.html")
+    html = html.replace("Le transport scolaire relève",
+                        "&lt;Texte non communiqué&gt;</p><p>Le transport scolaire relève", 1)
+    [q] = aqparse.parse_many(_markdown(tool)(html))
+    assert words(q.answer.text).startswith("<Texte non communiqué> Le transport")
+    assert q.defects == ()

@@ -273,9 +273,10 @@ def markdown_undone(text: str) -> str:
     if "]:" in text:
         text = _MD_REF_DEFINITION.sub(lambda m: "".join(_MOVED if c == "\n" else _DROPPED
                                                         for c in m.group(0)), text)
-    spans = "]{" in text
-    # (read before its signs are undone)
+    # (read before its signs are undone; its spans, superscripts, raw lines and escapes are
+    # read in its Markdown only: elsewhere "2^10^3", "<Texte>" are the text's own)
     pandoc = _PANDOC.search(text) is not None
+    spans = pandoc and "]{" in text
     smart = (pandoc and _SMART_WRITTEN.search(text) is not None
              and _SMART_LITERAL.search(text) is None)
     for _ in range(4):      # (the inner first: an image inside a link, "[![alt](image)](…)",
@@ -285,7 +286,7 @@ def markdown_undone(text: str) -> str:
             found += more
         if not found:
             break
-    if "^" in text:
+    if pandoc and "^" in text:
         text = _MD_SUPERSCRIPT.sub(_link_text, text)
     # (pandoc's only: in html2text's or markdownify's Markdown a line "<Texte non
     # communiqué>" is the text's own, which pandoc would have escaped, "\\<Texte")

@@ -1499,3 +1499,15 @@ def test_a_paragraph_in_angle_brackets_in_a_page_as_markdown_is_kept(tool):
     [q] = aqparse.parse_many(_markdown(tool)(html))
     assert words(q.answer.text).startswith("<Texte non communiqué> Le transport")
     assert q.defects == ()
+
+
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_carets_and_braces_of_the_text_s_own_in_a_page_as_markdown_are_kept(tool):
+    # pandoc's superscripts ("16^e^") and spans ("[x]{.c}") were read in any Markdown:
+    # "2^10^3" read "2103", "[sic]{x}" "sic" (a span with a class, "]{.", is a sign of pandoc)
+    raw, html = _html("dyn-16-qe-answered.html")
+    own = "Soit 2^10^3 octets [sic]{x} et [1]{n=2}. "
+    html = html.replace("Le transport scolaire relève", own + "Le transport scolaire relève", 1)
+    [q] = aqparse.parse_many(_markdown(tool)(html))
+    assert words(q.answer.text).startswith(own.strip())
+    assert q.defects == ()

@@ -277,8 +277,7 @@ def markdown_undone(text: str) -> str:
     # read in its Markdown only: elsewhere "2^10^3", "<Texte>" are the text's own)
     pandoc = _PANDOC.search(text) is not None
     spans = pandoc and "]{" in text
-    smart = (pandoc and _SMART_WRITTEN.search(text) is not None
-             and _SMART_LITERAL.search(text) is None)
+    smart = pandoc and _SMART_WRITTEN.search(text) is not None
     for _ in range(4):      # (the inner first: an image inside a link, "[![alt](image)](…)",
         text, found = _MD_LINK.subn(_link_text, text)      # a span inside a link, a link in
         if spans:                                           # a span, a span in a span)
@@ -294,7 +293,9 @@ def markdown_undone(text: str) -> str:
         text = _MD_DIV.sub(lambda m: re.sub("[^\n]", " ", m.group(0)), text)
     if "---" in text:
         text = _MD_SIMPLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
-    if smart:
+    # (a curly quote in a link's title, an attribute or a raw HTML line is written as it
+    # is, smart or not: looked for in the text once those are dropped)
+    if smart and _SMART_LITERAL.search(text) is None:
         text = _SMART.sub(_smart, text)
     text = (_PANDOC_MARKS if pandoc else _MD_MARKS).sub(lambda m: _DROPPED * len(m.group(0)), text)
     for mark, pair in _MD_PAIRS:

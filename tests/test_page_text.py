@@ -1511,3 +1511,17 @@ def test_carets_and_braces_of_the_text_s_own_in_a_page_as_markdown_are_kept(tool
     [q] = aqparse.parse_many(_markdown(tool)(html))
     assert words(q.answer.text).startswith(own.strip())
     assert q.defects == ()
+
+
+def test_pandoc_s_smart_punctuation_is_written_back_whatever_a_link_s_title_holds():
+    # pandoc writes a link's title and a span's attributes as they are, curly quotes and all:
+    # taken for the text's own, they made a page's smart punctuation read as written
+    from aqparse.layout import markdown_undone
+
+    page = ("::: a\n"
+            "l\\'objet l'État [lien](/x \"Page de l’Assemblée\") [s]{.c x=\"l’a\"}\n"
+            "<div title=\"l’a\">\n"
+            ":::\n")
+    undone = markdown_undone(page)
+    assert len(undone) == len(page) and undone.count("\n") == page.count("\n")
+    assert undone.split("\n")[1].rstrip() == "l'objet l’État lien s"

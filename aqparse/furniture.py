@@ -337,8 +337,10 @@ _PRINT = (r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?printer-icon\]?" + _MARK_AFTER
 _PDF = r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?pdf\]?" + _MARK_AFTER + r"[ ]{1,8})?Format[ ]PDF" + _LINE_END
 # (a page as Markdown: the sharing links, images without text, are blank items)
 # (pandoc writes them as "-" items, before the end of the page)
+# (... empty items only: "partager" then "- Question écrite n°12", a body's own list, is not
+# the end of a page)
 _SHARE = (r"partager(?=[ \t]*\n[ \t\n*•·-]{0,2000}(?:LCP|Logo|Facebook|Twitter|\[|©)"
-          r"|[ \t]*(?:\n[ \t\n*•·-]{0,2000})?" + NEXT_PAGE + ")")
+          r"|[ \t]*(?:\n[ \t]{0,2000}(?:[*•·-][ \t]{0,2000})?(?=\n|\Z)){0,100}" + NEXT_PAGE + ")")
 
 ENDS: Tuple[End, ...] = (
     End("buttons", _PRINT + "|" + _PDF,

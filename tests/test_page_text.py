@@ -1525,3 +1525,15 @@ def test_pandoc_s_smart_punctuation_is_written_back_whatever_a_link_s_title_hold
     undone = markdown_undone(page)
     assert len(undone) == len(page) and undone.count("\n") == page.count("\n")
     assert undone.split("\n")[1].rstrip() == "l'objet l’État lien s"
+
+
+@pytest.mark.parametrize("own", ["Voir :\npartager\n- Question écrite n°12",
+                                 "Voir :\npartager\n- 15e législature"])
+def test_a_share_word_then_a_body_s_own_list_does_not_end_it(own):
+    # pandoc's sharing links are empty "-" items after "partager", before the end of the page:
+    # any "-" item was taken for one, and a body's "partager" then "- Question écrite n°12"
+    # ended it ("-" and "n°12 …" text under no label)
+    text = _A_FICHE.replace("de s'y maintenir.", "de s'y maintenir.\n" + own + "\nFin du texte.")
+    [q] = aqparse.parse_many(text)
+    assert q.answer.text.rstrip().endswith(own + "\nFin du texte.")
+    assert q.defects == ()

@@ -322,8 +322,14 @@ _LINE_END = r"(?=[ \t]*(?:\n|\Z))"
 # its first letter, so that each form still starts with a literal)
 _AN = r"A(?<!['’]A)ssemblée[ ]nationale"
 _SITE_MENU = _AN + r"(?=[ \t\n*•·+|]{1,200}Accueil\b)"
-_MENU_START = (r"Accueil(?=[ \t\n*•·+|>-]{1,200}(?:Vos[ ]députés|Questions\b|Recherche\b"
+_MENU_START = (r"Accueil(?=[ \t\n*•·+|>]{1,200}(?:Vos[ ]députés|Questions\b|Recherche\b"
                r"|Travaux[ ]parlementaires|Séance[ ]publique|Accueil\b))")
+# ... as pandoc writes it, "-" items; a body's own list may start so ("- Accueil" then
+# "- Recherche d'un emploi"), so only items that are the menu's whole lines
+_MENU_ITEM = (r"(?:Vos[ ]députés|Questions(?:[ ]écrites[ ]et[ ]orales)?|Recherche"
+              r"|Travaux[ ]parlementaires|Séance[ ]publique|Accueil)")
+_DASH_MENU = (r"-[ ]{1,6}Accueil(?=[ \t]*\n(?:[ \t]*\n)?[ \t]{0,40}-[ ]{1,6}" + _MENU_ITEM
+              + _LINE_END + r")")
 # the page's buttons, a line each or side by side: "Imprimer" with "Format PDF" (or another
 # piece of the page after it), "partager" with the sharing links or the footer after it
 _AFTER_BUTTONS = r"(?:\(BUTTON\)|\[?pdf|Format|LCP|Logo|Mentions|[Pp]artager|Envoyer|©|Aller|Accueil|FICHE)"
@@ -338,8 +344,10 @@ _PRINT = (r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?printer-icon\]?" + _MARK_AFTER
 _PDF = r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?pdf\]?" + _MARK_AFTER + r"[ ]{1,8})?Format[ ]PDF" + _LINE_END
 # (a page as Markdown: the sharing links, images without text, are blank items)
 # (pandoc writes them as "-" items, before the end of the page)
+# (... empty items only: "partager" then "- Question écrite n°12", a body's own list, is not
+# the end of a page)
 _SHARE = (r"partager(?=[ \t]*\n[ \t\n*•·-]{0,2000}(?:LCP|Logo|Facebook|Twitter|\[|©)"
-          r"|[ \t]*(?:\n[ \t\n*•·-]{0,2000})?" + NEXT_PAGE + ")")
+          r"|[ \t]*(?:\n[ \t]{0,2000}(?:[*•·-][ \t]{0,2000})?(?=\n|\Z)){0,100}" + NEXT_PAGE + ")")
 
 ENDS: Tuple[End, ...] = (
     End("buttons", _PRINT + "|" + _PDF,
@@ -360,6 +368,7 @@ ENDS: Tuple[End, ...] = (
     # the next page's menu: the site's name, then its first item; or its first two items
     End("page", _SITE_MENU, (_SITE_MENU,)),
     End("page", _MENU_START, (_MENU_START, r"[*•·+][ ]{1,6}" + _MENU_START)),
+    End("page", _DASH_MENU),
     # the site's name alone on the last line of a page (a footer of a line)
     End("footer", _AN + _LINE_END + NEXT_PAGE, (r"A(?<=[.!?»)] A)ssemblée[ ]nationale" + NEXT_PAGE,)),
     End("page", r"FICHE[ ]QUESTION" + _LINE_END, (r"FICHE[ ]QUESTION",)),

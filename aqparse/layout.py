@@ -174,14 +174,34 @@ _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 # line ("::: {.section}", ":::"), a raw block's fence ("```{=html}") and a line of raw HTML
 # ("<div>"), blanks
 _MD_SPAN = re.compile(r"(\[)([^\[\]]{0,500}?)\]" + _MD_ATTRIBUTES)
-# an image left as HTML (html2text's images_as_html), as its text
-_MD_IMG = re.compile(r"(<img\b[^<>]{0,500}?\balt=['\"])([^'\"<>]{0,200})['\"][^<>]{0,500}?/?>", re.I)
+# an image left as HTML (html2text's images_as_html), as its text, if it has one
+_MD_IMG = re.compile(r"<img\b[^<>]{0,1000}>", re.I)
+_MD_ALT = re.compile(r"\balt=(['\"])([^'\"<>]{0,200})\1", re.I)
+
+
+def _image_text(m: "re.Match[str]") -> str:
+    whole = m.group(0)
+    alt = _MD_ALT.search(whole)
+    inner = alt.group(2) if alt else ""
+    breaks = whole.count("\n")
+    return inner + _DROPPED * (len(whole) - len(inner) - breaks) + _MOVED * breaks
 _MD_SUPERSCRIPT = re.compile(r"(?<=\w)(\^)([^\s^]{1,10})\^")
 # ... and its "smart" punctuation, written back: "--", "---", "..." for the dashes and the
 # ellipsis, a plain quote for a curly one (the text's own plain quotes are escaped, "\\'":
 # without them, as with "-t markdown-smart", pandoc wrote the characters as they are)
 _PANDOC = re.compile(r"^:::[ ]?(?:\{[.#}]|[\w-]+[ ]*$)|\]\{[.#]", re.M)
-_SMART = re.compile(r"(?<![\\-])(?:---|--)(?!-)|(?<![\\.])\.\.\.(?!\.)|(?<!\\)['\"]")
+# (only where pandoc wrote it so: its "smart" writing escapes the text's own plain
+# apostrophes, ellipses and double hyphens, "l\\'objet", "\\...", "\\--", and never leaves a
+# curly quote, a dash or an ellipsis as it is; "-t markdown-smart" leaves them all as they
+# are, and the text's own "'", "..." and "--" unescaped: a page with none of the first kind,
+# or any of the second (a dump of pages of both), is read as written)
+_SMART_WRITTEN = re.compile(r"\\(?:'|\.\.\.|--)")
+_SMART_LITERAL = re.compile("[\u2018\u2019\u201c\u201d\u2013\u2014\u2026]")
+# (a table's borders and rules are no dashes: "+---+", "|--|", ":--")
+_SMART = re.compile(r"(?<![\\+|:-])(?:---|--)(?![+|:-])|(?<![\\.])\.\.\.(?!\.)|(?<!\\)['\"]")
+# pandoc's simple table: the rule under its header, or above and below it, runs of dashes a
+# blank apart, a column's each ("  --- -------"); blanks, as a Markdown table's rule
+_MD_SIMPLE_RULE = re.compile(r"^[ ]{0,3}-{3,}(?:[ ]{1,3}-{3,}){1,50}[ ]*$", re.M)
 _SMART_MARKS = {"---": "—" + _DROPPED * 2, "--": "–" + _DROPPED, "...": "…" + _DROPPED * 2}
 
 
@@ -225,10 +245,12 @@ _MD_PAIRS = tuple((mark, _pair(mark, around)) for mark, around in (
 # législature **" and "__" for an empty icon, which no pairing reads)
 # (a run of three is a single's and a double's: the double is taken at its end, "*)***P" is
 # "*)" closing and "**P" opening)
-# (any punctuation may be escaped: pandoc writes "l\\'Assemblée", "\\>", "\\..."; a backslash at
-# a line's end is a line break)
-_MD_MARKS = re.compile(r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[!-/:-@\[-`{-~]|\n)"
-                       r"|^[ ]{0,3}#{1,6}[ ]", re.M)
+# (what the tools escape: html2text the Markdown's own marks, markdownify those and "&<~=";
+# pandoc any punctuation, "l\\'Assemblée", "\\>", "\\...": elsewhere a backslash before
+# another is the text's own, "C:\\'x"; a backslash at a line's end is a line break)
+_MD_MARKS_OF = r"(?:\*\*)+(?!\*)|(?:__)+(?!_)|\\(?=[{}]|\n)|^[ ]{{0,3}}#{{1,6}}[ ]"
+_MD_MARKS = re.compile(_MD_MARKS_OF.format(r"\\`*_{}\[\]()#+\-.!>|&<~="), re.M)
+_PANDOC_MARKS = re.compile(_MD_MARKS_OF.format(r"!-/:-@\[-`{-~"), re.M)
 # a line of a lone mark, once the pairs are read: an empty list item, or a closing mark of
 # no pair
 _MD_LONE = re.compile(r"^[ ]*(?:_|\*|-|\+)(?=[ \x00\x01]*$)", re.M)
@@ -306,8 +328,11 @@ def markdown_undone(text: str) -> str:
     if "]:" in text:
         text = _MD_REF_DEFINITION.sub(lambda m: "".join(_MOVED if c == "\n" else _DROPPED
                                                         for c in m.group(0)), text)
-    spans = "]{" in text
-    pandoc = _PANDOC.search(text) is not None      # (read before its signs are undone)
+    # (read before its signs are undone; its spans, superscripts, raw lines and escapes are
+    # read in its Markdown only: elsewhere "2^10^3", "<Texte>" are the text's own)
+    pandoc = _PANDOC.search(text) is not None
+    spans = pandoc and "]{" in text
+    smart = pandoc and _SMART_WRITTEN.search(text) is not None
     for _ in range(4):      # (the inner first: an image inside a link, "[![alt](image)](…)",
         text, found = _MD_LINK.subn(_link_text, text)      # a span inside a link, a link in
         if spans:                                           # a span, a span in a span)
@@ -316,16 +341,20 @@ def markdown_undone(text: str) -> str:
         if not found:
             break
     if "<img" in text or "<IMG" in text:
-        text = _MD_IMG.sub(_link_text, text)
-    if "^" in text:
+        text = _MD_IMG.sub(_image_text, text)
+    if pandoc and "^" in text:
         text = _MD_SUPERSCRIPT.sub(_link_text, text)
-    if ":::" in text or "<" in text or "```" in text:
+    # (pandoc's only: in html2text's or markdownify's Markdown a line "<Texte non
+    # communiqué>" is the text's own, which pandoc would have escaped, "\\<Texte")
+    if pandoc and (":::" in text or "<" in text or "```" in text):
         text = _MD_DIV.sub(lambda m: re.sub("[^\n]", " ", m.group(0)), text)
-    # (a quote escaped in the text itself, links, spans and divs undone: an attribute's
-    # value holds escaped quotes with or without "smart")
-    if pandoc and ("\\'" in text or '\\"' in text):
+    if "---" in text:
+        text = _MD_SIMPLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
+    # (a curly quote in a link's title, an attribute or a raw HTML line is written as it
+    # is, smart or not: looked for in the text once those are dropped)
+    if smart and _SMART_LITERAL.search(text) is None:
         text = _SMART.sub(_smart, text)
-    text = _MD_MARKS.sub(lambda m: _DROPPED * len(m.group(0)), text)
+    text = (_PANDOC_MARKS if pandoc else _MD_MARKS).sub(lambda m: _DROPPED * len(m.group(0)), text)
     for mark, pair in _MD_PAIRS:
         if mark in text:
             text = pair.sub(lambda m, n=len(mark): _DROPPED * n + m.group(0)[n:-n] + _DROPPED * n,

@@ -299,7 +299,7 @@ RULES += (
 # The site's furniture (``aqparse.furniture``): what ends a question (at a line start, and
 # in its one-line forms inside a body), then the rest, looked for only between questions.
 FURNITURE_RULES: Tuple[Rule, ...] = tuple(
-    Rule("furniture", f"(?-i:(?P<v>(?:[*•·+-][ ]{{1,6}})?(?:{end.pattern})))", line_only=True,
+    Rule("furniture", f"(?-i:(?P<v>(?:[*•·+][ ]{{1,6}})?(?:{end.pattern})))", line_only=True,
          in_body=True, body_inline=end.inline, page=True)
     for end in furniture.ENDS) + tuple(
     # ... and in a header value of one-line text, where it ends the value

@@ -1397,6 +1397,26 @@ def test_a_page_number_in_a_pandoc_span_is_no_link_mark():
     assert shows_links("[4774]Accueil [1324]Questions [2623]Recherche")
 
 
+# -- review: pandoc's Markdown written without its "smart" punctuation -----------------------
+
+_NOT_SMART = ("::: {.section}\n"
+              "Question publiée au JO le : [26/04/2022]{.question_big_content}\n"
+              ":::\n"
+              "l'objet d'un « plan » -- dit \"l'État\" -- au 1er mai... l’État – “oui” …\n")
+
+
+def test_pandoc_markdown_without_smart_punctuation_keeps_the_text_s_own_quotes_and_dashes():
+    # pandoc -t markdown-smart writes a text's curly quotes, dashes and ellipses as they are,
+    # and its plain ones plain, unescaped: they were all taken for "smart" punctuation written
+    # back as plain ("l'objet" read "l’objet", "..." "…", "--" "–")
+    from aqparse.layout import markdown_undone
+
+    undone = markdown_undone(_NOT_SMART)
+    assert len(undone) == len(_NOT_SMART) and undone.count("\n") == _NOT_SMART.count("\n")
+    assert undone.split("\n")[3].rstrip() == (
+        "l'objet d'un « plan » -- dit \"l'État\" -- au 1er mai... l’État – “oui” …")
+
+
 def test_pandoc_markdown_without_smart_keeps_its_quotes_and_dashes():
     # "-t markdown-smart": pandoc writes "’" and "–" as they are, and a plain quote or "--"
     # of the text unescaped: they are the text's own (they were made curly quotes and dashes)
@@ -1491,3 +1511,138 @@ def test_a_note_s_number_at_a_line_start_in_a_page_with_link_numbers_is_kept():
         "   Accueil    Questions    Recherche\n"
         "    Publication de la question au JO du 1er mars 2022\n"
         "[1] Voir le rapport de la Cour des comptes.\n")
+
+
+_A_FICHE = (ROOT / "fixtures" / "copied-fiche-11-qe.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("own", [
+    "Le dispositif comporte :\n- Accueil\n- Recherche d'un emploi\n- Formation.",
+    "Ses axes :\n- Accueil ;\n- Questions sociales.",
+    "Cf.\n- Aller au contenu",
+    "Les boutons :\n- Imprimer\n- Format PDF",
+    "Mots :\n- partager\n- Twitter",
+])
+def test_a_body_s_own_dash_list_does_not_end_it(own):
+    # a "-" before what ends a page (pandoc's menu, "- Accueil" then "- Questions") was taken
+    # before every end: a body's own list ("- Accueil" then "- Recherche d'un emploi") ended
+    # the answer, and its lines after it were text under no label
+    text = _A_FICHE.replace("de s'y maintenir.", "de s'y maintenir.\n" + own + "\nFin du texte.")
+    [q] = aqparse.parse_many(text)
+    assert q.answer.text.rstrip().endswith(own + "\nFin du texte.")
+    assert q.defects == ()
+
+
+def test_pandoc_s_menu_of_dash_items_still_ends_a_page_without_a_footer():
+    page = _A_FICHE.replace("de s'y maintenir.", "de s'y maintenir.\n\n- Accueil\n- Questions\n")
+    [q] = aqparse.parse_many(page)
+    assert q.answer.text.rstrip().endswith("de s'y maintenir.")
+    assert q.defects == ()
+
+
+_SIMPLE_TABLE = ("::: {.a}\n"
+                 "l\\'objet\n"
+                 "\n"
+                 "  N   A   Année\n"
+                 "  --- --- -------\n"
+                 "  1   x   2008\n"
+                 "\n"
+                 "+-----+---+\n"
+                 "| a   | b |\n"
+                 "+=====+===+\n"
+                 ":::\n")
+
+
+def test_a_simple_table_s_rule_in_pandoc_markdown_is_no_text():
+    # pandoc writes a table of one-line cells as a "simple table", its rule runs of dashes a
+    # blank apart; a one-character column's is "---", which the smart punctuation written back
+    # read as an em dash ("— — -------" in the answer), and any rule stayed in the body
+    from aqparse.layout import markdown_undone
+
+    undone = markdown_undone(_SIMPLE_TABLE)
+    assert len(undone) == len(_SIMPLE_TABLE) and undone.count("\n") == _SIMPLE_TABLE.count("\n")
+    lines = undone.split("\n")
+    assert lines[1].rstrip() == "l'objet"
+    assert lines[4].strip() == ""
+    # (a grid table is left as it is: its borders are not dashes of the text)
+    assert lines[7] == "+-----+---+" and lines[9] == "+=====+===+"
+
+
+@pytest.mark.parametrize("header", ["<th>N</th><th>A</th>", "<th>N°</th><th>Ax</th>"])
+def test_a_table_in_an_answer_as_pandoc_markdown_reads_as_its_cells(header):
+    from renderings import _program, pandoc_program
+
+    if not pandoc_program():
+        pytest.skip("no pandoc")
+    raw, html = _html("dyn-16-qe-answered.html")
+    table = (f"<table><tr>{header}<th>Année</th></tr>"
+             "<tr><td>1</td><td>x</td><td>2008</td></tr></table>")
+    html = html.replace("Le transport scolaire relève", table + "<p>Le transport scolaire relève", 1)
+    text = _program(pandoc_program(), "-f", "html", "-t", "markdown")(html)
+    [q] = aqparse.parse_many(text)
+    assert_same_record(q, aqparse.parse(html), "pandoc_markdown")
+    assert q.defects == ()
+
+
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_a_backslash_of_the_text_s_own_in_a_page_as_markdown_is_kept(tool):
+    # pandoc escapes any punctuation ("l\\'Assemblée"); html2text and markdownify only the
+    # Markdown's marks: a backslash of the text's own before a quote, a colon or a slash was
+    # dropped from their pages too
+    raw, html = _html("dyn-16-qe-answered.html")
+    own = "Le fichier C:\\'dossier\\:x et a\\/b. "
+    html = html.replace("Le transport scolaire relève", own + "Le transport scolaire relève", 1)
+    [q] = aqparse.parse_many(_markdown(tool)(html))
+    assert words(q.answer.text).startswith(own.strip())
+    assert words(q.answer.text) == words(aqparse.parse(html).answer.text)
+    assert q.defects == ()
+
+
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_a_paragraph_in_angle_brackets_in_a_page_as_markdown_is_kept(tool):
+    # pandoc's raw HTML lines ("<div>") are blanked; html2text and markdownify write the
+    # text's own "&lt;…&gt;" as it reads: a paragraph "<Texte non communiqué>" was lost
+    raw, html = _html("dyn-16-qe-answered.html")
+    html = html.replace("Le transport scolaire relève",
+                        "&lt;Texte non communiqué&gt;</p><p>Le transport scolaire relève", 1)
+    [q] = aqparse.parse_many(_markdown(tool)(html))
+    assert words(q.answer.text).startswith("<Texte non communiqué> Le transport")
+    assert q.defects == ()
+
+
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_carets_and_braces_of_the_text_s_own_in_a_page_as_markdown_are_kept(tool):
+    # pandoc's superscripts ("16^e^") and spans ("[x]{.c}") were read in any Markdown:
+    # "2^10^3" read "2103", "[sic]{x}" "sic" (a span with a class, "]{.", is a sign of pandoc)
+    raw, html = _html("dyn-16-qe-answered.html")
+    own = "Soit 2^10^3 octets [sic]{x} et [1]{n=2}. "
+    html = html.replace("Le transport scolaire relève", own + "Le transport scolaire relève", 1)
+    [q] = aqparse.parse_many(_markdown(tool)(html))
+    assert words(q.answer.text).startswith(own.strip())
+    assert q.defects == ()
+
+
+def test_pandoc_s_smart_punctuation_is_written_back_whatever_a_link_s_title_holds():
+    # pandoc writes a link's title and a span's attributes as they are, curly quotes and all:
+    # taken for the text's own, they made a page's smart punctuation read as written
+    from aqparse.layout import markdown_undone
+
+    page = ("::: a\n"
+            "l\\'objet l'État [lien](/x \"Page de l’Assemblée\") [s]{.c x=\"l’a\"}\n"
+            "<div title=\"l’a\">\n"
+            ":::\n")
+    undone = markdown_undone(page)
+    assert len(undone) == len(page) and undone.count("\n") == page.count("\n")
+    assert undone.split("\n")[1].rstrip() == "l'objet l’État lien s"
+
+
+@pytest.mark.parametrize("own", ["Voir :\npartager\n- Question écrite n°12",
+                                 "Voir :\npartager\n- 15e législature"])
+def test_a_share_word_then_a_body_s_own_list_does_not_end_it(own):
+    # pandoc's sharing links are empty "-" items after "partager", before the end of the page:
+    # any "-" item was taken for one, and a body's "partager" then "- Question écrite n°12"
+    # ended it ("-" and "n°12 …" text under no label)
+    text = _A_FICHE.replace("de s'y maintenir.", "de s'y maintenir.\n" + own + "\nFin du texte.")
+    [q] = aqparse.parse_many(text)
+    assert q.answer.text.rstrip().endswith(own + "\nFin du texte.")
+    assert q.defects == ()

@@ -1082,9 +1082,17 @@ def test_a_dump_of_pages_as_markdown_splits_into_its_questions(tool):
     assert [r.uid for r in records if r.defects] == []
 
 
-def test_markdown_is_undone_in_the_same_length_and_lines():
+def _undone_lines(page):
+    """The lines of ``page`` as ``layout.markdown_undone`` gives them back, their blanks at
+    the end dropped; the text's length and its number of lines kept."""
     from aqparse.layout import markdown_undone
 
+    undone = markdown_undone(page)
+    assert len(undone) == len(page) and undone.count("\n") == page.count("\n")
+    return [line.rstrip() for line in undone.split("\n")]
+
+
+def test_markdown_is_undone_in_the_same_length_and_lines():
     page = ("Question de : [M. Olivier Perrin (Auvergne-Rhône-Alpes - Les\n"
             "Républicains)](https://www.assemblee-nationale.fr/dyn/deputes/PA795444 \"Fiche\n"
             "de M. Olivier Perrin\") suite\n"
@@ -1092,11 +1100,10 @@ def test_markdown_is_undone_in_the_same_length_and_lines():
             "\n"
             "**_Texte de la QUESTION :_** | M. X demande \\- enfin.\n"
             "### Texte de la réponse\n")
-    undone = markdown_undone(page)
-    assert len(undone) == len(page) and undone.count("\n") == page.count("\n")
+    lines = _undone_lines(page)
     # the link's text where it stood, the rest of its line after it; the line break of its
     # title, and blanks for what was dropped, after its paragraph
-    assert [line.rstrip() for line in undone.split("\n")] == [
+    assert lines == [
         "Question de : M. Olivier Perrin (Auvergne-Rhône-Alpes - Les",
         "Républicains) suite", "fin du paragraphe", "", "",
         "Texte de la QUESTION : | M. X demande - enfin.", "Texte de la réponse", ""]
@@ -1353,8 +1360,6 @@ def test_a_menu_item_that_begins_a_longer_one_ends_on_its_last_word():
 
 
 def test_pandoc_markdown_is_undone_in_the_same_length_and_lines():
-    from aqparse.layout import markdown_undone
-
     page = ("::: {.section .question_header}\n"
             "::: {}\n"
             "de [[M. Gérard\n"
@@ -1376,9 +1381,8 @@ def test_pandoc_markdown_is_undone_in_the_same_length_and_lines():
             "bancs du groupe SRC.)\\\n"
             "***Plusieurs députés du groupe UMP.** Allô !\n"
             "nos atouts -- la qualité -- et la \"dotation\" d'État...\n")
-    undone = markdown_undone(page)
-    assert len(undone) == len(page) and undone.count("\n") == page.count("\n")
-    assert [line.rstrip() for line in undone.split("\n")] == [
+    lines = _undone_lines(page)
+    assert lines == [
         "", "", "de M. Gérard", "Leseul", "(Socialistes et apparentés - Seine-Maritime )", "",
         "", "", "Question publiée au JO le : 26/04/2022 page :", "2623", "", "", "", "", "",
         "Questions 16e législature", "d'un système plus juste ? (Applaudissements sur les",
@@ -1407,23 +1411,17 @@ def test_pandoc_markdown_without_smart_punctuation_keeps_the_text_s_own_quotes_a
     # pandoc -t markdown-smart writes a text's curly quotes, dashes and ellipses as they are,
     # and its plain ones plain, unescaped: they were all taken for "smart" punctuation written
     # back as plain ("l'objet" read "l’objet", "..." "…", "--" "–")
-    from aqparse.layout import markdown_undone
-
-    undone = markdown_undone(_NOT_SMART)
-    assert len(undone) == len(_NOT_SMART) and undone.count("\n") == _NOT_SMART.count("\n")
-    assert undone.split("\n")[3].rstrip() == (
+    lines = _undone_lines(_NOT_SMART)
+    assert lines[3] == (
         "l'objet d'un « plan » -- dit \"l'État\" -- au 1er mai... l’État – “oui” …")
 
 
 def test_pandoc_markdown_without_smart_keeps_its_quotes_and_dashes():
     # "-t markdown-smart": pandoc writes "’" and "–" as they are, and a plain quote or "--"
     # of the text unescaped: they are the text's own (they were made curly quotes and dashes)
-    from aqparse.layout import markdown_undone
-
     page = ("::: {.an-bloc actions=\"{\\\"blank\\\":\\\"\\\"}\"}\n"
             "[Titre \\> ]{.question_big_content}l'attention -- de l’État...\n")
-    undone = markdown_undone(page)
-    assert undone.split("\n")[1].rstrip() == "Titre > l'attention -- de l’État..."
+    assert _undone_lines(page)[1] == "Titre > l'attention -- de l’État..."
 
 
 @pytest.mark.parametrize("name", [n for n in OUR_PAGES + CORPUS_PAGES if n not in TABLE_PAGES])
@@ -1555,13 +1553,9 @@ def test_a_simple_table_s_rule_in_pandoc_markdown_is_no_text():
     # pandoc writes a table of one-line cells as a "simple table", its rule runs of dashes a
     # blank apart; a one-character column's is "---", which the smart punctuation written back
     # read as an em dash ("— — -------" in the answer), and any rule stayed in the body
-    from aqparse.layout import markdown_undone
-
-    undone = markdown_undone(_SIMPLE_TABLE)
-    assert len(undone) == len(_SIMPLE_TABLE) and undone.count("\n") == _SIMPLE_TABLE.count("\n")
-    lines = undone.split("\n")
-    assert lines[1].rstrip() == "l'objet"
-    assert lines[4].strip() == ""
+    lines = _undone_lines(_SIMPLE_TABLE)
+    assert lines[1] == "l'objet"
+    assert lines[4] == ""
     # (a grid table is left as it is: its borders are not dashes of the text)
     assert lines[7] == "+-----+---+" and lines[9] == "+=====+===+"
 
@@ -1623,15 +1617,12 @@ def test_carets_and_braces_of_the_text_s_own_in_a_page_as_markdown_are_kept(tool
 def test_pandoc_s_smart_punctuation_is_written_back_whatever_a_link_s_title_holds():
     # pandoc writes a link's title and a span's attributes as they are, curly quotes and all:
     # taken for the text's own, they made a page's smart punctuation read as written
-    from aqparse.layout import markdown_undone
-
     page = ("::: a\n"
             "l\\'objet l'État [lien](/x \"Page de l’Assemblée\") [s]{.c x=\"l’a\"}\n"
             "<div title=\"l’a\">\n"
             ":::\n")
-    undone = markdown_undone(page)
-    assert len(undone) == len(page) and undone.count("\n") == page.count("\n")
-    assert undone.split("\n")[1].rstrip() == "l'objet l’État lien s"
+    lines = _undone_lines(page)
+    assert lines[1] == "l'objet l’État lien s"
 
 
 @pytest.mark.parametrize("own", ["Voir :\npartager\n- Question écrite n°12",

@@ -1576,41 +1576,25 @@ def test_a_table_in_an_answer_as_pandoc_markdown_reads_as_its_cells(header):
     assert q.defects == ()
 
 
-@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
-def test_a_backslash_of_the_text_s_own_in_a_page_as_markdown_is_kept(tool):
+@pytest.mark.parametrize("own, read", [
     # pandoc escapes any punctuation ("l\\'Assemblée"); html2text and markdownify only the
     # Markdown's marks: a backslash of the text's own before a quote, a colon or a slash was
     # dropped from their pages too
-    raw, html = _html("dyn-16-qe-answered.html")
-    own = "Le fichier C:\\'dossier\\:x et a\\/b. "
-    html = html.replace("Le transport scolaire relève", own + "Le transport scolaire relève", 1)
-    [q] = aqparse.parse_many(_markdown(tool)(html))
-    assert words(q.answer.text).startswith(own.strip())
-    assert words(q.answer.text) == words(aqparse.parse(html).answer.text)
-    assert q.defects == ()
-
-
-@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
-def test_a_paragraph_in_angle_brackets_in_a_page_as_markdown_is_kept(tool):
+    ("Le fichier C:\\'dossier\\:x et a\\/b. ", "Le fichier C:\\'dossier\\:x et a\\/b."),
     # pandoc's raw HTML lines ("<div>") are blanked; html2text and markdownify write the
     # text's own "&lt;…&gt;" as it reads: a paragraph "<Texte non communiqué>" was lost
-    raw, html = _html("dyn-16-qe-answered.html")
-    html = html.replace("Le transport scolaire relève",
-                        "&lt;Texte non communiqué&gt;</p><p>Le transport scolaire relève", 1)
-    [q] = aqparse.parse_many(_markdown(tool)(html))
-    assert words(q.answer.text).startswith("<Texte non communiqué> Le transport")
-    assert q.defects == ()
-
-
-@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
-def test_carets_and_braces_of_the_text_s_own_in_a_page_as_markdown_are_kept(tool):
+    ("&lt;Texte non communiqué&gt;</p><p>", "<Texte non communiqué> Le transport"),
     # pandoc's superscripts ("16^e^") and spans ("[x]{.c}") were read in any Markdown:
     # "2^10^3" read "2103", "[sic]{x}" "sic" (a span with a class, "]{.", is a sign of pandoc)
+    ("Soit 2^10^3 octets [sic]{x} et [1]{n=2}. ", "Soit 2^10^3 octets [sic]{x} et [1]{n=2}."),
+])
+@pytest.mark.parametrize("tool", ["html2text", "markdownify"])
+def test_the_text_s_own_marks_in_a_page_as_html2text_or_markdownify_markdown_are_kept(
+        tool, own, read):
     raw, html = _html("dyn-16-qe-answered.html")
-    own = "Soit 2^10^3 octets [sic]{x} et [1]{n=2}. "
     html = html.replace("Le transport scolaire relève", own + "Le transport scolaire relève", 1)
     [q] = aqparse.parse_many(_markdown(tool)(html))
-    assert words(q.answer.text).startswith(own.strip())
+    assert words(q.answer.text).startswith(read)
     assert q.defects == ()
 
 

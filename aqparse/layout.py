@@ -346,8 +346,10 @@ def markdown_undone(text: str) -> str:
         text = _MD_SUPERSCRIPT.sub(_link_text, text)
     # (pandoc's only: in html2text's or markdownify's Markdown a line "<Texte non
     # communiqué>" is the text's own, which pandoc would have escaped, "\\<Texte")
+    # (blanked but for the line breaks of a wrapped link or image read before, which follow
+    # its paragraph: a blank for one lost a line)
     if pandoc and (":::" in text or "<" in text or "```" in text):
-        text = _MD_DIV.sub(lambda m: re.sub("[^\n]", " ", m.group(0)), text)
+        text = _MD_DIV.sub(lambda m: re.sub("[^\n" + _MOVED + "]", " ", m.group(0)), text)
     if "---" in text:
         text = _MD_SIMPLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
     # (a curly quote in a link's title, an attribute or a raw HTML line is written as it

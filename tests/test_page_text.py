@@ -1212,6 +1212,23 @@ def test_markdown_with_crlf_line_ends_is_undone_in_the_same_length_and_lines():
     assert undone.replace("\r\n", "\n") == markdown_undone(page)
 
 
+@pytest.mark.parametrize("line", [
+    "::: <img src='logo.png'\nwidth='10' />",
+    "::: [Accueil](https://www.assemblee-nationale.fr/\n\"Accueil\")",
+])
+def test_a_fenced_div_line_holding_a_wrapped_image_or_link_keeps_its_line_breaks(line):
+    # a fenced div's line is blanked; an image or a link wrapped over lines, read before it,
+    # left the placeholder of its line break there, which was blanked too: the text came back
+    # with a line fewer (its lines after it read a line higher, its line numbers wrong)
+    from aqparse.layout import untangle
+
+    page = ("::: {.section}\n# Question écrite n° 12\n" + line + "\n:::\n\n"
+            "[M. X](/dyn/deputes/PA1) **Texte de la question**\n\nLe texte.\n")
+    for text in (page, page.replace("\n", "\r\n")):
+        undone = untangle(text)
+        assert len(undone) == len(text) and undone.count("\n") == text.count("\n")
+
+
 def test_a_header_value_wrapped_at_a_hyphen_or_slash_with_crlf_line_ends_is_joined():
     from aqparse.decode import clean_value
 

@@ -176,13 +176,16 @@ _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 _MD_SPAN = re.compile(r"(\[)([^\[\]]{0,500}?)\]" + _MD_ATTRIBUTES)
 # an image left as HTML (html2text's images_as_html), as its text, if it has one
 _MD_IMG = re.compile(r"<img\b[^<>]{0,1000}>", re.I)
-_MD_ALT = re.compile(r"\balt=(['\"])([^'\"<>]{0,200})\1", re.I)
+# (its alt up to the quote that closes it, before the next attribute or the tag's end: the
+# other quote, an apostrophe inside html2text's alt='…', "l'Assemblée", are the alt's own)
+_MD_ALT = re.compile(r"""\balt=(?:"([^"<>]{0,200})"|'([^<>]{0,200}?)'(?=\s*/?>\Z|\s+[\w:-]+=))""",
+                     re.I)
 
 
 def _image_text(m: "re.Match[str]") -> str:
     whole = m.group(0)
     alt = _MD_ALT.search(whole)
-    inner = alt.group(2) if alt else ""
+    inner = (alt.group(1) if alt.group(1) is not None else alt.group(2)) if alt else ""
     breaks = whole.count("\n")
     return inner + _DROPPED * (len(whole) - len(inner) - breaks) + _MOVED * breaks
 _MD_SUPERSCRIPT = re.compile(r"(?<=\w)(\^)([^\s^]{1,10})\^")

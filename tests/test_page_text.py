@@ -1200,6 +1200,26 @@ def test_a_page_as_markdown_with_crlf_line_ends_reads_as_with_lf(tool):
     assert crlf == lf
 
 
+@pytest.mark.parametrize("alt", ["Graphique de l'évolution des dotations",
+                                 'Graphique "dotations 2019"', "Carte des régions"])
+def test_an_image_left_as_html_reads_as_its_whole_alt_text(alt):
+    # html2text's images_as_html writes alt='…' whatever the alt holds: an apostrophe in it
+    # ended it ("Graphique de l"), a double quote dropped it; its default writes "![alt](…)"
+    raw, html = _html("dyn-16-qe-answered.html")
+    quote = "'" if '"' in alt else '"'
+    html = html.replace("Le transport scolaire relève des régions.",
+                        "Le transport scolaire relève des régions. <img src=\"g.png\" "
+                        f"alt={quote}{alt}{quote}> Fin.", 1)
+    assert alt in html
+    answers = []
+    for tool in ("html2text", "html2text-imageshtml"):
+        [q] = aqparse.parse_many(_markdown(tool)(html))
+        assert q.defects == ()
+        answers.append(words(q.answer.text))
+    assert answers[0] == answers[1]
+    assert f"régions. {alt} Fin." in answers[1]
+
+
 def test_markdown_with_crlf_line_ends_is_undone_in_the_same_length_and_lines():
     from aqparse.layout import markdown_undone, shows_markdown
 

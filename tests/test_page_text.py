@@ -1533,6 +1533,28 @@ def test_a_link_s_number_before_a_blank_and_a_label_is_blanked():
     assert q.defects == () and q.extra == {}
 
 
+@pytest.mark.parametrize("note", ["[1] Réponse publiée au JO le 12/03/2019, page 2345.",
+                                  "[2] Question écrite n° 1234 du 3 mars 2020.",
+                                  "[1] Publication de la question au JO du 3 mai 2020."])
+def test_a_note_before_a_label_s_words_keeps_its_number_beside_numbered_links(note):
+    # a note's number at a line's start before a label's words was blanked as a link's in
+    # any text showing link numbers: a body's own note in a w3m page, and a plain question's
+    # in a dump with such a page, whose record then differed from the question's alone
+    page = _rendered_text("dyn-16-qe-answered.w3m-numbered.txt")
+    dotation = "dotation qui tient compte des zones de montagne.\n"
+    own = page.replace(dotation, dotation + "\n" + note + "\n", 1)
+    assert note in own
+    [q] = aqparse.parse_many(own)
+    assert note in q.answer.text
+    plain = _A_FICHE.replace("de s'y maintenir.", "de s'y maintenir.\n\n" + note, 1)
+    assert note in plain
+    [alone] = aqparse.parse_many(plain)
+    assert note in alone.answer.text
+    for dump in (plain + "\n\n" + page, page + "\n\n" + plain):
+        [mine] = [r for r in aqparse.parse_many(dump) if r.uid == alone.uid]
+        assert mine.answer.text == alone.answer.text
+
+
 def test_a_note_s_number_at_a_line_start_in_a_page_with_link_numbers_is_kept():
     # elsewhere a number before a blank may be a note's: it stays in the body
     from aqparse.layout import untangle

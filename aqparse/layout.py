@@ -11,6 +11,7 @@ its cell. It keeps the length of the text and the line of each row, so offsets a
 still point into the input.
 """
 
+import bisect
 import functools
 import itertools
 import re
@@ -89,18 +90,35 @@ def blank_links(text: str) -> str:
 
 # a link's number at a line's start before a blank (w3m numbering a link whose text begins
 # with one: "[67] Publication de la question au Journal Officiel du …")
-_LINE_MARK = re.compile(r"^[ ]*\[\d{1,4}\](?=[ ])", re.M)
+_LINE_MARK = re.compile(r"^[ ]*\[(\d{1,4})\](?=[ ])", re.M)
 
 
 def _marks_before_labels_blanked(text: str, is_label: Callable[[str], bool]) -> str:
     """``text`` with each link's number that stands at a line's start before a blank and a
-    known label blanked, its length kept (elsewhere such a number may be a note's, "[1] "
-    at the start of a note, and is left)."""
-    def blanked(m: "re.Match[str]") -> str:
+    known label blanked, its length kept: a number in the run of the links' numbers around
+    it, above the one glued to a link before it and below the one after it ("[7]Questions",
+    "[8] Publication de la question…", "[10]M. X"). Elsewhere such a number is a note's,
+    "[1] " at the start of a note (of a page's body, or of a plain question in a dump with
+    such a page), and is left."""
+    lines = list(_LINE_MARK.finditer(text))
+    if not lines:
+        return text
+    glued = [(m.start(), int(m.group(0)[1:-1])) for m in _LINK_MARK.finditer(text)]
+    starts = [at for at, _ in glued]
+    out, done = [], 0
+    for m in lines:
         end = text.find("\n", m.end())
-        return " " * len(m.group(0)) if is_label(text[m.end():end if end >= 0 else len(text)]) \
-            else m.group(0)
-    return _LINE_MARK.sub(blanked, text)
+        if not is_label(text[m.end():end if end >= 0 else len(text)]):
+            continue
+        number, i = int(m.group(1)), bisect.bisect_left(starts, m.start())
+        before = glued[i - 1][1] if i > 0 else None
+        after = glued[i][1] if i < len(glued) else None
+        if (before is None and after is None) or (before is not None and before >= number) \
+                or (after is not None and after <= number):
+            continue
+        out.append(text[done:m.start()] + " " * len(m.group(0)))
+        done = m.end()
+    return "".join(out) + text[done:] if out else text
 
 
 def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
@@ -114,9 +132,11 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     if links is None:
         links = shows_links(text)
     if links and "[" in text:
-        text = blank_links(text)
+        # (the numbers before a blank first: whether one is a link's is told by the numbers
+        # glued to the links around it)
         if is_label is not None and "] " in text:
             text = _marks_before_labels_blanked(text, is_label)
+        text = blank_links(text)
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text
@@ -176,13 +196,16 @@ _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
 _MD_SPAN = re.compile(r"(\[)([^\[\]]{0,500}?)\]" + _MD_ATTRIBUTES)
 # an image left as HTML (html2text's images_as_html), as its text, if it has one
 _MD_IMG = re.compile(r"<img\b[^<>]{0,1000}>", re.I)
-_MD_ALT = re.compile(r"\balt=(['\"])([^'\"<>]{0,200})\1", re.I)
+# (its alt up to the quote that closes it, before the next attribute or the tag's end: the
+# other quote, an apostrophe inside html2text's alt='…', "l'Assemblée", are the alt's own)
+_MD_ALT = re.compile(r"""\balt=(?:"([^"<>]{0,200})"|'([^<>]{0,200}?)'(?=\s*/?>\Z|\s+[\w:-]+=))""",
+                     re.I)
 
 
 def _image_text(m: "re.Match[str]") -> str:
     whole = m.group(0)
     alt = _MD_ALT.search(whole)
-    inner = alt.group(2) if alt else ""
+    inner = (alt.group(1) if alt.group(1) is not None else alt.group(2)) if alt else ""
     breaks = whole.count("\n")
     return inner + _DROPPED * (len(whole) - len(inner) - breaks) + _MOVED * breaks
 _MD_SUPERSCRIPT = re.compile(r"(?<=\w)(\^)([^\s^]{1,10})\^")
@@ -346,8 +369,10 @@ def markdown_undone(text: str) -> str:
         text = _MD_SUPERSCRIPT.sub(_link_text, text)
     # (pandoc's only: in html2text's or markdownify's Markdown a line "<Texte non
     # communiqué>" is the text's own, which pandoc would have escaped, "\\<Texte")
+    # (blanked but for the line breaks of a wrapped link or image read before, which follow
+    # its paragraph: a blank for one lost a line)
     if pandoc and (":::" in text or "<" in text or "```" in text):
-        text = _MD_DIV.sub(lambda m: re.sub("[^\n]", " ", m.group(0)), text)
+        text = _MD_DIV.sub(lambda m: re.sub("[^\n" + _MOVED + "]", " ", m.group(0)), text)
     if "---" in text:
         text = _MD_SIMPLE_RULE.sub(lambda m: " " * len(m.group(0)), text)
     # (a curly quote in a link's title, an attribute or a raw HTML line is written as it

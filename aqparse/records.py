@@ -340,8 +340,17 @@ def looks_like_record(obj: dict) -> bool:
     return isinstance(obj, dict) and RECORD_KEYS <= obj.keys() and "identifiant" not in obj
 
 
+def _structure_str(value, _) -> str:
+    """A text field's value: a string, or what reads as one (a number); a list or an object
+    is none (``"rubrique": {}`` was read as the text "{}", an empty one passing as blank)."""
+    if isinstance(value, (list, dict, tuple)):
+        raise TypeError(f"a text, not {type(value).__name__}: {value!r:.60}")
+    return value if value.__class__ is str else str(value)
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter()
+    conv.register_structure_hook(str, _structure_str)
     conv.register_unstructure_hook(_dt.date, _dt.date.isoformat)
     conv.register_structure_hook(_dt.date, lambda value, _: _opt_date(value))
     # tuples inside Python, lists in the JSON form

@@ -1383,6 +1383,25 @@ def test_a_record_read_back_with_a_boolean_for_a_number_is_refused(key):
     assert f"{key}: True would be read as 1" in str(error.value)
 
 
+@pytest.mark.parametrize("path", [("rubrique",), ("title",), ("author", "name"),
+                                  ("answer", "text"), ("question", "text")])
+@pytest.mark.parametrize("empty", [[], {}])
+def test_a_record_read_back_with_an_empty_list_or_object_for_a_text_is_refused(path, empty):
+    # an empty list or object, blank to the check of what was read back, was read as the
+    # text "[]" or "{}" without a word
+    q = aqparse.parse(FIXTURE)
+    data = q.to_dict()
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    assert isinstance(parent[path[-1]], str)
+    parent[path[-1]] = empty
+    with pytest.raises(aqparse.ParseError) as error:
+        list(aqparse.parse_many((json.dumps(data) + "\n").encode()))
+    assert error.value.code == "bad-record"
+    assert ".".join(path) in str(error.value)
+
+
 def test_an_xml_document_of_another_kind_is_said_so():
     # it was "this page looks like an HTML page with no question on it"
     xml = b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- export -->\n<catalogue><livre/></catalogue>'

@@ -1207,6 +1207,26 @@ def test_a_page_as_markdown_with_crlf_line_ends_reads_as_with_lf(tool):
     assert crlf == lf
 
 
+@pytest.mark.parametrize("alt", ["Graphique de l'évolution des dotations",
+                                 'Graphique "dotations 2019"', "Carte des régions"])
+def test_an_image_left_as_html_reads_as_its_whole_alt_text(alt):
+    # html2text's images_as_html writes alt='…' whatever the alt holds: an apostrophe in it
+    # ended it ("Graphique de l"), a double quote dropped it; its default writes "![alt](…)"
+    raw, html = _html("dyn-16-qe-answered.html")
+    quote = "'" if '"' in alt else '"'
+    html = html.replace("Le transport scolaire relève des régions.",
+                        "Le transport scolaire relève des régions. <img src=\"g.png\" "
+                        f"alt={quote}{alt}{quote}> Fin.", 1)
+    assert alt in html
+    answers = []
+    for tool in ("html2text", "html2text-imageshtml"):
+        [q] = aqparse.parse_many(_markdown(tool)(html))
+        assert q.defects == ()
+        answers.append(words(q.answer.text))
+    assert answers[0] == answers[1]
+    assert f"régions. {alt} Fin." in answers[1]
+
+
 def test_markdown_with_crlf_line_ends_is_undone_in_the_same_length_and_lines():
     from aqparse.layout import markdown_undone, shows_markdown
 
@@ -1217,6 +1237,23 @@ def test_markdown_with_crlf_line_ends_is_undone_in_the_same_length_and_lines():
     undone = markdown_undone(crlf)
     assert len(undone) == len(crlf) and undone.count("\n") == crlf.count("\n")
     assert undone.replace("\r\n", "\n") == markdown_undone(page)
+
+
+@pytest.mark.parametrize("line", [
+    "::: <img src='logo.png'\nwidth='10' />",
+    "::: [Accueil](https://www.assemblee-nationale.fr/\n\"Accueil\")",
+])
+def test_a_fenced_div_line_holding_a_wrapped_image_or_link_keeps_its_line_breaks(line):
+    # a fenced div's line is blanked; an image or a link wrapped over lines, read before it,
+    # left the placeholder of its line break there, which was blanked too: the text came back
+    # with a line fewer (its lines after it read a line higher, its line numbers wrong)
+    from aqparse.layout import untangle
+
+    page = ("::: {.section}\n# Question écrite n° 12\n" + line + "\n:::\n\n"
+            "[M. X](/dyn/deputes/PA1) **Texte de la question**\n\nLe texte.\n")
+    for text in (page, page.replace("\n", "\r\n")):
+        undone = untangle(text)
+        assert len(undone) == len(text) and undone.count("\n") == text.count("\n")
 
 
 def test_a_header_value_wrapped_at_a_hyphen_or_slash_with_crlf_line_ends_is_joined():
@@ -1492,6 +1529,28 @@ def test_a_link_s_number_before_a_blank_and_a_label_is_blanked():
     assert (str(q.question.date), q.question.page) == ("2022-11-08", 5230)
     assert (str(q.answer.date), q.answer.page) == ("2023-02-14", 1498)
     assert q.defects == () and q.extra == {}
+
+
+@pytest.mark.parametrize("note", ["[1] Réponse publiée au JO le 12/03/2019, page 2345.",
+                                  "[2] Question écrite n° 1234 du 3 mars 2020.",
+                                  "[1] Publication de la question au JO du 3 mai 2020."])
+def test_a_note_before_a_label_s_words_keeps_its_number_beside_numbered_links(note):
+    # a note's number at a line's start before a label's words was blanked as a link's in
+    # any text showing link numbers: a body's own note in a w3m page, and a plain question's
+    # in a dump with such a page, whose record then differed from the question's alone
+    page = _rendered_text("dyn-16-qe-answered.w3m-numbered.txt")
+    dotation = "dotation qui tient compte des zones de montagne.\n"
+    own = page.replace(dotation, dotation + "\n" + note + "\n", 1)
+    assert note in own
+    [q] = aqparse.parse_many(own)
+    assert note in q.answer.text
+    plain = _A_FICHE.replace("de s'y maintenir.", "de s'y maintenir.\n\n" + note, 1)
+    assert note in plain
+    [alone] = aqparse.parse_many(plain)
+    assert note in alone.answer.text
+    for dump in (plain + "\n\n" + page, page + "\n\n" + plain):
+        [mine] = [r for r in aqparse.parse_many(dump) if r.uid == alone.uid]
+        assert mine.answer.text == alone.answer.text
 
 
 def test_a_note_s_number_at_a_line_start_in_a_page_with_link_numbers_is_kept():

@@ -170,9 +170,11 @@ def phrase(text: str) -> str:
     apostrophes and ellipses as any tool writes them."""
     out = []
     for word in text.split(" "):
-        # (a text browser writing Latin-1 or ASCII puts "?" for a curly apostrophe)
+        # (a text browser writing Latin-1 or ASCII puts "?" for a curly apostrophe; a page
+        # whose pieces a scraper joined with pipes is read with its pipes blanked, its own
+        # among them: "( Constitution | Règlement …" as "( Constitution   Règlement …")
         piece = re.escape(word).replace("'", "['’ʼ?]").replace(r"\.\.\.", r"(?:\.\.\.|…)")
-        out.append(piece)
+        out.append(r"\|?" if word == "|" else piece)
     return _WORD_BLANK.join(out)
 
 
@@ -351,9 +353,10 @@ _SHARE = (r"partager(?=[ \t]*\n[ \t\n*•·-]{0,2000}(?:LCP|Logo|Facebook|Twitte
 
 ENDS: Tuple[End, ...] = (
     End("buttons", _PRINT + "|" + _PDF,
-        (r"Imprimer[ ]{1,10}(?:\(BUTTON\)[ ]{1,3})?(?:\[?pdf\]?" + _MARK_AFTER
+        # (the blanks between them: up to 40, the pipes of a page's pieces blanked, ``layout``)
+        (r"Imprimer[ ]{1,40}(?:\(BUTTON\)[ ]{1,3})?(?:\[?pdf\]?" + _MARK_AFTER
          + r"[ ]{1,8})?Format[ ]PDF",
-         r"Imprimer(?=[ ]{1,10}" + _AFTER_BUTTONS + r"|[ ]{1,10}" + _AN + ")",
+         r"Imprimer(?=[ ]{1,40}" + _AFTER_BUTTONS + r"|[ ]{1,40}" + _AN + ")",
          r"printer-icon" + _MARK_AFTER + r"[ ]{1,8}Imprimer",
          r"[(]BUTTON[)][ ]{1,3}printer-icon[ ]{1,8}Imprimer",
          r"[\[]printer-icon\][ ]{1,8}Imprimer")),
@@ -370,7 +373,9 @@ ENDS: Tuple[End, ...] = (
     End("page", _MENU_START, (_MENU_START, r"[*•·+][ ]{1,6}" + _MENU_START)),
     End("page", _DASH_MENU),
     # the site's name alone on the last line of a page (a footer of a line)
-    End("footer", _AN + _LINE_END + NEXT_PAGE, (r"A(?<=[.!?»)] A)ssemblée[ ]nationale" + NEXT_PAGE,)),
+    End("footer", _AN + _LINE_END + NEXT_PAGE, (
+        # (one blank before it, or three: a pipe between two, blanked, ``layout``)
+        r"A(?:(?<=[.!?»)] A)|(?<=[.!?»)]   A))ssemblée[ ]nationale" + NEXT_PAGE,)),
     End("page", r"FICHE[ ]QUESTION" + _LINE_END, (r"FICHE[ ]QUESTION",)),
 )
 

@@ -121,6 +121,18 @@ def _marks_before_labels_blanked(text: str, is_label: Callable[[str], bool]) -> 
     return "".join(out) + text[done:] if out else text
 
 
+def _pipes_as_blanks(text: str) -> str:
+    """``text`` with its pipes blanked, when a scraper put one between every piece of a page
+    (``get_text(" | ")``, ``get_text("|")``: its labels and their values, the
+    words of a sentence cut by a link, and its line breaks): the text is then read as the
+    page's text with blanks. Same length, same lines. A text with fewer pipes than lines, or
+    whose pipes draw tables (Markdown, or a text browser's in ASCII), is left as it is."""
+    if text.count("|") < text.count("\n") + 1 or shows_markdown(text) \
+            or _ASCII_RULE.search(text) is not None:
+        return text
+    return text.replace("|", " ")
+
+
 def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
              is_label: Optional[Callable[[str], bool]] = None, page: bool = True,
              links: Optional[bool] = None) -> str:
@@ -140,6 +152,8 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text
+    if "|" in text:
+        text = _pipes_as_blanks(text)
     # (a table drawn in ASCII is read before the Markdown: pandoc's grid tables hold Markdown
     # in their cells, whose undoing would move what it drops out of the cells' columns)
     markdown = shows_markdown(text)

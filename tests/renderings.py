@@ -4,8 +4,10 @@ and gives its text, as that tool would.
 Written for the tests, independently from ``aqparse`` (none of its code is used), so that the
 parser is checked against renderings it did not make:
 
-- ``get_text``, ``get_text_lines``, ``get_text_spaced``: what scrapers store, BeautifulSoup's
-  ``get_text()``, ``get_text("\\n")`` and ``get_text(" ", strip=True)`` (bs4 is a dependency);
+- ``get_text``, ``get_text_lines``, ``get_text_spaced``, ``get_text_piped``,
+  ``get_text_pipes``: what scrapers store, BeautifulSoup's ``get_text()``,
+  ``get_text("\\n")``, ``get_text(" ", strip=True)``, ``get_text(" | ", strip=True)`` and
+  ``get_text("|")`` (bs4 is a dependency);
 - ``text_content``: lxml's ``text_content()`` (block boundaries glued, scripts kept);
 - ``browser``: a browser's "select all, copy" (``html_visible``, buttons shown);
 - ``text_browser``: a text browser's dump written here, lynx-like: indented blocks, ``*``
@@ -54,6 +56,14 @@ def get_text_lines(html: str) -> str:
 
 def get_text_spaced(html: str) -> str:
     return _soup(html).get_text(" ", strip=True)
+
+
+def get_text_piped(html: str) -> str:
+    return _soup(html).get_text(" | ", strip=True)
+
+
+def get_text_pipes(html: str) -> str:
+    return _soup(html).get_text("|")
 
 
 def text_content(html: str) -> str:
@@ -222,6 +232,8 @@ RENDERINGS: Dict[str, Callable[[str], str]] = {
     "get_text": get_text,
     "get_text_lines": get_text_lines,
     "get_text_spaced": get_text_spaced,
+    "get_text_piped": get_text_piped,
+    "get_text_pipes": get_text_pipes,
     "text_content": text_content,
     "browser": browser,
     "text_browser": text_browser,
@@ -296,6 +308,7 @@ def at_width(tool: str, width: int) -> Optional[Callable[[str], str]]:
 
 
 # the renderings that show the old pages' hidden block of codes
-SHOWS_HIDDEN = frozenset(("get_text", "get_text_lines", "get_text_spaced", "text_content",
+SHOWS_HIDDEN = frozenset(("get_text", "get_text_lines", "get_text_spaced", "get_text_piped",
+                          "get_text_pipes", "text_content",
                           "text_browser", "lynx", "w3m", "inscriptis", "elinks", "links",
                           "pandoc", "pandoc_markdown"))

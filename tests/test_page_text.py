@@ -150,10 +150,11 @@ def _dump(rendering, names, joint):
 
 # renderings whose text a dump holds whole; a text browser's columns (pandoc's plain text
 # draws tables in columns too) do not survive being flattened to one line, so those are
-# dumped line by line only; nor is Markdown ever flattened
+# dumped line by line only; nor is Markdown ever flattened, nor a text whose every piece is
+# already joined by a pipe ("get_text('|')": flattened, runs of "| | | |" between labels)
 LINE_RENDERINGS = [r for r in RENDERINGS if r not in ("inscriptis", "w3m", "text_browser",
                                                       "elinks", "links", "pandoc",
-                                                      "pandoc_markdown")]
+                                                      "pandoc_markdown", "get_text_pipes")]
 
 
 @pytest.mark.parametrize("rendering", list(RENDERINGS))

@@ -204,10 +204,7 @@ _MD_LINK = re.compile(r"(!?)\[([^\[\]]{0,500}?)\]\((?:[^()\s]|\([^()\s]{0,200}\)
                       r'(?:' + _NO_BLANK_LINE + r'+"(?:[^"\n]|\n(?![ \t]*\n))*")?\)'
                       r"(?:" + _MD_ATTRIBUTES + ")?")
 _DROPPED, _MOVED = "\x00", "\x01"      # (placeholders, taken out line by line)
-# pandoc: a span, "[text]{.class}", as its text, a superscript "16^e^" as "16e"; a fenced div's
-# line ("::: {.section}", ":::"), a raw block's fence ("```{=html}") and a line of raw HTML
-# ("<div>"), blanks
-_MD_SPAN = re.compile(r"(\[)([^\[\]]{0,500}?)\]" + _MD_ATTRIBUTES)
+
 # an image left as HTML (html2text's images_as_html), as its text, if it has one
 _MD_IMG = re.compile(r"<img\b[^<>]{0,1000}>", re.I)
 # (its alt up to the quote that closes it, before the next attribute or the tag's end: the
@@ -222,23 +219,30 @@ def _image_text(m: "re.Match[str]") -> str:
     inner = (alt.group(1) if alt.group(1) is not None else alt.group(2)) if alt else ""
     breaks = whole.count("\n")
     return inner + _DROPPED * (len(whole) - len(inner) - breaks) + _MOVED * breaks
-_MD_SUPERSCRIPT = re.compile(r"(?<=\w)(\^)([^\s^]{1,10})\^")
-# ... and its "smart" punctuation, written back: "--", "---", "..." for the dashes and the
-# ellipsis, a plain quote for a curly one (the text's own plain quotes are escaped, "\\'":
-# without them, as with "-t markdown-smart", pandoc wrote the characters as they are)
+
+
+# pandoc's Markdown, told by its fenced divs and spans: a span, "[text]{.class}", as its text,
+# a superscript "16^e^" as "16e"; a fenced div's line ("::: {.section}", ":::"), a raw block's
+# fence ("```{=html}") and a line of raw HTML ("<div>"), blanks
 _PANDOC = re.compile(r"^:::[ ]?(?:\{[.#}]|[\w-]+[ ]*$)|\]\{[.#]", re.M)
-# (only where pandoc wrote it so: its "smart" writing escapes the text's own plain
-# apostrophes, ellipses and double hyphens, "l\\'objet", "\\...", "\\--", and never leaves a
-# curly quote, a dash or an ellipsis as it is; "-t markdown-smart" leaves them all as they
-# are, and the text's own "'", "..." and "--" unescaped: a page with none of the first kind,
-# or any of the second (a dump of pages of both), is read as written)
+_MD_SPAN = re.compile(r"(\[)([^\[\]]{0,500}?)\]" + _MD_ATTRIBUTES)
+_MD_SUPERSCRIPT = re.compile(r"(?<=\w)(\^)([^\s^]{1,10})\^")
+_MD_DIV = re.compile(r"^[ ]{0,3}(?::{3,}(?:[ ]*(?:" + _MD_ATTRIBUTES + r"|\{\}|[^\s{}]+))?"
+                     r"|```(?:\{=\w{1,20}\})?|<!--[^\n]{0,300}?-->"
+                     r"|</?[A-Za-z][A-Za-z0-9]{0,20}(?:[ ][^<>\n]{0,300})?/?>)[ ]*$", re.M)
+# ... its simple table: the rule under its header, or above and below it, runs of dashes a
+# blank apart, a column's each ("  --- -------"); blanks, as a Markdown table's rule
+_MD_SIMPLE_RULE = re.compile(r"^[ ]{0,3}-{3,}(?:[ ]{1,3}-{3,}){1,50}[ ]*$", re.M)
+# ... and its "smart" punctuation, written back: "--", "---", "..." for the dashes and the
+# ellipsis, a plain quote for a curly one; only where pandoc wrote it so: its "smart" writing
+# escapes the text's own plain apostrophes, ellipses and double hyphens, "l\\'objet", "\\...",
+# "\\--", and never leaves a curly quote, a dash or an ellipsis as it is; "-t markdown-smart"
+# leaves them all as they are, and the text's own "'", "..." and "--" unescaped: a page with
+# none of the first kind, or any of the second (a dump of pages of both), is read as written
 _SMART_WRITTEN = re.compile(r"\\(?:'|\.\.\.|--)")
 _SMART_LITERAL = re.compile("[\u2018\u2019\u201c\u201d\u2013\u2014\u2026]")
 # (a table's borders and rules are no dashes: "+---+", "|--|", ":--")
 _SMART = re.compile(r"(?<![\\+|:-])(?:---|--)(?![+|:-])|(?<![\\.])\.\.\.(?!\.)|(?<!\\)['\"]")
-# pandoc's simple table: the rule under its header, or above and below it, runs of dashes a
-# blank apart, a column's each ("  --- -------"); blanks, as a Markdown table's rule
-_MD_SIMPLE_RULE = re.compile(r"^[ ]{0,3}-{3,}(?:[ ]{1,3}-{3,}){1,50}[ ]*$", re.M)
 _SMART_MARKS = {"---": "—" + _DROPPED * 2, "--": "–" + _DROPPED, "...": "…" + _DROPPED * 2}
 
 
@@ -253,9 +257,8 @@ def _smart(m: "re.Match[str]") -> str:
     if found == "'":
         return "‘" if opens else "’"
     return "“" if opens else "”"
-_MD_DIV = re.compile(r"^[ ]{0,3}(?::{3,}(?:[ ]*(?:" + _MD_ATTRIBUTES + r"|\{\}|[^\s{}]+))?"
-                     r"|```(?:\{=\w{1,20}\})?|<!--[^\n]{0,300}?-->"
-                     r"|</?[A-Za-z][A-Za-z0-9]{0,20}(?:[ ][^<>\n]{0,300})?/?>)[ ]*$", re.M)
+
+
 # what is dropped: emphasis ("_italics_", "*x*" in pairs inside a paragraph: a lone "*" is the
 # text's own, "(*)" a note's mark; "_" only around words, never inside one; html2text may
 # wrap a closing mark onto a line of its own, after a hard break), escapes ("\\-"), a

@@ -159,7 +159,7 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     markdown = shows_markdown(text)
     for grid in _GRIDS:
         if any(sign in text for sign in grid.signs) and grid.rule.search(text) is not None:
-            text = _bordered_tables(text, grid)
+            text = _line_ends_kept(_bordered_tables, text, grid)
     if markdown:
         text = markdown_undone(text)
     if "  " in text:
@@ -180,13 +180,16 @@ def _columns_read(text: str, body_label: Optional["re.Pattern[str]"],
 
 
 def _line_ends_kept(read: Callable[..., str], text: str, *args) -> str:
-    """``read(text, *args)`` on the text without the CR of its CRLF line ends, which are put
-    back at the end of the same lines: a CR at a line's end is no text of a column (it made
-    every line end in a column of its own, and a row's cells were not read)."""
-    if "\r\n" not in text:
+    """``read(text, *args)`` on the text without the CR that ends some of its lines (CRLF),
+    put back at the end of the same lines: a CR at a line's end is none of the layout's
+    (of a column, which made every line end in a column of its own; of a table's row, of
+    Markdown), and ``read`` keeps the number of lines."""
+    if "\r" not in text:
         return read(text, *args)
     lines = text.split("\n")
     ends = ["\r" if line.endswith("\r") else "" for line in lines]
+    if not any(ends):
+        return read(text, *args)
     bare = "\n".join(line[:len(line) - len(end)] for line, end in zip(lines, ends))
     return "\n".join(line + end for line, end in zip(read(bare, *args).split("\n"), ends))
 
@@ -352,15 +355,13 @@ def markdown_undone(text: str) -> str:
     dropped is made blanks at the end of its paragraph, and the line breaks inside a link's
     wrapped address follow that paragraph (its lines after the link are read a line or two
     higher than they stand)."""
+    # (a CR before a line's end is kept there, out of the Markdown read)
+    return _line_ends_kept(_markdown_undone, text)
+
+
+def _markdown_undone(text: str) -> str:
     if _DROPPED in text or _MOVED in text:
         return text
-    if "\r" in text:      # (a CR before a line's end is kept there, out of the Markdown read)
-        lines = text.split("\n")
-        ends = ["\r" if line.endswith("\r") else "" for line in lines]
-        if any(ends):
-            undone = markdown_undone("\n".join(line[:len(line) - len(end)]
-                                               for line, end in zip(lines, ends)))
-            return "\n".join(line + end for line, end in zip(undone.split("\n"), ends))
     if "][" in text:
         text = _MD_REF_LINK.sub(lambda m: (_DROPPED if m.group(0)[0] == "!" else "") + _DROPPED
                                 + m.group(1) + _DROPPED * (len(m.group(0)) - len(m.group(1))
@@ -520,10 +521,8 @@ _GRIDS: Tuple[_Grid, ...] = (
 
 
 def _bordered_tables(text: str, grid: _Grid) -> str:
-    # (a CR before a line's end is kept where it stands, out of the rows' cells)
+    # (read without the CR of CRLF line ends: ``_line_ends_kept``)
     lines = text.split("\n")
-    ends = ["\r" if line.endswith("\r") else "" for line in lines]
-    lines = [line[:-1] if end else line for line, end in zip(lines, ends)]
     out: List[str] = []
     i = 0
     while i < len(lines):
@@ -541,7 +540,7 @@ def _bordered_tables(text: str, grid: _Grid) -> str:
                 row.append(lines[i])
             i += 1
         out.extend(_row(row, grid))
-    return "\n".join(line + end for line, end in zip(out, ends))
+    return "\n".join(out)
 
 
 def _row(lines: List[str], grid: _Grid) -> List[str]:

@@ -155,7 +155,8 @@ ITEM_PATTERNS: Tuple[str, ...] = (
 # brackets of an image's text ("[Logo LCP Assemblée nationale]", inscriptis, lynx), a link's
 # number that lynx's reading leaves (elinks numbers a link before its text's first blank:
 # "printer-icon[60] Imprimer")
-_MARK = (r"(?:\[\d{1,4}\]|[|*•·+>»\[\]]|\d{1,3}\.(?=[ \t])|\(BUTTON\)"
+_LINK_NUMBER = r"\[\d{1,4}\]"
+_MARK = (r"(?:" + _LINK_NUMBER + r"|[|*•·+>»\[\]]|\d{1,3}\.(?=[ \t])|\(BUTTON\)"
          r"|\[(?:IMG|INLINE|LINK|BUTTON)\])")
 # (a "-" alone between blanks: a list's bullet, a separator)
 _BETWEEN = rf"(?:[ \t\n]|{_MARK}|(?<![^ \t\n])-(?=[ \t]))"
@@ -262,7 +263,7 @@ PIECES: Tuple[Piece, ...] = (
     # "1. https://…", an image's "7. Image: file:///…")
     Piece("links", r"References(?=[ \n]{1,40}(?:Visible[ ]links|1\.[ ]))|Visible[ ]links:?"
           r"|Hidden[ ]links:?|References:(?=[ \n]{1,40}\[1\][ ])|Links:(?=[ \n]{1,40}1\.[ ])"),
-    Piece("links", r"(?:\d{1,4}\.|\[\d{1,4}\])[ ](?:[^\n]{1,300}\n[ ]{1,8})?"
+    Piece("links", r"(?:\d{1,4}\.|" + _LINK_NUMBER + r")[ ](?:[^\n]{1,300}\n[ ]{1,8})?"
           r"(?:(?:Image|Post[ ]form|Get[ ]form):[ ])?(?:(?:https?|file|ftp|mailto|javascript):"
           r"|-#)[^\s]{1,2000}"),      # ("-#main": w3m's link to a part of a page read on stdin)
     # ... and links's form fields there ("33. Text field", "64. Button")
@@ -339,7 +340,7 @@ _AFTER_BUTTONS = r"(?:\(BUTTON\)|\[?pdf|Format|LCP|Logo|Mentions|[Pp]artager|Env
 # elinks numbers the link after the image's text, before a blank: "printer-icon[60] Imprimer",
 # a number lynx's reading leaves as it is; pandoc's Markdown puts the image on a line of its
 # own)
-_MARK_AFTER = r"(?:\[\d{1,4}\])?"
+_MARK_AFTER = "(?:" + _LINK_NUMBER + ")?"
 _PRINT = (r"(?:\(BUTTON\)[ ]{0,12})?(?:\[?printer-icon\]?" + _MARK_AFTER
           + r"(?:[ ]{0,8}|[ ]{0,200}\n[ ]{0,40}))?Imprimer(?=[ \t]*\n[ \t\n*•·]{0,200}"
           + _AFTER_BUTTONS + r"|[ \t]*\Z)")

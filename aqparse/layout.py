@@ -126,9 +126,9 @@ def _pipes_as_blanks(text: str) -> str:
     (``get_text(" | ")``, ``get_text("|")``: its labels and their values, the
     words of a sentence cut by a link, and its line breaks): the text is then read as the
     page's text with blanks. Same length, same lines. A text with fewer pipes than lines, or
-    whose pipes draw tables (Markdown, or a text browser's in ASCII), is left as it is."""
-    if text.count("|") < text.count("\n") + 1 or shows_markdown(text) \
-            or _ASCII_RULE.search(text) is not None:
+    whose pipes draw tables (a text browser's in ASCII; Markdown, which the caller tells
+    apart), is left as it is."""
+    if text.count("|") < text.count("\n") + 1 or _ASCII_RULE.search(text) is not None:
         return text
     return text.replace("|", " ")
 
@@ -152,11 +152,11 @@ def untangle(text: str, body_label: Optional["re.Pattern[str]"] = None,
     # (each layout is looked for only where a quick look finds its sign: most texts have none)
     if not page:
         return text
-    if "|" in text:
+    markdown = shows_markdown(text)
+    if not markdown and "|" in text:
         text = _pipes_as_blanks(text)
     # (a table drawn in ASCII is read before the Markdown: pandoc's grid tables hold Markdown
     # in their cells, whose undoing would move what it drops out of the cells' columns)
-    markdown = shows_markdown(text)
     for grid in _GRIDS:
         if any(sign in text for sign in grid.signs) and grid.rule.search(text) is not None:
             text = _line_ends_kept(_bordered_tables, text, grid)

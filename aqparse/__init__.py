@@ -19,22 +19,25 @@ Submodules the docs name are attributes after ``import aqparse``: ``aqparse.stat
 """
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING
 
-from . import diff, errors, export, fixtures, records, stats
-from .api import parse, parse_many, sniff
-from .convert import convert
-from .errors import InternalError, ParseError, UsageError
-from .export import to_dataframe
-from .inputs import read
-from .merge import merge
-from .records import (Attribution, Author, Closure, Defect, Erratum, Ministry, Publication, Question,
-                      Renewal, Signalement, Source, Withdrawal)
-from .render import render
-from .schema import json_schema
-
-if TYPE_CHECKING:     # imported when first used (they need lxml): see __getattr__
-    from . import acteurs, html, markup, opendata
+if TYPE_CHECKING:     # for type checkers and editors; at run time see __getattr__
+    from . import (acteurs, agree, api, cli, convert, dates, decode, diff, errors, export,
+                   extract, fixtures, furniture, html, inputs, layout, markup, merge, names,
+                   opendata, pool, rawtext, records, render, schema, stats, stopping, tokenize,
+                   units, work)
+    from .api import parse, parse_many, sniff
+    from .convert import convert
+    from .errors import InternalError, ParseError, UsageError
+    from .export import to_dataframe
+    from .inputs import read
+    from .merge import merge
+    from .records import (Attribution, Author, Closure, Defect, Erratum, Ministry, Publication,
+                          Question, Renewal, Signalement, Source, Withdrawal)
+    from .render import render
+    from .schema import json_schema
 
 __version__ = "0.1.0"
 __all__ = ["parse", "parse_many", "read", "render", "sniff", "ParseError", "Question", "Author",
@@ -42,12 +45,50 @@ __all__ = ["parse", "parse_many", "read", "render", "sniff", "ParseError", "Ques
            "Withdrawal", "Closure", "Defect", "Source", "convert", "to_dataframe", "UsageError",
            "merge", "InternalError", "json_schema"]
 
-# the readers that need lxml are imported on first use, so that ``import aqparse`` works (and
-# reads text) where lxml is missing: a page is then an ``unsupported-format`` error
-_LAZY = frozenset({"acteurs", "html", "markup", "opendata"})
+# Everything is imported on first use: a process imports only what it runs. Reading open data
+# never loads the tokenizer nor the machinery of ``convert``, and ``import aqparse`` works (and
+# reads text) where lxml is missing: a page is then an ``unsupported-format`` error.
+# The names of the API -> the module that defines each:
+_FROM = {
+    "parse": "api", "parse_many": "api", "sniff": "api", "read": "inputs", "render": "render",
+    "convert": "convert", "to_dataframe": "export", "merge": "merge", "json_schema": "schema",
+    "ParseError": "errors", "InternalError": "errors", "UsageError": "errors",
+    **{name: "records" for name in ("Question", "Author", "Ministry", "Attribution",
+                                    "Publication", "Signalement", "Renewal", "Erratum",
+                                    "Withdrawal", "Closure", "Defect", "Source")},
+}
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'aqparse' has no attribute {name!r}")
+    """A name of the API, or a submodule (``aqparse.stats.stats``), imported when first asked."""
+    if name in _FROM:
+        value = getattr(importlib.import_module(f".{_FROM[name]}", __name__), name)
+    elif name.startswith("_"):
+        raise AttributeError(f"module 'aqparse' has no attribute {name!r}")
+    else:
+        try:
+            value = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":      # a module it imports is missing
+                raise
+            raise AttributeError(f"module 'aqparse' has no attribute {name!r}") from None
+    globals()[name] = value      # (asked once)
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FROM))
+
+
+class _Package(types.ModuleType):
+    """The package's module. Importing a submodule binds its name on the package (the import
+    system does it): ``aqparse.convert``, ``merge`` and ``render`` are submodules and functions
+    of the same name, and the name stays the function's."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _FROM and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -40,7 +40,7 @@ import attrs
 import lxml.etree
 from lxml.html.defs import tags as _HTML_TAGS
 
-from .api import is_question
+from .text import is_question
 from .decode import clean_value
 from .errors import InternalError, ParseError, excerpt, raise_for
 from .extract import BODY_TOKENS, clean_body_lines as _clean_body, extract, status_with_closure

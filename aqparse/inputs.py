@@ -19,18 +19,20 @@ import tarfile
 import tempfile
 import zipfile
 import zlib
-from typing import (BinaryIO, Callable, Dict, Iterable, Iterator, NamedTuple, Optional, Tuple,
-                    Union)
+from typing import (TYPE_CHECKING, BinaryIO, Callable, Dict, Iterable, Iterator, NamedTuple,
+                    Optional, Tuple, Union)
 
 import attrs
 
-from .api import (DumpSigns, Unit, chunk_lines, joined_values, json_lines_start, parse_items,
-                  question_groups, records_of, sniff, text_units)
+from .api import chunk_lines, joined_values, json_lines_start, parse_items, sniff
 from .decode import decode, incremental_decoder, line_text, repair_mojibake
 from .errors import ParseError, UsageError, raising
 from .export import output_format
 from .records import RECORD_KEYS, Question, looks_like_record
 from .stopping import waiting_on_input
+
+if TYPE_CHECKING:
+    from .text import Unit
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
 CHUNK = 4 << 20
@@ -666,7 +668,7 @@ def read_ahead(stream: BinaryIO, head: bytes, size: int) -> Tuple[Optional[bool]
     it is decoded and mended) and lynx's link numbers (``layout.shows_links``), read through
     and the stream put back where it was; None for a stream that cannot be read twice (stdin,
     a pipe). The parts of a dump read apart are each read as the whole is
-    (``api.text_units``): one answer that names the "Assemblée nationale" must not make its
+    (``text.text_units``): one answer that names the "Assemblée nationale" must not make its
     part alone a page's, nor a page of lynx far into a dump leave its numbers as text."""
     seekable = getattr(stream, "seekable", None)     # (3.10's SpooledTemporaryFile has none)
     try:
@@ -675,6 +677,8 @@ def read_ahead(stream: BinaryIO, head: bytes, size: int) -> Tuple[Optional[bool]
         at = stream.tell()
     except (OSError, ValueError):
         return None, None
+    from .text import DumpSigns      # (the text path, imported when a text is first read)
+
     signs = DumpSigns()
     try:
         for text in decoded_blocks(stream, head, size):
@@ -692,18 +696,22 @@ def read_ahead(stream: BinaryIO, head: bytes, size: int) -> Tuple[Optional[bool]
     return found
 
 
-def dump_units(stream: BinaryIO, head: bytes, block: int, **cut) -> Iterator[Unit]:
-    """The units of a text dump read from ``stream`` (``api.text_units``, given ``cut``'s
+def dump_units(stream: BinaryIO, head: bytes, block: int, **cut) -> Iterator["Unit"]:
+    """The units of a text dump read from ``stream`` (``text.text_units``, given ``cut``'s
     sizes), each read as the whole is: the stream is looked through for a page's signs first
     and lynx's link numbers (``read_ahead``), then read again, a ``block`` of bytes at a time."""
+    from .text import text_units
+
     page, links = read_ahead(stream, head, block)
     return text_units(decoded_blocks(stream, head, block), page=page, links=links, **cut)
 
 
 def _stream_text(head: bytes, stream: BinaryIO, path: str, strict: bool,
                  chunk: int = CHUNK) -> Iterator[Question]:
-    """A large text dump, part by part: cut where ``convert`` cuts it (``api.text_units``, the
+    """A large text dump, part by part: cut where ``convert`` cuts it (``text.text_units``, the
     one cutter), each part read as ``convert``'s workers read it."""
+    from .text import question_groups, records_of
+
     found = False
     for unit in dump_units(stream, head, chunk, chunk=chunk):
         text = repair_mojibake(unit.text)

@@ -34,7 +34,7 @@ _BOX = re.compile("[\u2500-\u257f]+")
 def shows_links(text: str, marks: Optional[Set[str]] = None, end: Optional[int] = None) -> bool:
     """Whether ``text`` shows lynx's link numbers: three marks or more, or its first two
     ("[1]", "[2]": lynx numbers from 1). ``marks``: those met before it, when a text is read
-    block by block (``api.shows_links_since``), and updated; ``end``: a mark counts when the
+    block by block (``text.shows_links_since``), and updated; ``end``: a mark counts when the
     character after it stands before ``end``. Looked for through the whole text, however
     long (a dump of plain questions may hold a page further in), and no further than the
     marks that decide."""

@@ -1067,7 +1067,7 @@ def split_questions(tokens: Iterator[Token]) -> Iterator[List[Token]]:
         yield current
 
 
-# Where a question may start, for ``api.find_cut``: the heads as the body's own patterns find
+# Where a question may start, for ``text.find_cut``: the heads as the body's own patterns find
 # them at a line start, and their one-line forms (a dump flattened to one line)
 HEAD_CANDIDATES = _OnFirstUse(
     "|".join(["(?<=\n)[ ]{0,400}(?:" + _UNNAMED.sub("(?:", r.body_pattern) + ")"

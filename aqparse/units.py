@@ -4,7 +4,7 @@ A work unit is what one worker parses at a time:
 
 - ``Whole``: a small document, its bytes (parsed whole, whatever its format);
 - ``TextPart``: whole questions of a large text dump, cut where the tokenizer would also start
-  a question (the one cutter: ``api.text_units``), so a dump of any size is parsed in parallel
+  a question (the one cutter: ``text.text_units``), so a dump of any size is parsed in parallel
   with flat memory;
 - ``RecordLines``: whole lines of a large file of aqparse's own JSON lines;
 - ``Stream``: a large open-data or XML dump, which cannot be cut without parsing it: the
@@ -22,13 +22,14 @@ from typing import Callable, Iterator, List, Optional, Tuple, Union
 
 import attrs
 
-from .api import HELD_LINE, JOINED_MOST, UNIT_CHARS, sniff
+from .api import HELD_LINE, JOINED_MOST, sniff
 from .decode import decode
 from .errors import ParseError, UsageError
 from .export import output_format
 from .inputs import (HEAD, READ_ERRORS, RECORDS_SKIPPED, Document, Problem, Skipped,
                      dump_units, read_error, record_form, walk)
 from .rawtext import Tap
+from .text import UNIT_CHARS
 
 def _size(least: int, most: int = 1 << 30):
     """A whole number from ``least`` to ``most``: a size of 0 would read nothing (a read of 0

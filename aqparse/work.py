@@ -13,7 +13,7 @@ from typing import Iterator, List, NamedTuple, Optional, Tuple
 
 import attrs
 
-from .api import parse_text_many
+from .text import parse_text_many
 from .decode import repair_mojibake
 from .errors import InternalError, ParseError
 from .export import Unwritable, latest_date, state_key

@@ -193,7 +193,7 @@ def test_a_fifo_named_explicitly_is_read_as_a_stream(tmp_path):
 
 import io
 
-from aqparse import api
+from aqparse import text as text_reader
 from aqparse.units import TextPart, units_of
 from aqparse.inputs import Document
 
@@ -207,8 +207,8 @@ def _doc(text, name="dump.txt"):
 
 def test_cutting_a_dump_on_one_line_reads_it_a_bounded_number_of_times(monkeypatch):
     scanned = []
-    real = api.for_matching
-    monkeypatch.setattr(api, "for_matching", lambda text: scanned.append(len(text)) or real(text))
+    real = text_reader.for_matching
+    monkeypatch.setattr(text_reader, "for_matching", lambda text: scanned.append(len(text)) or real(text))
     text = ONE_LINE * (6_000_000 // len(ONE_LINE))
     units = [u for u in units_of(_doc(text), True) if isinstance(u, TextPart)]
     assert "".join(u.text for u in units) == text and len(units) >= 4
@@ -239,12 +239,12 @@ def test_a_unit_of_tiny_questions_holds_a_bounded_number_of_them(head):
     text = "".join(f"{head}{n}\n" for n in range(20_000))
     units = [u for u in units_of(_doc(text), True) if isinstance(u, TextPart)]
     assert "".join(u.text for u in units) == text
-    assert max(u.text.count(head) for u in units) <= api.UNIT_QUESTIONS + 1
+    assert max(u.text.count(head) for u in units) <= text_reader.UNIT_QUESTIONS + 1
 
 
 @pytest.mark.parametrize("before", [0, 60_000, 65_530, 65_536 - 3999 * 15 - 3 - 1,
                                     65_536 - 3999 * 15 - 3 - 2])
-@pytest.mark.parametrize("heads", [api.UNIT_QUESTIONS, api.UNIT_QUESTIONS + 1, 9000])
+@pytest.mark.parametrize("heads", [text_reader.UNIT_QUESTIONS, text_reader.UNIT_QUESTIONS + 1, 9000])
 def test_a_unit_of_tiny_questions_ends_at_its_last_mention_allowed(before, heads):
     # lines of 15 characters, "stion" 3 characters into each: the 4,000th mention stands at
     # 3,999 lines and 3 characters after the text before them; with exactly 4,000 mentions
@@ -253,8 +253,8 @@ def test_a_unit_of_tiny_questions_ends_at_its_last_mention_allowed(before, heads
     # 4,000th ending the first block, or starting 2 characters before its edge)
     assert len("Question N° 10\n") == 15
     text = "x" * before + "Question N° 10\n" * heads + "y" * 300_000
-    want = api.UNIT_CHARS if heads == api.UNIT_QUESTIONS else before + 3999 * 15 + 3
-    assert api._target(text, api.UNIT_CHARS) == want
+    want = text_reader.UNIT_CHARS if heads == text_reader.UNIT_QUESTIONS else before + 3999 * 15 + 3
+    assert text_reader._target(text, text_reader.UNIT_CHARS) == want
 
 
 @pytest.mark.parametrize("base", [0, 1, 65_535, 100_000])
@@ -267,16 +267,16 @@ def test_the_counts_kept_from_one_block_to_the_next_give_the_same_end(base):
     text = "x" * 30_000 + line * 9000 + "y" * 300_000
     counts = {}
     for end in (70_000, 140_000, 200_000, len(text)):   # the buffer as it grows
-        assert api._target(text[:end], api.UNIT_CHARS, base, counts) \
-            == api._target(text[:end], api.UNIT_CHARS)
+        assert text_reader._target(text[:end], text_reader.UNIT_CHARS, base, counts) \
+            == text_reader._target(text[:end], text_reader.UNIT_CHARS)
     assert counts and all(at % 65_536 == 0 for at in counts)
-    assert api._target(text, api.UNIT_CHARS, base, counts) == 30_000 + 3999 * 15 + 3
+    assert text_reader._target(text, text_reader.UNIT_CHARS, base, counts) == 30_000 + 3999 * 15 + 3
     # the kept counts are read, not counted again: blocks said to hold none move the end on
     wrong = dict.fromkeys(counts, 0)
-    assert api._target(text, api.UNIT_CHARS, base, wrong) > 30_000 + 3999 * 15 + 3
+    assert text_reader._target(text, text_reader.UNIT_CHARS, base, wrong) > 30_000 + 3999 * 15 + 3
     cut = 30_000 + 2000 * 15     # a cut: the buffer loses its start, the counts after it hold
     kept = {at: n for at, n in counts.items() if at >= base + cut}
-    assert api._target(text[cut:], api.UNIT_CHARS, base + cut, kept) == 3999 * 15 + 3
+    assert text_reader._target(text[cut:], text_reader.UNIT_CHARS, base + cut, kept) == 3999 * 15 + 3
 
 
 @pytest.mark.parametrize("gap", [0, 70_000, 140_000])
@@ -285,7 +285,7 @@ def test_the_last_mention_allowed_is_found_across_blocks_without_one(gap):
     # then another: the 4,000th is the last of the first block's ("stion\n" 4,000 times: it
     # starts 6 × 3,999 characters in), however many blocks without one stand between
     text = "stion\n" * 4000 + "x" * (65_536 - 24_000) + "y" * gap + "stion\n" + "z" * 1_000_000
-    assert api._target(text, api.UNIT_CHARS) == 6 * 3999
+    assert text_reader._target(text, text_reader.UNIT_CHARS) == 6 * 3999
     # and a dump made so is read whole, streamed in parts too (it was an internal error)
     tiny = "".join(f"Question N° {10 + n % 90}\n" for n in range(3999))
     long = "Question N° 5000\nTexte " + "blabla " * 15_000 + "\n"
@@ -303,7 +303,7 @@ def test_a_dump_of_ordinary_questions_is_cut_in_units_near_the_size_aimed_at():
     units = [u for u in units_of(_doc(text), True) if isinstance(u, TextPart)]
     assert "".join(u.text for u in units) == text
     assert len(units) == 3
-    assert min(len(u.text) for u in units[:-1]) >= api.UNIT_CHARS
+    assert min(len(u.text) for u in units[:-1]) >= text_reader.UNIT_CHARS
 
 
 def _footer_dump():
@@ -364,11 +364,11 @@ def test_duplicates_merged_a_batch_at_a_time_give_the_same_output(tmp_path, monk
 def test_a_bug_is_an_internal_error_that_property_tests_fail_on(monkeypatch):
     import pickle
 
-    from aqparse import api
+    from aqparse import text as text_reader
 
     def broken(*args, **kwargs):
         raise KeyError("oops")
-    monkeypatch.setattr(api, "extract", broken)
+    monkeypatch.setattr(text_reader, "extract", broken)
     with pytest.raises(aqparse.InternalError) as caught:
         aqparse.parse(FIXTURE, path="q.txt")
     error = caught.value
@@ -921,7 +921,7 @@ def test_the_cutter_reads_a_text_as_a_page_s_from_the_first_sign_met_on(monkeypa
 
     from aqparse.furniture import shows_page
 
-    real, seen, read = api.find_cut, [], []
+    real, seen, read = text_reader.find_cut, [], []
 
     def checked(text, target, *args, page=None, **kwargs):
         seen.append(page)
@@ -936,7 +936,7 @@ def test_the_cutter_reads_a_text_as_a_page_s_from_the_first_sign_met_on(monkeypa
             yield read[-1]
             at += size
 
-    monkeypatch.setattr(api, "find_cut", checked)
+    monkeypatch.setattr(text_reader, "find_cut", checked)
     rng = random.Random(3)
     questions = [FIXTURE.replace("60104", str(60104 + n)) for n in range(60)]
     for n in rng.sample(range(20, 60), 3):     # a page's signs in a few questions only
@@ -946,7 +946,7 @@ def test_the_cutter_reads_a_text_as_a_page_s_from_the_first_sign_met_on(monkeypa
     for expected in (None, True, False):
         seen.clear()
         read.clear()
-        units = list(api.text_units(blocks(text, rng), chunk=12_000, page=expected))
+        units = list(text_reader.text_units(blocks(text, rng), chunk=12_000, page=expected))
         assert "".join(u.text for u in units) == text
         if expected is None:
             assert seen.index(True) > 0 and False not in seen[seen.index(True):]
@@ -1070,19 +1070,19 @@ def test_a_dump_read_as_it_comes_blanks_link_numbers_from_the_first_page_of_lynx
             sizes.append(rng.randint(1, 20_000))
             at += sizes[-1]
         blocks = (data[sum(sizes[:n]):sum(sizes[:n + 1])] for n in range(len(sizes)))
-        units = list(api.text_units(blocks, chunk=8_000))
+        units = list(text_reader.text_units(blocks, chunk=8_000))
         assert "".join(u.text for u in units) == data
         flags = [u.links for u in units]
         assert flags[0] is False and flags[-1] is True and flags == sorted(flags)
         records = [q.to_dict() for u in units
-                   for q in api.parse_text_many(u.text, offset=u.offset, first_line=u.line,
+                   for q in text_reader.parse_text_many(u.text, offset=u.offset, first_line=u.line,
                                                 page=u.page, links=u.links)]
         assert records == whole
 
 
 def _links_read_in_blocks(text):
     """Whether ``text`` shows lynx's numbers, as its whole is read (mended, without invisible
-    characters); asserted the same when ``api.DumpSigns`` reads it in three blocks, cut at
+    characters); asserted the same when ``text_reader.DumpSigns`` reads it in three blocks, cut at
     every pair of places."""
     from aqparse.decode import repair_mojibake, without_invisible
     from aqparse.layout import shows_links
@@ -1090,7 +1090,7 @@ def _links_read_in_blocks(text):
     expected = shows_links(without_invisible(repair_mojibake(text)))
     for cut in range(len(text) + 1):
         for second in range(cut, len(text) + 1):
-            signs = api.DumpSigns(page=False)
+            signs = text_reader.DumpSigns(page=False)
             for block in (text[:cut], text[cut:second], text[second:]):
                 signs.add(block)
             signs.end()

@@ -145,20 +145,21 @@ def test_a_dump_of_questions_never_compiles_the_scanners_of_a_page_s_text():
 def test_import_and_open_data_compile_none_of_the_text_s_large_patterns():
     # ``import aqparse`` is what every command and every worker of a run pays first: the
     # tokenizer's large patterns are compiled when a text is first read, never for a process
-    # that reads open data only. Every pattern compiled is seen (its length), then a text read
-    # afterwards is still read right.
+    # that reads open data only, which does not even import the tokenizer. Every pattern
+    # compiled is seen (its length), then a text read afterwards is still read right.
     code = (
-        "import re\n"
-        "compiled = []\n"
+        "import re, sys\n"
+        "compiled = [0]\n"
         "plain = re.compile\n"
         "def spy(pattern, flags=0):\n"
         "    compiled.append(len(str(pattern)))\n"
         "    return plain(pattern, flags)\n"
         "re.compile = spy\n"
         "import aqparse\n"
-        "print('import', max(compiled))\n"
+        "print('import', max(compiled), 'aqparse.tokenize' in sys.modules)\n"
         "q = aqparse.parse(open('tests/data/opendata/QANR5L16QE4242.json', 'rb').read())\n"
-        "print('open data', q.uid, q.answer is None, max(compiled))\n"
+        "print('open data', q.uid, q.answer is None, max(compiled),\n"
+        "      'aqparse.tokenize' in sys.modules)\n"
         "q = aqparse.parse(open('fixtures/qe-pending.txt', 'rb').read())\n"
         "print('text', q.uid, q.number, max(compiled) > 10000)\n")
     done = _run("-c", code, cwd=ROOT)
@@ -167,9 +168,25 @@ def test_import_and_open_data_compile_none_of_the_text_s_large_patterns():
     # the tokenizer's largest patterns are over 10,000 characters long; none is compiled by
     # the import or by reading a question's open data ("uid": "QANR5L16QE4242", no
     # "reponse"), and reading a text ("Question N° 98712") compiles them
-    assert lines[0][0] == "import" and int(lines[0][1]) < 10000, lines
+    assert lines[0][0] == "import" and int(lines[0][1]) < 10000 and lines[0][2] == "False", lines
     assert lines[1][:4] == ["open", "data", "QANR5L16QE4242", "True"] and int(lines[1][4]) < 10000
+    assert lines[1][5] == "False", lines
     assert lines[2] == ["text", "QANR5L14QE98712", "98712", "True"]
+
+
+def test_a_submodule_imported_leaves_the_function_of_the_same_name_to_the_package():
+    # ``aqparse.convert``, ``merge``, ``render``: functions, and submodules of the same name.
+    # The package imports what it names when first asked; the import system binds a
+    # submodule's name on the package when it loads it, which must not hide the function
+    code = ("import aqparse.stats, aqparse.render, aqparse.merge, aqparse.cli, aqparse\n"
+            "from aqparse.convert import run\n"
+            "print(type(aqparse.convert).__name__, type(aqparse.merge).__name__,\n"
+            "      type(aqparse.render).__name__, type(aqparse.stats).__name__,\n"
+            "      aqparse.convert.__module__, 'read' in dir(aqparse), hasattr(aqparse, 'nope'))\n")
+    done = _run("-c", code, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["function", "function", "function", "module",
+                                   "aqparse.convert", "True", "False"]
 
 
 def test_a_worker_of_a_parallel_run_is_made_ready_for_text_before_its_first_unit(monkeypatch,

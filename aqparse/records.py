@@ -7,10 +7,12 @@ and are exact inverses of each other.
 """
 
 import datetime as _dt
-from typing import Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Optional, Tuple
 
 import attrs
-import cattrs
+
+if TYPE_CHECKING:
+    import cattrs
 
 KINDS = ("QE", "QOSD", "QG")
 # closure codes whose label the AN publishes (open data ``libelleCloture``)
@@ -302,12 +304,12 @@ class Question:
 
     def to_dict(self) -> dict:
         """The JSON form of DESIGN.md: ISO dates, lists, ``None`` for missing."""
-        return _converter.unstructure(self)
+        return (_converter or _made_converter()).unstructure(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Question":
         """Inverse of :meth:`to_dict`."""
-        return _converter.structure(data, cls)
+        return (_converter or _made_converter()).structure(data, cls)
 
     def evolve(self, **changes) -> "Question":
         return attrs.evolve(self, **changes)
@@ -348,7 +350,12 @@ def _structure_str(value, _) -> str:
     return value if value.__class__ is str else str(value)
 
 
-def _make_converter() -> cattrs.Converter:
+def _made_converter() -> "cattrs.Converter":
+    """The converter of the JSON form, made when first used: reading open data or text into
+    records never imports cattrs (a tenth of the import of what reads open data)."""
+    global _converter
+    import cattrs
+
     conv = cattrs.Converter()
     conv.register_structure_hook(str, _structure_str)
     conv.register_unstructure_hook(_dt.date, _dt.date.isoformat)
@@ -361,7 +368,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(dict, dict)
     conv.register_unstructure_hook(FrozenDict, dict)
     conv.register_structure_hook(FrozenDict, lambda value, _: _frozen_dict(value))
+    _converter = conv
     return conv
 
 
-_converter = _make_converter()
+_converter = None

@@ -213,6 +213,12 @@ _TAG = re.compile(  # what is between "<" and ">": a name and plain attributes, 
     r"(?:\"[ !#-;=?-~]*\"|'[ -&(-;=?-~]*'|[-A-Za-z0-9_.:#%]+))?)*)"  # (printable ASCII)
     + _HTML_BLANK + r"*(/?)\Z")
 _TAGS = {}                 # a tag's text -> (what it does, its name): ``_read_tag``'s cache
+# An inline element opened and closed around text alone ("<strong>M. le président.</strong>",
+# "<i>Applaudissements</i>"): read below, it opens and closes, and leaves its text; its tags
+# are dropped at once, by splitting the fragment at them (a group for each name's text; the
+# groups of the other names are None). Half of the tags of an open-data body.
+_INLINE_PAIR = re.compile("<(?:" + "|".join(f"{name}>([^<]*)</{name}" for name in (
+    "strong", "i", "b", "em", "u")) + ")>")
 # the characters left to the parser: those it drops or replaces (C0 controls, lone surrogates,
 # U+FFFE, U+FFFF), and blanks other than a space, a newline or a no-break space (the parser
 # drops some blank text nodes, and a tab would survive in ours; the others are rare)
@@ -243,6 +249,8 @@ def _simple_markup(fragment: str) -> Optional[str]:
         fragment = fragment.replace("\r", " ").replace("\n", " ")
     if "<br>" in fragment:       # the commonest tag, the same wherever it stands: at once
         fragment = fragment.replace("<br>", "\n")   # (one inside a tag spoils that tag)
+    if "</" in fragment:         # the next commonest: an inline pair around text alone
+        fragment = "".join(filter(None, _INLINE_PAIR.split(fragment)))
     pieces = fragment.split("<")
     out = [pieces[0]]
     open_: List[str] = []              # open elements: "p", then inline ones

@@ -76,7 +76,7 @@ ODD = ["</br>", "</BR >", "</br class=x>", "<p/>", "<sup>", "</sup>", "<div>", "
        "<!-- c -->", "<", "a < b", "\t", "&D", "&amp", "&#0;", "&#10;", "&#128;", "&#8232;",
        "&#12288;", "\u202f", "\u3000", "\x85", "\u2028", "\x01", "\ufeff", "\u200b", "\xad",
        "<html>", "<body>", "</body>", "<script>x</script>", "<pre>", "<li>", '<a title="<br>">',
-       "<a title=<br>>", '<a title="é">', '<a name="x>y">', "<b/>", "<br"]
+       "<a title=<br>>", '<a title="<i>x</i>">', "<a title='<strong>'>", '<a title="é">', '<a name="x>y">', "<b/>", "<br"]
 simple_fragments = st.lists(st.sampled_from(TAGS + TEXTS), min_size=1, max_size=30).map("".join)
 any_fragments = st.lists(st.sampled_from(TAGS + TEXTS + ODD), min_size=1, max_size=30).map(
     "".join)

@@ -213,12 +213,6 @@ _TAG = re.compile(  # what is between "<" and ">": a name and plain attributes, 
     r"(?:\"[ !#-;=?-~]*\"|'[ -&(-;=?-~]*'|[-A-Za-z0-9_.:#%]+))?)*)"  # (printable ASCII)
     + _HTML_BLANK + r"*(/?)\Z")
 _TAGS = {}                 # a tag's text -> (what it does, its name): ``_read_tag``'s cache
-# An inline element opened and closed around text alone ("<strong>M. le président.</strong>",
-# "<i>Applaudissements</i>"): read below, it opens and closes, and leaves its text; its tags
-# are dropped at once, by splitting the fragment at them (a group for each name's text; the
-# groups of the other names are None). Half of the tags of an open-data body.
-_INLINE_PAIR = re.compile("<(?:" + "|".join(f"{name}>([^<]*)</{name}" for name in (
-    "strong", "i", "b", "em", "u")) + ")>")
 # the characters left to the parser: those it drops or replaces (C0 controls, lone surrogates,
 # U+FFFE, U+FFFF), and blanks other than a space, a newline or a no-break space (the parser
 # drops some blank text nodes, and a tab would survive in ours; the others are rare)
@@ -248,9 +242,7 @@ def _simple_markup(fragment: str) -> Optional[str]:
     if "\n" in fragment or "\r" in fragment:     # a newline in HTML is a blank (``_flow``)
         fragment = fragment.replace("\r", " ").replace("\n", " ")
     if "<br>" in fragment:       # the commonest tag, the same wherever it stands: at once
-        fragment = fragment.replace("<br>", "\n")   # (one inside a tag spoils that tag)
-    if "</" in fragment:         # the next commonest: an inline pair around text alone
-        fragment = "".join(filter(None, _INLINE_PAIR.split(fragment)))
+        fragment = fragment.replace("<br>", "\n")   # (inside a tag, "\n" spoils that tag)
     pieces = fragment.split("<")
     out = [pieces[0]]
     open_: List[str] = []              # open elements: "p", then inline ones
@@ -287,14 +279,17 @@ def _simple_markup(fragment: str) -> Optional[str]:
         # (a </p> without its <p> is dropped)
         out.append(text)
     text = "".join(out)
-    if "&" in text:
-        return _entities(text)
+    if "&" in text:     # each text's own references, as the parser reads them ("&" then
+        out = [_entities(piece) if "&" in piece else piece for piece in out]   # "<i>amp;")
+        return None if None in out else "".join(out)
     return text
 
 
 def _read_tag(tag: str):
     """``(action, name)`` for the text between "<" and ">" of a tag the fast path reads, None
     for any other. Kept in ``_TAGS``, which stays small: tags repeat."""
+    if "\n" in tag:    # a "<br>" inside this tag ("<a title=<br>x>"), made a "\n" (newlines
+        return None     # in the markup are blanks by now): the tag is the parser's to read
     m = _TAG.match(tag)
     found = None
     if m is not None:

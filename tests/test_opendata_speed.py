@@ -76,7 +76,8 @@ ODD = ["</br>", "</BR >", "</br class=x>", "<p/>", "<sup>", "</sup>", "<div>", "
        "<!-- c -->", "<", "a < b", "\t", "&D", "&amp", "&#0;", "&#10;", "&#128;", "&#8232;",
        "&#12288;", "\u202f", "\u3000", "\x85", "\u2028", "\x01", "\ufeff", "\u200b", "\xad",
        "<html>", "<body>", "</body>", "<script>x</script>", "<pre>", "<li>", '<a title="<br>">',
-       "<a title=<br>>", '<a title="<i>x</i>">', "<a title='<strong>'>", '<a title="é">', '<a name="x>y">', "<b/>", "<br"]
+       "<a title=<br>>", '<a title="<i>x</i>">', "<a title='<strong>'>", "<a title=<i>x</i>>",
+       "<a title=<br>x>", "<a <br>>", "<a <u>w</u>>", "<<i>p></i>", "amp;", "&", '<a title="é">', '<a name="x>y">', "<b/>", "<br"]
 simple_fragments = st.lists(st.sampled_from(TAGS + TEXTS), min_size=1, max_size=30).map("".join)
 any_fragments = st.lists(st.sampled_from(TAGS + TEXTS + ODD), min_size=1, max_size=30).map(
     "".join)
@@ -109,6 +110,28 @@ def test_any_markup_gives_the_text_lxml_html_gave(fragment):
 def test_simple_bodies(fragment, text):
     assert simple(fragment)
     assert markup.fragment_text(fragment) == text == lxml_html_text(fragment)
+
+
+@pytest.mark.parametrize("fragment, text", [
+    # a tag inside another tag's attribute value, unquoted (libxml2 ends the value at ">"), or
+    # where its attribute's name stands: what follows it is text
+    ("<a title=<i>x</i>>", "x>"),
+    ("Voir <a href=<i>lien</i>>ici</a>", "Voir lien>ici"),
+    ("<a <u>w</u>>", "w>"),
+    ("<a title=<br>x>y", "x>y"),
+    ("<a <br>>y", ">y"),
+    # a "<" of the text before tags whose text makes another tag
+    ("<<i>p></i>x", "<p>x"),
+    ("a<<i>br</i>>b", "a<br>b"),
+    # a reference is read within one text: "&" and "amp;" on either side of a tag are two
+    ("&<i>amp;</i>", "&amp;"),
+    ("<i>&</i>amp;", "&amp;"),
+    ("x&<br>amp;", "x&\namp;"),
+])
+def test_tags_inside_tags_and_references_across_tags_read_as_the_parser_reads_them(fragment,
+                                                                                   text):
+    assert lxml_html_text(fragment) == text            # (what the parser gives, as read)
+    assert markup.fragment_text(fragment) == text
 
 
 @pytest.mark.parametrize("fragment", [

@@ -19,15 +19,16 @@ Submodules the docs name are attributes after ``import aqparse``: ``aqparse.stat
 """
 
 import importlib
+import pkgutil
 import sys
 import types
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:     # for type checkers and editors; at run time see __getattr__
-    from . import (acteurs, agree, api, cli, convert, dates, decode, diff, errors, export,
-                   extract, fixtures, furniture, html, inputs, layout, markup, merge, names,
-                   opendata, pool, rawtext, records, render, schema, stats, stopping, tokenize,
-                   units, work)
+    # (the submodules convert, merge and render are named by their functions, below)
+    from . import (acteurs, agree, api, cli, dates, decode, diff, errors, export, extract,
+                   fixtures, furniture, html, inputs, layout, markup, names, opendata, pool,
+                   rawtext, records, schema, stats, stopping, text, tokenize, units, work)
     from .api import parse, parse_many, sniff
     from .convert import convert
     from .errors import InternalError, ParseError, UsageError
@@ -63,7 +64,7 @@ def __getattr__(name: str):
     """A name of the API, or a submodule (``aqparse.stats.stats``), imported when first asked."""
     if name in _FROM:
         value = getattr(importlib.import_module(f".{_FROM[name]}", __name__), name)
-    elif name.startswith("_"):
+    elif name.startswith("_") or not name.isidentifier():   # ("__path__", "no.such")
         raise AttributeError(f"module 'aqparse' has no attribute {name!r}")
     else:
         try:
@@ -76,8 +77,9 @@ def __getattr__(name: str):
     return value
 
 
-def __dir__():
-    return sorted(set(globals()) | set(_FROM))
+def __dir__():     # (the submodules too, as an eager import listed them: tab completion)
+    return sorted(set(globals()) | set(_FROM)
+                  | {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")})
 
 
 class _Package(types.ModuleType):
@@ -86,7 +88,8 @@ class _Package(types.ModuleType):
     of the same name, and the name stays the function's."""
 
     def __setattr__(self, name: str, value) -> None:
-        if name in _FROM and isinstance(value, types.ModuleType):
+        if (name in _FROM and isinstance(value, types.ModuleType)
+                and value.__name__ == f"{__name__}.{name}"):    # the submodule of that name
             return
         super().__setattr__(name, value)
 

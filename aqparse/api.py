@@ -249,3 +249,15 @@ def parse(data: Data, *, strict: bool = False, path: Optional[str] = None,
                          code="many-questions", path=path, line=second.source.line)
     return first
 
+
+
+def __getattr__(name: str):
+    """The text path's names, which were here before it had its module (``text_units``,
+    ``find_cut``, ``UNIT_CHARS``…, as the docs once named them): found in ``aqparse.text``,
+    imported when first asked."""
+    if not name.startswith("_"):
+        from . import text
+
+        if name in vars(text):
+            return getattr(text, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -128,6 +128,8 @@ def main():
     parser.add_argument("--cold", type=int, default=3,
                         help="best of N runs in a fresh interpreter (default 3)")
     args = parser.parse_args()
+    if args.repeat < 1 or args.cold < 1:
+        parser.error("--repeat and --cold take a number of runs, at least 1")
     if not all((CORPUS / f).is_dir() for f in FOLDERS):
         print(f"skipped: the corpus is absent ({CORPUS})")
         return 0

@@ -189,6 +189,23 @@ def test_a_submodule_imported_leaves_the_function_of_the_same_name_to_the_packag
                                    "aqparse.convert", "True", "False"]
 
 
+def test_the_lazy_package_lists_lends_and_takes_names_as_an_eager_one_did():
+    # a fresh interpreter, nothing imported but the package: dir() lists the submodules the
+    # docs name (tab completion), a dotted name is no attribute, a module a user assigns
+    # to a function's name is kept (only the import system's own binding is not), and the
+    # text path's names are still found where they were (``aqparse.api.text_units``)
+    code = ("import aqparse, types\n"
+            "print(sorted({'stats', 'diff', 'export', 'errors', 'records', 'fixtures', 'text'}\n"
+            "             - set(dir(aqparse))), hasattr(aqparse, 'no.such'))\n"
+            "fake = types.ModuleType('fake'); aqparse.render = fake\n"
+            "from aqparse.api import text_units, UNIT_CHARS\n"
+            "import aqparse.text\n"
+            "print(aqparse.render is fake, text_units is aqparse.text.text_units, UNIT_CHARS)\n")
+    done = _run("-c", code, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "False", "True", "True", str(1 << 20)]
+
+
 def test_a_worker_of_a_parallel_run_is_made_ready_for_text_before_its_first_unit(monkeypatch,
                                                                                   tmp_path):
     # a worker's first text compiles the tokenizer's patterns: the pool gives each worker a

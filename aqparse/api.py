@@ -12,7 +12,7 @@ import re
 from typing import AnyStr, Callable, Dict, Iterable, Iterator, Optional, Tuple, Union
 
 from .decode import decode
-from .errors import ParseError, raising
+from .errors import ParseError, UsageError, raising
 from .records import Question
 
 Data = Union[str, bytes]
@@ -122,6 +122,9 @@ def parse_items(data: Data, *, strict: bool = False, path: Optional[str] = None,
     """``parse_many``'s questions, and, where the format has parts read on their own (the
     lines of JSON lines), a bad part's ``ParseError`` in its place: the parts after it are
     read (``read(on_error=…)`` and ``convert`` go on past it). Other errors are raised."""
+    if format and (not isinstance(format, str) or format not in FORMAT_PARSERS):
+        raise UsageError(f"unknown input format {format!r}: one of "
+                         f"{', '.join(sorted(FORMAT_PARSERS))}, or none to sniff it")
     text = decode(data, path=path)
     if not text.strip():
         raise ParseError("empty input", code="empty", path=path, line=1)

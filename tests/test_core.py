@@ -231,6 +231,16 @@ def test_not_a_question(data, code):
     assert "in.txt" in str(info.value)
 
 
+@pytest.mark.parametrize("fmt", ["bogus", "TEXT", "json", ("text",), ["html"]])
+def test_an_unknown_format_is_a_usage_error_that_names_the_formats(fmt):
+    # the formats are the sniffer's names ("text", "html", "opendata-json"…); another was a
+    # bare KeyError (or TypeError) from inside the dispatch
+    with pytest.raises(aqparse.UsageError) as info:
+        aqparse.parse(CANONICAL, format=fmt)
+    assert repr(fmt) in str(info.value) and "opendata-json" in str(info.value)
+    assert aqparse.parse(CANONICAL, format="text").number == 1234     # the known ones read
+
+
 def test_dump_of_several_questions():
     second = CANONICAL.replace("Question N° 1234", "Question N° 1235")
     without_leg = "\n".join(CANONICAL.splitlines()[2:]).replace("1234", "1236")

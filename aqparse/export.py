@@ -527,8 +527,11 @@ class CsvWriter(Writer):
 
     def _paths(self) -> Dict[Optional[str], str]:
         paths: Dict[Optional[str], str] = {None: self.path}
-        if self.tables:
-            paths.update({name: table_path(self.path, name) for name in TABLES})
+        if self.tables:     # beside the file written, named after it: an output named by a
+            # link is written to the file it points to, and its tables go with it (their rows
+            # are numbered by its rows)
+            written = output_file(self.path)
+            paths.update({name: table_path(written, name) for name in TABLES})
         return paths
 
     def open(self) -> None:

@@ -800,6 +800,24 @@ def test_an_output_that_is_a_symbolic_link_is_written_through_it(tmp_path, suffi
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_the_tables_of_an_output_named_by_a_link_go_beside_the_file_it_names(tmp_path):
+    # "latest.csv" -> "runs/monday.csv": the rows go to monday.csv, and its tables (whose
+    # rows are numbered by its rows) beside it, named after it: they went beside the link,
+    # where the next run, writing another file, replaced them
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    link = tmp_path / "latest.csv"
+    link.symlink_to(runs / "monday.csv")
+    assert cli.main(["convert", str(ANSWERED), "-o", str(link), "--tables", "-j", "1",
+                     "-q"]) == 0
+    assert os.path.islink(link) and sorted(os.listdir(tmp_path)) == ["latest.csv", "runs"]
+    assert "monday.attributions.csv" in os.listdir(runs)
+    # the question's two attributions ("Solidarités et santé", then "Personnes handicapées")
+    rows = (runs / "monday.attributions.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 3 and "Personnes handicapées" in rows[2]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
 def test_a_dangling_link_gets_its_file_written_or_is_refused_when_its_folder_is_missing(
         tmp_path, capsys):
     # as the shell's ">" does: the file the link names is created, the link kept

@@ -19,6 +19,7 @@ Submodules the docs name are attributes after ``import aqparse``: ``aqparse.stat
 """
 
 import importlib
+import importlib.util
 import pkgutil
 import sys
 import types
@@ -78,8 +79,20 @@ def __getattr__(name: str):
 
 
 def __dir__():     # (the submodules too, as an eager import listed them: tab completion)
-    return sorted(set(globals()) | set(_FROM)
-                  | {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")})
+    names = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
+    if not _has_lxml():     # (those cannot be imported: help() and inspect ask for each name)
+        names -= _NEED_LXML
+    return sorted(set(globals()) | set(_FROM) | names)
+
+
+def _has_lxml() -> bool:
+    try:
+        return importlib.util.find_spec("lxml") is not None
+    except (ImportError, ValueError):     # (a finder that refuses it; sys.modules["lxml"] None)
+        return False
+
+
+_NEED_LXML = frozenset({"acteurs", "html", "markup", "opendata"})
 
 
 class _Package(types.ModuleType):

@@ -189,6 +189,30 @@ def test_a_submodule_imported_leaves_the_function_of_the_same_name_to_the_packag
                                    "aqparse.convert", "True", "False"]
 
 
+def test_without_lxml_the_package_imports_reads_text_and_shows_its_help():
+    # a fresh interpreter where lxml cannot be imported: ``import aqparse`` works, a text is
+    # read, a page is an ``unsupported-format`` error, and help() and inspect, which ask the
+    # package for every name dir() lists, do not fail on the readers that need lxml
+    code = ("import sys, importlib.abc\n"
+            "class NoLxml(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path, target=None):\n"
+            "        if name.split('.')[0] == 'lxml':\n"
+            "            raise ModuleNotFoundError(name, name=name)\n"
+            "sys.meta_path.insert(0, NoLxml())\n"
+            "import inspect, pydoc, aqparse\n"
+            "names = dict(inspect.getmembers(aqparse))\n"
+            "print('html' in names, 'stats' in names, len(pydoc.render_doc(aqparse)) > 0)\n"
+            "print(aqparse.parse(open('fixtures/qe-pending.txt', 'rb').read()).number)\n"
+            "try:\n"
+            "    aqparse.parse('<html><body><p>x</p></body></html>')\n"
+            "except aqparse.ParseError as error:\n"
+            "    print(error.code)\n")
+    done = _run("-c", code, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    # fixtures/qe-pending.txt: "Question N° 98712"
+    assert done.stdout.split() == ["False", "True", "True", "98712", "unsupported-format"]
+
+
 def test_the_lazy_package_lists_lends_and_takes_names_as_an_eager_one_did():
     # a fresh interpreter, nothing imported but the package: dir() lists the submodules the
     # docs name (tab completion), a dotted name is no attribute, a module a user assigns

@@ -247,6 +247,20 @@ def _outputs(writer: Writer) -> List[Optional[str]]:
     return list(writer._paths().values()) if hasattr(writer, "_paths") else [writer.path]
 
 
+def _one_file_each(writer: Writer) -> None:
+    """The files a writer writes are distinct files: a table that is the output, or another
+    table, through a link (``out.attributions.csv -> out.csv``) would be written into it,
+    mixed, and the file named replaced with the mixture."""
+    seen: dict = {}
+    for out in _outputs(writer):
+        if out and out != STDOUT:
+            real = os.path.realpath(out)
+            if real in seen:
+                raise UsageError(f"{out}: the same file as {seen[real]} (through a link): "
+                                 "each of the output's files must be a file of its own")
+            seen[real] = out
+
+
 def _not_an_input(paths: List[str], writer: Writer, errors: Optional[str]) -> None:
     """An output or errors file that is one of the files named as inputs (by its name, by a
     glob that matches it, or through a link) is refused: it would be replaced while it is
@@ -331,6 +345,7 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
             write_test(errors)      # (a device or a FIFO, refused as an output is)
         except OSError as error:
             raise UsageError(str(error)) from None
+    _one_file_each(writer)
     _not_an_input(paths, writer, errors)
     # in a parallel run the parent cuts the inputs and writes: a writer that can write from a
     # thread of its own (SQLite) does, so that the two overlap

@@ -818,6 +818,22 @@ def test_the_tables_of_an_output_named_by_a_link_go_beside_the_file_it_names(tmp
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+@pytest.mark.parametrize("table, target", [("out.attributions.csv", "out.csv"),
+                                           ("out.attributions.csv", "out.defects.csv")])
+def test_a_table_that_is_the_output_or_another_table_through_a_link_is_refused(
+        tmp_path, capsys, table, target):
+    # both were written into one file, and the file named replaced with the mixture
+    (tmp_path / "out.csv").write_text("PRECIOUS\n")
+    (tmp_path / table).symlink_to(tmp_path / target)
+    assert cli.main(["convert", str(ANSWERED), "-o", str(tmp_path / "out.csv"), "--tables",
+                     "-j", "1", "-q"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "the same file as" in line and "through a link" in line
+    assert (tmp_path / "out.csv").read_text() == "PRECIOUS\n"
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
 def test_a_dangling_link_gets_its_file_written_or_is_refused_when_its_folder_is_missing(
         tmp_path, capsys):
     # as the shell's ">" does: the file the link names is created, the link kept

@@ -122,7 +122,8 @@ def parse_items(data: Data, *, strict: bool = False, path: Optional[str] = None,
     """``parse_many``'s questions, and, where the format has parts read on their own (the
     lines of JSON lines), a bad part's ``ParseError`` in its place: the parts after it are
     read (``read(on_error=…)`` and ``convert`` go on past it). Other errors are raised."""
-    if format and (not isinstance(format, str) or format not in FORMAT_PARSERS):
+    if format is not None and format != "" and (not isinstance(format, str)
+                                                 or format not in FORMAT_PARSERS):
         raise UsageError(f"unknown input format {format!r}: one of "
                          f"{', '.join(sorted(FORMAT_PARSERS))}, or none to sniff it")
     text = decode(data, path=path)

@@ -231,7 +231,7 @@ def test_not_a_question(data, code):
     assert "in.txt" in str(info.value)
 
 
-@pytest.mark.parametrize("fmt", ["bogus", "TEXT", "json", ("text",), ["html"]])
+@pytest.mark.parametrize("fmt", ["bogus", "TEXT", "json", ("text",), ["html"], 0, False, []])
 def test_an_unknown_format_is_a_usage_error_that_names_the_formats(fmt):
     # the formats are the sniffer's names ("text", "html", "opendata-json"…); another was a
     # bare KeyError (or TypeError) from inside the dispatch

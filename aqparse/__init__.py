@@ -19,7 +19,6 @@ Submodules the docs name are attributes after ``import aqparse``: ``aqparse.stat
 """
 
 import importlib
-import importlib.util
 import pkgutil
 import sys
 import types
@@ -86,13 +85,14 @@ def __dir__():     # (the submodules too, as an eager import listed them: tab co
 
 
 def _has_lxml() -> bool:
-    try:
-        return importlib.util.find_spec("lxml") is not None
-    except (ImportError, ValueError):     # (a finder that refuses it; sys.modules["lxml"] None)
+    try:        # (imported, not only found: an install without its libxml2, or left half
+        import lxml.etree  # noqa: F401          # removed, is found and fails to import)
+    except ImportError:
         return False
+    return True
 
 
-_NEED_LXML = frozenset({"acteurs", "html", "markup", "opendata"})
+_NEED_LXML = frozenset({"html", "markup", "opendata"})
 
 
 class _Package(types.ModuleType):

@@ -213,6 +213,29 @@ def test_without_lxml_the_package_imports_reads_text_and_shows_its_help():
     assert done.stdout.split() == ["False", "True", "True", "98712", "unsupported-format"]
 
 
+def test_with_an_lxml_that_fails_to_import_the_package_shows_its_help(tmp_path):
+    # an lxml that is found but does not import (its libxml2 missing, a wheel of another
+    # Python, a folder an uninstall left): as without lxml, the readers that need it are not
+    # listed, help() and inspect work, and a page says it is not supported, naming the input
+    broken = tmp_path / "lxml"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("")
+    (broken / "etree.py").write_text("raise ImportError('libxml2.so.2: cannot open')\n")
+    code = ("import inspect, pydoc, aqparse\n"
+            "names = dict(inspect.getmembers(aqparse))\n"
+            "print('html' in names, 'acteurs' in names, len(pydoc.render_doc(aqparse)) > 0)\n"
+            "try:\n"
+            "    aqparse.parse('<html><body><p>x</p></body></html>', path='p.html')\n"
+            "except aqparse.ParseError as error:\n"
+            "    print(error.code, error.path)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT)]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    # acteurs needs no lxml: it is listed
+    assert done.stdout.split() == ["False", "True", "True", "unsupported-format", "p.html"]
+
+
 def test_the_lazy_package_lists_lends_and_takes_names_as_an_eager_one_did():
     # a fresh interpreter, nothing imported but the package: dir() lists the submodules the
     # docs name (tab completion), a dotted name is no attribute, a module a user assigns

@@ -84,12 +84,13 @@ def _json_lines_of_questions(text: str) -> bool:
 _LINES_HEAD = 65536     # the characters of a text looked at for JSON lines
 
 
-def _parser_for(fmt: str, items: bool = False) -> Callable[..., Iterator[Question]]:
+def _parser_for(fmt: str, items: bool = False,
+                path: Optional[str] = None) -> Callable[..., Iterator[Question]]:
     key = (fmt, items and fmt in ITEM_PARSERS)
     parser = _PARSERS.get(key)
     if parser is None:
         parser = _PARSERS[key] = _import_parser((ITEM_PARSERS if key[1] else FORMAT_PARSERS)[fmt],
-                                                fmt)
+                                                fmt, path)
     return parser
 
 
@@ -97,13 +98,14 @@ _PARSERS: Dict[Tuple[str, bool], Callable[..., Iterator[Question]]] = {}   # (as
                                                                             # document)
 
 
-def _import_parser(where: str, fmt: str) -> Callable[..., Iterator[Question]]:
+def _import_parser(where: str, fmt: str,
+                   path: Optional[str] = None) -> Callable[..., Iterator[Question]]:
     module_name, function = where.split(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:  # a format whose parser is not installed in this build
         raise ParseError(f"{fmt} input is not supported by this build ({exc})",
-                         code="unsupported-format") from None
+                         code="unsupported-format", path=path, line=1) from None
     return getattr(module, function)
 
 
@@ -130,7 +132,7 @@ def parse_items(data: Data, *, strict: bool = False, path: Optional[str] = None,
     if not text.strip():
         raise ParseError("empty input", code="empty", path=path, line=1)
     fmt = format or sniff(text)
-    yield from _parser_for(fmt, items=True)(text, path=path, strict=strict)
+    yield from _parser_for(fmt, items=True, path=path)(text, path=path, strict=strict)
 
 
 def json_lines_start(text: str, whole: bool = True) -> Optional[dict]:

@@ -31,7 +31,7 @@ from typing import Dict, Iterable, List, Optional, Tuple, Union
 import attrs
 
 from .errors import UsageError
-from .export import STATUS_RANK, WRITERS, Writer, format_for, write_test
+from .export import STATUS_RANK, WRITERS, Writer, format_for, temp_path, write_test
 from .inputs import Skipped, check_inputs
 from .pool import results
 from .stopping import Stopped, clear_stop, request_stop, stop_point
@@ -267,12 +267,24 @@ def _not_an_input(paths: List[str], writer: Writer, errors: Optional[str]) -> No
     read."""
     from .units import _expanded     # (a glob names the files it matches: they are read)
 
-    named = {os.path.realpath(p) for path in paths for p in _expanded(path)
-             if p != "-" and os.path.isfile(p)}
+    files = [p for path in paths for p in _expanded(path) if p != "-" and os.path.isfile(p)]
+    named = {os.path.realpath(p) for p in files}
+    # (and by the file itself: a hard link to an input is that input under another name)
+    inodes = {_inode(p) for p in files} - {None}
     for what, path in [("output", out) for out in _outputs(writer)] + [("errors file", errors)]:
-        if path and path != STDOUT and os.path.realpath(path) in named:
+        if path and path != STDOUT and (os.path.realpath(path) in named
+                                        or _inode(path) in inodes):
             raise UsageError(f"{path}: the {what} is one of the inputs (it would be replaced "
                              "as it is read)")
+
+
+def _inode(path: str) -> Optional[Tuple[int, int]]:
+    """The file ``path`` names, however named (links, hard links), or None if none yet."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _warm_ups(paths: List[str], sizes: Sizes) -> int:
@@ -337,9 +349,12 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
             raise UsageError("--errors -: stdout holds the output (-o -); give the errors a file")
     elif errors is not None:
         errors = os.fspath(errors)
-        # (through links: a link to the output is the output; --tables: its tables are too)
-        if any(out and os.path.realpath(errors) == os.path.realpath(out)
-               for out in _outputs(writer)):
+        # (through links, hard ones too: a link to the output is the output; --tables: its
+        # tables are too; and the file the output is written to before it is put in place)
+        outs = [o for out in _outputs(writer) if out and out != STDOUT
+                for o in (out, temp_path(out))]
+        if any(os.path.realpath(errors) == os.path.realpath(o)
+               or _inode(errors) is not None and _inode(errors) == _inode(o) for o in outs):
             raise UsageError(f"{errors}: the errors file cannot be the output")
         try:
             write_test(errors)      # (a device or a FIFO, refused as an output is)

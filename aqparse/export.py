@@ -255,7 +255,7 @@ def output_file(path: str) -> str:
     return os.path.realpath(path) if os.path.islink(path) else path
 
 
-def _temp(path: str) -> str:
+def temp_path(path: str) -> str:
     # beside the file it replaces, so that the rename stays on one filesystem
     return f"{output_file(path)}.part"
 
@@ -464,14 +464,14 @@ class JsonlWriter(Writer):
     def open(self) -> None:
         write_test(self.path)
         # (records of 2–3 KB each: a buffer of 8 KB made a system call every three)
-        self._file = open(_temp(self.path), "wb", buffering=1 << 20)
+        self._file = open(temp_path(self.path), "wb", buffering=1 << 20)
 
     def write(self, payload: bytes) -> None:
         self._file.write(payload)
 
     def read_back(self, positions: set) -> Dict[int, Question]:
         self._file.flush()
-        with open(_temp(self.path), "rb") as f:
+        with open(temp_path(self.path), "rb") as f:
             return {i: Question.from_dict(json.loads(line)) for i, line in enumerate(f)
                     if i in positions}
 
@@ -479,15 +479,15 @@ class JsonlWriter(Writer):
         self._file.close()
         drop = set(drop)
         if drop:       # rare: rewrite without the replaced duplicates
-            src = _temp(self.path)
+            src = temp_path(self.path)
             with open(src, "rb") as old, open(src + "2", "wb") as new:
                 new.writelines(line for i, line in enumerate(old) if i not in drop)
             os.replace(src + "2", src)
-        _put_in_place(_temp(self.path), self.path)
+        _put_in_place(temp_path(self.path), self.path)
 
     def abort(self) -> None:
         self._file.close()
-        _remove(_temp(self.path))
+        _remove(temp_path(self.path))
 
 
 def _remove(path: str) -> None:
@@ -539,7 +539,7 @@ class CsvWriter(Writer):
         self._owners: Dict[str, array] = {}    # table -> record position of each row
         for key, path in self._paths().items():
             write_test(path)
-            f = open(_temp(path), "wb")
+            f = open(temp_path(path), "wb")
             self._files[key] = f
             header = COLUMN_NAMES if key is None else \
                 ("uid", "position") + tuple(n for n, _ in TABLES[key].columns)
@@ -559,14 +559,14 @@ class CsvWriter(Writer):
 
     def read_back(self, positions: set) -> Dict[int, Question]:
         self._files[None].flush()
-        return {i: record_from_flat(row) for i, row in enumerate(read_csv(_temp(self.path)))
+        return {i: record_from_flat(row) for i, row in enumerate(read_csv(temp_path(self.path)))
                 if i in positions}
 
     def close(self, drop: Iterable[int] = ()) -> None:
         drop = set(drop)
         for key, f in self._files.items():
             f.close()
-            src = _temp(self._paths()[key])
+            src = temp_path(self._paths()[key])
             if drop:
                 owners = self._owners.get(key)
                 # (the BOM, when there is one, is read past and written again)
@@ -585,7 +585,7 @@ class CsvWriter(Writer):
     def abort(self) -> None:
         for key, f in self._files.items():
             f.close()
-            _remove(_temp(self._paths()[key]))
+            _remove(temp_path(self._paths()[key]))
 
 
 class ExcelCsvWriter(CsvWriter):
@@ -688,7 +688,7 @@ class ParquetWriter(Writer):
         write_test(self.path)
         self._pa = pa
         self.schema = pa.schema([(c.name, _arrow_type(c.type)) for c in COLUMNS])
-        self._writer = pq.ParquetWriter(_temp(self.path), self.schema, compression="zstd")
+        self._writer = pq.ParquetWriter(temp_path(self.path), self.schema, compression="zstd")
         self._rows: List[list] = []
 
     def write(self, payload: list) -> None:
@@ -712,7 +712,7 @@ class ParquetWriter(Writer):
 
         self._flush()
         self._writer.close()
-        src = _temp(self.path)
+        src = temp_path(self.path)
         os.replace(src, src + "1")
         out: Dict[int, Question] = {}
         self._writer = pq.ParquetWriter(src, self.schema, compression="zstd")
@@ -733,7 +733,7 @@ class ParquetWriter(Writer):
         self._flush()
         self._writer.close()
         drop = set(drop)
-        src = _temp(self.path)
+        src = temp_path(self.path)
         if drop:
             import pyarrow.parquet as pq
 
@@ -752,7 +752,7 @@ class ParquetWriter(Writer):
         try:
             self._writer.close()
         finally:
-            _remove(_temp(self.path))
+            _remove(temp_path(self.path))
 
 
 _JSON_COLUMNS = tuple((i, c) for i, c in enumerate(COLUMNS) if c.type == "json")

@@ -833,6 +833,37 @@ def test_a_table_that_is_the_output_or_another_table_through_a_link_is_refused(
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
 
 
+@pytest.mark.skipif(not hasattr(os, "link"), reason="no hard links here")
+@pytest.mark.parametrize("linked_to", ["input", "output"])
+def test_an_errors_file_that_is_an_input_or_the_output_by_a_hard_link_is_refused(
+        tmp_path, capsys, linked_to):
+    # the errors file is written in place: a hard link to an input truncated the input (to
+    # the errors of the run that read it), one to a SQLite output overwrote the database
+    source = tmp_path / "in.txt"
+    source.write_bytes(PENDING.read_bytes())
+    db = tmp_path / "db.sqlite"
+    assert cli.main(["convert", str(source), "-o", str(db), "-j", "1", "-q"]) == 0
+    before = {p.name: p.read_bytes() for p in (source, db)}
+    errors = tmp_path / "errors.jsonl"
+    os.link(source if linked_to == "input" else db, errors)
+    capsys.readouterr()
+    assert cli.main(["convert", str(source), "-o", str(db), "--errors", str(errors),
+                     "-j", "1", "-q"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert str(errors) in line and ("one of the inputs" in line or "cannot be the output" in line)
+    assert {p.name: p.read_bytes() for p in (source, db)} == before
+
+
+def test_an_errors_file_that_is_the_output_s_file_in_progress_is_refused(tmp_path, capsys):
+    # "-o out.jsonl --errors out.jsonl.part": the errors went to the file the output is
+    # written to before it is put in place, and were lost
+    out = tmp_path / "out.jsonl"
+    assert cli.main(["convert", str(PENDING), "-o", str(out), "--errors",
+                     f"{out}.part", "-j", "1", "-q"]) == 2
+    assert "cannot be the output" in capsys.readouterr().err
+    assert not out.exists()
+
+
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
 def test_a_dangling_link_gets_its_file_written_or_is_refused_when_its_folder_is_missing(
         tmp_path, capsys):

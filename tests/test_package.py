@@ -23,6 +23,13 @@ def _run(*args, cwd=None, env=None):
                           env=env, timeout=600)
 
 
+def _python(code: str, env=None):
+    """``python -c code`` in a fresh interpreter, from the project's folder; it must succeed."""
+    done = _run("-c", code, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_python_m_aqparse_runs_the_command_line(tmp_path):
     (tmp_path / "q.txt").write_bytes((ROOT / "fixtures" / "qe-pending.txt").read_bytes())
     done = _run("-m", "aqparse", "parse", "--format", "jsonl", "q.txt", cwd=tmp_path)
@@ -132,8 +139,7 @@ def test_a_dump_of_questions_never_compiles_the_scanners_of_a_page_s_text():
         "    expected = json.load(open(f'fixtures/{name}.json', encoding='utf-8'))\n"
         "    same = not fixtures.diff(expected, fixtures.actual(f'fixtures/{name}.txt'))\n"
         "    print(q.uid, same, [p._compiled is None for p in page])\n")
-    done = _run("-c", code, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
+    done = _python(code)
     # the uids read off the fixtures: "Question N° 98712" (14th legislature, written) and
     # "Question N° 1453" (14th, oral without debate), the latter a page copied with its menus
     # (each record the same as its fixture's expected one)
@@ -162,8 +168,7 @@ def test_import_and_open_data_compile_none_of_the_text_s_large_patterns():
         "      'aqparse.tokenize' in sys.modules)\n"
         "q = aqparse.parse(open('fixtures/qe-pending.txt', 'rb').read())\n"
         "print('text', q.uid, q.number, max(compiled) > 10000)\n")
-    done = _run("-c", code, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
+    done = _python(code)
     lines = [line.split() for line in done.stdout.splitlines()]
     # the tokenizer's largest patterns are over 10,000 characters long; none is compiled by
     # the import or by reading a question's open data ("uid": "QANR5L16QE4242", no
@@ -183,8 +188,7 @@ def test_a_submodule_imported_leaves_the_function_of_the_same_name_to_the_packag
             "print(type(aqparse.convert).__name__, type(aqparse.merge).__name__,\n"
             "      type(aqparse.render).__name__, type(aqparse.stats).__name__,\n"
             "      aqparse.convert.__module__, 'read' in dir(aqparse), hasattr(aqparse, 'nope'))\n")
-    done = _run("-c", code, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
+    done = _python(code)
     assert done.stdout.split() == ["function", "function", "function", "module",
                                    "aqparse.convert", "True", "False"]
 
@@ -207,8 +211,7 @@ def test_without_lxml_the_package_imports_reads_text_and_shows_its_help():
             "    aqparse.parse('<html><body><p>x</p></body></html>')\n"
             "except aqparse.ParseError as error:\n"
             "    print(error.code)\n")
-    done = _run("-c", code, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
+    done = _python(code)
     # fixtures/qe-pending.txt: "Question N° 98712"
     assert done.stdout.split() == ["False", "True", "True", "98712", "unsupported-format"]
 
@@ -228,10 +231,7 @@ def test_with_an_lxml_that_fails_to_import_the_package_shows_its_help(tmp_path):
             "    aqparse.parse('<html><body><p>x</p></body></html>', path='p.html')\n"
             "except aqparse.ParseError as error:\n"
             "    print(error.code, error.path)\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT)]))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
+    done = _python(code, env=dict(os.environ, PYTHONPATH=str(tmp_path)))   # (after ROOT)
     # acteurs needs no lxml: it is listed
     assert done.stdout.split() == ["False", "True", "True", "unsupported-format", "p.html"]
 
@@ -248,8 +248,7 @@ def test_the_lazy_package_lists_lends_and_takes_names_as_an_eager_one_did():
             "from aqparse.api import text_units, UNIT_CHARS\n"
             "import aqparse.text\n"
             "print(aqparse.render is fake, text_units is aqparse.text.text_units, UNIT_CHARS)\n")
-    done = _run("-c", code, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
+    done = _python(code)
     assert done.stdout.split() == ["[]", "False", "True", "True", str(1 << 20)]
 
 
@@ -297,8 +296,7 @@ def test_a_worker_of_a_parallel_run_is_made_ready_for_text_before_its_first_unit
         "before = len(t._COMPILED)\n"
         "work.warm()\n"
         "print(before, len(t._COMPILED) > 0, [p._compiled is None for p in page])\n")
-    done = _run("-c", code, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
+    done = _python(code)
     assert done.stdout.split() == ["0", "True", "[True,", "True,", "True,", "True]"]
 
 

@@ -87,26 +87,27 @@ _LINES_HEAD = 65536     # the characters of a text looked at for JSON lines
 def _parser_for(fmt: str, items: bool = False,
                 path: Optional[str] = None) -> Callable[..., Iterator[Question]]:
     key = (fmt, items and fmt in ITEM_PARSERS)
-    parser = _PARSERS.get(key)
-    if parser is None:
-        parser = _PARSERS[key] = _import_parser((ITEM_PARSERS if key[1] else FORMAT_PARSERS)[fmt],
-                                                fmt, path)
-    return parser
+    found = _PARSERS.get(key)
+    if found is None:
+        found = _PARSERS[key] = _import_parser((ITEM_PARSERS if key[1] else FORMAT_PARSERS)[fmt],
+                                               fmt, path)
+    # (the module is kept, its function asked each time: a test that patches
+    # ``aqparse.text.parse_text_many`` reaches it after a first text was read too)
+    return getattr(*found)
 
 
-_PARSERS: Dict[Tuple[str, bool], Callable[..., Iterator[Question]]] = {}   # (asked for every
-                                                                            # document)
+_PARSERS: Dict[Tuple[str, bool], Tuple[object, str]] = {}   # (asked for every document)
 
 
-def _import_parser(where: str, fmt: str,
-                   path: Optional[str] = None) -> Callable[..., Iterator[Question]]:
+def _import_parser(where: str, fmt: str, path: Optional[str] = None) -> Tuple[object, str]:
+    """The module of a format's reader and its function's name."""
     module_name, function = where.split(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:  # a format whose parser is not installed in this build
         raise ParseError(f"{fmt} input is not supported by this build ({exc})",
                          code="unsupported-format", path=path, line=1) from None
-    return getattr(module, function)
+    return module, function
 
 
 def parse_many(data: Data, *, strict: bool = False, path: Optional[str] = None,

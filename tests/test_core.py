@@ -241,6 +241,23 @@ def test_an_unknown_format_is_a_usage_error_that_names_the_formats(fmt):
     assert aqparse.parse(CANONICAL, format="text").number == 1234     # the known ones read
 
 
+def test_a_reader_patched_after_a_first_input_was_read_is_the_one_used(monkeypatch):
+    # as a user's test patches it: ``aqparse.text.parse_text_many`` (and each format's
+    # reader) is looked up at each input, not kept from the first one read
+    from aqparse import text as text_reader
+
+    assert aqparse.parse(CANONICAL).number == 1234          # a first text: its reader found
+    seen, real = [], text_reader.parse_text_many
+
+    def patched(data, **options):
+        seen.append(options["path"])
+        return real(data, **options)
+
+    monkeypatch.setattr(text_reader, "parse_text_many", patched)
+    assert aqparse.parse(CANONICAL, path="again.txt").number == 1234
+    assert seen == ["again.txt"]
+
+
 def test_dump_of_several_questions():
     second = CANONICAL.replace("Question N° 1234", "Question N° 1235")
     without_leg = "\n".join(CANONICAL.splitlines()[2:]).replace("1234", "1236")

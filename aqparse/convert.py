@@ -267,24 +267,25 @@ def _not_an_input(paths: List[str], writer: Writer, errors: Optional[str]) -> No
     read."""
     from .units import _expanded     # (a glob names the files it matches: they are read)
 
-    files = [p for path in paths for p in _expanded(path) if p != "-" and os.path.isfile(p)]
-    named = {os.path.realpath(p) for p in files}
-    # (and by the file itself: a hard link to an input is that input under another name)
-    inodes = {_inode(p) for p in files} - {None}
+    named = set().union(*(_file_ids(p) for path in paths for p in _expanded(path)
+                          if p != "-" and os.path.isfile(p)))
     for what, path in [("output", out) for out in _outputs(writer)] + [("errors file", errors)]:
-        if path and path != STDOUT and (os.path.realpath(path) in named
-                                        or _inode(path) in inodes):
+        if path and path != STDOUT and _file_ids(path) & named:
             raise UsageError(f"{path}: the {what} is one of the inputs (it would be replaced "
                              "as it is read)")
 
 
-def _inode(path: str) -> Optional[Tuple[int, int]]:
-    """The file ``path`` names, however named (links, hard links), or None if none yet."""
+def _file_ids(path: str) -> set:
+    """What tells the file ``path`` names however it is named: its real path (through
+    symbolic links) and, once it exists, its device and inode (a hard link is the file under
+    another name). Two names share one when they name one file."""
+    ids: set = {os.path.realpath(path)}
     try:
         st = os.stat(path)
     except (OSError, ValueError):
-        return None
-    return st.st_dev, st.st_ino
+        return ids
+    ids.add((st.st_dev, st.st_ino))
+    return ids
 
 
 def _warm_ups(paths: List[str], sizes: Sizes) -> int:
@@ -351,10 +352,9 @@ def run(paths: Paths, writer: Writer, *, jobs: Optional[int] = None, errors: Opt
         errors = os.fspath(errors)
         # (through links, hard ones too: a link to the output is the output; --tables: its
         # tables are too; and the file the output is written to before it is put in place)
-        outs = [o for out in _outputs(writer) if out and out != STDOUT
-                for o in (out, temp_path(out))]
-        if any(os.path.realpath(errors) == os.path.realpath(o)
-               or _inode(errors) is not None and _inode(errors) == _inode(o) for o in outs):
+        ids = _file_ids(errors)
+        if any(ids & _file_ids(o) for out in _outputs(writer) if out and out != STDOUT
+               for o in (out, temp_path(out))):
             raise UsageError(f"{errors}: the errors file cannot be the output")
         try:
             write_test(errors)      # (a device or a FIFO, refused as an output is)

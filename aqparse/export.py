@@ -42,6 +42,7 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Name
 
 import attrs
 
+from .inputs import csv_delimiter, output_format  # noqa: F401 (read here; told apart there)
 from .records import ANSWERED_CODE, Ministry, Publication, Question, Withdrawal
 
 # the "newer state" rule lives with the merging of records it orders (``merge``)
@@ -618,13 +619,6 @@ def _csv_types() -> Dict[str, str]:
         types.update(dict(t.columns))
     types.update(uid="str", position="int")
     return types
-
-
-def csv_delimiter(first_line: str) -> Optional[str]:
-    """The delimiter of a CSV aqparse wrote (``,``, or ``;`` for Excel), from its header line
-    (a byte order mark before it is allowed), or None when the header is not aqparse's."""
-    header = first_line.lstrip("\ufeff")
-    return next((d for d in (",", ";") if header.startswith(f"uid{d}")), None)
 
 
 def read_csv(path: str) -> Iterator[Dict[str, Any]]:
@@ -1278,25 +1272,6 @@ class NotOurs(ValueError):
                  line: Optional[int] = None):
         super().__init__(message)
         self.code, self.line = code, line
-
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-PARQUET_MAGIC = b"PAR1"
-
-
-def output_format(head: bytes) -> Optional[str]:
-    """Which output of aqparse a file is, from its first bytes: ``sqlite``, ``parquet`` or
-    ``csv`` (``csv-excel`` too: with a BOM and ``;``); None for anything else."""
-    if head.startswith(SQLITE_MAGIC):
-        return "sqlite"
-    if head.startswith(PARQUET_MAGIC):
-        return "parquet"
-    # (its header's first bytes tell: not the whole first line decoded, which for a JSON file
-    # of one line is all of it; each file of a folder is asked)
-    first = head[:64].split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    if csv_delimiter(first):
-        return "csv"
-    return None
 
 
 def _flat_record(row: Dict[str, Any], where: str, line: Optional[int] = None) -> Question:

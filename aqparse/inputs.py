@@ -4,21 +4,13 @@ A ``Document`` is opened only when it is read, so a folder or an archive of any 
 with flat memory; a large text dump is read in chunks and cut between questions.
 """
 
-import bz2
 import glob
-import gzip
 import io
 import json
-import lzma
 import os
 import re
 import stat
-import shutil
 import sys
-import tarfile
-import tempfile
-import zipfile
-import zlib
 from typing import (TYPE_CHECKING, BinaryIO, Callable, Dict, Iterable, Iterator, NamedTuple,
                     Optional, Tuple, Union)
 
@@ -27,12 +19,17 @@ import attrs
 from .api import chunk_lines, joined_values, json_lines_start, parse_items, sniff
 from .decode import decode, incremental_decoder, line_text, repair_mojibake
 from .errors import ParseError, UsageError, raising
-from .export import output_format
 from .records import RECORD_KEYS, Question, looks_like_record
 from .stopping import waiting_on_input
 
 if TYPE_CHECKING:
+    import zipfile
+
     from .text import Unit
+
+# (the modules of archives, compressed files and temporary files -- bz2, gzip, lzma, shutil,
+# tarfile, tempfile, zipfile, zlib -- are imported where one is first read: a process that
+# reads plain files, most of them, starts 5 ms sooner without them)
 
 STREAM_THRESHOLD = 8 << 20     # text files larger than this are read in chunks
 CHUNK = 4 << 20
@@ -81,9 +78,23 @@ def _is_archive(path: str) -> bool:
 # a file compressed on its own ("dump.txt.gz", "QE17.json.xz"), by the last suffix of its
 # name, or stdin by its first bytes: read through its decompressor, as a stream (its size
 # unknown until it is read)
+def _gunzipped(f: BinaryIO) -> BinaryIO:
+    import gzip
+    return gzip.GzipFile(fileobj=f, mode="rb")
+
+
+def _bunzipped(f: BinaryIO) -> BinaryIO:
+    import bz2
+    return bz2.BZ2File(f)
+
+
+def _unxzed(f: BinaryIO) -> BinaryIO:
+    import lzma
+    return lzma.LZMAFile(f)
+
+
 _DECOMPRESSORS: Dict[str, Callable[[BinaryIO], BinaryIO]] = {
-    ".gz": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), ".bz2": bz2.BZ2File,
-    ".xz": lzma.LZMAFile}
+    ".gz": _gunzipped, ".bz2": _bunzipped, ".xz": _unxzed}
 _COMPRESSED_ENDINGS = tuple(_DECOMPRESSORS)
 _MAGIC = ((b"\x1f\x8b", ".gz"), (b"BZh", ".bz2"), (b"\xfd7zXZ\x00", ".xz"))
 
@@ -125,7 +136,7 @@ def _document(name: str, opener: Callable[[], BinaryIO], size: Optional[int]) ->
     return Document(shown(name), opener, size)
 
 
-def _zip_members(archive: zipfile.ZipFile) -> Iterator[zipfile.ZipInfo]:
+def _zip_members(archive: "zipfile.ZipFile") -> Iterator["zipfile.ZipInfo"]:
     """The members of a zip that are files to read: not folders, notes nor macOS's copies.
     (A member without a name, from a broken archive, is no file: found by fuzzing.)"""
     for info in archive.infolist():
@@ -149,6 +160,10 @@ def _stdin_documents() -> Iterator[Document]:
     if compressed is not None:
         yield Document(f"<stdin>{compressed}", lambda: _DECOMPRESSORS[compressed](stdin), None)
     elif head.startswith(b"PK\x03\x04"):
+        import shutil
+        import tempfile
+        import zipfile
+
         copy = tempfile.TemporaryFile()
         shutil.copyfileobj(stdin, copy)
         copy.seek(0)
@@ -176,6 +191,8 @@ def _zip_documents(path: str) -> Iterator[Document]:
     # One archive open for the whole walk: opening it again for each member re-reads its
     # central directory every time, which is quadratic on an archive of many files. A document
     # opened once the walk is over opens the archive again for itself.
+    import zipfile
+
     with zipfile.ZipFile(path) as archive:
         for info in _zip_members(archive):
             yield _document(f"{path}!{info.filename}",
@@ -187,6 +204,8 @@ class _ZipMember(io.BufferedIOBase):
     """A zip member that closes its archive with it (so documents can be opened lazily)."""
 
     def __init__(self, path, info):
+        import zipfile
+
         self._archive = zipfile.ZipFile(path)
         self._member = self._archive.open(info)
 
@@ -214,6 +233,10 @@ class _ZipMember(io.BufferedIOBase):
 def _tar_documents(path: str) -> Iterator[Document]:
     # tar members can only be read in order: each is copied out while the archive is open,
     # into memory when small, into a temporary file when large (memory stays flat)
+    import shutil
+    import tarfile
+    import tempfile
+
     with tarfile.open(path) as archive:
         for member in archive:
             if not member.isfile() or _skip(member.name):
@@ -237,9 +260,9 @@ def _file_documents(path: str) -> Iterator[Document]:
     elif not stat.S_ISREG(os.stat(path).st_mode):
         # named explicitly (a FIFO, "<(zcat dump.gz)"): read once as a stream, never probed
         yield Document(shown(path), lambda: _opened_waiting(path), None)
-    elif path.lower().endswith(".zip") and zipfile.is_zipfile(path):   # (the cheap test first)
+    elif path.lower().endswith(".zip") and _zipfile().is_zipfile(path):   # (cheap test first)
         yield from _zip_documents(path)
-    elif _is_archive(path) and tarfile.is_tarfile(path):
+    elif _is_archive(path) and _tarfile().is_tarfile(path):
         yield from _tar_documents(path)
     else:
         yield _plain_document(path, os.path.getsize(path))
@@ -384,6 +407,38 @@ HEAD = 65536      # the bytes of a file looked at first (``record_form``, ``pars
                   # ``units.units_of``)
 
 
+# -- aqparse's other outputs, told from their first bytes (``export`` writes and reads them;
+# they are told apart here, where every input is looked at, without importing the writers)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PARQUET_MAGIC = b"PAR1"
+CSV_DELIMITERS = (",", ";")     # aqparse's CSV, and the one for Excel
+_CSV_HEADS = tuple(f"uid{d}".encode() for d in CSV_DELIMITERS)
+_BOM = "\ufeff".encode()
+
+
+def csv_delimiter(first_line: str) -> Optional[str]:
+    """The delimiter of a CSV aqparse wrote (``,``, or ``;`` for Excel), from its header line
+    (a byte order mark before it is allowed), or None when the header is not aqparse's."""
+    header = first_line.lstrip("\ufeff")
+    return next((d for d in CSV_DELIMITERS if header.startswith(f"uid{d}")), None)
+
+
+def output_format(head: bytes) -> Optional[str]:
+    """Which output of aqparse a file is, from its first bytes: ``sqlite``, ``parquet`` or
+    ``csv`` (``csv-excel`` too: with a BOM and ``;``); None for anything else."""
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    # ``csv_delimiter`` of the first line, on its bytes (each file of a folder is asked: not
+    # the whole first line decoded, which for a JSON file of one line is all of it)
+    first = head[:64]
+    while first.startswith(_BOM):
+        first = first[len(_BOM):]
+    return "csv" if first.startswith(_CSV_HEADS) else None
+
+
 def record_lines(lines: Iterable[bytes], name: str, first: int = 1
                  ) -> Iterator[Tuple[Union[Question, ParseError], int]]:
     """The records of aqparse's JSON lines, each line on its own, with its line number: a line
@@ -433,11 +488,34 @@ _RECORD_DECODER = json.JSONDecoder()
 _JSON_BLANK = re.compile(r"[ \t\r\n]*")
 
 
-# what reading a file or an archive raises on a broken one: zipfile raises NotImplementedError
-# for a version or compression it does not know (a corrupt header, found by fuzzing) and
-# RuntimeError for an encrypted member
-READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error,
-               NotImplementedError, RuntimeError, lzma.LZMAError)
+def _zipfile():
+    import zipfile
+    return zipfile
+
+
+def _tarfile():
+    import tarfile
+    return tarfile
+
+
+def read_errors() -> Tuple[type, ...]:
+    """What reading a file or an archive raises on a broken one (``READ_ERRORS``): zipfile
+    raises NotImplementedError for a version or compression it does not know (a corrupt
+    header, found by fuzzing) and RuntimeError for an encrypted member. (A function: its
+    modules are imported when an error is met, an ``except`` clause's tuple being made then.)"""
+    import lzma
+    import tarfile
+    import zipfile
+    import zlib
+
+    return (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error,
+            NotImplementedError, RuntimeError, lzma.LZMAError)
+
+
+def __getattr__(name: str):
+    if name == "READ_ERRORS":      # (for the modules that name it: ``units``, ``work``)
+        return read_errors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Skipped]]:
@@ -503,7 +581,7 @@ def _guarded(path: str, members_only: bool = True) -> Iterator[Union[Document, P
             doc = next(found)
         except StopIteration:
             return
-        except READ_ERRORS as error:    # a broken link, a corrupt archive: this one only
+        except read_errors() as error:    # a broken link, a corrupt archive: this one only
             yield Problem(name, error)
             return
         why = _not_a_question_file(doc.name) if doc.name != name else None
@@ -633,6 +711,9 @@ def own_records(name: str, fmt: str, head: bytes, rest: BinaryIO, *,
     copy = None
     path = name
     if not os.path.isfile(name):
+        import shutil
+        import tempfile
+
         copy = tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False)
         with copy:
             copy.write(head)
@@ -688,7 +769,7 @@ def read_ahead(stream: BinaryIO, head: bytes, size: int) -> Tuple[Optional[bool]
         else:
             signs.end()
         found: Tuple[Optional[bool], Optional[bool]] = (signs.page, signs.links)
-    except READ_ERRORS:
+    except read_errors():
         # a member that cannot be read through (a bad CRC): read as a stream, whose reading
         # gives what comes before the fault and says it where it meets it
         found = (None, None)
@@ -787,7 +868,7 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
                 if in_on_error:
                     raise
                 error = parse_error
-            except READ_ERRORS as io_error:   # a bad member of an archive, a vanished file
+            except read_errors() as io_error:   # a bad member of an archive, a vanished file
                 if in_on_error:
                     raise
                 error = read_error(name, io_error)

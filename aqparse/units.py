@@ -25,9 +25,8 @@ import attrs
 from .api import HELD_LINE, JOINED_MOST, sniff
 from .decode import decode
 from .errors import ParseError, UsageError
-from .export import output_format
 from .inputs import (HEAD, READ_ERRORS, RECORDS_SKIPPED, Document, Problem, Skipped,
-                     dump_units, read_error, record_form, walk)
+                     dump_units, output_format, read_error, record_form, walk)
 from .rawtext import Tap
 from .text import UNIT_CHARS
 

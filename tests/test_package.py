@@ -179,6 +179,22 @@ def test_import_and_open_data_compile_none_of_the_text_s_large_patterns():
     assert lines[2] == ["text", "QANR5L14QE98712", "98712", "True"]
 
 
+def test_reading_open_data_from_a_folder_imports_none_of_the_writers():
+    # every file of a folder is asked whether it is one of aqparse's outputs (SQLite, Parquet,
+    # CSV): that is told from its first bytes without importing the writers (``export``,
+    # ``merge``, sqlite3, csv), which a process that only reads open data never needs
+    code = (
+        "import sys\n"
+        "from aqparse.inputs import read\n"
+        "found = [q.uid for q in read('tests/data/opendata')]\n"
+        "print(len(found), 'QANR5L16QE4242' in found)\n"
+        "print(*sorted(m for m in ('aqparse.export', 'aqparse.merge', 'sqlite3', 'csv')\n"
+        "              if m in sys.modules) or ['none'])\n")
+    lines = _python(code).stdout.splitlines()
+    assert int(lines[0].split()[0]) > 1 and lines[0].split()[1] == "True", lines
+    assert lines[1] == "none", lines
+
+
 def test_a_submodule_imported_leaves_the_function_of_the_same_name_to_the_package():
     # ``aqparse.convert``, ``merge``, ``render``: functions, and submodules of the same name.
     # The package imports what it names when first asked; the import system binds a

@@ -149,8 +149,14 @@ def _stdin_documents() -> Iterator[Document]:
     """stdin: text, JSON, XML or a page, or one of them compressed (gzip, bzip2, xz: read
     through its decompressor), or a zip archive (copied to a temporary file: a zip is read
     from its end). Never closed by a ``with`` block."""
-    stdin = _Waited(sys.stdin.buffer, owned=False)
-    peek = getattr(sys.stdin.buffer, "peek", None)
+    # (none when the process was started with its stdin closed, "<&-", or when stdin was
+    # replaced by a stream of text alone, as in some notebooks: said, not a traceback)
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        raise OSError("stdin is closed: there is nothing to read" if sys.stdin is None else
+                      "stdin is not a stream of bytes (no 'buffer'): name a file instead")
+    stdin = _Waited(buffer, owned=False)
+    peek = getattr(buffer, "peek", None)
     try:
         with waiting_on_input():
             head = peek(6)[:6] if peek is not None else b""
@@ -502,14 +508,22 @@ def read_errors() -> Tuple[type, ...]:
     """What reading a file or an archive raises on a broken one (``READ_ERRORS``): zipfile
     raises NotImplementedError for a version or compression it does not know (a corrupt
     header, found by fuzzing) and RuntimeError for an encrypted member. (A function: its
-    modules are imported when an error is met, an ``except`` clause's tuple being made then.)"""
-    import lzma
-    import tarfile
-    import zipfile
-    import zlib
+    modules are imported when an error is met, an ``except`` clause's tuple being made then;
+    where a generator's ``yield`` stands in the ``try``, use ``except Exception`` and this
+    inside, or its closing imports them.)"""
+    global _READ_ERRORS
+    if _READ_ERRORS is None:
+        import lzma
+        import tarfile
+        import zipfile
+        import zlib
 
-    return (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error,
-            NotImplementedError, RuntimeError, lzma.LZMAError)
+        _READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error,
+                        NotImplementedError, RuntimeError, lzma.LZMAError)
+    return _READ_ERRORS
+
+
+_READ_ERRORS: Optional[Tuple[type, ...]] = None
 
 
 def __getattr__(name: str):
@@ -575,7 +589,7 @@ def walk(path: Union[str, os.PathLike]) -> Iterator[Union[Document, Problem, Ski
 
 def _guarded(path: str, members_only: bool = True) -> Iterator[Union[Document, Problem, Skipped]]:
     found = _file_documents(path)
-    name = shown(path)
+    name = "<stdin>" if path == "-" else shown(path)     # (as its documents are named)
     while True:
         try:
             doc = next(found)
@@ -701,8 +715,9 @@ def _blocks(head: bytes, stream: BinaryIO, size: int = CHUNK) -> Iterator[bytes]
 def own_records(name: str, fmt: str, head: bytes, rest: BinaryIO, *,
                 strict: bool = False) -> Iterator[Question]:
     """The records of an output aqparse wrote (``export.read_output``), ``head`` then ``rest``
-    being its bytes. A file on disk is read where it is; an archive's member or stdin is
-    copied to a temporary file first (SQLite and Parquet read a file, not a stream). A file
+    being its bytes. A file on disk is read where it is; an archive's member, a file
+    compressed on its own or stdin is copied to a temporary file first (SQLite and Parquet
+    read a file, not a stream). A file
     of that format aqparse did not write, or a row no record can hold, is a ParseError naming
     the input and the row; under ``strict``, so is a record with defects."""
     from .errors import defect_error
@@ -710,7 +725,9 @@ def own_records(name: str, fmt: str, head: bytes, rest: BinaryIO, *,
 
     copy = None
     path = name
-    if not os.path.isfile(name):
+    # (a file compressed on its own, "q.sqlite.gz", is read through its decompressor: the
+    # file on disk is not the output, its copy is)
+    if not os.path.isfile(name) or _compression(name) is not None:
         import shutil
         import tempfile
 
@@ -868,8 +885,11 @@ def read(path: Union[str, os.PathLike], *, strict: bool = False,
                 if in_on_error:
                     raise
                 error = parse_error
-            except read_errors() as io_error:   # a bad member of an archive, a vanished file
-                if in_on_error:
+            except Exception as io_error:   # a bad member of an archive, a vanished file
+                # (told inside: an ``except`` clause's tuple is made for whatever passes,
+                # the GeneratorExit of a reading left unfinished too, which then imported
+                # the modules ``read_errors`` names, at the interpreter's exit among others)
+                if in_on_error or not isinstance(io_error, read_errors()):
                     raise
                 error = read_error(name, io_error)
         if on_error is None:

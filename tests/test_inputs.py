@@ -660,6 +660,29 @@ def test_stdin_compressed_or_a_zip_archive(tmp_path, what):
         _UID, "<stdin>.gz" if what == "gzip" else "<stdin>!a/q.txt")
 
 
+def test_stdin_closed_is_said_as_an_error_of_stdin_not_a_traceback(tmp_path):
+    # "aqparse parse - <&-" (a cron job, a service without stdin): Python has no sys.stdin,
+    # and the reading of "-" stopped on an AttributeError
+    env = dict(os.environ, PYTHONPATH=str(_FIXTURES.parent))
+    for command in (["parse", "-"], ["convert", "-", "-o", str(tmp_path / "out.jsonl")]):
+        done = subprocess.run([sys.executable, "-m", "aqparse.cli", *command],
+                              stdin=subprocess.DEVNULL, capture_output=True, env=env,
+                              timeout=120, preexec_fn=lambda: os.close(0))
+        assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+        assert done.stderr.decode().splitlines()[0] == (
+            "aqparse: <stdin>: cannot read: stdin is closed: there is nothing to read "
+            "[io-error]")
+
+
+def test_stdin_of_text_alone_is_said_as_an_error_of_stdin(monkeypatch):
+    # a notebook's or a test harness's stdin may be text with no bytes under it
+    monkeypatch.setattr("sys.stdin", io.StringIO(_ANSWERED.decode("utf-8")))
+    with pytest.raises(aqparse.ParseError) as info:
+        list(aqparse.read("-"))
+    assert info.value.path == "<stdin>" and info.value.code == "io-error"
+    assert "not a stream of bytes" in str(info.value)
+
+
 def test_stdin_that_starts_like_a_zip_and_is_none_is_said_as_stdin(tmp_path):
     # (found by a review: the error was named "-", "File is not a zip file")
     env = dict(os.environ, PYTHONPATH=str(_FIXTURES.parent))

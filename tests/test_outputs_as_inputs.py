@@ -68,6 +68,26 @@ def test_convert_from_one_output_to_another_keeps_every_record(outputs, fmt, tmp
     assert {_key(q): q for q in aqparse.read(out)} == written
 
 
+@pytest.mark.parametrize("fmt, packer", [("csv", "gz"), ("sqlite", "xz"), ("csv-excel", "bz2"),
+                                         ("parquet", "gz")])
+def test_an_output_compressed_on_its_own_reads_back(outputs, fmt, packer, tmp_path):
+    # "q.sqlite.xz" named: the file on disk was read as the output itself ("cannot be read",
+    # or a CSV "not UTF-8 text") where its decompressed bytes are the output
+    import bz2
+    import gzip
+    import lzma
+
+    paths, written = outputs
+    packed = tmp_path / f"{paths[fmt].name}.{packer}"
+    compress = {"gz": gzip.compress, "xz": lzma.compress, "bz2": bz2.compress}[packer]
+    packed.write_bytes(compress(paths[fmt].read_bytes()))
+    assert {_key(q): q for q in aqparse.read(packed)} == written
+    out = tmp_path / "again.jsonl"
+    summary = convert([packed], out, jobs=2, quiet=True)
+    assert summary.exit_status == 0 and summary.questions == len(written)
+    assert {_key(q): q for q in aqparse.read(out)} == written
+
+
 def test_stats_of_the_database_are_the_stats_of_its_inputs(outputs):
     paths, _ = outputs
     of_inputs, of_db = stats([FIXTURES], jobs=1), stats([paths["sqlite"]], jobs=1)

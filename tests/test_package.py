@@ -195,6 +195,23 @@ def test_reading_open_data_from_a_folder_imports_none_of_the_writers():
     assert lines[1] == "none", lines
 
 
+def test_a_reading_left_unfinished_closes_quietly_and_imports_no_archive_module():
+    # a ``read`` generator still suspended when the interpreter exits is closed then: the
+    # ``except`` clause around its ``yield`` imported the archive modules at that moment
+    # ("Exception ignored … ImportError: sys.meta_path is None" on stderr)
+    code = (
+        "import sys\n"
+        "import aqparse\n"
+        "left = aqparse.read('tests/data/opendata')\n"
+        "print(next(left).uid.startswith('QANR'))\n"
+        "for q in aqparse.read('tests/data/opendata'):\n"
+        "    break\n"
+        "print(*sorted(m for m in ('lzma', 'tarfile', 'zipfile') if m in sys.modules)"
+        " or ['none'])\n")
+    done = _python(code)
+    assert done.stdout.split() == ["True", "none"] and done.stderr == "", done.stderr
+
+
 def test_a_submodule_imported_leaves_the_function_of_the_same_name_to_the_package():
     # ``aqparse.convert``, ``merge``, ``render``: functions, and submodules of the same name.
     # The package imports what it names when first asked; the import system binds a

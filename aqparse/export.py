@@ -42,7 +42,8 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Name
 
 import attrs
 
-from .inputs import csv_delimiter, output_format  # noqa: F401 (read here; told apart there)
+from .inputs import (PARQUET_MAGIC, SQLITE_MAGIC,  # noqa: F401 (told apart there)
+                     csv_delimiter, output_format)
 from .records import ANSWERED_CODE, Ministry, Publication, Question, Withdrawal
 
 # the "newer state" rule lives with the merging of records it orders (``merge``)

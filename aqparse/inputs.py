@@ -152,9 +152,10 @@ def _stdin_documents() -> Iterator[Document]:
     # (none when the process was started with its stdin closed, "<&-", or when stdin was
     # replaced by a stream of text alone, as in some notebooks: said, not a traceback)
     buffer = getattr(sys.stdin, "buffer", None)
+    if sys.stdin is None or getattr(buffer, "closed", False):     # (closed by the program)
+        raise OSError("stdin is closed: there is nothing to read")
     if buffer is None:
-        raise OSError("stdin is closed: there is nothing to read" if sys.stdin is None else
-                      "stdin is not a stream of bytes (no 'buffer'): name a file instead")
+        raise OSError("stdin is not a stream of bytes (no 'buffer'): name a file instead")
     stdin = _Waited(buffer, owned=False)
     peek = getattr(buffer, "peek", None)
     try:
@@ -725,18 +726,21 @@ def own_records(name: str, fmt: str, head: bytes, rest: BinaryIO, *,
 
     copy = None
     path = name
-    # (a file compressed on its own, "q.sqlite.gz", is read through its decompressor: the
-    # file on disk is not the output, its copy is)
-    if not os.path.isfile(name) or _compression(name) is not None:
-        import shutil
-        import tempfile
-
-        copy = tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False)
-        with copy:
-            copy.write(head)
-            shutil.copyfileobj(rest, copy)
-        path = copy.name
     try:
+        # (a file compressed on its own, "q.sqlite.gz", is read through its decompressor: the
+        # file on disk is not the output, its copy is. The copy is made inside the ``try``:
+        # a corrupt compressed file, a full disk or Ctrl-C while it is made left it behind)
+        # (stdin's documents are "<stdin>…": never a file of that name in the folder)
+        if (name.startswith("<stdin>") or not os.path.isfile(name)
+                or _compression(name) is not None):
+            import shutil
+            import tempfile
+
+            copy = tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False)
+            with copy:
+                copy.write(head)
+                shutil.copyfileobj(rest, copy)
+            path = copy.name
         for line, record in read_output(path, fmt):
             if strict and record.defects:
                 first = defect_error(record)
@@ -748,7 +752,10 @@ def own_records(name: str, fmt: str, head: bytes, rest: BinaryIO, *,
         raise ParseError(str(error), code=error.code, path=name, line=error.line) from None
     finally:
         if copy is not None:
-            os.remove(copy.name)
+            try:
+                os.remove(copy.name)
+            except OSError:        # (gone already: nothing left to remove)
+                pass
 
 
 def decoded_blocks(stream: BinaryIO, head: bytes, size: int) -> Iterator[str]:

@@ -170,13 +170,19 @@ class Tap(io.BufferedIOBase):
         a = self._offset(1 if start is None else start)
         if a is None:
             return "", False
+        broken = False
         if end is None:
-            while not self._eof and not self._full and len(self._kept) - a <= RAW_LIMIT:
-                self._pull(READ_BLOCK)
+            from .inputs import read_errors
+
+            try:
+                while not self._eof and not self._full and len(self._kept) - a <= RAW_LIMIT:
+                    self._pull(READ_BLOCK)
+            except read_errors():     # the stream breaks on (a corrupt compressed file, whose
+                broken = True         # fault the entry reports): what was read, cut short
         b = len(self._kept) if end is None else self._offset(end)
         complete = b is not None and not (self._full and b == len(self._kept))
         if end is None:
-            complete = complete and self._eof
+            complete = complete and self._eof and not broken
         data = bytes(self._kept[a:len(self._kept) if b is None else b])
         if not complete:                  # cut short: maybe inside a UTF-8 character
             try:

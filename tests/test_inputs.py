@@ -589,6 +589,7 @@ import subprocess
 from pathlib import Path
 
 _FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+_OPENDATA = Path(__file__).resolve().parent / "data" / "opendata"
 # (read by a person in the fixture: its legislature line, "Question N° 23817", "Question écrite")
 _ANSWERED = (_FIXTURES / "qe-answered-attribution-change.txt").read_bytes()
 _UID = "QANR5L15QE23817"
@@ -639,6 +640,26 @@ def test_a_compressed_member_of_an_archive_is_read(tmp_path, archive):
     assert (q.uid, q.source.path) == (_UID, f"{path}!inbox/q.txt.bz2")
 
 
+def test_a_corrupt_compressed_dump_of_open_data_is_an_io_error_of_its_own(tmp_path):
+    # a bad CRC at the end of a gzipped dump: the errors entry of the failure read the broken
+    # stream again to quote it, and convert stopped on that second EOFError's traceback
+    question = json.loads((_OPENDATA / "QANR5L15QG77.json").read_text(encoding="utf-8"))
+    dump = json.dumps({"export": {"questions": {"question": [
+        dict(question["question"], uid=f"QANR5L15QG{n}") for n in range(100, 200)]}}})
+    assert len(dump) > 65536                    # past the first block read of a stream
+    packed = bytearray(gzip.compress(dump.encode("utf-8")))
+    packed[-8] ^= 0xFF
+    bad = tmp_path / "dump.json.gz"
+    bad.write_bytes(bytes(packed))
+    errors = tmp_path / "errors.jsonl"
+    summary = aqparse.convert([bad], tmp_path / "out.jsonl", jobs=1, errors=errors, quiet=True)
+    assert summary.exit_status == 1
+    [problem] = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    assert (problem["path"], problem["code"]) == (str(bad), "io-error")
+    assert "CRC check failed" in problem["error"] and problem["raw_truncated"]
+    assert problem["raw"].startswith('{"export": {"questions": {"question": [{"@xmlns"')
+
+
 @pytest.mark.parametrize("what", ["gzip", "zip"])
 def test_stdin_compressed_or_a_zip_archive(tmp_path, what):
     # "curl …/dump.txt.gz | aqparse convert -": stdin was "binary data, not text"
@@ -674,13 +695,26 @@ def test_stdin_closed_is_said_as_an_error_of_stdin_not_a_traceback(tmp_path):
             "[io-error]")
 
 
-def test_stdin_of_text_alone_is_said_as_an_error_of_stdin(monkeypatch):
-    # a notebook's or a test harness's stdin may be text with no bytes under it
-    monkeypatch.setattr("sys.stdin", io.StringIO(_ANSWERED.decode("utf-8")))
-    with pytest.raises(aqparse.ParseError) as info:
-        list(aqparse.read("-"))
-    assert info.value.path == "<stdin>" and info.value.code == "io-error"
-    assert "not a stream of bytes" in str(info.value)
+def test_stdin_of_text_alone_or_closed_by_the_program_is_said_as_an_error_of_stdin(
+        monkeypatch, tmp_path):
+    # a notebook's or a test harness's stdin may be text with no bytes under it; a program
+    # may have closed it ("ValueError: read of closed file")
+    closed = io.TextIOWrapper(io.BytesIO(_ANSWERED))
+    closed.close()
+    for stdin, said in ((io.StringIO(_ANSWERED.decode("utf-8")), "not a stream of bytes"),
+                        (closed, "stdin is closed")):
+        monkeypatch.setattr("sys.stdin", stdin)
+        with pytest.raises(aqparse.ParseError) as info:
+            list(aqparse.read("-"))
+        assert info.value.path == "<stdin>" and info.value.code == "io-error"
+        assert said in str(info.value)
+    # and a file named "<stdin>" in the current folder is not what stdin is read as
+    monkeypatch.chdir(tmp_path)
+    aqparse.convert([_FIXTURES / "qe-pending.txt"], tmp_path / "one.sqlite", quiet=True)
+    aqparse.convert([_FIXTURES], tmp_path / "<stdin>", format="sqlite", quiet=True)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(
+        (tmp_path / "one.sqlite").read_bytes())))
+    assert [q.uid for q in aqparse.read("-")] == ["QANR5L14QE98712"]
 
 
 def test_stdin_that_starts_like_a_zip_and_is_none_is_said_as_stdin(tmp_path):

@@ -88,6 +88,39 @@ def test_an_output_compressed_on_its_own_reads_back(outputs, fmt, packer, tmp_pa
     assert {_key(q): q for q in aqparse.read(out)} == written
 
 
+@pytest.mark.parametrize("damage", ["truncated", "crc"])
+def test_a_corrupt_compressed_output_is_an_io_error_and_leaves_no_copy(outputs, damage,
+                                                                      tmp_path, monkeypatch):
+    # its decompressed copy was left in the temporary folder when the decompression failed,
+    # and convert stopped on a traceback (the errors entry read the broken stream again)
+    import gzip
+    import tempfile
+
+    paths, _ = outputs
+    packed = bytearray(gzip.compress(paths["sqlite"].read_bytes()))
+    if damage == "truncated":
+        packed = packed[:len(packed) // 2]
+    else:
+        packed[-8] ^= 0xFF                         # the CRC in gzip's trailer
+    bad = tmp_path / "q.sqlite.gz"
+    bad.write_bytes(bytes(packed))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    failed = []
+    assert list(aqparse.read(bad, on_error=lambda name, e: failed.append((name, e.code)))) == []
+    assert failed == [(str(bad), "io-error")] and list(temporary.iterdir()) == []
+    for jobs in (1, 2):
+        errors = tmp_path / f"errors-{jobs}.jsonl"
+        summary = convert([bad], tmp_path / "out.jsonl", jobs=jobs, errors=errors, quiet=True)
+        assert summary.exit_status == 1 and summary.questions == 0
+        # (lines split at "\n" alone: the raw bytes of a database hold other breaks)
+        [problem] = [json.loads(line) for line in errors.read_bytes().split(b"\n") if line]
+        assert (problem["path"], problem["code"]) == (str(bad), "io-error")
+        assert problem["raw"].startswith("SQLite format 3") and problem["raw_truncated"]
+    assert list(temporary.iterdir()) == []
+
+
 def test_stats_of_the_database_are_the_stats_of_its_inputs(outputs):
     paths, _ = outputs
     of_inputs, of_db = stats([FIXTURES], jobs=1), stats([paths["sqlite"]], jobs=1)

@@ -75,9 +75,6 @@ def _is_archive(path: str) -> bool:
     return lower.endswith((".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"))
 
 
-# a file compressed on its own ("dump.txt.gz", "QE17.json.xz"), by the last suffix of its
-# name, or stdin by its first bytes: read through its decompressor, as a stream (its size
-# unknown until it is read)
 def _gunzipped(f: BinaryIO) -> BinaryIO:
     import gzip
     return gzip.GzipFile(fileobj=f, mode="rb")
@@ -93,6 +90,9 @@ def _unxzed(f: BinaryIO) -> BinaryIO:
     return lzma.LZMAFile(f)
 
 
+# a file compressed on its own ("dump.txt.gz", "QE17.json.xz"), by the last suffix of its
+# name, or stdin by its first bytes: read through its decompressor, as a stream (its size
+# unknown until it is read)
 _DECOMPRESSORS: Dict[str, Callable[[BinaryIO], BinaryIO]] = {
     ".gz": _gunzipped, ".bz2": _bunzipped, ".xz": _unxzed}
 _COMPRESSED_ENDINGS = tuple(_DECOMPRESSORS)
@@ -718,9 +718,9 @@ def own_records(name: str, fmt: str, head: bytes, rest: BinaryIO, *,
     """The records of an output aqparse wrote (``export.read_output``), ``head`` then ``rest``
     being its bytes. A file on disk is read where it is; an archive's member, a file
     compressed on its own or stdin is copied to a temporary file first (SQLite and Parquet
-    read a file, not a stream). A file
-    of that format aqparse did not write, or a row no record can hold, is a ParseError naming
-    the input and the row; under ``strict``, so is a record with defects."""
+    read a file, not a stream). A file of that format aqparse did not write, or a row no
+    record can hold, is a ParseError naming the input and the row; under ``strict``, so is a
+    record with defects."""
     from .errors import defect_error
     from .export import NotOurs, read_output
 
@@ -728,9 +728,9 @@ def own_records(name: str, fmt: str, head: bytes, rest: BinaryIO, *,
     path = name
     try:
         # (a file compressed on its own, "q.sqlite.gz", is read through its decompressor: the
-        # file on disk is not the output, its copy is. The copy is made inside the ``try``:
-        # a corrupt compressed file, a full disk or Ctrl-C while it is made left it behind)
-        # (stdin's documents are "<stdin>…": never a file of that name in the folder)
+        # file on disk is not the output, its copy is; stdin's documents are "<stdin>…", never
+        # a file of that name in the folder. The copy is made inside the ``try``: a corrupt
+        # compressed file, a full disk or Ctrl-C while it was made left it behind)
         if (name.startswith("<stdin>") or not os.path.isfile(name)
                 or _compression(name) is not None):
             import shutil

@@ -334,7 +334,8 @@ PARSE_EXITS = """\
 exit status:
   0    every input parsed
   1    some input failed (named on stderr; the others are printed)%s
-  2    a usage error (a missing input, a bad option)"""
+  2    a usage error (a missing input, a bad option)
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)"""
 
 COMMANDS: Dict[str, Command] = {
     "convert": Command("convert inputs into a dataset: JSONL, CSV, Parquet or SQLite",
@@ -391,7 +392,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     import signal
     import threading
 
-    from .convert import request_stop
+    from .stopping import request_stop, stop_now
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -402,6 +403,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         # workers stopped, what was committed kept, a line said
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, request_stop)
+    elif threading.current_thread() is threading.main_thread():
+        # the other commands stop at once on SIGTERM, as on Ctrl-C (``stopping.stop_now``)
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, stop_now)
     try:
         return _main(args)
     finally:

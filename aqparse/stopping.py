@@ -36,6 +36,14 @@ def request_stop(signum: int, frame=None) -> None:
     _STOP.append(signum)
 
 
+def stop_now(signum: int, frame=None) -> None:
+    """A signal handler for a command with no safe point to stop at (``parse``, ``render``…):
+    it stops at once, as Ctrl-C does, and what it made for itself (the temporary copy of an
+    output it reads back) is removed as the exception goes up; SIGTERM's default killed the
+    process outright and left that copy behind."""
+    raise Stopped(signum)
+
+
 def stop_point() -> None:
     if _STOP:
         raise Stopped(_STOP[0])

@@ -39,6 +39,8 @@ def test_run_commands_help_give_ctrl_c_and_the_empty_run(capsys):
     for command in ("convert", "stats"):
         text = _help(capsys, command)
         assert "130  interrupted" in text and "no question was found" in text
+    for command in ("parse", "render"):     # (SIGTERM stops them at once, as Ctrl-C does)
+        assert "143 terminated (SIGTERM)" in _help(capsys, command)
 
 
 def test_stats_help_speaks_of_counting_not_converting(capsys):

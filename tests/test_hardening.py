@@ -1318,6 +1318,43 @@ def test_a_run_reading_a_stalled_pipe_is_stopped_by_sigterm(tmp_path):
         proc.stdin.close()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("command", ["parse", "convert"])
+def test_a_command_stopped_while_it_copies_an_output_from_stdin_leaves_no_copy(tmp_path,
+                                                                              command):
+    # an output read back is copied to a temporary file first (SQLite reads a file): parse
+    # has no safe point to stop at, and SIGTERM's default killed it outright, the copy left
+    # in the temporary folder; convert left it too (the copy was made outside its ``try``)
+    import gzip
+    import signal
+
+    database = tmp_path / "q.sqlite"
+    aqparse.convert([ROOT / "fixtures"], database, quiet=True)
+    packed = gzip.compress(database.read_bytes(), compresslevel=0)    # (no smaller than it)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(temporary))
+    args = ["parse", "-"] if command == "parse" else ["convert", "-", "-o",
+                                                      str(tmp_path / "out.jsonl")]
+    proc = subprocess.Popen([sys.executable, "-m", "aqparse.cli", *args], env=env,
+                            start_new_session=True, stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        proc.stdin.write(packed[:len(packed) // 2])     # half of it, then nothing: it waits
+        proc.stdin.flush()
+        deadline = time.monotonic() + 60
+        while not list(temporary.iterdir()):             # (its copy started)
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        status, err = _signalled(proc, signal.SIGTERM, 30)
+    finally:
+        proc.stdin.close()
+    err = err.decode("utf-8", "replace")
+    assert status == 143 and "Traceback" not in err, err
+    assert err.strip().splitlines()[-1].startswith("aqparse: terminated")
+    assert list(temporary.iterdir()) == []
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork")
 def test_a_parallel_run_in_a_process_forked_after_one(tmp_path):
     # a process forked (a pre-forking server, a task queue's worker) from one that had run

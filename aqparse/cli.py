@@ -429,7 +429,10 @@ def _main(args: argparse.Namespace) -> int:
         return USAGE
     except KeyboardInterrupt as stop:
         output = getattr(args, "output", None)
-        kept = (f"; {output}: what was committed is kept" if output and
+        # (a command that prints as it reads, parse or render, has printed what it printed:
+        # nothing is said of an output it does not have)
+        kept = ("" if output is None else
+                f"; {output}: what was committed is kept" if
                 str(output).lower().endswith((".sqlite", ".sqlite3", ".db"))
                 else "; no partial output is left")
         import signal

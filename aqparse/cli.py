@@ -396,16 +396,15 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    # SIGTERM and Ctrl-C stop a run at its next safe point (between two units): its workers
+    # stopped, what was committed kept, a line said; the other commands stop at once on
+    # SIGTERM, as on Ctrl-C (``stopping.stop_now``). (Handlers: the main thread's only.)
+    handlers = ({signal.SIGTERM: request_stop, signal.SIGINT: request_stop}
+                if args.command in ("convert", "stats") else {signal.SIGTERM: stop_now})
     previous = {}
-    if args.command in ("convert", "stats") and \
-            threading.current_thread() is threading.main_thread():
-        # SIGTERM and Ctrl-C stop a run at its next safe point (between two units): its
-        # workers stopped, what was committed kept, a line said
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            previous[signum] = signal.signal(signum, request_stop)
-    elif threading.current_thread() is threading.main_thread():
-        # the other commands stop at once on SIGTERM, as on Ctrl-C (``stopping.stop_now``)
-        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, stop_now)
+    if threading.current_thread() is threading.main_thread():
+        for signum, handler in handlers.items():
+            previous[signum] = signal.signal(signum, handler)
     try:
         return _main(args)
     finally:
